@@ -1,0 +1,34 @@
+# Thin wrapper: `make run` and `make test` each install the Debian packages, build and run.
+DEBS = build-essential cmake pkg-config libgsl-dev libsqlite3-dev libyaml-dev libcairo2-dev \
+       libjansson-dev sqlite3
+JOBS ?= 2
+PLATFORM ?= perlmutter.yaml
+
+.PHONY: deps build build-debug run test bench clean
+
+deps:
+	@if ! dpkg -s $(DEBS) >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" -ne 0 ]; then echo "make deps: run as root, or install: $(DEBS)" >&2; exit 1; fi; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEBS); \
+	fi
+
+build: deps
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake --build build -j$(JOBS)
+
+build-debug: deps
+	cmake -S . -B build-debug -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	cmake --build build-debug -j$(JOBS)
+
+run: build
+	./build/y1est --platform $(PLATFORM) --out out
+
+test: build-debug
+	ctest --test-dir build-debug --output-on-failure -j$(JOBS)
+
+bench: build
+	./bench/run.sh build
+
+clean:
+	rm -rf build build-debug out

@@ -1,0 +1,93 @@
+/* y1_err.c: error formatting, exit-code mapping and atomic (temp file + rename) output. */
+#include "estimator/y1_err.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int y1_errf(y1_err *err, int code, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+int y1_exit_code(int status)
+{
+    switch (status) {
+    case Y1_OK: return 0;
+    case Y1_EINPUT: return 1;
+    case Y1_EUSAGE: return 2;
+    default: return 3;
+    }
+}
+
+struct y1_out {
+    FILE *fp;
+    char *path;     /* final name */
+    char *tmp;      /* temp name in the same directory, so rename() is atomic */
+};
+
+int y1_out_open(y1_out **out, const char *path, y1_err *err)
+{
+    int rc = Y1_ENOMEM;
+    y1_out *o = calloc(1, sizeof *o);
+    size_t n = strlen(path) + 32;
+    if (!o) goto fail;
+    o->path = strdup(path);
+    o->tmp = malloc(n);
+    if (!o->path || !o->tmp) goto fail;
+    snprintf(o->tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    o->fp = fopen(o->tmp, "wb");
+    if (!o->fp) {
+        rc = y1_errf(err, Y1_EIO, "%s: cannot write: %s", path, strerror(errno));
+        goto fail;
+    }
+    *out = o;
+    return Y1_OK;
+fail:
+    if (rc == Y1_ENOMEM) y1_errf(err, rc, "%s: out of memory", path);
+    if (o) { free(o->path); free(o->tmp); free(o); }
+    return rc;
+}
+
+void *y1_out_fp(y1_out *o) { return o->fp; }
+const char *y1_out_tmp_path(const y1_out *o) { return o->tmp; }
+
+static void out_free(y1_out *o)
+{
+    free(o->path);
+    free(o->tmp);
+    free(o);
+}
+
+int y1_out_commit(y1_out *o, y1_err *err)
+{
+    int rc = Y1_OK;
+    int bad = ferror(o->fp);
+    if (fclose(o->fp) != 0 || bad) {
+        rc = y1_errf(err, Y1_EIO, "%s: write failed: %s", o->path, strerror(errno));
+        remove(o->tmp);
+    } else if (rename(o->tmp, o->path) != 0) {
+        rc = y1_errf(err, Y1_EIO, "%s: cannot rename %s into place: %s", o->path, o->tmp,
+                     strerror(errno));
+        remove(o->tmp);
+    }
+    out_free(o);
+    return rc;
+}
+
+void y1_out_abort(y1_out *o)
+{
+    if (!o) return;
+    fclose(o->fp);
+    remove(o->tmp);
+    out_free(o);
+}
