@@ -24,4 +24,45 @@ int cli_parse_long(const char *opt, const char *s, long lo, long hi, long *out, 
 /* Shared data directory (data/ of the source tree, or $Y1_DATADIR). */
 const char *cli_datadir(void);
 
+
+/* The visit-selection options shared by `estimate` and `cadence summary`. Long-option codes
+ * start at CLI_OPT_SEL so each subcommand can put them in its getopt_long table. */
+#include "cadence/cadence.h"
+enum { CLI_OPT_SEL = 1000, CLI_OPT_CADENCE = CLI_OPT_SEL, CLI_OPT_YEARS, CLI_OPT_NIGHTS,
+       CLI_OPT_PROGRAM, CLI_OPT_BANDS, CLI_OPT_WFD_ID, CLI_OPT_WFD_NOTE, CLI_OPT_SEL_END };
+#define CLI_SEL_LONGOPTS                                                                    \
+    {"cadence", required_argument, NULL, CLI_OPT_CADENCE},                                  \
+    {"years", required_argument, NULL, CLI_OPT_YEARS},                                      \
+    {"nights", required_argument, NULL, CLI_OPT_NIGHTS},                                    \
+    {"program", required_argument, NULL, CLI_OPT_PROGRAM},                                  \
+    {"bands", required_argument, NULL, CLI_OPT_BANDS},                                      \
+    {"wfd-proposal-id", required_argument, NULL, CLI_OPT_WFD_ID},                           \
+    {"wfd-note", required_argument, NULL, CLI_OPT_WFD_NOTE}
+#define CLI_SEL_HELP                                                                        \
+    "Visit selection:\n"                                                                    \
+    "  --cadence DB          OpSim sqlite file (default: the embedded synthetic baseline v2.0\n" \
+    "                        stand-in; pass the real baseline_v2.0_10yrs.db for real numbers)\n" \
+    "  --years N             first N years: night - first night < floor(365.25 N) (default 1)\n" \
+    "  --nights A:B          nights A..B inclusive, counted from the file's first night\n"     \
+    "  --program P           wfd (default), ddf, other, all, or a label such as DD:COSMOS\n" \
+    "  --bands B             bands to keep, e.g. ugrizy (default) or g,r,i\n"                \
+    "  --wfd-proposal-id ID  these proposalIds (comma list) are WFD, overriding the file\n"   \
+    "  --wfd-note PATTERN    WFD = note (scheduler_note) LIKE PATTERN, e.g. 'blob%'\n"
+
+typedef struct cli_sel {
+    const char *cadence;      /* NULL: the embedded synthetic default */
+    cad_selection sel;
+    int64_t wfd_ids[16];
+} cli_sel;
+
+void cli_sel_init(cli_sel *cs);
+/* Handle one selection option (code from CLI_SEL_LONGOPTS). Returns Y1_EUSAGE on bad values. */
+int cli_sel_option(cli_sel *cs, int code, const char *arg, y1_err *err);
+
+/* Open the cadence to read: cs->cadence, or the embedded synthetic default written to a temp
+ * file (its path goes into tmp_path, size n, to be removed by the caller; "" otherwise).
+ * note (size nn) receives a sentence for the report saying which cadence is used. */
+int cli_open_cadence(const cli_sel *cs, cad_db **db, char *tmp_path, size_t n, char *note,
+                     size_t nn, y1_err *err);
+
 #endif

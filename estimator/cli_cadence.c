@@ -1,10 +1,216 @@
-/* cli_cadence.c: placeholder. */
+/* cli_cadence.c: `y1est cadence summary` (Table 1: visits per band and per program) and
+ * `y1est cadence synth` (write the calibrated synthetic cadence). */
 #include "estimator/cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#if __has_include("cadence/synth.h")
+#include "cadence/synth.h"
+#define HAVE_SYNTH 1
+#endif
+
+static const char cadence_usage[] =
+    "usage: y1est cadence summary [--cadence DB] [selection] [--format md|csv|json]\n"
+    "       y1est cadence synth --out FILE.db [--years N] [--seed S]\n"
+    "\n"
+    "summary  prints Table 1 of the study for the selected visits: visits per band and the\n"
+    "         total, then visits per program (WFD, Other, each DDF).\n"
+    "synth    writes y1est's synthetic stand-in for OpSim baseline v2.0 (exact v2.0 schema;\n"
+    "         Y1 counts per program and WFD per band equal RTN-028's Figure 1 and Table 1).\n"
+    "\n" CLI_SEL_HELP
+    "Output:\n"
+    "  --format F            md (default), csv or json\n"
+    "  -h, --help            this help\n";
+
+static const char *class_name(cad_class c)
+{
+    switch (c) {
+    case CAD_CLASS_WFD: return "WFD";
+    case CAD_CLASS_DDF: return "DDF";
+    case CAD_CLASS_OTHER: return "Other";
+    default: return "unlabelled";
+    }
+}
+
+typedef enum { FMT_MD, FMT_CSV, FMT_JSON } out_format;
+
+static int parse_format(const char *s, out_format *f)
+{
+    if (!strcmp(s, "md")) *f = FMT_MD;
+    else if (!strcmp(s, "csv")) *f = FMT_CSV;
+    else if (!strcmp(s, "json")) *f = FMT_JSON;
+    else return -1;
+    return 0;
+}
+
+static void print_summary(FILE *fp, out_format fmt, cad_db *db, const cad_selection *sel,
+                          const cad_summary *s, const char *cadence_note)
+{
+    char desc[400];
+    cad_selection_desc(db, sel, desc, sizeof desc);
+    if (fmt == FMT_CSV) {
+        fprintf(fp, "kind,name,visits\n");
+        for (int b = 0; b < CAD_NBANDS; b++)
+            fprintf(fp, "band,%c,%lld\n", CAD_BANDS[b], (long long)s->per_band[b]);
+        fprintf(fp, "band,total,%lld\n", (long long)s->total);
+        for (int p = 0; p < cad_program_count(db); p++)
+            if (s->per_program[p])
+                fprintf(fp, "program,%s,%lld\n", cad_program_name(db, p),
+                        (long long)s->per_program[p]);
+        return;
+    }
+    if (fmt == FMT_JSON) {
+        json_t *root = json_object(), *visits = json_object(), *progs = json_array();
+        json_object_set_new(root, "cadence", json_string(cad_path(db)));
+        json_object_set_new(root, "schema", json_string(cad_schema_desc(db)));
+        json_object_set_new(root, "program_source", json_string(cad_program_source(db)));
+        json_object_set_new(root, "selection", json_string(desc));
+        for (int b = 0; b < CAD_NBANDS; b++) {
+            char k[2] = {CAD_BANDS[b], 0};
+            json_object_set_new(visits, k, json_integer(s->per_band[b]));
+        }
+        json_object_set_new(visits, "total", json_integer(s->total));
+        json_object_set_new(root, "visits", visits);
+        for (int p = 0; p < cad_program_count(db); p++) {
+            if (!s->per_program[p]) continue;
+            json_t *o = json_object();
+            json_object_set_new(o, "name", json_string(cad_program_name(db, p)));
+            json_object_set_new(o, "class", json_string(class_name(cad_program_class(db, p))));
+            json_object_set_new(o, "visits", json_integer(s->per_program[p]));
+            json_array_append_new(progs, o);
+        }
+        json_object_set_new(root, "programs", progs);
+        json_object_set_new(root, "first_night", json_integer(s->first_night));
+        json_object_set_new(root, "last_night", json_integer(s->last_night));
+        json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        fputc('\n', fp);
+        json_decref(root);
+        return;
+    }
+    fprintf(fp, "# Table 1: visits per band\n\n");
+    fprintf(fp, "- %s\n- schema: %s\n- programs from: %s\n- selection: %s\n", cadence_note,
+            cad_schema_desc(db), cad_program_source(db), desc);
+    fprintf(fp, "- selected nights: %d..%d\n\n", s->first_night, s->last_night);
+    fprintf(fp, "| band | visits |\n|---|---:|\n");
+    for (int b = 0; b < CAD_NBANDS; b++)
+        fprintf(fp, "| %c | %lld |\n", CAD_BANDS[b], (long long)s->per_band[b]);
+    fprintf(fp, "| total | %lld |\n\n", (long long)s->total);
+    fprintf(fp, "## Visits per program\n\n| program | class | visits |\n|---|---|---:|\n");
+    for (int p = 0; p < cad_program_count(db); p++)
+        if (s->per_program[p])
+            fprintf(fp, "| %s | %s | %lld |\n", cad_program_name(db, p),
+                    class_name(cad_program_class(db, p)), (long long)s->per_program[p]);
+}
+
+static int cmd_summary(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        CLI_SEL_LONGOPTS,
+        {"format", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    cli_sel cs;
+    out_format fmt = FMT_MD;
+    y1_err err = {{0}};
+    int c, rc;
+    cli_sel_init(&cs);
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        if (c == 'h') { fputs(cadence_usage, stdout); return 0; }
+        if (c == 'f') {
+            if (parse_format(optarg, &fmt))
+                return cli_usage("cadence", "--format: expected md, csv or json, got '%s'", optarg);
+        } else if (c >= CLI_OPT_SEL && c < CLI_OPT_SEL_END) {
+            if ((rc = cli_sel_option(&cs, c, optarg, &err))) return cli_usage("cadence", "%s", err.msg);
+        } else if (c == ':') {
+            return cli_usage("cadence", "option '%s' needs a value", argv[optind - 1]);
+        } else {
+            return cli_usage("cadence", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc) return cli_usage("cadence", "unexpected argument '%s'", argv[optind]);
+
+    cad_db *db = NULL;
+    cad_summary s = {0};
+    char tmp[512], note[512];
+    rc = cli_open_cadence(&cs, &db, tmp, sizeof tmp, note, sizeof note, &err);
+    if (!rc) {
+        if (cad_warning(db)) fprintf(stderr, "y1est: warning: %s\n", cad_warning(db));
+        rc = cad_summarize(db, &cs.sel, &s, &err);
+    }
+    if (!rc && s.total == 0) {
+        char desc[400];
+        cad_selection_desc(db, &cs.sel, desc, sizeof desc);
+        rc = y1_errf(&err, Y1_EINPUT, "%s: empty selection: no visit matches %s", cad_path(db),
+                     desc);
+    }
+    if (!rc) print_summary(stdout, fmt, db, &cs.sel, &s, note);
+    cad_summary_clear(&s);
+    cad_close(db);
+    if (tmp[0]) remove(tmp);
+    return rc ? cli_fail(rc, &err) : 0;
+}
+
+static int cmd_synth(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"out", required_argument, NULL, 'o'},
+        {"years", required_argument, NULL, 'y'},
+        {"seed", required_argument, NULL, 's'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    const char *out = NULL;
+    long years = 1, seed = -1;
+    y1_err err = {{0}};
+    int c, rc;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'h': fputs(cadence_usage, stdout); return 0;
+        case 'o': out = optarg; break;
+        case 'y':
+            if ((rc = cli_parse_long("--years", optarg, 1, 10, &years, &err)))
+                return cli_usage("cadence", "%s", err.msg);
+            break;
+        case 's':
+            if ((rc = cli_parse_long("--seed", optarg, 0, 2147483647L, &seed, &err)))
+                return cli_usage("cadence", "%s", err.msg);
+            break;
+        case ':': return cli_usage("cadence", "option '%s' needs a value", argv[optind - 1]);
+        default: return cli_usage("cadence", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc) return cli_usage("cadence", "unexpected argument '%s'", argv[optind]);
+    if (!out) return cli_usage("cadence", "synth needs --out FILE.db");
+#ifdef HAVE_SYNTH
+    cad_synth_opts o;
+    cad_synth_opts_default(&o);
+    o.years = (int)years;
+    if (seed >= 0) o.seed = (uint64_t)seed;
+    if ((rc = cad_synth_write(out, &o, &err))) return cli_fail(rc, &err);
+    fprintf(stderr, "y1est: wrote %s (synthetic baseline v2.0 stand-in, %ld year%s, seed %llu)\n",
+            out, years, years > 1 ? "s" : "", (unsigned long long)o.seed);
+    return 0;
+#else
+    (void)seed;
+    y1_errf(&err, Y1_EUSAGE, "cadence synth is not built in this version");
+    return cli_fail(Y1_EUSAGE, &err);
+#endif
+}
 
 int cli_cadence(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "y1est: 'cadence' is not built yet\n");
-    return 2;
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        fputs(cadence_usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (!strcmp(argv[1], "summary")) return cmd_summary(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "synth")) return cmd_synth(argc - 1, argv + 1);
+    return cli_usage("cadence", "unknown cadence command '%s' (expected summary or synth)", argv[1]);
 }
