@@ -165,6 +165,10 @@ static int load_proposals(cad_db *db, y1_err *err, int *status)
     for (size_t v = 0; v < 2; v++) {
         char sql[200];
         sqlite3_stmt *st = NULL;
+        /* sqlite reads an unknown "quoted" name as a string literal: check the columns first */
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM pragma_table_info('Proposal') WHERE name "
+                 "IN ('%s', '%s', '%s')", variants[v][0], variants[v][1], variants[v][2]);
+        if (query_int(db->sql, sql, 0) != 3) continue;
         snprintf(sql, sizeof sql, "SELECT \"%s\", \"%s\", \"%s\" FROM Proposal ORDER BY 1",
                  variants[v][0], variants[v][1], variants[v][2]);
         if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK) continue;

@@ -1,0 +1,330 @@
+/* test_cadence.c: the OpSim reader on every real file in ../shared/data/opsim (counts from that
+ * folder's README, taken there with sqlite3) and on tiny fixtures built here from SQL text. */
+#include <sqlite3.h>
+#include <stdint.h>
+#include <unistd.h>
+
+#include "cadence/cadence.h"
+#include "tests/check.h"
+
+static char tmpdir[256];
+
+/* Build a fixture database from SQL text; returns its path (static buffer rotation). */
+static const char *fixture(const char *name, const char *sql)
+{
+    static char paths[8][512];
+    static int k = 0;
+    char *p = paths[k++ % 8];
+    snprintf(p, 512, "%s/%s.db", tmpdir, name);
+    remove(p);
+    sqlite3 *s = NULL;
+    char *msg = NULL;
+    if (sqlite3_open(p, &s) != SQLITE_OK || sqlite3_exec(s, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        fprintf(stderr, "fixture %s: %s\n", name, msg ? msg : sqlite3_errmsg(s));
+        exit(2);
+    }
+    sqlite3_close(s);
+    return p;
+}
+
+#define V2_COLS "CREATE TABLE observations (observationId INTEGER, fieldRA REAL, fieldDec REAL, " \
+    "observationStartMJD REAL, filter TEXT, rotSkyPos REAL, night INTEGER, note TEXT, " \
+    "proposalId INTEGER);"
+
+typedef struct { int64_t per_band[6]; int64_t total; int first, last; } counts;
+
+static int summarize(const char *path, const cad_selection *sel, counts *c, y1_err *err)
+{
+    cad_db *db = NULL;
+    cad_summary s;
+    int rc = cad_open(&db, path, err);
+    if (rc) return rc;
+    rc = cad_summarize(db, sel, &s, err);
+    if (!rc) {
+        memcpy(c->per_band, s.per_band, sizeof c->per_band);
+        c->total = s.total;
+        c->first = s.first_night;
+        c->last = s.last_night;
+        cad_summary_clear(&s);
+    }
+    cad_close(db);
+    return rc;
+}
+
+static void all_nights(cad_selection *sel, const char *program)
+{
+    cad_selection_default(sel);
+    sel->years = 0;
+    sel->program = program;
+}
+
+/* Per-filter counts u g r i z y and totals from ../shared/data/opsim/README.md. */
+static void test_real_counts(void)
+{
+    static const struct { const char *file; int64_t n[6]; int64_t total; } real[] = {
+        {"baseline_10klines_2.0.db", {805, 1298, 1944, 1837, 1289, 2827}, 10000},
+        {"imsim_small_opsim.db", {7, 6, 11, 10, 11, 23}, 68},
+        {"imsim_small_opsim_9683.db", {2, 7, 16, 20, 15, 13}, 73},
+        {"oneline_v2.0.db", {0, 0, 1, 0, 0, 0}, 1},
+        {"roll_weight_rs_0.3_v2.0_0yrs.db", {350, 927, 1561, 1582, 1124, 2236}, 7780},
+        {"schedview_sample_opsim_2023-09-20.db", {344, 334, 112, 45, 0, 79}, 914},
+        {"schedview_sample_opsim_2024-10-17.db", {0, 273, 390, 38, 24, 18}, 743},
+        {"schedview_sample_opsim_2026-05-12.db", {0, 0, 125, 0, 0, 429}, 554},
+        {"production_templates_y1_v5.0.1_0yrs.db", {0, 0, 224, 24, 291, 1001}, 1540},
+    };
+    for (size_t i = 0; i < sizeof real / sizeof real[0]; i++) {
+        char rel[256];
+        cad_selection sel;
+        counts c;
+        y1_err err = {{0}};
+        snprintf(rel, sizeof rel, "data/opsim/%s", real[i].file);
+        all_nights(&sel, "all");
+        int rc = summarize(check_shared(rel), &sel, &c, &err);
+        CHECK_MSG(rc == Y1_OK, "%s: %s", real[i].file, err.msg);
+        if (rc) continue;
+        CHECK_MSG(c.total == real[i].total, "%s: total %lld", real[i].file, (long long)c.total);
+        for (int b = 0; b < 6; b++)
+            CHECK_MSG(c.per_band[b] == real[i].n[b], "%s band %c: %lld, expected %lld",
+                      real[i].file, CAD_BANDS[b], (long long)c.per_band[b],
+                      (long long)real[i].n[b]);
+    }
+}
+
+static void test_labels(void)
+{
+    cad_selection sel;
+    counts c;
+    y1_err err = {{0}};
+    cad_db *db = NULL;
+
+    /* oneline: Proposal table, the row is proposalId 1 = WFD, night 727 (year 2) */
+    all_nights(&sel, "wfd");
+    CHECK_INT(summarize(check_shared("data/opsim/oneline_v2.0.db"), &sel, &c, &err), Y1_OK);
+    CHECK_INT(c.total, 1);
+    CHECK_INT(c.first, 727);
+    CHECK_INT(cad_open(&db, check_shared("data/opsim/oneline_v2.0.db"), &err), Y1_OK);
+    CHECK_HAS(cad_program_source(db), "Proposal table");
+    int found = 0;
+    for (int p = 0; p < cad_program_count(db); p++) {
+        if (!strcmp(cad_program_name(db, p), "WFD")) found |= cad_program_class(db, p) == CAD_CLASS_WFD;
+        if (!strcmp(cad_program_name(db, p), "DD:EDFS")) found |= 2 * (cad_program_class(db, p) == CAD_CLASS_DDF);
+    }
+    CHECK_INT(found, 3); /* 'DD:EDFS, b' is the EDFS field */
+    cad_close(db);
+
+    /* 10k real visits: no program columns at all, WFD must be refused, not guessed */
+    all_nights(&sel, "wfd");
+    CHECK_INT(summarize(check_shared("data/opsim/baseline_10klines_2.0.db"), &sel, &c, &err),
+              Y1_EINPUT);
+    CHECK_HAS(err.msg, "baseline_10klines_2.0.db");
+    CHECK_HAS(err.msg, "cannot select program 'wfd'");
+
+    /* its nights, derived from MJD: 0..12 (README: floor(MJD - 60217.5)) */
+    all_nights(&sel, "all");
+    CHECK_INT(summarize(check_shared("data/opsim/baseline_10klines_2.0.db"), &sel, &c, &err), Y1_OK);
+    CHECK_INT(c.first, 0);
+    CHECK_INT(c.last, 12);
+
+    /* raw v2.0-era run: ~100 proposalIds are sequence indexes; DDFs come from notes (503) */
+    all_nights(&sel, "wfd");
+    CHECK_INT(summarize(check_shared("data/opsim/roll_weight_rs_0.3_v2.0_0yrs.db"), &sel, &c, &err),
+              Y1_EINPUT);
+    CHECK_HAS(err.msg, "distinct values");
+    all_nights(&sel, "ddf");
+    CHECK_INT(summarize(check_shared("data/opsim/roll_weight_rs_0.3_v2.0_0yrs.db"), &sel, &c, &err),
+              Y1_OK);
+    CHECK_INT(c.total, 503);
+    all_nights(&sel, "DD:EDFS"); /* 'DD:EDFS, a' and 'DD:EDFS, b' are one field */
+    CHECK_INT(summarize(check_shared("data/opsim/roll_weight_rs_0.3_v2.0_0yrs.db"), &sel, &c, &err),
+              Y1_OK);
+    CHECK_MSG(c.total > 0 && c.total < 503, "EDFS visits %lld", (long long)c.total);
+
+    /* imSim extracts: proposalId 1 everywhere; WFD only with the explicit override.
+     * Y1 (night < 365): 11 rows r2 i2 z2 y5, and 13 rows u1 g1 r3 i6 z2 (README). */
+    static const int64_t wfd1[] = {1};
+    cad_selection_default(&sel);
+    CHECK_INT(summarize(check_shared("data/opsim/imsim_small_opsim.db"), &sel, &c, &err), Y1_EINPUT);
+    CHECK_HAS(err.msg, "--wfd-proposal-id");
+    sel.wfd_ids = wfd1;
+    sel.n_wfd_ids = 1;
+    sel.relative_nights = 0; /* the extract starts at night 26; Y1 is the survey's nights 0..364 */
+    CHECK_INT(summarize(check_shared("data/opsim/imsim_small_opsim.db"), &sel, &c, &err), Y1_OK);
+    CHECK_INT(c.total, 11);
+    CHECK_INT(c.per_band[2], 2);
+    CHECK_INT(c.per_band[5], 5);
+    CHECK_INT(summarize(check_shared("data/opsim/imsim_small_opsim_9683.db"), &sel, &c, &err), Y1_OK);
+    CHECK_INT(c.total, 13);
+    CHECK_INT(c.per_band[0], 1);
+    CHECK_INT(c.per_band[3], 6);
+
+    /* v5: region labels in target_name: WFD = 'lowdust'; every visit is WFD or Other or DDF */
+    counts w, o, d, a;
+    all_nights(&sel, "wfd");
+    CHECK_INT(summarize(check_shared("data/opsim/schedview_sample_opsim_2026-05-12.db"), &sel, &w, &err), Y1_OK);
+    all_nights(&sel, "other");
+    CHECK_INT(summarize(check_shared("data/opsim/schedview_sample_opsim_2026-05-12.db"), &sel, &o, &err), Y1_OK);
+    all_nights(&sel, "ddf");
+    CHECK_INT(summarize(check_shared("data/opsim/schedview_sample_opsim_2026-05-12.db"), &sel, &d, &err), Y1_OK);
+    all_nights(&sel, "all");
+    CHECK_INT(summarize(check_shared("data/opsim/schedview_sample_opsim_2026-05-12.db"), &sel, &a, &err), Y1_OK);
+    CHECK_INT(w.total + o.total + d.total, a.total);
+    CHECK(w.total >= 379); /* at least the 379 rows labelled exactly 'lowdust' */
+}
+
+static void test_fixtures(void)
+{
+    cad_selection sel;
+    counts c;
+    y1_err err = {{0}};
+    cad_db *db = NULL;
+
+    /* the year boundary: nights 0 and 364 are Y1, 365 is not */
+    const char *p = fixture("year", V2_COLS
+        "INSERT INTO observations VALUES (0, 10.5, -30.25, 60218.01, 'g', 12.5, 0, 'blob, gr, a', 1);"
+        "INSERT INTO observations VALUES (1, 20.5, -31.25, 60582.2, 'r', 370.5, 364, 'greedy', 1);"
+        "INSERT INTO observations VALUES (2, 30.5, -32.25, 60583.2, 'i', -10.5, 365, 'greedy', 1);"
+        "INSERT INTO observations VALUES (3, 40.5, -33.25, 60583.3, 'i', 10.5, 365, 'DD:COSMOS', 2);"
+        "CREATE TABLE Proposal (proposalId INT, proposalName TEXT, proposalType TEXT);"
+        "INSERT INTO Proposal VALUES (0, 'Other', 'Other'), (1, 'WFD', 'WFD'), (2, 'DD:COSMOS', 'DD');");
+    cad_selection_default(&sel);
+    CHECK_INT(summarize(p, &sel, &c, &err), Y1_OK);
+    CHECK_INT(c.total, 2);
+    CHECK_INT(c.last, 364);
+    sel.years = 2;
+    CHECK_INT(summarize(p, &sel, &c, &err), Y1_OK);
+    CHECK_INT(c.total, 3);
+    cad_selection_default(&sel);
+    sel.use_nights = 1;
+    sel.night_lo = 364;
+    sel.night_hi = 365;
+    sel.program = "all";
+    CHECK_INT(summarize(p, &sel, &c, &err), Y1_OK);
+    CHECK_INT(c.total, 3);
+
+    /* angles reduced modulo 360: 370.5 -> 10.5, -10.5 -> 349.5 */
+    {
+        struct { double rot[4]; int n; } got = {{0}, 0};
+        cad_selection_default(&sel);
+        sel.years = 2;
+        CHECK_INT(cad_open(&db, p, &err), Y1_OK);
+        int cb(const cad_visit *v, void *ud);
+        CHECK_INT(cad_scan(db, &sel, cb, &got, NULL, &err), Y1_OK);
+        CHECK_INT(got.n, 3);
+        CHECK_NEAR(got.rot[1], 10.5, 1e-12);
+        CHECK_NEAR(got.rot[2], 349.5, 1e-12);
+        cad_close(db);
+    }
+
+    /* band selection and an empty selection */
+    cad_selection_default(&sel);
+    CHECK_INT(cad_parse_bands("g", &sel.band_mask, &err), Y1_OK);
+    CHECK_INT(summarize(p, &sel, &c, &err), Y1_OK);
+    CHECK_INT(c.total, 1);
+    CHECK_INT(cad_parse_bands("u", &sel.band_mask, &err), Y1_OK);
+    CHECK_INT(summarize(p, &sel, &c, &err), Y1_OK);
+    CHECK_INT(c.total, 0);
+    CHECK_INT(cad_parse_bands("gx", &sel.band_mask, &err), Y1_EUSAGE);
+    CHECK_HAS(err.msg, "'x'");
+
+    /* note-pattern override */
+    cad_selection_default(&sel);
+    sel.wfd_note = "blob%";
+    sel.years = 2;
+    CHECK_INT(summarize(p, &sel, &c, &err), Y1_OK);
+    CHECK_INT(c.total, 1);
+
+    /* an unknown band, NULL coordinates, Dec out of range: bad input naming the visit */
+    p = fixture("badband", V2_COLS
+        "INSERT INTO observations VALUES (7, 10.5, -30.25, 60218.01, 'w', 0, 0, '', 1);");
+    all_nights(&sel, "all");
+    CHECK_INT(summarize(p, &sel, &c, &err), Y1_EINPUT);
+    CHECK_HAS(err.msg, "badband.db: observationId 7: unknown band 'w'");
+    p = fixture("nullra", V2_COLS
+        "INSERT INTO observations VALUES (8, NULL, -30.25, 60218.01, 'g', 0, 0, '', 1);");
+    CHECK_INT(summarize(p, &sel, &c, &err), Y1_EINPUT);
+    CHECK_HAS(err.msg, "observationId 8");
+    CHECK_HAS(err.msg, "NULL or NaN");
+    p = fixture("baddec", V2_COLS
+        "INSERT INTO observations VALUES (9, 10.5, -95.5, 60218.01, 'g', 0, 0, '', 1);");
+    CHECK_INT(summarize(p, &sel, &c, &err), Y1_EINPUT);
+    CHECK_HAS(err.msg, "observationId 9");
+
+    /* a proposalId without Proposal table, few values incl. 0 and 1: 1 is WFD, with a warning */
+    p = fixture("propsmall", V2_COLS
+        "INSERT INTO observations VALUES (0, 10.5, -30.25, 60218.01, 'g', 0, 0, '', 0);"
+        "INSERT INTO observations VALUES (1, 11.5, -30.25, 60218.02, 'g', 0, 0, '', 1);"
+        "INSERT INTO observations VALUES (2, 12.5, -30.25, 60218.03, 'g', 0, 0, 'DD:XMM-LSS', 3);");
+    CHECK_INT(cad_open(&db, p, &err), Y1_OK);
+    CHECK(cad_warning(db) != NULL);
+    cad_close(db);
+    cad_selection_default(&sel);
+    CHECK_INT(summarize(p, &sel, &c, &err), Y1_OK);
+    CHECK_INT(c.total, 1);
+
+    /* OpSim v4: SummaryAllProps, one row per (visit, proposal), Proposal(propId, propName,
+     * propType) with 'WideFastDeep': 3 rows are 2 visits, one of them WFD */
+    p = fixture("v4",
+        "CREATE TABLE SummaryAllProps (observationId INTEGER, fieldRA REAL, fieldDec REAL, "
+        "observationStartMJD REAL, filter TEXT, rotSkyPos REAL, night INTEGER, proposalId INTEGER);"
+        "INSERT INTO SummaryAllProps VALUES (1, 10.5, -30.25, 59580.1, 'r', 5, 1, 2);"
+        "INSERT INTO SummaryAllProps VALUES (1, 10.5, -30.25, 59580.1, 'r', 5, 1, 1);"
+        "INSERT INTO SummaryAllProps VALUES (2, 11.5, -30.25, 59580.2, 'i', 5, 1, 2);"
+        "CREATE TABLE Proposal (propId INTEGER, propName TEXT, propType TEXT);"
+        "INSERT INTO Proposal VALUES (1, 'WideFastDeep', 'WFD'), (2, 'NorthEclipticSpur', 'NES');");
+    all_nights(&sel, "all");
+    CHECK_INT(summarize(p, &sel, &c, &err), Y1_OK);
+    CHECK_INT(c.total, 2);
+    all_nights(&sel, "wfd");
+    CHECK_INT(summarize(p, &sel, &c, &err), Y1_OK);
+    CHECK_INT(c.total, 1);
+}
+
+int cb(const cad_visit *v, void *ud)
+{
+    struct { double rot[4]; int n; } *got = ud;
+    if (got->n < 4) got->rot[got->n] = v->rot_deg;
+    got->n++;
+    return 0;
+}
+
+static void test_open_errors(void)
+{
+    cad_db *db = NULL;
+    y1_err err = {{0}};
+    char path[512];
+
+    snprintf(path, sizeof path, "%s/missing.db", tmpdir);
+    CHECK_INT(cad_open(&db, path, &err), Y1_EIO);
+    CHECK_HAS(err.msg, "missing.db");
+    CHECK(db == NULL);
+
+    snprintf(path, sizeof path, "%s/notsqlite.db", tmpdir);
+    FILE *f = fopen(path, "w");
+    fputs("this is not a database, just text that is long enough to fill a header page....\n", f);
+    fclose(f);
+    CHECK_INT(cad_open(&db, path, &err), Y1_EINPUT);
+    CHECK_HAS(err.msg, "notsqlite.db: not an OpSim sqlite database");
+
+    const char *p = fixture("notable", "CREATE TABLE foo (a INTEGER);");
+    CHECK_INT(cad_open(&db, p, &err), Y1_EINPUT);
+    CHECK_HAS(err.msg, "no visit table");
+
+    p = fixture("missingcols", "CREATE TABLE observations (observationId INTEGER, fieldRA REAL);");
+    CHECK_INT(cad_open(&db, p, &err), Y1_EINPUT);
+    CHECK_HAS(err.msg, "lacks required columns: fieldDec, band or filter, observationStartMJD");
+}
+
+int main(void)
+{
+    const char *t = getenv("TMPDIR");
+    snprintf(tmpdir, sizeof tmpdir, "%s/y1test-cad-XXXXXX", t && *t ? t : "/tmp");
+    if (!mkdtemp(tmpdir)) return 2;
+    test_real_counts();
+    test_labels();
+    test_fixtures();
+    test_open_errors();
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
+    CHECK_DONE();
+}
