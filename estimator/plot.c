@@ -1,0 +1,747 @@
+/* plot.c: the cairo charts behind plot.h: one canvas with a framed plot area, nice ticks, labels
+ * and a legend, shared by histogram, scatter, stacked bars and the Hammer-Aitoff sky map.
+ * Pixel units; sky angles in degrees. PNGs are written through y1_out (temp file + rename). */
+#include "estimator/plot.h"
+
+#include <dlfcn.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cairo.h>
+
+#define FONT "DejaVu Sans"
+
+/* A qualitative palette (Tableau 10 colours); series i takes palette[i % 10]. */
+static const unsigned palette[] = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd,
+                                   0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf};
+
+typedef struct canvas {
+    cairo_surface_t *sf;
+    cairo_t *cr;
+    int w, h;                      /* image size, px */
+    double ax0, ax1, ay0, ay1;     /* plot area: x from ax0 (left) to ax1, y from ay0 (top) to ay1 */
+    double xmin, xmax, ymin, ymax; /* data range mapped onto the plot area */
+} canvas;
+
+static unsigned series_rgb(const plot_series *s, size_t i)
+{
+    return s->rgb == PLOT_AUTO ? palette[i % 10] : s->rgb;
+}
+
+static void set_rgb(cairo_t *cr, unsigned rgb, double alpha)
+{
+    cairo_set_source_rgba(cr, ((rgb >> 16) & 255) / 255.0, ((rgb >> 8) & 255) / 255.0,
+                          (rgb & 255) / 255.0, alpha);
+}
+
+/* An approximation of the viridis colour map by linear interpolation of 6 anchors, t in [0,1]. */
+static unsigned colormap(double t)
+{
+    static const double a[6][3] = {{68, 1, 84}, {65, 68, 135}, {42, 120, 142},
+                                   {34, 168, 132}, {122, 209, 81}, {253, 231, 37}};
+    if (!(t >= 0)) t = 0;
+    if (t > 1) t = 1;
+    double u = t * 5;
+    int k = (int)u;
+    if (k >= 5) k = 4;
+    double f = u - k;
+    unsigned rgb = 0;
+    for (int c = 0; c < 3; c++) {
+        unsigned v = (unsigned)lround(a[k][c] + f * (a[k + 1][c] - a[k][c]));
+        rgb = (rgb << 8) | v;
+    }
+    return rgb;
+}
+
+static double mapx(const canvas *cv, double x)
+{
+    return cv->ax0 + (x - cv->xmin) / (cv->xmax - cv->xmin) * (cv->ax1 - cv->ax0);
+}
+static double mapy(const canvas *cv, double y)
+{
+    return cv->ay1 - (y - cv->ymin) / (cv->ymax - cv->ymin) * (cv->ay1 - cv->ay0);
+}
+
+size_t plot_ticks(double lo, double hi, size_t max, double *ticks)
+{
+    if (!(lo < hi) || !isfinite(lo) || !isfinite(hi) || max == 0) return 0;
+    double raw = (hi - lo) / 6, mag = pow(10, floor(log10(raw))), step = mag;
+    static const double mult[] = {1, 2, 2.5, 5, 10};
+    for (size_t i = 0; i < 5; i++)
+        if (mult[i] * mag >= raw) {
+            step = mult[i] * mag;
+            break;
+        }
+    size_t n = 0;
+    for (double k = ceil(lo / step - 1e-9); n < max; k++) {
+        double t = k * step;
+        if (t > hi + step * 1e-9) break;
+        if (fabs(t) < step * 1e-9) t = 0;
+        ticks[n++] = t;
+    }
+    return n;
+}
+
+/* Data range with a little padding, widened when degenerate. */
+static void pad_range(double *lo, double *hi, double frac)
+{
+    if (*lo == *hi) {
+        double d = *lo != 0 ? fabs(*lo) * 0.1 : 1;
+        *lo -= d;
+        *hi += d;
+        return;
+    }
+    double d = (*hi - *lo) * frac;
+    *lo -= d;
+    *hi += d;
+}
+
+static int canvas_open(canvas *cv, const plot_spec *sp, int dw, int dh, y1_err *err)
+{
+    memset(cv, 0, sizeof *cv);
+    cv->w = sp->width_px > 0 ? sp->width_px : dw;
+    cv->h = sp->height_px > 0 ? sp->height_px : dh;
+    if (cv->w < 200 || cv->h < 150 || cv->w > 10000 || cv->h > 10000)
+        return y1_errf(err, Y1_EUSAGE, "plot: image size %d x %d px is outside 200..10000 x "
+                       "150..10000", cv->w, cv->h);
+    cv->sf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, cv->w, cv->h);
+    cv->cr = cairo_create(cv->sf);
+    if (cairo_status(cv->cr) != CAIRO_STATUS_SUCCESS) {
+        cairo_destroy(cv->cr);
+        cairo_surface_destroy(cv->sf);
+        cv->cr = NULL;
+        cv->sf = NULL;
+        return y1_errf(err, Y1_ENOMEM, "plot: cannot create a %d x %d image", cv->w, cv->h);
+    }
+    cairo_set_source_rgb(cv->cr, 1, 1, 1);
+    cairo_paint(cv->cr);
+    cairo_select_font_face(cv->cr, FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+    cv->ax0 = 90;
+    cv->ax1 = cv->w - 30;
+    cv->ay0 = sp->title ? 50 : 25;
+    cv->ay1 = cv->h - 65;
+    return Y1_OK;
+}
+
+static void canvas_close(canvas *cv)
+{
+    if (cv->cr) cairo_destroy(cv->cr);
+    if (cv->sf) cairo_surface_destroy(cv->sf);
+}
+
+static cairo_status_t png_write(void *closure, const unsigned char *data, unsigned int len)
+{
+    return fwrite(data, 1, len, (FILE *)closure) == len ? CAIRO_STATUS_SUCCESS
+                                                        : CAIRO_STATUS_WRITE_ERROR;
+}
+
+static int canvas_save(canvas *cv, const char *path, y1_err *err)
+{
+    y1_out *o = NULL;
+    int rc;
+    cairo_surface_flush(cv->sf);
+    if (cairo_status(cv->cr) != CAIRO_STATUS_SUCCESS)
+        return y1_errf(err, Y1_EIO, "%s: drawing failed: %s", path,
+                       cairo_status_to_string(cairo_status(cv->cr)));
+    if ((rc = y1_out_open(&o, path, err))) return rc;
+    cairo_status_t st = cairo_surface_write_to_png_stream(cv->sf, png_write, y1_out_fp(o));
+    if (st != CAIRO_STATUS_SUCCESS) {
+        y1_out_abort(o);
+        return y1_errf(err, Y1_EIO, "%s: cannot write PNG: %s", path, cairo_status_to_string(st));
+    }
+    return y1_out_commit(o, err);
+}
+
+/* Text anchored at (x, y), rotated by angle (radians) about the anchor: ha 0 left, 0.5 centre,
+ * 1 right; va 0 puts the top of the capitals at y, 0.5 their middle, 1 the baseline. */
+static void text_at(cairo_t *cr, double x, double y, double size, double ha, double va,
+                    double angle, const char *s)
+{
+    cairo_text_extents_t te;
+    cairo_save(cr);
+    cairo_set_font_size(cr, size);
+    cairo_text_extents(cr, s, &te);
+    cairo_translate(cr, x, y);
+    cairo_rotate(cr, angle);
+    cairo_move_to(cr, -te.x_advance * ha, 0.72 * size * (1 - va)); /* cap height ~0.72 em */
+    cairo_show_text(cr, s);
+    cairo_restore(cr);
+}
+
+static double text_width(cairo_t *cr, double size, const char *s)
+{
+    cairo_text_extents_t te;
+    cairo_save(cr);
+    cairo_set_font_size(cr, size);
+    cairo_text_extents(cr, s, &te);
+    cairo_restore(cr);
+    return te.x_advance;
+}
+
+static void tick_label(char *buf, size_t len, double t)
+{
+    double a = fabs(t);
+    if (a != 0 && (a >= 1e6 || a < 1e-3)) snprintf(buf, len, "%.3g", t);
+    else snprintf(buf, len, "%.6g", t);
+}
+
+/* Frame, grid, ticks with labels, axis labels and title. xcat: no x ticks (bar charts). */
+static void draw_axes(canvas *cv, const plot_spec *sp, const char *ylabel_default, int xcat)
+{
+    cairo_t *cr = cv->cr;
+    double t[64];
+    char buf[64];
+    size_t n;
+    cairo_set_line_width(cr, 1);
+    if (!xcat) {
+        n = plot_ticks(cv->xmin, cv->xmax, 64, t);
+        for (size_t i = 0; i < n; i++) {
+            double x = floor(mapx(cv, t[i])) + 0.5;
+            set_rgb(cr, 0xe4e4e4, 1);
+            cairo_move_to(cr, x, cv->ay0);
+            cairo_line_to(cr, x, cv->ay1);
+            cairo_stroke(cr);
+            set_rgb(cr, 0x000000, 1);
+            cairo_move_to(cr, x, cv->ay1);
+            cairo_line_to(cr, x, cv->ay1 + 5);
+            cairo_stroke(cr);
+            tick_label(buf, sizeof buf, t[i]);
+            text_at(cr, x, cv->ay1 + 8, 12, 0.5, 0, 0, buf);
+        }
+    }
+    n = plot_ticks(cv->ymin, cv->ymax, 64, t);
+    for (size_t i = 0; i < n; i++) {
+        double y = floor(mapy(cv, t[i])) + 0.5;
+        set_rgb(cr, 0xe4e4e4, 1);
+        cairo_move_to(cr, cv->ax0, y);
+        cairo_line_to(cr, cv->ax1, y);
+        cairo_stroke(cr);
+        set_rgb(cr, 0x000000, 1);
+        cairo_move_to(cr, cv->ax0 - 5, y);
+        cairo_line_to(cr, cv->ax0, y);
+        cairo_stroke(cr);
+        tick_label(buf, sizeof buf, t[i]);
+        text_at(cr, cv->ax0 - 8, y, 12, 1, 0.5, 0, buf);
+    }
+    set_rgb(cr, 0x000000, 1);
+    cairo_rectangle(cr, floor(cv->ax0) + 0.5, floor(cv->ay0) + 0.5, floor(cv->ax1 - cv->ax0),
+                    floor(cv->ay1 - cv->ay0));
+    cairo_stroke(cr);
+    if (sp->xlabel) text_at(cr, (cv->ax0 + cv->ax1) / 2, cv->h - 12, 14, 0.5, 1, 0, sp->xlabel);
+    const char *yl = sp->ylabel ? sp->ylabel : ylabel_default;
+    if (yl) text_at(cr, 22, (cv->ay0 + cv->ay1) / 2, 14, 0.5, 1, -M_PI / 2, yl);
+    if (sp->title) {
+        cairo_save(cr);
+        cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+        text_at(cr, cv->w / 2.0, 30, 16, 0.5, 1, 0, sp->title);
+        cairo_restore(cr);
+    }
+}
+
+/* Legend box in the top-right corner of the plot area. kind: 0 box, 1 point, 2 line. */
+static void draw_legend(canvas *cv, const plot_spec *sp, const int *kinds)
+{
+    cairo_t *cr = cv->cr;
+    size_t n = 0;
+    double wmax = 0;
+    if (sp->legend < 0) return;
+    for (size_t i = 0; i < sp->nseries; i++)
+        if (sp->series[i].name && *sp->series[i].name) {
+            n++;
+            double w = text_width(cr, 12, sp->series[i].name);
+            if (w > wmax) wmax = w;
+        }
+    for (size_t i = 0; i < sp->nmarks; i++)
+        if (sp->marks[i].label) {
+            n++;
+            double w = text_width(cr, 12, sp->marks[i].label);
+            if (w > wmax) wmax = w;
+        }
+    if (!n) return;
+    double bw = wmax + 44, bh = n * 18 + 8, x0 = cv->ax1 - bw - 8, y0 = cv->ay0 + 8;
+    cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
+    cairo_rectangle(cr, x0, y0, bw, bh);
+    cairo_fill_preserve(cr);
+    set_rgb(cr, 0x999999, 1);
+    cairo_set_line_width(cr, 1);
+    cairo_stroke(cr);
+    double y = y0 + 13;
+    for (size_t i = 0; i < sp->nseries; i++) {
+        const plot_series *s = &sp->series[i];
+        if (!s->name || !*s->name) continue;
+        set_rgb(cr, series_rgb(s, i), kinds[i] == 0 ? 0.6 : 1);
+        if (kinds[i] == 0) {
+            cairo_rectangle(cr, x0 + 8, y - 6, 20, 11);
+            cairo_fill(cr);
+        } else if (kinds[i] == 1) {
+            cairo_arc(cr, x0 + 18, y, 3.5, 0, 2 * M_PI);
+            cairo_fill(cr);
+        } else {
+            cairo_set_line_width(cr, 2.5);
+            cairo_move_to(cr, x0 + 8, y);
+            cairo_line_to(cr, x0 + 28, y);
+            cairo_stroke(cr);
+        }
+        set_rgb(cr, 0x000000, 1);
+        text_at(cr, x0 + 36, y, 12, 0, 0.5, 0, s->name);
+        y += 18;
+    }
+    for (size_t i = 0; i < sp->nmarks; i++) {
+        if (!sp->marks[i].label) continue;
+        set_rgb(cr, sp->marks[i].rgb == PLOT_AUTO ? 0xb00020 : sp->marks[i].rgb, 1);
+        cairo_set_line_width(cr, 2);
+        double d[] = {5, 3};
+        cairo_set_dash(cr, d, 2, 0);
+        cairo_move_to(cr, x0 + 8, y);
+        cairo_line_to(cr, x0 + 28, y);
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
+        set_rgb(cr, 0x000000, 1);
+        text_at(cr, x0 + 36, y, 12, 0, 0.5, 0, sp->marks[i].label);
+        y += 18;
+    }
+}
+
+static void draw_marks(canvas *cv, const plot_spec *sp)
+{
+    cairo_t *cr = cv->cr;
+    for (size_t i = 0; i < sp->nmarks; i++) {
+        double x = mapx(cv, sp->marks[i].x);
+        if (!isfinite(x) || x < cv->ax0 || x > cv->ax1) continue;
+        set_rgb(cr, sp->marks[i].rgb == PLOT_AUTO ? 0xb00020 : sp->marks[i].rgb, 1);
+        cairo_set_line_width(cr, 2);
+        double d[] = {5, 3};
+        cairo_set_dash(cr, d, 2, 0);
+        cairo_move_to(cr, x, cv->ay0);
+        cairo_line_to(cr, x, cv->ay1);
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
+    }
+}
+
+/* Colour bar at the right edge (the plot area was narrowed by the caller). */
+static void draw_colorbar(canvas *cv, const char *label, double vmin, double vmax)
+{
+    cairo_t *cr = cv->cr;
+    double x0 = cv->w - 95, x1 = x0 + 16, y0 = cv->ay0 + 10, y1 = cv->ay1 - 10;
+    for (int k = 0; k < 200; k++) {
+        set_rgb(cr, colormap(k / 199.0), 1);
+        double ya = y1 - (y1 - y0) * k / 200.0, yb = y1 - (y1 - y0) * (k + 1) / 200.0;
+        cairo_rectangle(cr, x0, yb, x1 - x0, ya - yb + 0.5);
+        cairo_fill(cr);
+    }
+    set_rgb(cr, 0x000000, 1);
+    cairo_set_line_width(cr, 1);
+    cairo_rectangle(cr, x0, y0, x1 - x0, y1 - y0);
+    cairo_stroke(cr);
+    double t[32];
+    char buf[64];
+    size_t n = plot_ticks(vmin, vmax, 32, t);
+    for (size_t i = 0; i < n; i++) {
+        double y = y1 - (t[i] - vmin) / (vmax - vmin) * (y1 - y0);
+        cairo_move_to(cr, x1, y);
+        cairo_line_to(cr, x1 + 4, y);
+        cairo_stroke(cr);
+        tick_label(buf, sizeof buf, t[i]);
+        text_at(cr, x1 + 6, y, 11, 0, 0.5, 0, buf);
+    }
+    if (label) text_at(cr, cv->w - 12, (y0 + y1) / 2, 13, 0.5, 1, -M_PI / 2, label);
+}
+
+static int check_spec(const plot_spec *sp, const char *path, y1_err *err)
+{
+    if (!sp || !sp->series || sp->nseries == 0)
+        return y1_errf(err, Y1_EUSAGE, "%s: plot has no data series", path);
+    return Y1_OK;
+}
+
+/* Range of the finite values of one array over all series (which: 0 x, 1 y, 2 c). */
+static int data_range(const plot_spec *sp, int which, double *lo, double *hi)
+{
+    int any = 0;
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    for (size_t i = 0; i < sp->nseries; i++) {
+        const plot_series *s = &sp->series[i];
+        const double *v = which == 0 ? s->x : which == 1 ? s->y : s->c;
+        if (!v) continue;
+        for (size_t k = 0; k < s->n; k++)
+            if (isfinite(v[k])) {
+                if (v[k] < *lo) *lo = v[k];
+                if (v[k] > *hi) *hi = v[k];
+                any = 1;
+            }
+    }
+    return any;
+}
+
+/* ---- histogram ---------------------------------------------------------------------------- */
+
+int plot_histogram(const char *png_path, const plot_spec *sp, y1_err *err)
+{
+    int rc = check_spec(sp, png_path, err);
+    if (rc) return rc;
+    size_t nb = sp->nbins ? sp->nbins : 40;
+    double lo = sp->xmin, hi = sp->xmax;
+    if (lo == hi) {
+        if (!data_range(sp, 0, &lo, &hi))
+            return y1_errf(err, Y1_EINPUT, "%s: no finite values to plot", png_path);
+        for (size_t i = 0; i < sp->nmarks; i++)
+            if (isfinite(sp->marks[i].x)) {
+                if (sp->marks[i].x < lo) lo = sp->marks[i].x;
+                if (sp->marks[i].x > hi) hi = sp->marks[i].x;
+            }
+        pad_range(&lo, &hi, 0.02);
+    } else if (!(lo < hi)) return y1_errf(err, Y1_EUSAGE, "%s: xmin must be below xmax", png_path);
+    double *counts = calloc(nb * sp->nseries, sizeof *counts);
+    int *kinds = calloc(sp->nseries, sizeof *kinds);
+    canvas cv;
+    memset(&cv, 0, sizeof cv);
+    if (!counts || !kinds) {
+        rc = y1_errf(err, Y1_ENOMEM, "%s: out of memory", png_path);
+        goto done;
+    }
+    double cmax = 0;
+    for (size_t i = 0; i < sp->nseries; i++) {
+        const plot_series *s = &sp->series[i];
+        for (size_t k = 0; s->x && k < s->n; k++) {
+            double v = s->x[k];
+            if (!isfinite(v) || v < lo || v > hi) continue;
+            size_t b = (size_t)((v - lo) / (hi - lo) * nb);
+            if (b >= nb) b = nb - 1;
+            double c = ++counts[i * nb + b];
+            if (c > cmax) cmax = c;
+        }
+    }
+    if ((rc = canvas_open(&cv, sp, 900, 560, err))) goto done;
+    cv.xmin = lo;
+    cv.xmax = hi;
+    cv.ymin = sp->ymin != sp->ymax ? sp->ymin : 0;
+    cv.ymax = sp->ymin != sp->ymax ? sp->ymax : (cmax > 0 ? cmax * 1.1 : 1);
+    draw_axes(&cv, sp, "instances", 0);
+    cairo_save(cv.cr);
+    cairo_rectangle(cv.cr, cv.ax0, cv.ay0, cv.ax1 - cv.ax0, cv.ay1 - cv.ay0);
+    cairo_clip(cv.cr);
+    double alpha = sp->nseries > 1 ? 0.5 : 0.8;
+    for (size_t i = 0; i < sp->nseries; i++) {
+        unsigned rgb = series_rgb(&sp->series[i], i);
+        for (size_t b = 0; b < nb; b++) {
+            double c = counts[i * nb + b];
+            if (c <= 0) continue;
+            double xa = mapx(&cv, lo + (hi - lo) * b / nb), xb = mapx(&cv, lo + (hi - lo) * (b + 1) / nb);
+            double y = mapy(&cv, c), y0 = mapy(&cv, cv.ymin);
+            set_rgb(cv.cr, rgb, alpha);
+            cairo_rectangle(cv.cr, xa, y, xb - xa, y0 - y);
+            cairo_fill_preserve(cv.cr);
+            set_rgb(cv.cr, rgb, 1);
+            cairo_set_line_width(cv.cr, 0.8);
+            cairo_stroke(cv.cr);
+        }
+    }
+    draw_marks(&cv, sp);
+    cairo_restore(cv.cr);
+    draw_legend(&cv, sp, kinds);
+    rc = canvas_save(&cv, png_path, err);
+done:
+    canvas_close(&cv);
+    free(counts);
+    free(kinds);
+    return rc;
+}
+
+/* ---- scatter ------------------------------------------------------------------------------ */
+
+static void draw_points(canvas *cv, const plot_series *s, size_t i, double vmin, double vmax,
+                        double (*px)(const canvas *, double, double, double *), int sky)
+{
+    cairo_t *cr = cv->cr;
+    double r = s->size_px > 0 ? s->size_px : (sky ? 1.6 : 2.5);
+    unsigned rgb = series_rgb(s, i);
+    int first = 1;
+    if (s->style == PLOT_LINE && !sky) {
+        set_rgb(cr, rgb, 1);
+        cairo_set_line_width(cr, s->size_px > 0 ? s->size_px : 2);
+    }
+    for (size_t k = 0; k < s->n; k++) {
+        double X, Y;
+        if (!s->x || !s->y || !isfinite(s->x[k]) || !isfinite(s->y[k])) {
+            first = 1;
+            continue;
+        }
+        X = px(cv, s->x[k], s->y[k], &Y);
+        if (s->style == PLOT_LINE && !sky) {
+            if (first) cairo_move_to(cr, X, Y);
+            else cairo_line_to(cr, X, Y);
+            first = 0;
+            continue;
+        }
+        if (s->c) {
+            if (!isfinite(s->c[k])) continue;
+            set_rgb(cr, colormap(vmax > vmin ? (s->c[k] - vmin) / (vmax - vmin) : 0.5), 0.9);
+        } else set_rgb(cr, rgb, 0.7);
+        cairo_arc(cr, X, Y, r, 0, 2 * M_PI);
+        cairo_fill(cr);
+    }
+    if (s->style == PLOT_LINE && !sky) cairo_stroke(cr);
+}
+
+static double px_linear(const canvas *cv, double x, double y, double *Y)
+{
+    *Y = mapy(cv, y);
+    return mapx(cv, x);
+}
+
+int plot_scatter(const char *png_path, const plot_spec *sp, y1_err *err)
+{
+    int rc = check_spec(sp, png_path, err);
+    if (rc) return rc;
+    double xlo = sp->xmin, xhi = sp->xmax, ylo = sp->ymin, yhi = sp->ymax, vlo = 0, vhi = 0;
+    int with_c = data_range(sp, 2, &vlo, &vhi);
+    if (sp->vmin != sp->vmax) {
+        vlo = sp->vmin;
+        vhi = sp->vmax;
+    }
+    if (xlo == xhi) {
+        if (!data_range(sp, 0, &xlo, &xhi))
+            return y1_errf(err, Y1_EINPUT, "%s: no finite values to plot", png_path);
+        pad_range(&xlo, &xhi, 0.04);
+    }
+    if (ylo == yhi) {
+        if (!data_range(sp, 1, &ylo, &yhi))
+            return y1_errf(err, Y1_EINPUT, "%s: no finite values to plot", png_path);
+        pad_range(&ylo, &yhi, 0.06);
+    }
+    if (!(xlo < xhi) || !(ylo < yhi))
+        return y1_errf(err, Y1_EUSAGE, "%s: axis minimum must be below maximum", png_path);
+    int *kinds = calloc(sp->nseries, sizeof *kinds);
+    canvas cv;
+    memset(&cv, 0, sizeof cv);
+    if (!kinds) return y1_errf(err, Y1_ENOMEM, "%s: out of memory", png_path);
+    for (size_t i = 0; i < sp->nseries; i++) kinds[i] = sp->series[i].style == PLOT_LINE ? 2 : 1;
+    if ((rc = canvas_open(&cv, sp, 900, 560, err))) goto done;
+    if (with_c) cv.ax1 = cv.w - 110;
+    cv.xmin = xlo;
+    cv.xmax = xhi;
+    cv.ymin = ylo;
+    cv.ymax = yhi;
+    draw_axes(&cv, sp, NULL, 0);
+    cairo_save(cv.cr);
+    cairo_rectangle(cv.cr, cv.ax0, cv.ay0, cv.ax1 - cv.ax0, cv.ay1 - cv.ay0);
+    cairo_clip(cv.cr);
+    /* points first, lines on top so a fit line stays visible over a dense cloud */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < sp->nseries; i++)
+            if ((sp->series[i].style == PLOT_LINE) == pass)
+                draw_points(&cv, &sp->series[i], i, vlo, vhi, px_linear, 0);
+    draw_marks(&cv, sp);
+    cairo_restore(cv.cr);
+    if (with_c) draw_colorbar(&cv, sp->value_label, vlo, vhi);
+    draw_legend(&cv, sp, kinds);
+    rc = canvas_save(&cv, png_path, err);
+done:
+    canvas_close(&cv);
+    free(kinds);
+    return rc;
+}
+
+/* ---- stacked bars ------------------------------------------------------------------------- */
+
+int plot_bars(const char *png_path, const plot_spec *sp, y1_err *err)
+{
+    int rc = check_spec(sp, png_path, err);
+    if (rc) return rc;
+    size_t nc = sp->ncategories;
+    if (nc == 0 || !sp->categories)
+        return y1_errf(err, Y1_EUSAGE, "%s: bar chart without categories", png_path);
+    double top = 0;
+    for (size_t k = 0; k < nc; k++) {
+        double sum = 0;
+        for (size_t i = 0; i < sp->nseries; i++) {
+            const plot_series *s = &sp->series[i];
+            if (s->n != nc || !s->y)
+                return y1_errf(err, Y1_EUSAGE, "%s: series %zu has %zu values for %zu categories",
+                               png_path, i, s->n, nc);
+            double v = s->y[k];
+            if (!isfinite(v) || v < 0)
+                return y1_errf(err, Y1_EINPUT, "%s: bar value %g (series '%s', category '%s') "
+                               "must be finite and non-negative", png_path, v,
+                               s->name ? s->name : "", sp->categories[k]);
+            sum += v;
+        }
+        if (sum > top) top = sum;
+    }
+    int *kinds = calloc(sp->nseries, sizeof *kinds);
+    canvas cv;
+    memset(&cv, 0, sizeof cv);
+    if (!kinds) return y1_errf(err, Y1_ENOMEM, "%s: out of memory", png_path);
+    if ((rc = canvas_open(&cv, sp, 900, 560, err))) goto done;
+    /* long category names are drawn slanted: leave room below */
+    double slot = (cv.ax1 - cv.ax0) / nc, wmax = 0;
+    for (size_t k = 0; k < nc; k++) {
+        double w = text_width(cv.cr, 12, sp->categories[k]);
+        if (w > wmax) wmax = w;
+    }
+    int slant = wmax > slot * 0.95;
+    if (slant) cv.ay1 = cv.h - 40 - wmax * 0.6;
+    if (cv.ay1 < cv.ay0 + 60) cv.ay1 = cv.ay0 + 60;
+    cv.xmin = 0;
+    cv.xmax = nc;
+    cv.ymin = sp->ymin != sp->ymax ? sp->ymin : 0;
+    cv.ymax = sp->ymin != sp->ymax ? sp->ymax : (top > 0 ? top * 1.12 : 1);
+    draw_axes(&cv, sp, NULL, 1);
+    for (size_t k = 0; k < nc; k++) {
+        double xc = mapx(&cv, k + 0.5), bw = slot * 0.7, acc = 0;
+        for (size_t i = 0; i < sp->nseries; i++) {
+            double v = sp->series[i].y[k];
+            double ya = mapy(&cv, acc), yb = mapy(&cv, acc + v);
+            set_rgb(cv.cr, series_rgb(&sp->series[i], i), 0.85);
+            cairo_rectangle(cv.cr, xc - bw / 2, yb, bw, ya - yb);
+            cairo_fill(cv.cr);
+            acc += v;
+        }
+        set_rgb(cv.cr, 0x000000, 1);
+        if (slant) text_at(cv.cr, xc, cv.ay1 + 8, 12, 1, 0, -M_PI / 5, sp->categories[k]);
+        else text_at(cv.cr, xc, cv.ay1 + 8, 12, 0.5, 0, 0, sp->categories[k]);
+    }
+    draw_legend(&cv, sp, kinds);
+    rc = canvas_save(&cv, png_path, err);
+done:
+    canvas_close(&cv);
+    free(kinds);
+    return rc;
+}
+
+void plot_cleanup(void)
+{
+    cairo_debug_reset_static_data();
+    /* cairo's toy fonts come from fontconfig, whose own caches survive the reset above. We do
+     * not link fontconfig directly (only cairo), so look FcFini up in the loaded libraries. */
+    void (*fc_fini)(void);
+    *(void **)&fc_fini = dlsym(RTLD_DEFAULT, "FcFini");
+    if (fc_fini) fc_fini();
+}
+
+/* ---- sky map ------------------------------------------------------------------------------ */
+
+void plot_hammer(double ra_deg, double dec_deg, double *x, double *y)
+{
+    double lam = fmod(ra_deg, 360.0);
+    if (lam > 180) lam -= 360;
+    if (lam <= -180) lam += 360;
+    lam *= M_PI / 180;
+    double phi = dec_deg * M_PI / 180;
+    double d = sqrt(1 + cos(phi) * cos(lam / 2));
+    *x = -2 * M_SQRT2 * cos(phi) * sin(lam / 2) / d; /* east (larger RA) to the left */
+    *y = M_SQRT2 * sin(phi) / d;
+}
+
+static double px_sky(const canvas *cv, double ra, double dec, double *Y)
+{
+    double x, y;
+    plot_hammer(ra, dec, &x, &y);
+    *Y = mapy(cv, y);
+    return mapx(cv, x);
+}
+
+int plot_sky(const char *png_path, const plot_spec *sp, y1_err *err)
+{
+    int rc = check_spec(sp, png_path, err);
+    if (rc) return rc;
+    double vlo = 0, vhi = 0, lo, hi;
+    int with_c = data_range(sp, 2, &vlo, &vhi);
+    if (sp->vmin != sp->vmax) {
+        vlo = sp->vmin;
+        vhi = sp->vmax;
+    }
+    if (!data_range(sp, 0, &lo, &hi) || !data_range(sp, 1, &lo, &hi))
+        return y1_errf(err, Y1_EINPUT, "%s: no finite sky positions to plot", png_path);
+    int *kinds = calloc(sp->nseries, sizeof *kinds);
+    canvas cv;
+    memset(&cv, 0, sizeof cv);
+    if (!kinds) return y1_errf(err, Y1_ENOMEM, "%s: out of memory", png_path);
+    for (size_t i = 0; i < sp->nseries; i++) kinds[i] = 1;
+    if ((rc = canvas_open(&cv, sp, 1000, 560, err))) goto done;
+    cairo_t *cr = cv.cr;
+    /* equal scale in x and y: the projection is 4 sqrt2 wide and 2 sqrt2 high */
+    double right = with_c ? cv.w - 120 : cv.w - 20, top = sp->title ? 50 : 20, bottom = cv.h - 30;
+    double scale = fmin((right - 40) / (4 * M_SQRT2), (bottom - top) / (2 * M_SQRT2));
+    double cx = (40 + right) / 2, cy = (top + bottom) / 2;
+    cv.ax0 = cx - 2 * M_SQRT2 * scale;
+    cv.ax1 = cx + 2 * M_SQRT2 * scale;
+    cv.ay0 = cy - M_SQRT2 * scale;
+    cv.ay1 = cy + M_SQRT2 * scale;
+    cv.xmin = -2 * M_SQRT2;
+    cv.xmax = 2 * M_SQRT2;
+    cv.ymin = -M_SQRT2;
+    cv.ymax = M_SQRT2;
+    /* background ellipse and graticule */
+    cairo_save(cr);
+    cairo_translate(cr, cx, cy);
+    cairo_scale(cr, 2 * M_SQRT2 * scale, M_SQRT2 * scale);
+    cairo_arc(cr, 0, 0, 1, 0, 2 * M_PI);
+    cairo_restore(cr);
+    set_rgb(cr, 0xf4f6fa, 1);
+    cairo_fill(cr);
+    set_rgb(cr, 0xc8c8c8, 1);
+    cairo_set_line_width(cr, 0.8);
+    for (int dec = -60; dec <= 60; dec += 30) {
+        for (int k = 0; k <= 360; k++) {
+            double Y, X = px_sky(&cv, -180 + k + (k == 0 ? 1e-9 : 0) - (k == 360 ? 1e-9 : 0),
+                                 dec, &Y);
+            if (k == 0) cairo_move_to(cr, X, Y);
+            else cairo_line_to(cr, X, Y);
+        }
+        cairo_stroke(cr);
+    }
+    for (int ra = -150; ra <= 180; ra += 30) {
+        double r = ra == 180 ? 180 - 1e-9 : ra;
+        for (int k = 0; k <= 180; k++) {
+            double Y, X = px_sky(&cv, r, -90 + k, &Y);
+            if (k == 0) cairo_move_to(cr, X, Y);
+            else cairo_line_to(cr, X, Y);
+        }
+        cairo_stroke(cr);
+    }
+    cairo_save(cr);
+    cairo_translate(cr, cx, cy);
+    cairo_scale(cr, 2 * M_SQRT2 * scale, M_SQRT2 * scale);
+    cairo_arc(cr, 0, 0, 1, 0, 2 * M_PI);
+    cairo_restore(cr);
+    set_rgb(cr, 0x000000, 1);
+    cairo_set_line_width(cr, 1.2);
+    cairo_stroke(cr);
+    for (size_t i = 0; i < sp->nseries; i++) draw_points(&cv, &sp->series[i], i, vlo, vhi, px_sky, 1);
+    /* graticule labels: RA along the equator (hours would also do; degrees match the API) */
+    char buf[32];
+    set_rgb(cr, 0x404040, 1);
+    for (int ra = 0; ra < 360; ra += 60) {
+        double Y, X = px_sky(&cv, ra, 0, &Y);
+        snprintf(buf, sizeof buf, "%d", ra);
+        text_at(cr, X + 2, Y + 3, 11, 0, 0, 0, buf);
+    }
+    for (int dec = -60; dec <= 60; dec += 30) {
+        if (dec == 0) continue;
+        double Y, X = px_sky(&cv, 180 - 1e-9, dec, &Y);
+        snprintf(buf, sizeof buf, "%+d", dec);
+        text_at(cr, X - 4, Y, 11, 1, 0.5, 0, buf);
+    }
+    text_at(cr, cx, cv.ay1 + 18, 12, 0.5, 1, 0,
+            "Hammer-Aitoff, RA (deg) increasing to the left, Dec (deg)");
+    if (sp->title) {
+        cairo_save(cr);
+        cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+        text_at(cr, cv.w / 2.0, 30, 16, 0.5, 1, 0, sp->title);
+        cairo_restore(cr);
+    }
+    if (with_c) draw_colorbar(&cv, sp->value_label, vlo, vhi);
+    cv.ax1 = with_c ? cv.w - 110 : cv.w - 10;
+    cv.ay0 = top - 10;
+    draw_legend(&cv, sp, kinds);
+    rc = canvas_save(&cv, png_path, err);
+done:
+    canvas_close(&cv);
+    free(kinds);
+    return rc;
+}

@@ -1,0 +1,96 @@
+/* plot.h: small generic PNG charts drawn with cairo (the only cairo user): histograms, x-y
+ * scatter/line plots, stacked bar charts and all-sky scatter maps (Hammer-Aitoff, equal area).
+ * Sizes are in pixels; sky coordinates in degrees (RA increases to the left, as on the sky).
+ *
+ * Usage: fill a plot_spec (zero-initialise it, then set what you need) and call one of
+ * plot_histogram / plot_scatter / plot_bars / plot_sky. Each writes one PNG atomically
+ * (temp file + rename), so a failure never leaves a partial PNG at the path. The spec and the
+ * arrays it points to are only read; the caller owns them. Output depends only on the inputs
+ * (same inputs, same bytes). */
+#ifndef Y1_PLOT_H
+#define Y1_PLOT_H
+
+#include <stddef.h>
+
+#include "estimator/y1_err.h"
+
+#define PLOT_AUTO 0xFFFFFFFFu /* rgb: take the next colour of the built-in palette */
+
+typedef enum plot_style {
+    PLOT_POINTS = 0,  /* scatter: filled circles of radius size_px */
+    PLOT_LINE         /* scatter: a polyline through the points in the given order */
+} plot_style;
+
+/* One data series. Which arrays are used depends on the chart:
+ *   histogram: x = the values to bin (n of them);
+ *   scatter:   x, y (n points);
+ *   bars:      y = one value per category (n must equal ncategories); stacked in series order;
+ *   sky:       x = RA (deg), y = Dec (deg).
+ * Non-finite values are skipped (a series with nothing finite draws nothing). */
+typedef struct plot_series {
+    const char *name;     /* legend text; NULL or "" = no legend entry */
+    const double *x;
+    const double *y;
+    const double *c;      /* scatter/sky: optional per-point value drawn with the colour map
+                             (and a colour bar labelled value_label); NULL = use rgb */
+    size_t n;
+    unsigned rgb;         /* 0xRRGGBB, or PLOT_AUTO */
+    plot_style style;     /* scatter only */
+    double size_px;       /* point radius or line width; 0 = default (2.5 / 2) */
+} plot_series;
+
+/* A vertical marker line across the plot area (e.g. "95th percentile"), with a label. */
+typedef struct plot_mark {
+    double x;
+    const char *label;    /* may be NULL */
+    unsigned rgb;         /* PLOT_AUTO = dark red */
+} plot_mark;
+
+typedef struct plot_spec {
+    const char *title;    /* top line; NULL = none */
+    const char *xlabel;   /* axis labels; put the unit in them, e.g. "CPU time (s)" */
+    const char *ylabel;   /* histogram default "instances" */
+    int width_px, height_px;           /* 0 = 900 x 560 (sky: 1000 x 560) */
+    double xmin, xmax;    /* axis range; xmin == xmax (e.g. both 0) = from the data */
+    double ymin, ymax;    /* same for y (ignored by plot_sky) */
+    const plot_series *series;
+    size_t nseries;
+    const plot_mark *marks;            /* histogram and scatter */
+    size_t nmarks;
+    size_t nbins;         /* histogram: number of equal-width bins over [xmin, xmax]; 0 = 40 */
+    const char *const *categories;     /* bars: names along the x axis */
+    size_t ncategories;
+    const char *value_label;           /* colour bar label for series with c */
+    double vmin, vmax;    /* colour map range; equal = from the data */
+    int legend;           /* 0 = legend when any series has a name; -1 = never */
+} plot_spec;
+
+/* Histogram of each series' x values (several series are overlaid as translucent bars). With
+ * marks, vertical lines. Given: png_path, spec. Returns Y1_OK; Y1_EINPUT if no series has a
+ * finite value; Y1_EUSAGE for a spec misuse (no series); Y1_EIO if the file can't be written. */
+int plot_histogram(const char *png_path, const plot_spec *spec, y1_err *err);
+
+/* Scatter of (x, y) points and/or polylines (style), with optional marks. Same returns. */
+int plot_scatter(const char *png_path, const plot_spec *spec, y1_err *err);
+
+/* Stacked bar chart: one bar per category, one segment per series (series[i].y[k] for
+ * category k). Negative values are an error (Y1_EINPUT). Same returns. */
+int plot_bars(const char *png_path, const plot_spec *spec, y1_err *err);
+
+/* All-sky scatter in the Hammer-Aitoff projection with an RA/Dec graticule every 30 deg;
+ * series x = RA, y = Dec in degrees. Same returns. */
+int plot_sky(const char *png_path, const plot_spec *spec, y1_err *err);
+
+/* Helpers (exposed for tests and for callers that want the same axes):
+ * plot_hammer: RA, Dec (deg) -> projected (X, Y) with |X| <= 2 sqrt(2), |Y| <= sqrt(2); RA is
+ *   wrapped to (-180, 180] about RA = 0 and X grows to the *left* (east), so X = -x_math.
+ * plot_ticks: "nice" tick positions (1, 2, 2.5, 5 x 10^k) covering [lo, hi]; writes at most max
+ *   values into ticks and returns how many (0 if lo >= hi or not finite). */
+/* Release cairo's and fontconfig's process-wide caches (font data). Call once before exit in
+ * programs that drew plots, so leak checkers stay quiet; plotting again afterwards is fine. */
+void plot_cleanup(void);
+
+void plot_hammer(double ra_deg, double dec_deg, double *x, double *y);
+size_t plot_ticks(double lo, double hi, size_t max, double *ticks);
+
+#endif
