@@ -96,7 +96,8 @@ typedef struct mdl_record {
     double cpu_s;           /* CPU seconds per the chosen definition */
     double maxrss_bytes;    /* peak resident set, bytes */
     double n_visits;        /* visits in the coadd, NAN when unknown */
-    char band[8];           /* coadd id for the coadds.csv join; band[0] == 0 if unknown */
+    int has_coadd_id;       /* 1: band/tract/patch below are set (for the coadds.csv join) */
+    char band[8];           /* "" for patch-level tasks: n is then summed over bands */
     long tract, patch_x, patch_y;
 } mdl_record;
 
@@ -188,7 +189,8 @@ typedef struct mdl_fit_opts {
     unsigned long seed;     /* default 20210521 */
     size_t min_points;      /* default 5 */
     const char *const *levels; size_t n_levels; /* "label=level" overrides */
-    const char *source;     /* text for each task's source field */
+    const char *source;     /* text for each task's source field, and the set's description */
+    const char *name;       /* name of the new set; NULL = "fitted" */
 } mdl_fit_opts;
 void mdl_fit_opts_default(mdl_fit_opts *o);
 int mdl_fit_records(mdl_set **out, const mdl_records *r, const mdl_fit_opts *o, y1_err *err);

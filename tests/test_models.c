@@ -187,6 +187,294 @@ static void test_set_api(void)
     mdl_set_free(NULL);
 }
 
+
+/* ---- ingest: CSV, coadds.csv, ids ---------------------------------------------------------- */
+
+static void test_csv(void)
+{
+    y1_err err = {{0}};
+    mdl_records r;
+    mdl_records_init(&r);
+    CHECK_INT(mdl_read_csv(&r, FX "models_records.csv", &err), Y1_OK);
+    CHECK_INT(r.n, 12);
+    CHECK_STR(r.v[0].task, "calibrate");
+    CHECK_NEAR(r.v[0].cpu_s, 61.25, 0);
+    CHECK_NEAR(r.v[0].maxrss_bytes, 0.75 * 1073741824.0, 0);
+    CHECK(isnan(r.v[0].n_visits));
+    CHECK_HAS(r.v[0].data_id, "models_records.csv:3");
+    CHECK_NEAR(r.v[11].n_visits, 24, 0);
+    CHECK_STR(r.cpu_definition, "csv");
+    mdl_records_clear(&r);
+
+    static const struct { const char *file; int code; const char *msg; } bad[] = {
+        {FX "models_records_nan.csv", Y1_EINPUT, "models_records_nan.csv:2: cpu_s must be a finite number, got 'nan'"},
+        {FX "models_records_negative.csv", Y1_EINPUT, "models_records_negative.csv:2: maxrss_gib must be non-negative"},
+        {FX "models_records_badcol.csv", Y1_EINPUT, "models_records_badcol.csv:1: unknown column 'colour'"},
+        {FX "models_records_nocol.csv", Y1_EINPUT, "models_records_nocol.csv:1: missing column 'maxrss_gib'"},
+        {FX "models_records_empty.csv", Y1_EINPUT, "models_records_empty.csv:2: no records"},
+        {FX "models_empty.yaml", Y1_EINPUT, "models_empty.yaml:1: empty file"},
+        {FX "no_such_records.csv", Y1_EIO, "no_such_records.csv: cannot open"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK_INT(mdl_read_csv(&r, bad[i].file, &err), bad[i].code);
+        CHECK_HAS(err.msg, bad[i].msg);
+        mdl_records_clear(&r);
+    }
+}
+
+static void test_coadds(void)
+{
+    y1_err err = {{0}};
+    mdl_coadds *c = NULL;
+    mdl_records r;
+    mdl_records_init(&r);
+    CHECK_INT(mdl_coadds_load(&c, FX "models_coadds.csv", &err), Y1_OK);
+    if (!c) return;
+    CHECK_INT(mdl_coadds_count(c), 4);
+    double n = 0;
+    CHECK(mdl_coadds_lookup(c, "i", 3828, 1, 2, &n) && n == 17);
+    CHECK(mdl_coadds_lookup(c, "", 3828, 1, 2, &n) && n == 21 + 17 + 6); /* patch: sum of bands */
+    CHECK(!mdl_coadds_lookup(c, "z", 3828, 1, 2, &n));
+    CHECK(!mdl_coadds_lookup(c, "r", 3828, 9, 9, &n));
+    CHECK_INT(mdl_read_csv(&r, FX "models_records_coadd.csv", &err), Y1_OK);
+    CHECK_INT(mdl_coadds_join(&r, c, &err), Y1_OK);
+    CHECK_NEAR(r.v[0].n_visits, 21, 0);
+    CHECK_NEAR(r.v[1].n_visits, 17, 0);
+    CHECK_NEAR(r.v[2].n_visits, 44, 0);
+    r.v[0].n_visits = NAN;
+    r.v[0].tract = 4000;
+    CHECK_INT(mdl_coadds_join(&r, c, &err), Y1_EINPUT);
+    CHECK_HAS(err.msg, "models_records_coadd.csv:2: coadd (band r, tract 4000, patch 1,2)");
+    mdl_records_clear(&r);
+    mdl_coadds_free(c);
+    c = NULL;
+    CHECK_INT(mdl_coadds_load(&c, FX "models_records.csv", &err), Y1_EINPUT);
+    CHECK_HAS(err.msg, "unknown column 'task'");
+    CHECK_INT(mdl_coadds_load(&c, FX "nope.csv", &err), Y1_EIO);
+    CHECK(c == NULL);
+}
+
+/* ---- fits ------------------------------------------------------------------------------------ */
+
+/* NIST StRD "Norris" (linear, lower difficulty): certified B0 = -0.262323073774029 (sd
+ * 0.232818234301152), B1 = 1.00211681802045 (sd 0.429796848199937E-03). */
+static const double norris_x[36] = {
+    0.2, 337.4, 118.2, 884.6, 10.1, 226.5, 666.3, 996.3, 448.6, 777.0, 558.2, 0.4,
+    0.6, 775.5, 666.9, 338.0, 447.5, 11.6, 556.0, 228.1, 995.8, 887.6, 120.2, 0.3,
+    0.3, 556.8, 339.1, 887.2, 999.0, 779.0, 11.1, 118.3, 229.2, 669.1, 448.9, 0.5};
+static const double norris_y[36] = {
+    0.1, 338.8, 118.1, 888.0, 9.2, 228.1, 668.5, 998.5, 449.1, 778.9, 559.2, 0.3,
+    0.1, 778.1, 668.8, 339.3, 448.9, 10.8, 557.7, 228.3, 998.0, 888.8, 119.6, 0.3,
+    0.6, 557.6, 339.3, 888.0, 998.5, 778.9, 10.2, 117.6, 228.9, 668.4, 449.2, 0.2};
+
+static void test_fit_norris(void)
+{
+    y1_err err = {{0}};
+    double c0, c1, s0, s1;
+    CHECK_INT(mdl_fit_ols(norris_x, norris_y, 36, &c0, &c1, &s0, &s1, &err), Y1_OK);
+    CHECK_NEAR(c0, -0.262323073774029, 1e-10);
+    CHECK_NEAR(c1, 1.00211681802045, 1e-12);
+    CHECK_NEAR(s0, 0.232818234301152, 1e-10);
+    CHECK_NEAR(s1, 0.429796848199937e-03, 1e-13);
+    CHECK_INT(mdl_fit_ols(norris_x, norris_y, 2, &c0, &c1, &s0, &s1, &err), Y1_EINPUT);
+    double same[3] = {4, 4, 4};
+    CHECK_INT(mdl_fit_ols(same, norris_y, 3, &c0, &c1, &s0, &s1, &err), Y1_EINPUT);
+}
+
+static void test_quantile(void)
+{
+    y1_err err = {{0}};
+    double v[5] = {5.5, 1.25, 3.0, 9.75, 7.0}, q;
+    /* sorted 1.25 3 5.5 7 9.75; rank (5-1) 0.95 = 3.8 -> 7 + 0.8 (9.75 - 7) = 9.2 */
+    CHECK_INT(mdl_quantile(v, 5, 0.95, &q, &err), Y1_OK);
+    CHECK_NEAR(q, 9.2, 1e-12);
+    CHECK_INT(mdl_quantile(v, 5, 0.5, &q, &err), Y1_OK);
+    CHECK_NEAR(q, 5.5, 0);
+    CHECK_NEAR(v[0], 5.5, 0); /* input untouched */
+    CHECK_INT(mdl_quantile(v, 0, 0.5, &q, &err), Y1_EINPUT);
+    v[2] = NAN;
+    CHECK_INT(mdl_quantile(v, 5, 0.5, &q, &err), Y1_EINPUT);
+}
+
+/* A cloud under a known line: y = 1800 + 300 n - d, d ~ U(0, 1000), plus 2% outliers at 2.5 y
+ * (all above). P(y <= L) = 0.98 P(d >= c) = 0.95 at c = 1000 (1 - 0.95/0.98) = 30.6, so the
+ * 95% envelope is 1769.4 + 300 n. */
+static void test_fit_envelope(void)
+{
+    y1_err err = {{0}};
+    enum { N = 2000 };
+    static double x[N], y[N];
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 2385);
+    for (int i = 0; i < N; i++) {
+        x[i] = 4 + gsl_rng_uniform_int(rng, 24);
+        y[i] = 1800 + 300 * x[i] - 1000 * gsl_rng_uniform(rng);
+        if (gsl_rng_uniform(rng) < 0.02) y[i] *= 2.5;
+    }
+    gsl_rng_free(rng);
+    mdl_envelope e;
+    CHECK_INT(mdl_fit_envelope(x, y, N, 0.95, 100, 7, &e, &err), Y1_OK);
+    CHECK_NEAR(e.slope, 300, 4);
+    CHECK_NEAR(e.intercept, 1800 - 1000 * (1 - 0.95 / 0.98), 60);
+    CHECK_NEAR(e.coverage, 0.95, 0.01);
+    CHECK(e.slope_sigma > 0 && e.slope_sigma < 4);
+    CHECK(e.intercept_sigma > 0 && e.intercept_sigma < 60);
+    mdl_envelope e2;
+    CHECK_INT(mdl_fit_envelope(x, y, N, 0.95, 100, 7, &e2, &err), Y1_OK);
+    CHECK(e2.slope == e.slope && e2.slope_sigma == e.slope_sigma); /* fixed seed: repeatable */
+    double one[3] = {12, 12, 12};
+    CHECK_INT(mdl_fit_envelope(one, y, 3, 0.95, 0, 7, &e, &err), Y1_EINPUT);
+    CHECK_HAS(err.msg, "distinct n");
+    CHECK_INT(mdl_fit_envelope(x, y, 2, 0.95, 0, 7, &e, &err), Y1_EINPUT);
+    CHECK_INT(mdl_fit_envelope(x, y, N, 1.0, 0, 7, &e, &err), Y1_EUSAGE);
+}
+
+static void test_fit_records(void)
+{
+    y1_err err = {{0}};
+    mdl_records r;
+    mdl_records_init(&r);
+    mdl_fit_opts o;
+    mdl_fit_opts_default(&o);
+    o.nboot = 50;
+    mdl_set *s = NULL;
+    CHECK_INT(mdl_read_csv(&r, FX "models_records.csv", &err), Y1_OK);
+    CHECK_INT(mdl_fit_records(&s, &r, &o, &err), Y1_OK);
+    if (!s) { fprintf(stderr, "%s\n", err.msg); goto done; }
+    CHECK_INT(mdl_set_count(s), 2);
+    const mdl_task *c = mdl_set_find(s, "calibrate"), *m = mdl_set_find(s, "measure");
+    CHECK(c && m);
+    if (!c || !m) goto done;
+    /* calibrate CPU sorted: 55.75 61.25 66 70.5 83 90.5; rank 5 x 0.95 = 4.75 -> 83 + 0.75 x 7.5 */
+    CHECK_NEAR(mdl_cpu_s(c, 0), 88.625, 1e-12);
+    CHECK_INT(c->level, MDL_CCD);
+    CHECK_INT(c->cpu_s.points, 6);
+    CHECK_NEAR(c->cpu_s.coverage, 5.0 / 6, 1e-12);
+    CHECK(c->cpu_s.intercept_sigma > 0);
+    CHECK_INT(m->level, MDL_COADD);
+    CHECK(m->cpu_s.is_linear && m->maxrss_gib.is_linear);
+    /* maxRSS rises exactly 0.1 GiB per 4 visits from 1.5 at n = 4: every quantile line is it */
+    CHECK_NEAR(m->maxrss_gib.slope, 0.025, 1e-6);
+    CHECK_NEAR(m->maxrss_gib.intercept, 1.4, 1e-5);
+    CHECK_NEAR(m->n_min, 4, 0);
+    CHECK_NEAR(m->n_max, 24, 0);
+    CHECK(m->cpu_s.coverage >= 5.0 / 6 - 1e-12);
+    CHECK_HAS(m->source, "quantile regression");
+    mdl_set_free(s);
+    s = NULL;
+
+    /* too few points; unknown label; a coadd task without n */
+    o.min_points = 7;
+    CHECK_INT(mdl_fit_records(&s, &r, &o, &err), Y1_EINPUT);
+    CHECK_HAS(err.msg, "task 'calibrate': 6 records, need at least 7");
+    o.min_points = 5;
+    free(r.v[0].task);
+    r.v[0].task = strdup("myNewTask");
+    CHECK_INT(mdl_fit_records(&s, &r, &o, &err), Y1_EINPUT);
+    CHECK_HAS(err.msg, "--level myNewTask=");
+    o.min_points = 1;
+    const char *lv[] = {"myNewTask=visit"};
+    o.levels = lv;
+    o.n_levels = 1;
+    CHECK_INT(mdl_fit_records(&s, &r, &o, &err), Y1_OK);
+    CHECK(s && mdl_set_find(s, "myNewTask") && mdl_set_find(s, "myNewTask")->level == MDL_VISIT);
+    mdl_set_free(s);
+    s = NULL;
+    const char *lv2[] = {"noSuchTask=ccd"};
+    o.levels = lv2;
+    CHECK_INT(mdl_fit_records(&s, &r, &o, &err), Y1_EUSAGE);
+    o.levels = lv;
+    o.min_points = 1;
+    r.v[8].n_visits = NAN;
+    CHECK_INT(mdl_fit_records(&s, &r, &o, &err), Y1_EINPUT);
+    CHECK_HAS(err.msg, "task 'measure' is coadd-level but 1 of its 6 records have no n_visits");
+    mdl_records_clear(&r);
+    CHECK_INT(mdl_fit_records(&s, &r, &o, &err), Y1_EINPUT);
+    CHECK_HAS(err.msg, "no records");
+    CHECK(s == NULL);
+done:
+    mdl_set_free(s);
+    mdl_records_clear(&r);
+}
+
+/* ---- ingest: task metadata ------------------------------------------------------------------ */
+
+#define TREE FX "models_md_tree/run1/"
+static void test_metadata(void)
+{
+    y1_err err = {{0}};
+    mdl_records r;
+    mdl_records_init(&r);
+    mdl_md_opts o;
+    mdl_md_opts_default(&o);
+    CHECK_INT(o.cpu, MDL_CPU_ABSOLUTE);
+    /* the tree, in name order: calibrate v0 (KiB, with quantum), calibrate w_2021_21 (KiB, no
+     * quantum), isr v1 JSON (bytes, bare NaN/Infinity in butler_metrics) */
+    CHECK_INT(mdl_read_metadata(&r, FX "models_md_tree", &o, &err), Y1_OK);
+    if (r.n != 3) { fprintf(stderr, "%s\n", err.msg); CHECK_INT(r.n, 3); goto done; }
+    CHECK_STR(r.v[0].task, "calibrate");
+    CHECK_HAS(r.v[0].data_id, "calibrate_metadata_v0.yaml");
+    /* absolute: largest *EndCpuTime = calibrate.runEndCpuTime 77.125 (quantum.endCpuTime 78.5
+     * does not end in "EndCpuTime": the match is case-sensitive) */
+    CHECK_NEAR(r.v[0].cpu_s, 77.125, 0);
+    CHECK_NEAR(r.v[0].maxrss_bytes, 812544.0 * 1024, 0);  /* v0: KiB */
+    CHECK_NEAR(r.v[1].cpu_s, 80.25, 0);
+    CHECK_NEAR(r.v[1].maxrss_bytes, 798720.0 * 1024, 0);
+    CHECK_STR(r.v[2].task, "isr");
+    CHECK_NEAR(r.v[2].cpu_s, 70.75, 0);
+    CHECK_NEAR(r.v[2].maxrss_bytes, 4831838208.0, 0);   /* v1: bytes = 4.5 GiB */
+    CHECK(isnan(r.v[2].n_visits));
+    CHECK_STR(r.cpu_definition, "absolute");
+    mdl_records_clear(&r);
+
+    /* run: quantum end - start; without a quantum block, the task's run() timer */
+    o.cpu = MDL_CPU_RUN;
+    CHECK_INT(mdl_read_metadata(&r, FX "models_md_tree", &o, &err), Y1_OK);
+    CHECK_INT(r.n, 3);
+    if (r.n == 3) {
+        CHECK_NEAR(r.v[0].cpu_s, 78.5 - 18.875, 1e-12);
+        CHECK_NEAR(r.v[1].cpu_s, 80.25 - 21.5, 1e-12);
+        CHECK_NEAR(r.v[2].cpu_s, 72.5 - 31.25, 1e-12);
+        CHECK_STR(r.cpu_definition, "run");
+    }
+    mdl_records_clear(&r);
+
+    /* a declared v0 unit of bytes (macOS writers) */
+    o.v0_rss_unit_bytes = 1;
+    CHECK_INT(mdl_read_metadata(&r, TREE "calibrate_metadata/calibrate_metadata_w21.yaml", &o, &err), Y1_OK);
+    CHECK(r.n == 1 && r.v[0].maxrss_bytes == 798720.0);
+    mdl_records_clear(&r);
+    mdl_md_opts_default(&o);
+
+    /* a NaN inside a JSON string is not touched; bare NaN in a timer key is an error */
+    static const char ok_text[] = "{\"scalars\": {}, \"arrays\": {}, \"metadata\": {\"isr\": "
+        "{\"scalars\": {\"s\": \"NaN\"}, \"arrays\": {\"runEndCpuTime\": [12.5], "
+        "\"runEndMaxResidentSetSize\": [1024]}, \"metadata\": {}}}}";
+    CHECK_INT(mdl_read_metadata_text(&r, "inline.json", ok_text, strlen(ok_text), &o, &err), Y1_OK);
+    CHECK(r.n == 1 && r.v[0].maxrss_bytes == 1024.0 * 1024);
+    mdl_records_clear(&r);
+
+    static const struct { const char *file; int code; const char *msg; } bad[] = {
+        {FX "models_md_bad/nan_cpu.json", Y1_EINPUT, "nan_cpu.json: isr.runEndCpuTime is NaN"},
+        {FX "models_md_bad/malformed.json", Y1_EINPUT, "malformed.json:3:82: malformed JSON"},
+        {FX "models_md_bad/no_rss.json", Y1_EINPUT, "no_rss.json: no *MaxResidentSetSize key"},
+        {FX "models_md_bad/untagged.yaml", Y1_EINPUT, "untagged.yaml:1:1: the root must be"},
+        {FX "models_md_bad/malformed.yaml", Y1_EINPUT, "malformed.yaml:6:7: malformed YAML"},
+        {FX "models_md_bad/nothere.json", Y1_EIO, "nothere.json: cannot open"},
+        {FX "models_empty.yaml", Y1_EINPUT, "models_empty.yaml:1:1: empty metadata file"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK_INT(mdl_read_metadata(&r, bad[i].file, &o, &err), bad[i].code);
+        CHECK_HAS(err.msg, bad[i].msg);
+        mdl_records_clear(&r);
+    }
+    /* a directory tree stops at its first bad file, naming it */
+    CHECK_INT(mdl_read_metadata(&r, FX "models_md_bad", &o, &err), Y1_EINPUT);
+    CHECK_HAS(err.msg, "models_md_bad/malformed.json");
+done:
+    mdl_records_clear(&r);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -194,5 +482,12 @@ int main(void)
     test_load_errors();
     test_default_vs_desc();
     test_set_api();
+    test_csv();
+    test_coadds();
+    test_metadata();
+    test_fit_norris();
+    test_quantile();
+    test_fit_envelope();
+    test_fit_records();
     CHECK_DONE();
 }

@@ -1,0 +1,468 @@
+/* records.c: measured per-instance records (CPU s, peak RSS bytes, n visits) and the simple
+ * table inputs: the records CSV, the sky-map step's coadds.csv, and the data-id side table. */
+#include "models/models.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GIB 1073741824.0 /* bytes per GiB */
+
+/* ---- records ------------------------------------------------------------------------------ */
+
+void mdl_records_init(mdl_records *r)
+{
+    memset(r, 0, sizeof *r);
+}
+
+void mdl_records_clear(mdl_records *r)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        free(r->v[i].task);
+        free(r->v[i].data_id);
+    }
+    free(r->v);
+    mdl_records_init(r);
+}
+
+int mdl_records_push(mdl_records *r, const mdl_record *rec, y1_err *err)
+{
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? 2 * r->cap : 256;
+        mdl_record *v = realloc(r->v, cap * sizeof *v);
+        if (!v) return y1_errf(err, Y1_ENOMEM, "records: out of memory");
+        r->v = v;
+        r->cap = cap;
+    }
+    mdl_record *d = &r->v[r->n];
+    *d = *rec;
+    d->task = strdup(rec->task);
+    d->data_id = strdup(rec->data_id ? rec->data_id : "");
+    if (!d->task || !d->data_id) {
+        free(d->task);
+        free(d->data_id);
+        return y1_errf(err, Y1_ENOMEM, "records: out of memory");
+    }
+    r->n++;
+    return Y1_OK;
+}
+
+void mdl_records_note_definition(mdl_records *r, const char *def)
+{
+    if (!r->cpu_definition[0]) snprintf(r->cpu_definition, sizeof r->cpu_definition, "%s", def);
+    else if (strcmp(r->cpu_definition, def))
+        snprintf(r->cpu_definition, sizeof r->cpu_definition, "mixed");
+}
+
+/* ---- a tiny CSV reader: header line, comma separated, no quoting ------------------------- */
+
+typedef struct csv {
+    FILE *fp;
+    const char *path;
+    char *line;          /* getline buffer */
+    size_t cap;
+    long lineno;         /* 1-based number of the line in line */
+    char *field[32];     /* fields of the current line (point into line) */
+    int nfield;
+} csv;
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t') s++;
+    char *e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n')) *--e = 0;
+    return s;
+}
+
+/* Next non-blank, non-comment line split into fields. Returns 1, 0 at end of file, or minus
+ * the status (-Y1_EIO, -Y1_EINPUT) of an error already written to err. */
+static int csv_next(csv *c, y1_err *err)
+{
+    for (;;) {
+        errno = 0;
+        ssize_t len = getline(&c->line, &c->cap, c->fp);
+        if (len < 0) {
+            if (ferror(c->fp)) {
+                return -y1_errf(err, Y1_EIO, "%s: read error: %s", c->path, strerror(errno));
+            }
+            return 0;
+        }
+        c->lineno++;
+        char *s = trim(c->line);
+        if (!*s || *s == '#') continue;
+        c->nfield = 0;
+        for (char *p = s;;) {
+            char *comma = strchr(p, ',');
+            if (comma) *comma = 0;
+            if (c->nfield == 32) {
+                return -y1_errf(err, Y1_EINPUT, "%s:%ld: more than 32 columns", c->path,
+                                c->lineno);
+            }
+            c->field[c->nfield++] = trim(p);
+            if (!comma) break;
+            p = comma + 1;
+        }
+        return 1;
+    }
+}
+
+/* Map header names to columns. names[k] is looked for; col[k] = its index or -1.
+ * Every header name must be one of names (unknown columns are errors). */
+static int csv_header(csv *c, const char *const *names, int nnames, int *col, y1_err *err)
+{
+    int r = csv_next(c, err);
+    if (r < 0) return -r;
+    if (r == 0) return y1_errf(err, Y1_EINPUT, "%s:1: empty file (expected a header line)", c->path);
+    for (int k = 0; k < nnames; k++) col[k] = -1;
+    for (int f = 0; f < c->nfield; f++) {
+        int k;
+        for (k = 0; k < nnames; k++)
+            if (!strcmp(c->field[f], names[k])) break;
+        if (k == nnames) {
+            char list[300] = "";
+            for (int j = 0; j < nnames; j++) {
+                strncat(list, names[j], sizeof list - strlen(list) - 1);
+                if (j + 1 < nnames) strncat(list, ", ", sizeof list - strlen(list) - 1);
+            }
+            return y1_errf(err, Y1_EINPUT, "%s:%ld: unknown column '%s' (expected %s)", c->path,
+                           c->lineno, c->field[f], list);
+        }
+        if (col[k] >= 0)
+            return y1_errf(err, Y1_EINPUT, "%s:%ld: column '%s' appears twice", c->path,
+                           c->lineno, names[k]);
+        col[k] = f;
+    }
+    return Y1_OK;
+}
+
+static int csv_open(csv *c, const char *path, y1_err *err)
+{
+    memset(c, 0, sizeof *c);
+    c->path = path;
+    c->fp = fopen(path, "r");
+    if (!c->fp) return y1_errf(err, Y1_EIO, "%s: cannot open: %s", path, strerror(errno));
+    return Y1_OK;
+}
+
+static void csv_close(csv *c)
+{
+    if (c->fp) fclose(c->fp);
+    free(c->line);
+}
+
+/* A finite, non-negative number from field k of the current line. */
+static int csv_num(csv *c, int k, const char *name, double *out, y1_err *err)
+{
+    if (k >= c->nfield)
+        return y1_errf(err, Y1_EINPUT, "%s:%ld: missing value for column '%s'", c->path,
+                       c->lineno, name);
+    const char *s = c->field[k];
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (!*s || end == s || *end || errno == ERANGE || !isfinite(v))
+        return y1_errf(err, Y1_EINPUT, "%s:%ld: %s must be a finite number, got '%s'", c->path,
+                       c->lineno, name, s);
+    if (v < 0)
+        return y1_errf(err, Y1_EINPUT, "%s:%ld: %s must be non-negative, got '%s'", c->path,
+                       c->lineno, name, s);
+    *out = v;
+    return Y1_OK;
+}
+
+static int csv_long(csv *c, int k, const char *name, long *out, y1_err *err)
+{
+    double v;
+    int rc = csv_num(c, k, name, &v, err);
+    if (rc) return rc;
+    if (v != floor(v) || v > 1e12)
+        return y1_errf(err, Y1_EINPUT, "%s:%ld: %s must be an integer, got '%s'", c->path,
+                       c->lineno, name, c->field[k]);
+    *out = (long)v;
+    return Y1_OK;
+}
+
+/* allow_empty: patch-level records have no band (n is then summed over bands). */
+static int csv_band(csv *c, int k, char *band, size_t len, int allow_empty, y1_err *err)
+{
+    const char *s = k < c->nfield ? c->field[k] : "";
+    if ((!*s && !allow_empty) || strlen(s) >= len)
+        return y1_errf(err, Y1_EINPUT, "%s:%ld: band must be a short name like 'r', got '%s'",
+                       c->path, c->lineno, s);
+    snprintf(band, len, "%s", s);
+    return Y1_OK;
+}
+
+/* ---- records CSV -------------------------------------------------------------------------- */
+
+enum { RC_TASK, RC_CPU, RC_RSS, RC_N, RC_BAND, RC_TRACT, RC_PX, RC_PY, RC_NCOL };
+static const char *const rec_cols[RC_NCOL] = {"task", "cpu_s", "maxrss_gib", "n_visits", "band",
+                                              "tract", "patch_x", "patch_y"};
+
+int mdl_read_csv(mdl_records *out, const char *path, y1_err *err)
+{
+    csv c;
+    int col[RC_NCOL], rc, r;
+    size_t n0 = out->n;
+    char id[600];
+    if ((rc = csv_open(&c, path, err))) return rc;
+    if ((rc = csv_header(&c, rec_cols, RC_NCOL, col, err))) goto done;
+    for (int k = 0; k < 3; k++)
+        if (col[k] < 0) {
+            rc = y1_errf(err, Y1_EINPUT, "%s:%ld: missing column '%s' (need task, cpu_s, "
+                         "maxrss_gib)", path, c.lineno, rec_cols[k]);
+            goto done;
+        }
+    int nid = (col[RC_BAND] >= 0) + (col[RC_TRACT] >= 0) + (col[RC_PX] >= 0) + (col[RC_PY] >= 0);
+    if (nid != 0 && nid != 4) {
+        rc = y1_errf(err, Y1_EINPUT, "%s:%ld: the coadd id needs all of band, tract, patch_x, "
+                     "patch_y", path, c.lineno);
+        goto done;
+    }
+    while ((r = csv_next(&c, err)) > 0) {
+        mdl_record rec = {0};
+        rec.n_visits = NAN;
+        if (c.nfield != 0 && col[RC_TASK] < c.nfield) rec.task = c.field[col[RC_TASK]];
+        if (!rec.task || !*rec.task) {
+            rc = y1_errf(err, Y1_EINPUT, "%s:%ld: empty task label", path, c.lineno);
+            goto done;
+        }
+        if ((rc = csv_num(&c, col[RC_CPU], "cpu_s", &rec.cpu_s, err))) goto done;
+        double gib;
+        if ((rc = csv_num(&c, col[RC_RSS], "maxrss_gib", &gib, err))) goto done;
+        rec.maxrss_bytes = gib * GIB;
+        if (col[RC_N] >= 0 && col[RC_N] < c.nfield && *c.field[col[RC_N]])
+            if ((rc = csv_num(&c, col[RC_N], "n_visits", &rec.n_visits, err))) goto done;
+        if (nid == 4) {
+            if ((rc = csv_band(&c, col[RC_BAND], rec.band, sizeof rec.band, 1, err)) ||
+                (rc = csv_long(&c, col[RC_TRACT], "tract", &rec.tract, err)) ||
+                (rc = csv_long(&c, col[RC_PX], "patch_x", &rec.patch_x, err)) ||
+                (rc = csv_long(&c, col[RC_PY], "patch_y", &rec.patch_y, err)))
+                goto done;
+            rec.has_coadd_id = 1;
+        }
+        snprintf(id, sizeof id, "%s:%ld", path, c.lineno);
+        rec.data_id = id;
+        if ((rc = mdl_records_push(out, &rec, err))) goto done;
+    }
+    if (r < 0) {
+        rc = -r;
+        goto done;
+    }
+    if (out->n == n0) {
+        rc = y1_errf(err, Y1_EINPUT, "%s:%ld: no records after the header", path, c.lineno);
+        goto done;
+    }
+    mdl_records_note_definition(out, "csv");
+done:
+    csv_close(&c);
+    return rc;
+}
+
+/* ---- coadds.csv --------------------------------------------------------------------------- */
+
+typedef struct coadd_row {
+    long tract, px, py;
+    char band[8];
+    double n;
+} coadd_row;
+
+struct mdl_coadds {
+    coadd_row *v;   /* sorted by (tract, px, py, band) */
+    size_t n;
+};
+
+static int coadd_cmp(const void *a, const void *b)
+{
+    const coadd_row *x = a, *y = b;
+    if (x->tract != y->tract) return x->tract < y->tract ? -1 : 1;
+    if (x->px != y->px) return x->px < y->px ? -1 : 1;
+    if (x->py != y->py) return x->py < y->py ? -1 : 1;
+    return strcmp(x->band, y->band);
+}
+
+enum { CC_BAND, CC_TRACT, CC_PX, CC_PY, CC_N, CC_NCOL };
+static const char *const coadd_cols[CC_NCOL] = {"band", "tract", "patch_x", "patch_y",
+                                                "num_visits"};
+
+int mdl_coadds_load(mdl_coadds **out, const char *path, y1_err *err)
+{
+    csv c;
+    int col[CC_NCOL], rc, r;
+    size_t cap = 0;
+    mdl_coadds *t = calloc(1, sizeof *t);
+    if (!t) return y1_errf(err, Y1_ENOMEM, "%s: out of memory", path);
+    if ((rc = csv_open(&c, path, err))) {
+        free(t);
+        return rc;
+    }
+    if ((rc = csv_header(&c, coadd_cols, CC_NCOL, col, err))) goto done;
+    for (int k = 0; k < CC_NCOL; k++)
+        if (col[k] < 0) {
+            rc = y1_errf(err, Y1_EINPUT, "%s:%ld: missing column '%s' (need band, tract, "
+                         "patch_x, patch_y, num_visits)", path, c.lineno, coadd_cols[k]);
+            goto done;
+        }
+    while ((r = csv_next(&c, err)) > 0) {
+        coadd_row row;
+        if ((rc = csv_band(&c, col[CC_BAND], row.band, sizeof row.band, 0, err)) ||
+            (rc = csv_long(&c, col[CC_TRACT], "tract", &row.tract, err)) ||
+            (rc = csv_long(&c, col[CC_PX], "patch_x", &row.px, err)) ||
+            (rc = csv_long(&c, col[CC_PY], "patch_y", &row.py, err)) ||
+            (rc = csv_num(&c, col[CC_N], "num_visits", &row.n, err)))
+            goto done;
+        if (t->n == cap) {
+            cap = cap ? 2 * cap : 1024;
+            coadd_row *v = realloc(t->v, cap * sizeof *v);
+            if (!v) {
+                rc = y1_errf(err, Y1_ENOMEM, "%s: out of memory", path);
+                goto done;
+            }
+            t->v = v;
+        }
+        t->v[t->n++] = row;
+    }
+    if (r < 0) {
+        rc = -r;
+        goto done;
+    }
+    if (t->n == 0) {
+        rc = y1_errf(err, Y1_EINPUT, "%s:%ld: no coadds after the header", path, c.lineno);
+        goto done;
+    }
+    qsort(t->v, t->n, sizeof *t->v, coadd_cmp);
+    for (size_t i = 1; i < t->n; i++)
+        if (!coadd_cmp(&t->v[i - 1], &t->v[i])) {
+            rc = y1_errf(err, Y1_EINPUT, "%s: coadd (band %s, tract %ld, patch %ld,%ld) is "
+                         "listed twice", path, t->v[i].band, t->v[i].tract, t->v[i].px,
+                         t->v[i].py);
+            goto done;
+        }
+    *out = t;
+    t = NULL;
+done:
+    csv_close(&c);
+    mdl_coadds_free(t);
+    return rc;
+}
+
+void mdl_coadds_free(mdl_coadds *c)
+{
+    if (!c) return;
+    free(c->v);
+    free(c);
+}
+
+size_t mdl_coadds_count(const mdl_coadds *c) { return c->n; }
+
+int mdl_coadds_lookup(const mdl_coadds *c, const char *band, long tract, long px, long py,
+                      double *n_out)
+{
+    coadd_row key = {tract, px, py, "", 0};
+    /* first row with (tract, px, py) >= key, band "" sorts before every band */
+    size_t lo = 0, hi = c->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (coadd_cmp(&c->v[mid], &key) < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    double sum = 0;
+    int found = 0;
+    for (size_t i = lo; i < c->n && c->v[i].tract == tract && c->v[i].px == px &&
+                        c->v[i].py == py; i++) {
+        if (band && *band) {
+            if (!strcmp(c->v[i].band, band)) {
+                *n_out = c->v[i].n;
+                return 1;
+            }
+        } else {
+            sum += c->v[i].n;
+            found = 1;
+        }
+    }
+    if (found) *n_out = sum;
+    return found;
+}
+
+int mdl_coadds_join(mdl_records *r, const mdl_coadds *c, y1_err *err)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        mdl_record *rec = &r->v[i];
+        if (!isnan(rec->n_visits) || !rec->has_coadd_id) continue;
+        if (!mdl_coadds_lookup(c, rec->band, rec->tract, rec->patch_x, rec->patch_y,
+                               &rec->n_visits))
+            return y1_errf(err, Y1_EINPUT, "%s: coadd (band %s, tract %ld, patch %ld,%ld) of "
+                           "task %s is not in the coadds table", rec->data_id,
+                           rec->band[0] ? rec->band : "(all)", rec->tract, rec->patch_x,
+                           rec->patch_y, rec->task);
+    }
+    return Y1_OK;
+}
+
+/* ---- data-id side table ------------------------------------------------------------------- */
+
+enum { IC_ID, IC_N, IC_BAND, IC_TRACT, IC_PX, IC_PY, IC_NCOL };
+static const char *const id_cols[IC_NCOL] = {"id", "n_visits", "band", "tract", "patch_x",
+                                             "patch_y"};
+
+static const char *base_name(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+int mdl_apply_ids(mdl_records *r, const char *path, y1_err *err)
+{
+    csv c;
+    int col[IC_NCOL], rc, rr;
+    long rows = 0;
+    if ((rc = csv_open(&c, path, err))) return rc;
+    if ((rc = csv_header(&c, id_cols, IC_NCOL, col, err))) goto done;
+    int nid = (col[IC_BAND] >= 0) + (col[IC_TRACT] >= 0) + (col[IC_PX] >= 0) + (col[IC_PY] >= 0);
+    if (col[IC_ID] < 0 || (nid != 0 && nid != 4) || (nid == 0 && col[IC_N] < 0)) {
+        rc = y1_errf(err, Y1_EINPUT, "%s:%ld: expected columns id and n_visits, or id, band, "
+                     "tract, patch_x, patch_y", path, c.lineno);
+        goto done;
+    }
+    while ((rr = csv_next(&c, err)) > 0) {
+        const char *id = col[IC_ID] < c.nfield ? c.field[col[IC_ID]] : "";
+        double n = NAN;
+        char band[8] = "";
+        long tract = 0, px = 0, py = 0;
+        if (!*id) {
+            rc = y1_errf(err, Y1_EINPUT, "%s:%ld: empty id", path, c.lineno);
+            goto done;
+        }
+        if (col[IC_N] >= 0 && col[IC_N] < c.nfield && *c.field[col[IC_N]])
+            if ((rc = csv_num(&c, col[IC_N], "n_visits", &n, err))) goto done;
+        if (nid == 4 &&
+            ((rc = csv_band(&c, col[IC_BAND], band, sizeof band, 1, err)) ||
+             (rc = csv_long(&c, col[IC_TRACT], "tract", &tract, err)) ||
+             (rc = csv_long(&c, col[IC_PX], "patch_x", &px, err)) ||
+             (rc = csv_long(&c, col[IC_PY], "patch_y", &py, err))))
+            goto done;
+        rows++;
+        for (size_t i = 0; i < r->n; i++) {
+            mdl_record *rec = &r->v[i];
+            if (strcmp(rec->data_id, id) && strcmp(base_name(rec->data_id), id)) continue;
+            if (!isnan(n)) rec->n_visits = n;
+            if (nid == 4) {
+                snprintf(rec->band, sizeof rec->band, "%s", band);
+                rec->tract = tract;
+                rec->patch_x = px;
+                rec->patch_y = py;
+                rec->has_coadd_id = 1;
+            }
+        }
+    }
+    if (rr < 0) {
+        rc = -rr;
+        goto done;
+    }
+    if (rows == 0) rc = y1_errf(err, Y1_EINPUT, "%s:%ld: no ids after the header", path, c.lineno);
+done:
+    csv_close(&c);
+    return rc;
+}
