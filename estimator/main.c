@@ -6,6 +6,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "estimator/cli.h"
+#include "estimator/plot.h"
 
 static const char usage[] =
     "usage: y1est [estimate] [options]     the main job: Tables 1-4 (see y1est estimate --help)\n"
@@ -18,9 +19,8 @@ static const char usage[] =
     "Rubin LSST Wide-Fast-Deep data, following the method of Rubin technote RTN-028.\n"
     "Exit codes: 0 ok, 1 bad input data, 2 bad usage, 3 I/O or system failure.\n";
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
-    gsl_set_error_handler_off(); /* GSL would abort(); every caller checks its status */
     if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
         fputs(usage, stdout);
         return 0;
@@ -38,4 +38,12 @@ int main(int argc, char **argv)
         return cli_usage(NULL, "unknown subcommand '%s'", cmd);
     }
     return cli_estimate(argc, argv);
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off(); /* GSL would abort(); every caller checks its status */
+    int code = dispatch(argc, argv);
+    plot_cleanup(); /* cairo/fontconfig caches, so leak checkers see only our own leaks */
+    return code;
 }

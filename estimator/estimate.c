@@ -1,0 +1,589 @@
+/* estimate.c: Tables 2-4 over a workload, and the main job's outputs (Markdown, CSV, JSON, the
+ * --out directory with its plots, the BPS memory file). CPU hours, GiB, bytes; node-days. */
+#include "estimator/estimate.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "estimator/plot.h"
+
+static const char bands[] = "ugrizy";
+#define TIB 1099511627776.0
+
+void est_result_init(est_result *r)
+{
+    memset(r, 0, sizeof *r);
+    est_coadds_init(&r->coadds);
+}
+
+void est_result_clear(est_result *r)
+{
+    est_coadds_clear(&r->coadds);
+    est_workload_clear(&r->w);
+    free(r->pointings);
+    mdl_set_free(r->model_set);
+    free(r->t2);
+    free(r->plat);
+    free(r->t3);
+    est_products_clear(&r->prod);
+    est_disk_clear(&r->disk);
+    memset(r, 0, sizeof *r);
+}
+
+static int task_wanted(const mdl_task *t, const char *tasks)
+{
+    if (!strcmp(tasks, "all")) return 1;
+    if (!strcmp(tasks, "default")) return t->is_default;
+    size_t n = strlen(t->label);
+    for (const char *p = tasks; (p = strstr(p, t->label)); p += n)
+        if ((p == tasks || p[-1] == ',') && (p[n] == '\0' || p[n] == ',')) return 1;
+    return 0;
+}
+
+int est_compute(est_result *r, const char *tasks, y1_err *err)
+{
+    int rc;
+    size_t nt = mdl_set_count(r->model_set);
+    /* every label in a --tasks list must exist */
+    if (strcmp(tasks, "all") && strcmp(tasks, "default")) {
+        char *copy = strdup(tasks), *save = NULL;
+        if (!copy) return y1_errf(err, Y1_ENOMEM, "out of memory");
+        for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
+            if (!mdl_set_find(r->model_set, t)) {
+                rc = y1_errf(err, Y1_EUSAGE, "--tasks: no task '%s' in %s", t,
+                             mdl_set_path(r->model_set) ? mdl_set_path(r->model_set) : "the models");
+                free(copy);
+                return rc;
+            }
+        free(copy);
+    }
+    if ((rc = est_workload_from_coadds(&r->w, &r->coadds, err))) return rc;
+    r->t2 = calloc(nt ? nt : 1, sizeof *r->t2);
+    if (!r->t2) return y1_errf(err, Y1_ENOMEM, "out of memory");
+    r->ntasks = 0;
+    for (size_t i = 0; i < nt; i++) {
+        const mdl_task *t = mdl_set_task(r->model_set, i);
+        if (!task_wanted(t, tasks)) continue;
+        if ((rc = est_table2_row(&r->w, t, &r->t2[r->ntasks], err))) return rc;
+        r->ntasks++;
+    }
+    if (r->ntasks == 0)
+        return y1_errf(err, Y1_EUSAGE, "--tasks %s selects no task of the models", tasks);
+    r->t3 = calloc(r->nplat * r->ntasks + 1, sizeof *r->t3);
+    if (!r->t3) return y1_errf(err, Y1_ENOMEM, "out of memory");
+    for (size_t p = 0; p < r->nplat; p++)
+        for (size_t t = 0; t < r->ntasks; t++)
+            if ((rc = est_table3_row(&r->plat[p], &r->t2[t], &r->t3[p * r->ntasks + t], err)))
+                return rc;
+    return est_table4(&r->w, &r->prod, &r->disk, err);
+}
+
+void est_platform_totals(const est_result *r, size_t p, double *nd, double *nd_opt)
+{
+    double h = 0, ho = 0;
+    for (size_t t = 0; t < r->ntasks; t++) {
+        h += r->t3[p * r->ntasks + t].node_hours;
+        ho += r->t3[p * r->ntasks + t].node_hours_optimistic;
+    }
+    *nd = h / 24.0;
+    *nd_opt = ho / 24.0;
+}
+
+/* ---- text reports --------------------------------------------------------------------- */
+
+static void md_provenance(FILE *fp, const est_result *r)
+{
+    fprintf(fp, "- %s\n", r->cadence);
+    if (r->selection[0]) fprintf(fp, "- selection: %s\n", r->selection);
+    if (r->programs[0]) fprintf(fp, "- programs from: %s\n", r->programs);
+    fprintf(fp, "- footprint: %s\n- sky map: %s\n- models: %s\n- products: %s\n", r->footprint,
+            r->skymap, r->models, r->products);
+    for (size_t p = 0; p < r->nplat; p++)
+        fprintf(fp, "- platform: %s (%s)\n", r->plat[p].name, r->plat[p].path);
+}
+
+void est_report_md(FILE *fp, const est_result *r)
+{
+    fprintf(fp, "# y1est: resource estimate\n\n");
+    if (r->synthetic)
+        fprintf(fp, "> The cadence is y1est's SYNTHETIC stand-in for OpSim baseline v2.0, not the "
+                "real file. Pass --cadence baseline_v2.0_10yrs.db for real numbers.\n\n");
+    md_provenance(fp, r);
+
+    fprintf(fp, "\n## Table 1: visits per band\n\n| band | visits |\n|---|---:|\n");
+    for (int b = 0; b < 6; b++)
+        fprintf(fp, "| %c | %lld |\n", bands[b], (long long)r->visits_per_band[b]);
+    fprintf(fp, "| total | %lld |\n", (long long)r->visits);
+
+    const est_workload *w = &r->w;
+    fprintf(fp, "\n## Workload\n\n| quantity | count | note |\n|---|---:|---|\n");
+    fprintf(fp, "| visits | %lld | |\n", (long long)w->visits);
+    fprintf(fp, "| CCD-visits | %lld | visits x %d CCDs |\n", (long long)w->ccd_visits,
+            r->coadds.ccds_per_visit);
+    fprintf(fp, "| warps | %lld | %.1f (tract, patch) per visit |\n", (long long)w->warps,
+            w->visits > 0 ? (double)w->warps / (double)w->visits : 0.0);
+    fprintf(fp, "| coadds | %lld | (tract, patch, band) with n >= 1 |\n", (long long)w->coadds);
+    fprintf(fp, "| patches | %lld | (tract, patch) with any band |\n", (long long)w->patches);
+    fprintf(fp, "\nVisits per coadd (n) by band:\n\n| band | coadds | mean n | 5%% | median | "
+            "95%% | max |\n|---|---:|---:|---:|---:|---:|---:|\n");
+    for (int b = 0; b < 6; b++) {
+        est_nstats s;
+        est_coadds_nstats(&r->coadds, b, &s);
+        fprintf(fp, "| %c | %lld | %.2f | %d | %d | %d | %d |\n", bands[b], (long long)s.coadds,
+                s.mean, s.q05, s.median, s.q95, s.max);
+    }
+
+    fprintf(fp, "\n## Table 2: per-task requirements\n\n| task | level | instances (M) | CPU "
+            "hours (M) | max(maxRSS) (GiB) | mean(maxRSS) (GiB) | largest n |\n"
+            "|---|---|---:|---:|---:|---:|---:|\n");
+    double cpu_total = 0;
+    for (size_t t = 0; t < r->ntasks; t++) {
+        const est_task_row *x = &r->t2[t];
+        cpu_total += x->cpu_hours;
+        fprintf(fp, "| %s | %s | %.3f | %.3f | %.2f | %.2f | %d |\n", x->task->label,
+                mdl_level_name(x->task->level), x->instances / 1e6, x->cpu_hours / 1e6,
+                x->max_rss_gib, x->mean_rss_gib, x->n_max);
+    }
+    fprintf(fp, "| total | | | %.3f | | | |\n", cpu_total / 1e6);
+
+    fprintf(fp, "\n## Table 3: node-days per platform\n\n| platform | CPU factor | cores/node | "
+            "memory/node (GiB) | reserve (GiB) | node-days (k) | optimistic node-days (k) |\n"
+            "|---|---:|---:|---:|---:|---:|---:|\n");
+    for (size_t p = 0; p < r->nplat; p++) {
+        double nd, ndo;
+        est_platform_totals(r, p, &nd, &ndo);
+        fprintf(fp, "| %s | %g | %ld | %g | %g | %.2f | %.2f |\n", r->plat[p].name,
+                r->plat[p].cpu_factor, r->plat[p].cores_per_node, r->plat[p].memory_per_node_gib,
+                r->plat[p].memory_reserve_gib, nd / 1e3, ndo / 1e3);
+    }
+    fprintf(fp, "\njobs/node = min(cores, floor((memory - reserve) / max maxRSS)); node-hours = "
+            "CPU hours x CPU factor / jobs/node (RTN-028 method). The optimistic figure packs by "
+            "mean maxRSS.\n\n| platform | task | jobs/node | node-days | jobs/node (optimistic) "
+            "| node-days (optimistic) |\n|---|---|---:|---:|---:|---:|\n");
+    for (size_t p = 0; p < r->nplat; p++)
+        for (size_t t = 0; t < r->ntasks; t++) {
+            const est_node_row *n = &r->t3[p * r->ntasks + t];
+            fprintf(fp, "| %s | %s | %ld | %.0f | %ld | %.0f |\n", r->plat[p].name,
+                    r->t2[t].task->label, n->jobs_per_node, n->node_hours / 24.0,
+                    n->jobs_per_node_optimistic, n->node_hours_optimistic / 24.0);
+        }
+
+    fprintf(fp, "\n## Table 4: data products\n\n| task | dataset type | file size | basis | "
+            "instances (M) | total (TiB) | keep |\n|---|---|---:|---|---:|---:|---|\n");
+    for (size_t i = 0; i < r->prod.n; i++) {
+        const est_product *p = &r->prod.v[i];
+        fprintf(fp, "| %s | %s | %.1f %s | %s | %.2f | %.0f | %s |\n", p->task, p->dataset,
+                p->size, p->unit, mdl_level_name(p->basis),
+                est_level_instances(w, p->basis) / 1e6, r->disk.bytes[i] / TIB,
+                p->keep ? "Y" : "");
+    }
+    const est_disk *d = &r->disk;
+    fprintf(fp, "\n| total | TiB (2^40 B) | PB (10^15 B) | x raw |\n|---|---:|---:|---:|\n");
+    fprintf(fp, "| all products | %.0f | %.2f | %.1f |\n", d->all_bytes / TIB, d->all_bytes / 1e15,
+            d->raw_bytes > 0 ? d->all_bytes / d->raw_bytes : 0.0);
+    fprintf(fp, "| kept products | %.0f | %.2f | %.1f |\n", d->keep_bytes / TIB,
+            d->keep_bytes / 1e15, d->raw_bytes > 0 ? d->keep_bytes / d->raw_bytes : 0.0);
+    fprintf(fp, "| raw (%.0f %s per CCD) | %.0f | %.2f | 1.0 |\n", r->prod.raw.size,
+            r->prod.raw.unit, d->raw_bytes / TIB, d->raw_bytes / 1e15);
+    fprintf(fp, "\nUnits: product sizes are as given in the products file (the study's sizes are "
+            "MiB); the study prints its totals as TiB/1000 (\"21 PB\" for 20,570 TiB) and raw in "
+            "decimal PB.\n");
+}
+
+void est_report_csv(FILE *fp, const est_result *r)
+{
+    fprintf(fp, "# Table 1\nband,visits\n");
+    for (int b = 0; b < 6; b++) fprintf(fp, "%c,%lld\n", bands[b], (long long)r->visits_per_band[b]);
+    fprintf(fp, "total,%lld\n\n# Table 2\n", (long long)r->visits);
+    fprintf(fp, "task,level,instances,cpu_hours,max_maxrss_gib,mean_maxrss_gib,largest_n\n");
+    for (size_t t = 0; t < r->ntasks; t++)
+        fprintf(fp, "%s,%s,%.0f,%.6g,%.6g,%.6g,%d\n", r->t2[t].task->label,
+                mdl_level_name(r->t2[t].task->level), r->t2[t].instances, r->t2[t].cpu_hours,
+                r->t2[t].max_rss_gib, r->t2[t].mean_rss_gib, r->t2[t].n_max);
+    fprintf(fp, "\n# Table 3\nplatform,task,jobs_per_node,node_days,jobs_per_node_optimistic,"
+            "node_days_optimistic\n");
+    for (size_t p = 0; p < r->nplat; p++) {
+        for (size_t t = 0; t < r->ntasks; t++) {
+            const est_node_row *n = &r->t3[p * r->ntasks + t];
+            fprintf(fp, "%s,%s,%ld,%.6g,%ld,%.6g\n", r->plat[p].name, r->t2[t].task->label,
+                    n->jobs_per_node, n->node_hours / 24, n->jobs_per_node_optimistic,
+                    n->node_hours_optimistic / 24);
+        }
+        double nd, ndo;
+        est_platform_totals(r, p, &nd, &ndo);
+        fprintf(fp, "%s,total,,%.6g,,%.6g\n", r->plat[p].name, nd, ndo);
+    }
+    fprintf(fp, "\n# Table 4\ntask,dataset,size,unit,basis,instances,total_bytes,total_tib,keep\n");
+    for (size_t i = 0; i < r->prod.n; i++) {
+        const est_product *p = &r->prod.v[i];
+        fprintf(fp, "%s,%s,%g,%s,%s,%.0f,%.6g,%.6g,%s\n", p->task, p->dataset, p->size, p->unit,
+                mdl_level_name(p->basis), est_level_instances(&r->w, p->basis), r->disk.bytes[i],
+                r->disk.bytes[i] / TIB, p->keep ? "true" : "false");
+    }
+    fprintf(fp, "all,,,,,,%.6g,%.6g,\nkept,,,,,,%.6g,%.6g,\nraw,raw,%g,%s,%s,%.0f,%.6g,%.6g,\n",
+            r->disk.all_bytes, r->disk.all_bytes / TIB, r->disk.keep_bytes,
+            r->disk.keep_bytes / TIB, r->prod.raw.size, r->prod.raw.unit,
+            mdl_level_name(r->prod.raw.basis), est_level_instances(&r->w, r->prod.raw.basis),
+            r->disk.raw_bytes, r->disk.raw_bytes / TIB);
+}
+
+static json_t *summary_json(const est_result *r)
+{
+    json_t *root = json_object(), *v = json_object(), *tasks = json_array(),
+           *plats = json_array(), *disk = json_object(), *prov = json_object();
+    json_object_set_new(prov, "cadence", json_string(r->cadence));
+    json_object_set_new(prov, "selection", json_string(r->selection));
+    json_object_set_new(prov, "footprint", json_string(r->footprint));
+    json_object_set_new(prov, "skymap", json_string(r->skymap));
+    json_object_set_new(prov, "models", json_string(r->models));
+    json_object_set_new(prov, "products", json_string(r->products));
+    json_object_set_new(prov, "synthetic_cadence", json_boolean(r->synthetic));
+    json_object_set_new(root, "provenance", prov);
+    for (int b = 0; b < 6; b++) {
+        char k[2] = {bands[b], 0};
+        json_object_set_new(v, k, json_integer(r->visits_per_band[b]));
+    }
+    json_object_set_new(v, "total", json_integer(r->visits));
+    json_object_set_new(root, "visits", v);
+    json_object_set_new(root, "ccd_visits", json_integer(r->w.ccd_visits));
+    json_object_set_new(root, "warps", json_integer(r->w.warps));
+    json_object_set_new(root, "coadds", json_integer(r->w.coadds));
+    json_object_set_new(root, "patches", json_integer(r->w.patches));
+    for (size_t t = 0; t < r->ntasks; t++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "name", json_string(r->t2[t].task->label));
+        json_object_set_new(o, "level", json_string(mdl_level_name(r->t2[t].task->level)));
+        json_object_set_new(o, "instances", json_real(r->t2[t].instances));
+        json_object_set_new(o, "cpu_hours", json_real(r->t2[t].cpu_hours));
+        json_object_set_new(o, "max_maxrss_gib", json_real(r->t2[t].max_rss_gib));
+        json_object_set_new(o, "mean_maxrss_gib", json_real(r->t2[t].mean_rss_gib));
+        json_array_append_new(tasks, o);
+    }
+    json_object_set_new(root, "tasks", tasks);
+    for (size_t p = 0; p < r->nplat; p++) {
+        double nd, ndo;
+        est_platform_totals(r, p, &nd, &ndo);
+        json_t *o = json_object(), *per = json_array();
+        json_object_set_new(o, "name", json_string(r->plat[p].name));
+        json_object_set_new(o, "file", json_string(r->plat[p].path));
+        json_object_set_new(o, "node_days", json_real(nd));
+        json_object_set_new(o, "node_days_optimistic", json_real(ndo));
+        for (size_t t = 0; t < r->ntasks; t++) {
+            const est_node_row *n = &r->t3[p * r->ntasks + t];
+            json_t *x = json_object();
+            json_object_set_new(x, "task", json_string(r->t2[t].task->label));
+            json_object_set_new(x, "jobs_per_node", json_integer(n->jobs_per_node));
+            json_object_set_new(x, "node_days", json_real(n->node_hours / 24));
+            json_object_set_new(x, "jobs_per_node_optimistic",
+                                json_integer(n->jobs_per_node_optimistic));
+            json_object_set_new(x, "node_days_optimistic", json_real(n->node_hours_optimistic / 24));
+            json_array_append_new(per, x);
+        }
+        json_object_set_new(o, "tasks", per);
+        json_array_append_new(plats, o);
+    }
+    json_object_set_new(root, "platforms", plats);
+    json_object_set_new(disk, "all_tb", json_real(r->disk.all_bytes / 1e12));
+    json_object_set_new(disk, "keep_tb", json_real(r->disk.keep_bytes / 1e12));
+    json_object_set_new(disk, "raw_tb", json_real(r->disk.raw_bytes / 1e12));
+    json_object_set_new(disk, "all_tib", json_real(r->disk.all_bytes / TIB));
+    json_object_set_new(disk, "keep_tib", json_real(r->disk.keep_bytes / TIB));
+    json_object_set_new(disk, "raw_tib", json_real(r->disk.raw_bytes / TIB));
+    json_object_set_new(disk, "units", json_string("*_tb: TB = 10^12 bytes; *_tib: TiB = 2^40 "
+                                                   "bytes"));
+    json_object_set_new(root, "disk", disk);
+    return root;
+}
+
+int est_report_json(FILE *fp, const est_result *r, y1_err *err)
+{
+    json_t *root = summary_json(r);
+    if (!root) return y1_errf(err, Y1_ENOMEM, "summary: out of memory");
+    int bad = json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+    fputc('\n', fp);
+    json_decref(root);
+    return bad ? y1_errf(err, Y1_EIO, "summary: write failed") : Y1_OK;
+}
+
+/* ---- the --out directory ---------------------------------------------------------------- */
+
+typedef void (*writer_fn)(FILE *fp, const est_result *r);
+
+static int write_file(const char *dir, const char *name, writer_fn fn, const est_result *r,
+                      y1_err *err)
+{
+    char path[1200];
+    y1_out *o = NULL;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int rc = y1_out_open(&o, path, err);
+    if (rc) return rc;
+    fn(y1_out_fp(o), r);
+    return y1_out_commit(o, err);
+}
+
+static void w_table1(FILE *fp, const est_result *r)
+{
+    fprintf(fp, "band,visits\n");
+    for (int b = 0; b < 6; b++) fprintf(fp, "%c,%lld\n", bands[b], (long long)r->visits_per_band[b]);
+    fprintf(fp, "total,%lld\n", (long long)r->visits);
+}
+
+static void w_table2(FILE *fp, const est_result *r)
+{
+    fprintf(fp, "task,level,instances,cpu_hours,max_maxrss_gib,mean_maxrss_gib,largest_n\n");
+    for (size_t t = 0; t < r->ntasks; t++)
+        fprintf(fp, "%s,%s,%.0f,%.6g,%.6g,%.6g,%d\n", r->t2[t].task->label,
+                mdl_level_name(r->t2[t].task->level), r->t2[t].instances, r->t2[t].cpu_hours,
+                r->t2[t].max_rss_gib, r->t2[t].mean_rss_gib, r->t2[t].n_max);
+}
+
+static void w_table3(FILE *fp, const est_result *r)
+{
+    fprintf(fp, "platform,task,cpu_factor,cores_per_node,memory_per_node_gib,memory_reserve_gib,"
+            "jobs_per_node,node_days,jobs_per_node_optimistic,node_days_optimistic\n");
+    for (size_t p = 0; p < r->nplat; p++) {
+        const est_platform *pl = &r->plat[p];
+        for (size_t t = 0; t < r->ntasks; t++) {
+            const est_node_row *n = &r->t3[p * r->ntasks + t];
+            fprintf(fp, "%s,%s,%g,%ld,%g,%g,%ld,%.6g,%ld,%.6g\n", pl->name, r->t2[t].task->label,
+                    pl->cpu_factor, pl->cores_per_node, pl->memory_per_node_gib,
+                    pl->memory_reserve_gib, n->jobs_per_node, n->node_hours / 24,
+                    n->jobs_per_node_optimistic, n->node_hours_optimistic / 24);
+        }
+        double nd, ndo;
+        est_platform_totals(r, p, &nd, &ndo);
+        fprintf(fp, "%s,total,%g,%ld,%g,%g,,%.6g,,%.6g\n", pl->name, pl->cpu_factor,
+                pl->cores_per_node, pl->memory_per_node_gib, pl->memory_reserve_gib, nd, ndo);
+    }
+}
+
+static void w_table4(FILE *fp, const est_result *r)
+{
+    fprintf(fp, "task,dataset,size,unit,basis,instances,total_bytes,total_tib,keep\n");
+    for (size_t i = 0; i < r->prod.n; i++) {
+        const est_product *p = &r->prod.v[i];
+        fprintf(fp, "%s,%s,%g,%s,%s,%.0f,%.6g,%.6g,%s\n", p->task, p->dataset, p->size, p->unit,
+                mdl_level_name(p->basis), est_level_instances(&r->w, p->basis), r->disk.bytes[i],
+                r->disk.bytes[i] / TIB, p->keep ? "true" : "false");
+    }
+}
+
+static void w_summary(FILE *fp, const est_result *r)
+{
+    y1_err e;
+    est_report_json(fp, r, &e);
+}
+
+/* Figure 2: fraction of each band's coadds with exactly n visits, with the study's digitised
+ * curve beside it when data/rtn028/fig2_digitized.csv is there. */
+static int plot_fig2(const est_result *r, const char *path, y1_err *err)
+{
+    int maxn = r->w.max_coadd_n > 0 ? r->w.max_coadd_n : 1;
+    double *xs = calloc((size_t)maxn + 1, sizeof *xs), *ys = calloc(6 * ((size_t)maxn + 1), sizeof *ys);
+    plot_series s[6];
+    int rc;
+    if (!xs || !ys) { free(xs); free(ys); return y1_errf(err, Y1_ENOMEM, "plot: out of memory"); }
+    for (int n = 0; n <= maxn; n++) xs[n] = n;
+    int64_t count[6] = {0};
+    for (size_t i = 0; i < r->coadds.n; i++) {
+        ys[r->coadds.v[i].band * (maxn + 1) + r->coadds.v[i].n] += 1;
+        count[r->coadds.v[i].band]++;
+    }
+    static const unsigned colours[6] = {0x7b3fa0, 0x2c8c2c, 0xd62728, 0xe07b00, 0x6b4c2a, 0x333333};
+    static const char *names[6] = {"u", "g", "r", "i", "z", "y"};
+    for (int b = 0; b < 6; b++) {
+        for (int n = 0; n <= maxn; n++)
+            if (count[b]) ys[b * (maxn + 1) + n] /= (double)count[b];
+        s[b] = (plot_series){names[b], xs + 1, ys + b * (maxn + 1) + 1, NULL, (size_t)maxn,
+                             colours[b], PLOT_LINE, 2.0};
+    }
+    plot_spec sp;
+    memset(&sp, 0, sizeof sp);
+    sp.title = "Visits per patch per band (cf. RTN-028 Figure 2)";
+    sp.xlabel = "visits per (tract, patch) coadd, n";
+    sp.ylabel = "fraction of the band's coadds";
+    sp.series = s;
+    sp.nseries = 6;
+    rc = plot_scatter(path, &sp, err);
+    free(xs);
+    free(ys);
+    return rc;
+}
+
+static int plot_fig1(const est_result *r, const char *path, y1_err *err)
+{
+    static const char *names[4] = {"Other", "WFD", "DDF", "unlabelled"};
+    static const unsigned colours[4] = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0x888888};
+    double *ra = malloc((r->npointings + 1) * sizeof *ra), *dec = malloc((r->npointings + 1) * sizeof *dec);
+    plot_series s[4];
+    size_t ns = 0, off = 0;
+    int rc;
+    if (!ra || !dec) { free(ra); free(dec); return y1_errf(err, Y1_ENOMEM, "plot: out of memory"); }
+    for (int c = 0; c < 4; c++) {
+        size_t k = 0;
+        for (size_t i = 0; i < r->npointings; i++)
+            if (r->pointings[i].cls == c) {
+                ra[off + k] = r->pointings[i].ra_deg;
+                dec[off + k] = r->pointings[i].dec_deg;
+                k++;
+            }
+        if (k) s[ns++] = (plot_series){names[c], ra + off, dec + off, NULL, k, colours[c],
+                                       PLOT_POINTS, 0.6};
+        off += k;
+    }
+    plot_spec sp;
+    memset(&sp, 0, sizeof sp);
+    sp.title = "Pointings of the selected nights by program (cf. RTN-028 Figure 1)";
+    sp.series = s;
+    sp.nseries = ns;
+    rc = ns ? plot_sky(path, &sp, err) : Y1_OK;
+    free(ra);
+    free(dec);
+    return rc;
+}
+
+static int plot_nodedays(const est_result *r, const char *path, y1_err *err)
+{
+    const char **cats = calloc(r->nplat + 1, sizeof *cats);
+    double *y = calloc(r->nplat * r->ntasks + 1, sizeof *y);
+    plot_series *s = calloc(r->ntasks + 1, sizeof *s);
+    int rc;
+    if (!cats || !y || !s) { rc = y1_errf(err, Y1_ENOMEM, "plot: out of memory"); goto done; }
+    for (size_t p = 0; p < r->nplat; p++) cats[p] = r->plat[p].name;
+    for (size_t t = 0; t < r->ntasks; t++) {
+        for (size_t p = 0; p < r->nplat; p++)
+            y[t * r->nplat + p] = r->t3[p * r->ntasks + t].node_hours / 24.0 / 1e3;
+        s[t] = (plot_series){r->t2[t].task->label, NULL, y + t * r->nplat, NULL, r->nplat,
+                             PLOT_AUTO, PLOT_POINTS, 0};
+    }
+    plot_spec sp;
+    memset(&sp, 0, sizeof sp);
+    sp.title = "Node-days per platform, by task (RTN-028 packing)";
+    sp.ylabel = "node-days (thousands)";
+    sp.series = s;
+    sp.nseries = r->ntasks;
+    sp.categories = cats;
+    sp.ncategories = r->nplat;
+    rc = plot_bars(path, &sp, err);
+done:
+    free(cats);
+    free(y);
+    free(s);
+    return rc;
+}
+
+static int plot_disk(const est_result *r, const char *path, y1_err *err)
+{
+    size_t n = r->prod.n + 1;
+    const char **cats = calloc(n, sizeof *cats);
+    double *y = calloc(2 * n, sizeof *y);
+    int rc;
+    if (!cats || !y) { rc = y1_errf(err, Y1_ENOMEM, "plot: out of memory"); goto done; }
+    for (size_t i = 0; i < r->prod.n; i++) {
+        cats[i] = r->prod.v[i].dataset;
+        y[(r->prod.v[i].keep ? 0 : n) + i] = r->disk.bytes[i] / TIB;
+    }
+    cats[n - 1] = "raw";
+    y[n - 1] = r->disk.raw_bytes / TIB;
+    plot_series s[2] = {{"kept", NULL, y, NULL, n, 0x2ca02c, PLOT_POINTS, 0},
+                        {"not kept (scratch)", NULL, y + n, NULL, n, 0xbbbbbb, PLOT_POINTS, 0}};
+    plot_spec sp;
+    memset(&sp, 0, sizeof sp);
+    sp.title = "Y1 disk volume by data product";
+    sp.ylabel = "TiB";
+    sp.series = s;
+    sp.nseries = 2;
+    sp.categories = cats;
+    sp.ncategories = n;
+    sp.width_px = 1200;
+    rc = plot_bars(path, &sp, err);
+done:
+    free(cats);
+    free(y);
+    return rc;
+}
+
+static void remove_tree(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char p[1200];
+    while (d && (e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        remove(p);
+    }
+    if (d) closedir(d);
+    rmdir(dir);
+}
+
+int est_write_outdir(const est_result *r, const char *dir, y1_err *err)
+{
+    static const char *files[] = {"table1.csv", "table2.csv", "table3.csv", "table4.csv",
+                                  "report.md", "coadds.csv", "summary.json",
+                                  "visits_per_patch.png", "pointings.png", "node_days.png",
+                                  "disk.png"};
+    char stage[1100], a[1200], b[1200];
+    int rc = Y1_OK;
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return y1_errf(err, Y1_EIO, "%s: cannot create directory: %s", dir, strerror(errno));
+    /* everything is written into a staging directory first and renamed into place only when
+     * all files exist: a failed run leaves the previous outputs untouched */
+    snprintf(stage, sizeof stage, "%s/.y1est-stage.%ld", dir, (long)getpid());
+    if (mkdir(stage, 0777) != 0)
+        return y1_errf(err, Y1_EIO, "%s: cannot create directory: %s", stage, strerror(errno));
+    if ((rc = write_file(stage, "table1.csv", w_table1, r, err)) ||
+        (rc = write_file(stage, "table2.csv", w_table2, r, err)) ||
+        (rc = write_file(stage, "table3.csv", w_table3, r, err)) ||
+        (rc = write_file(stage, "table4.csv", w_table4, r, err)) ||
+        (rc = write_file(stage, "report.md", est_report_md, r, err)) ||
+        (rc = write_file(stage, "summary.json", w_summary, r, err)))
+        goto done;
+    snprintf(a, sizeof a, "%s/coadds.csv", stage);
+    if ((rc = est_coadds_write(&r->coadds, a, err))) goto done;
+    snprintf(a, sizeof a, "%s/visits_per_patch.png", stage);
+    if ((rc = plot_fig2(r, a, err))) goto done;
+    snprintf(a, sizeof a, "%s/pointings.png", stage);
+    if (r->npointings && (rc = plot_fig1(r, a, err))) goto done;
+    snprintf(a, sizeof a, "%s/node_days.png", stage);
+    if ((rc = plot_nodedays(r, a, err))) goto done;
+    snprintf(a, sizeof a, "%s/disk.png", stage);
+    if ((rc = plot_disk(r, a, err))) goto done;
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(a, sizeof a, "%s/%s", stage, files[i]);
+        snprintf(b, sizeof b, "%s/%s", dir, files[i]);
+        if (access(a, F_OK) != 0) continue; /* pointings.png needs the cadence */
+        if (rename(a, b) != 0) {
+            rc = y1_errf(err, Y1_EIO, "%s: cannot rename into place: %s", b, strerror(errno));
+            goto done;
+        }
+    }
+done:
+    remove_tree(stage);
+    return rc;
+}
+
+int est_write_bps(const est_result *r, const char *path, y1_err *err)
+{
+    y1_out *o = NULL;
+    int rc = y1_out_open(&o, path, err);
+    if (rc) return rc;
+    FILE *fp = y1_out_fp(o);
+    fprintf(fp, "# BPS requestMemory per pipetask (MB), written by y1est: each task's maxRSS "
+            "model at the\n# workload's largest n (coadd %d, patch %d visits), rounded up to "
+            "the next MB\n# (BPS and HTCondor count MB as 2^20 bytes).\n# Models: %s\npipetask:\n", r->w.max_coadd_n, r->w.max_patch_n,
+            r->models);
+    for (size_t t = 0; t < r->ntasks; t++) {
+        /* BPS/HTCondor "MB" are 2^20 bytes; maxRSS is GiB */
+        double mb = ceil(r->t2[t].max_rss_gib * 1024.0);
+        fprintf(fp, "  %s:\n    requestMemory: %.0f\n", r->t2[t].task->label, mb);
+    }
+    return y1_out_commit(o, err);
+}

@@ -1,0 +1,74 @@
+/* estimate.h: the main job's result (Tables 1-4 with their provenance) and its outputs:
+ * a Markdown report, CSV and JSON, the --out directory and the plots. */
+#ifndef EST_ESTIMATE_H
+#define EST_ESTIMATE_H
+
+#include <stdio.h>
+
+#include "estimator/platform.h"
+#include "estimator/products.h"
+#include "estimator/tables.h"
+#include "estimator/workload.h"
+#include "models/models.h"
+
+/* A pointing for Figure 1 (all programs). */
+typedef struct est_pointing {
+    float ra_deg, dec_deg;
+    int8_t cls;            /* cad_class */
+} est_pointing;
+
+typedef struct est_result {
+    /* provenance, one line each */
+    char cadence[600];     /* which cadence, or which workload file */
+    char selection[400];
+    char programs[240];
+    char footprint[200];
+    char skymap[600];
+    char models[1200];
+    char products[600];
+    int synthetic;         /* 1: the embedded synthetic cadence was used */
+
+    /* Table 1 and the workload */
+    int64_t visits_per_band[6];
+    int64_t visits;
+    est_coadds coadds;
+    est_workload w;
+    est_pointing *pointings; /* Figure 1; NULL when the cadence was not read */
+    size_t npointings;
+
+    /* Table 2 */
+    mdl_set *model_set;
+    est_task_row *t2;
+    size_t ntasks;
+
+    /* Table 3: t3[p * ntasks + t] */
+    est_platform *plat;
+    size_t nplat;
+    est_node_row *t3;
+
+    /* Table 4 */
+    est_products prod;
+    est_disk disk;
+} est_result;
+
+void est_result_init(est_result *r);
+void est_result_clear(est_result *r);
+
+/* Tables 2-4 from r->coadds (with visits known), r->model_set and task selection, r->plat,
+ * r->prod. tasks: "default", "all" or a comma list of labels (unknown label: Y1_EUSAGE). */
+int est_compute(est_result *r, const char *tasks, y1_err *err);
+
+/* Platform totals (node-days, optimistic node-days) for platform p. */
+void est_platform_totals(const est_result *r, size_t p, double *node_days,
+                         double *node_days_optimistic);
+
+/* Outputs. The report goes to fp; est_write_outdir writes every file into dir through a
+ * staging directory and renames them into place only when all succeeded. */
+void est_report_md(FILE *fp, const est_result *r);
+void est_report_csv(FILE *fp, const est_result *r);
+int  est_report_json(FILE *fp, const est_result *r, y1_err *err);
+int  est_write_outdir(const est_result *r, const char *dir, y1_err *err);
+/* BPS-style requestMemory YAML: each task's maxRSS at the workload's largest n, in MB. */
+int  est_write_bps(const est_result *r, const char *path, y1_err *err);
+
+#endif

@@ -1,0 +1,239 @@
+/* workload.c: coadds with their visit counts, coadds.csv, and the histogram workload. */
+#include "estimator/workload.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char bands[] = "ugrizy";
+
+void est_coadds_init(est_coadds *c)
+{
+    memset(c, 0, sizeof *c);
+    c->visits = -1;
+    c->ccds_per_visit = 189;
+}
+
+void est_coadds_clear(est_coadds *c)
+{
+    free(c->v);
+    est_coadds_init(c);
+}
+
+int est_coadds_push(est_coadds *c, int band, int tract, int px, int py, int n, y1_err *err)
+{
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 4096;
+        est_coadd *v = realloc(c->v, cap * sizeof *v);
+        if (!v) return y1_errf(err, Y1_ENOMEM, "coadds: out of memory");
+        c->v = v;
+        c->cap = cap;
+    }
+    c->v[c->n++] = (est_coadd){tract, (int16_t)px, (int16_t)py, (int8_t)band, n};
+    return Y1_OK;
+}
+
+static int cmp_coadd(const void *a, const void *b)
+{
+    const est_coadd *x = a, *y = b;
+    if (x->band != y->band) return x->band - y->band;
+    if (x->tract != y->tract) return x->tract < y->tract ? -1 : 1;
+    if (x->patch_x != y->patch_x) return x->patch_x - y->patch_x;
+    return x->patch_y - y->patch_y;
+}
+
+static int parse_long(const char *s, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    while (*end == ' ' || *end == '\r') end++;
+    if (end == s || *end || errno) return -1;
+    *out = v;
+    return 0;
+}
+
+int est_coadds_read(est_coadds *out, const char *path, y1_err *err)
+{
+    est_coadds c;
+    char *line = NULL;
+    size_t cap = 0;
+    long lineno = 0;
+    int rc = Y1_OK, header = 0;
+    est_coadds_init(&c);
+    FILE *fp = fopen(path, "r");
+    if (!fp) return y1_errf(err, Y1_EIO, "%s: cannot open: %s", path, strerror(errno));
+    while (getline(&line, &cap, fp) > 0) {
+        lineno++;
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] == '#') {
+            char key[32];
+            long v;
+            char val[64];
+            if (sscanf(line, "# %31[a-z_]: %63s", key, val) == 2 && !parse_long(val, &v)) {
+                if (!strcmp(key, "visits")) c.visits = v;
+                else if (!strcmp(key, "ccds_per_visit")) c.ccds_per_visit = (int)v;
+                else if (!strncmp(key, "visits_", 7) && strlen(key) == 8 && strchr(bands, key[7]))
+                    c.visits_per_band[strchr(bands, key[7]) - bands] = v;
+            }
+            continue;
+        }
+        if (!header) {
+            if (strcmp(line, "band,tract,patch_x,patch_y,num_visits")) {
+                rc = y1_errf(err, Y1_EINPUT, "%s:%ld: expected the header "
+                             "'band,tract,patch_x,patch_y,num_visits', got '%.80s'", path, lineno,
+                             line);
+                goto done;
+            }
+            header = 1;
+            continue;
+        }
+        if (!*line) continue;
+        char *f[6];
+        int nf = 0;
+        for (char *p = line, *tok; nf < 6 && (tok = strsep(&p, ",")); ) f[nf++] = tok;
+        long tract, px, py, n;
+        const char *b = (nf >= 1 && strlen(f[0]) == 1) ? strchr(bands, tolower((unsigned char)f[0][0])) : NULL;
+        if (nf != 5) {
+            rc = y1_errf(err, Y1_EINPUT, "%s:%ld: expected 5 columns, got %d", path, lineno, nf);
+            goto done;
+        }
+        if (!b || !*b) {
+            rc = y1_errf(err, Y1_EINPUT, "%s:%ld: column band: expected one of ugrizy, got '%s'",
+                         path, lineno, f[0]);
+            goto done;
+        }
+        if (parse_long(f[1], &tract) || tract < 0 || parse_long(f[2], &px) || px < 0 ||
+            px > 32767 || parse_long(f[3], &py) || py < 0 || py > 32767) {
+            rc = y1_errf(err, Y1_EINPUT, "%s:%ld: tract, patch_x and patch_y must be "
+                         "non-negative integers", path, lineno);
+            goto done;
+        }
+        if (parse_long(f[4], &n) || n < 1 || n > 100000) {
+            rc = y1_errf(err, Y1_EINPUT, "%s:%ld: column num_visits: expected an integer >= 1, "
+                         "got '%s'", path, lineno, f[4]);
+            goto done;
+        }
+        if ((rc = est_coadds_push(&c, (int)(b - bands), (int)tract, (int)px, (int)py, (int)n, err)))
+            goto done;
+    }
+    if (!header) {
+        rc = y1_errf(err, Y1_EINPUT, "%s: empty file: expected the header "
+                     "'band,tract,patch_x,patch_y,num_visits'", path);
+        goto done;
+    }
+    if (c.n == 0) {
+        rc = y1_errf(err, Y1_EINPUT, "%s: no coadds (empty workload)", path);
+        goto done;
+    }
+    qsort(c.v, c.n, sizeof *c.v, cmp_coadd);
+    for (size_t i = 1; i < c.n; i++)
+        if (!cmp_coadd(&c.v[i - 1], &c.v[i])) {
+            rc = y1_errf(err, Y1_EINPUT, "%s: coadd band %c tract %d patch %d,%d appears twice",
+                         path, bands[c.v[i].band], c.v[i].tract, c.v[i].patch_x, c.v[i].patch_y);
+            goto done;
+        }
+    *out = c;
+    c.v = NULL;
+done:
+    free(line);
+    fclose(fp);
+    est_coadds_clear(&c);
+    return rc;
+}
+
+int est_coadds_write(const est_coadds *c, const char *path, y1_err *err)
+{
+    y1_out *o = NULL;
+    int rc = y1_out_open(&o, path, err);
+    if (rc) return rc;
+    FILE *fp = y1_out_fp(o);
+    if (c->visits >= 0) {
+        fprintf(fp, "# visits: %lld\n", (long long)c->visits);
+        for (int b = 0; b < 6; b++)
+            fprintf(fp, "# visits_%c: %lld\n", bands[b], (long long)c->visits_per_band[b]);
+        fprintf(fp, "# ccds_per_visit: %d\n", c->ccds_per_visit);
+    }
+    fputs("band,tract,patch_x,patch_y,num_visits\n", fp);
+    for (size_t i = 0; i < c->n; i++)
+        fprintf(fp, "%c,%d,%d,%d,%d\n", bands[c->v[i].band], c->v[i].tract, c->v[i].patch_x,
+                c->v[i].patch_y, c->v[i].n);
+    return y1_out_commit(o, err);
+}
+
+static int cmp_patch(const void *a, const void *b)
+{
+    const est_coadd *x = a, *y = b;
+    if (x->tract != y->tract) return x->tract < y->tract ? -1 : 1;
+    if (x->patch_x != y->patch_x) return x->patch_x - y->patch_x;
+    return x->patch_y - y->patch_y;
+}
+
+int est_workload_from_coadds(est_workload *w, const est_coadds *c, y1_err *err)
+{
+    int maxn = 0, rc;
+    est_coadd *byp = malloc((c->n ? c->n : 1) * sizeof *byp);
+    if (!byp) return y1_errf(err, Y1_ENOMEM, "workload: out of memory");
+    memcpy(byp, c->v, c->n * sizeof *byp);
+    qsort(byp, c->n, sizeof *byp, cmp_patch);
+    /* patch sums first, to size the patch histogram */
+    int maxp = 0;
+    for (size_t i = 0; i < c->n; ) {
+        size_t j = i;
+        int sum = 0;
+        for (; j < c->n && !cmp_patch(&byp[i], &byp[j]); j++) sum += byp[j].n;
+        if (sum > maxp) maxp = sum;
+        i = j;
+    }
+    for (size_t i = 0; i < c->n; i++) if (c->v[i].n > maxn) maxn = c->v[i].n;
+    if ((rc = est_workload_alloc(w, maxn, maxp, err))) { free(byp); return rc; }
+    for (size_t i = 0; i < c->n; ) {
+        size_t j = i;
+        int sum = 0;
+        for (; j < c->n && !cmp_patch(&byp[i], &byp[j]); j++) sum += byp[j].n;
+        w->patch_hist[sum]++;
+        w->patches++;
+        i = j;
+    }
+    for (size_t i = 0; i < c->n; i++) {
+        w->coadd_hist[c->v[i].n]++;
+        w->warps += c->v[i].n;
+    }
+    w->coadds = (int64_t)c->n;
+    w->visits = c->visits;
+    w->ccd_visits = c->visits * c->ccds_per_visit;
+    free(byp);
+    return Y1_OK;
+}
+
+void est_coadds_nstats(const est_coadds *c, int band, est_nstats *out)
+{
+    memset(out, 0, sizeof *out);
+    int maxn = 0;
+    double sum = 0;
+    for (size_t i = 0; i < c->n; i++)
+        if (c->v[i].band == band) {
+            out->coadds++;
+            sum += c->v[i].n;
+            if (c->v[i].n > maxn) maxn = c->v[i].n;
+        }
+    if (!out->coadds) return;
+    out->mean = sum / (double)out->coadds;
+    out->max = maxn;
+    /* quantiles from the histogram of n (exact order statistics, lower value) */
+    int64_t *h = calloc((size_t)maxn + 1, sizeof *h);
+    if (!h) return;
+    for (size_t i = 0; i < c->n; i++) if (c->v[i].band == band) h[c->v[i].n]++;
+    int64_t k05 = (int64_t)(0.05 * (double)(out->coadds - 1)), k50 = (out->coadds - 1) / 2,
+            k95 = (int64_t)(0.95 * (double)(out->coadds - 1)), seen = 0;
+    int got05 = 0, got50 = 0, got95 = 0;
+    for (int n = 0; n <= maxn; n++) {
+        seen += h[n];
+        if (!got05 && seen > k05) { out->q05 = n; got05 = 1; }
+        if (!got50 && seen > k50) { out->median = n; got50 = 1; }
+        if (!got95 && seen > k95) { out->q95 = n; got95 = 1; }
+    }
+    free(h);
+}

@@ -1,0 +1,49 @@
+/* workload.h: the coadds of a selection, each (band, tract, patch) with its number of visits n,
+ * plus the visit totals, and their exchange file coadds.csv. From this the Table 2-4 workload
+ * (histograms of n per coadd and per patch) is derived. */
+#ifndef EST_WORKLOAD_H
+#define EST_WORKLOAD_H
+
+#include <stdint.h>
+
+#include "estimator/tables.h"
+
+typedef struct est_coadd {
+    int32_t tract;
+    int16_t patch_x, patch_y;
+    int8_t band;           /* 0..5 = ugrizy */
+    int32_t n;             /* visits in this coadd, >= 1 */
+} est_coadd;
+
+typedef struct est_coadds {
+    est_coadd *v;          /* sorted by (band, tract, patch_x, patch_y) */
+    size_t n, cap;
+    int64_t visits;        /* selected visits; -1 when unknown (a coadds.csv without the line) */
+    int64_t visits_per_band[6];
+    int ccds_per_visit;    /* 189 for LSSTCam */
+} est_coadds;
+
+void est_coadds_init(est_coadds *c);
+void est_coadds_clear(est_coadds *c);
+int  est_coadds_push(est_coadds *c, int band, int tract, int px, int py, int n, y1_err *err);
+
+/* Read coadds.csv: header `band,tract,patch_x,patch_y,num_visits`, band as a letter, n >= 1;
+ * optional leading comment lines `# visits: N`, `# visits_<band>: N`, `# ccds_per_visit: N`
+ * (written by est_coadds_write). Errors name file:line. Duplicated coadds are errors. */
+int est_coadds_read(est_coadds *out, const char *path, y1_err *err);
+/* Write it (atomically), with the comment lines when visits are known. */
+int est_coadds_write(const est_coadds *c, const char *path, y1_err *err);
+
+/* Build the histogram workload: coadds and their n, patches with n summed over bands,
+ * warps = sum of n (each warp is one visit on one patch, and a visit has one band). */
+int est_workload_from_coadds(est_workload *w, const est_coadds *c, y1_err *err);
+
+/* Per-band statistics of n over that band's coadds. */
+typedef struct est_nstats {
+    int64_t coadds;
+    double mean;
+    int q05, median, q95, max;
+} est_nstats;
+void est_coadds_nstats(const est_coadds *c, int band, est_nstats *out);
+
+#endif
