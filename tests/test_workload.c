@@ -1,0 +1,179 @@
+/* test_workload.c: coadds.csv round trip and errors, the histogram workload worked out by hand,
+ * the estimate's outputs (staged --out directory), and task selection. */
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "estimator/estimate.h"
+#include "estimator/plot.h"
+#include "estimator/workload.h"
+#include "tests/check.h"
+
+static char tmpdir[256];
+
+static const char *write_text(const char *name, const char *text)
+{
+    static char path[4][512];
+    static int k = 0;
+    char *p = path[k++ % 4];
+    snprintf(p, 512, "%s/%s", tmpdir, name);
+    FILE *f = fopen(p, "w");
+    fputs(text, f);
+    fclose(f);
+    return p;
+}
+
+/* Two patches in tract 3828, bands g and r:
+ *   (3828, 1,2): g n=3, r n=5        patch sum 8
+ *   (3828, 4,4): r n=2               patch sum 2
+ * coadds 3, warps = 3 + 5 + 2 = 10, patches 2. */
+static const char *small_csv = "# visits: 7\n# visits_g: 3\n# visits_r: 4\n# ccds_per_visit: 189\n"
+                               "band,tract,patch_x,patch_y,num_visits\n"
+                               "r,3828,4,4,2\ng,3828,1,2,3\nr,3828,1,2,5\n";
+
+static void test_hand_workload(void)
+{
+    est_coadds c;
+    est_workload w;
+    y1_err err = {{0}};
+    CHECK_INT(est_coadds_read(&c, write_text("small.csv", small_csv), &err), Y1_OK);
+    CHECK_INT(c.n, 3);
+    CHECK_INT(c.visits, 7);
+    CHECK_INT(c.visits_per_band[2], 4);
+    /* sorted by band first */
+    CHECK_INT(c.v[0].band, 1);
+    CHECK_INT(c.v[1].n, 5);
+    CHECK_INT(est_workload_from_coadds(&w, &c, &err), Y1_OK);
+    CHECK_INT(w.coadds, 3);
+    CHECK_INT(w.warps, 10);
+    CHECK_INT(w.patches, 2);
+    CHECK_INT(w.ccd_visits, 7 * 189);
+    CHECK_INT(w.max_coadd_n, 5);
+    CHECK_INT(w.max_patch_n, 8);
+    CHECK_INT(w.patch_hist[8], 1);
+    CHECK_INT(w.patch_hist[2], 1);
+    CHECK_INT(w.coadd_hist[3], 1);
+
+    /* a linear coadd model integrated by hand: cpu = 60 s x n + 30 s:
+     * (60*3+30) + (60*5+30) + (60*2+30) = 210 + 330 + 150 = 690 s = 0.191666 h;
+     * maxRSS = 0.5 n + 1 GiB: max at n = 5 is 3.5, mean (2.5 + 3.5 + 2) / 3 */
+    mdl_task t = {0};
+    t.label = "measureLike";
+    t.level = MDL_COADD;
+    t.cpu_s = (mdl_linear){1, 60, 30, NAN, NAN, NAN, 0};
+    t.maxrss_gib = (mdl_linear){1, 0.5, 1, NAN, NAN, NAN, 0};
+    est_task_row r;
+    CHECK_INT(est_table2_row(&w, &t, &r, &err), Y1_OK);
+    CHECK_NEAR(r.cpu_hours, 690.0 / 3600.0, 1e-12);
+    CHECK_NEAR(r.max_rss_gib, 3.5, 1e-12);
+    CHECK_NEAR(r.mean_rss_gib, 8.0 / 3.0, 1e-12);
+    CHECK_INT(r.n_max, 5);
+    /* at patch level n is summed over bands: 60*8+30 + 60*2+30 = 660 s */
+    t.level = MDL_PATCH;
+    CHECK_INT(est_table2_row(&w, &t, &r, &err), Y1_OK);
+    CHECK_NEAR(r.cpu_hours, 660.0 / 3600.0, 1e-12);
+    CHECK_NEAR(r.instances, 2, 0);
+
+    est_nstats s;
+    est_coadds_nstats(&c, 2, &s);
+    CHECK_INT(s.coadds, 2);
+    CHECK_NEAR(s.mean, 3.5, 1e-12);
+    CHECK_INT(s.max, 5);
+
+    /* round trip */
+    char path[512];
+    snprintf(path, sizeof path, "%s/again.csv", tmpdir);
+    CHECK_INT(est_coadds_write(&c, path, &err), Y1_OK);
+    est_coadds c2;
+    CHECK_INT(est_coadds_read(&c2, path, &err), Y1_OK);
+    CHECK_INT(c2.n, 3);
+    CHECK_INT(c2.visits, 7);
+    CHECK(!memcmp(c.v, c2.v, 3 * sizeof *c.v));
+    est_coadds_clear(&c2);
+    est_workload_clear(&w);
+    est_coadds_clear(&c);
+}
+
+static void test_csv_errors(void)
+{
+    est_coadds c;
+    y1_err err = {{0}};
+    CHECK_INT(est_coadds_read(&c, write_text("h.csv", "band,tract,patch,n\n"), &err), Y1_EINPUT);
+    CHECK_HAS(err.msg, "h.csv:1: expected the header");
+    CHECK_INT(est_coadds_read(&c, write_text("b.csv", "band,tract,patch_x,patch_y,num_visits\n"
+                                                      "g,1,2,3,4\nw,1,2,3,4\n"), &err), Y1_EINPUT);
+    CHECK_HAS(err.msg, "b.csv:3: column band");
+    CHECK_INT(est_coadds_read(&c, write_text("n.csv", "band,tract,patch_x,patch_y,num_visits\n"
+                                                      "g,1,2,3,0\n"), &err), Y1_EINPUT);
+    CHECK_HAS(err.msg, "n.csv:2: column num_visits");
+    CHECK_INT(est_coadds_read(&c, write_text("d.csv", "band,tract,patch_x,patch_y,num_visits\n"
+                                                      "g,1,2,3,4\ng,1,2,3,5\n"), &err), Y1_EINPUT);
+    CHECK_HAS(err.msg, "appears twice");
+    CHECK_INT(est_coadds_read(&c, write_text("e.csv", ""), &err), Y1_EINPUT);
+    CHECK_HAS(err.msg, "empty file");
+    CHECK_INT(est_coadds_read(&c, write_text("f.csv", "band,tract,patch_x,patch_y,num_visits\n"
+                                                      "g,1,2,3\n"), &err), Y1_EINPUT);
+    CHECK_HAS(err.msg, "f.csv:2: expected 5 columns");
+    char path[512];
+    snprintf(path, sizeof path, "%s/none.csv", tmpdir);
+    CHECK_INT(est_coadds_read(&c, path, &err), Y1_EIO);
+}
+
+static void test_outputs(void)
+{
+    est_result r;
+    y1_err err = {{0}};
+    est_result_init(&r);
+    CHECK_INT(est_coadds_read(&r.coadds, write_text("o.csv", small_csv), &err), Y1_OK);
+    r.visits = 7;
+    r.visits_per_band[1] = 3;
+    r.visits_per_band[2] = 4;
+    CHECK_INT(mdl_set_load(&r.model_set, "models/rtn028-dc2-3828.yaml", &err), Y1_OK);
+    CHECK_INT(est_products_load(&r.prod, "data/products.yaml", &err), Y1_OK);
+    r.plat = calloc(1, sizeof *r.plat);
+    r.nplat = 1;
+    CHECK_INT(est_platform_load(&r.plat[0], "data/platforms/cori-haswell.yaml", &err), Y1_OK);
+    snprintf(r.cadence, sizeof r.cadence, "test");
+
+    CHECK_INT(est_compute(&r, "nosuchtask", &err), Y1_EUSAGE);
+    CHECK_HAS(err.msg, "no task 'nosuchtask'");
+    est_workload_clear(&r.w);
+    CHECK_INT(est_compute(&r, "isr,deblend", &err), Y1_OK);
+    CHECK_INT(r.ntasks, 2);
+    /* isr: 7 x 189 CCD-visits x 1.1741224844416667 min, Cori-Haswell 32 jobs/node */
+    CHECK_NEAR(r.t2[0].cpu_hours, 7 * 189 * 1.1741224844416667 / 60, 1e-9);
+    CHECK_INT(r.t3[0].jobs_per_node, 32);
+    /* deblend 6.98 GiB: floor(118 / 6.984) = 16 jobs on 128 - 10 GiB */
+    CHECK_INT(r.t3[1].jobs_per_node, 16);
+
+    char dir[512], f[600];
+    struct stat sb;
+    snprintf(dir, sizeof dir, "%s/out", tmpdir);
+    CHECK_MSG(est_write_outdir(&r, dir, &err) == Y1_OK, "%s", err.msg);
+    static const char *files[] = {"table1.csv", "table2.csv", "table3.csv", "table4.csv",
+                                  "report.md", "coadds.csv", "summary.json",
+                                  "visits_per_patch.png", "node_days.png", "disk.png"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(f, sizeof f, "%s/%s", dir, files[i]);
+        CHECK_MSG(stat(f, &sb) == 0 && sb.st_size > 0, "%s missing or empty", f);
+    }
+    /* an output directory that cannot be made: nothing is written, a clear I/O error */
+    snprintf(dir, sizeof dir, "%s/small.csv/sub", tmpdir);
+    CHECK_INT(est_write_outdir(&r, dir, &err), Y1_EIO);
+    CHECK_HAS(err.msg, "small.csv/sub");
+    est_result_clear(&r);
+}
+
+int main(void)
+{
+    const char *t = getenv("TMPDIR");
+    snprintf(tmpdir, sizeof tmpdir, "%s/y1test-wl-XXXXXX", t && *t ? t : "/tmp");
+    if (!mkdtemp(tmpdir)) return 2;
+    test_hand_workload();
+    test_csv_errors();
+    test_outputs();
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
+    plot_cleanup();
+    CHECK_DONE();
+}
