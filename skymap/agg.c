@@ -1,0 +1,443 @@
+/* agg.c: visits -> coadd counts. Each worker thread takes chunks of visits from a shared counter
+ * and adds 1 per (tract, patch) hit into its own dense array indexed by (band, tract, patch);
+ * the arrays are then summed. Integer sums do not depend on the order, so any thread count gives
+ * the same coadds, listed in index order, which is the (band, tract, patch_x, patch_y) order. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "skymap/agg.h"
+#include "skymap/sky_internal.h"
+
+const char sky_band_letters[SKY_NBANDS + 1] = "ugrizy";
+
+enum { CHUNK = 256 };                   /* visits per work item */
+#define MAX_DENSE ((size_t)1 << 27)     /* counters per thread: 512 MB */
+
+struct sky_agg {
+    sky_totals tot;
+    sky_coadd *coadds;
+    size_t ncoadds;
+    uint64_t *hist[SKY_NBANDS]; /* hist[b][k] = coadds of band b with num_visits k */
+    uint32_t histmax[SKY_NBANDS];
+};
+
+void sky_agg_free(sky_agg *a)
+{
+    if (!a) return;
+    free(a->coadds);
+    for (int b = 0; b < SKY_NBANDS; b++) free(a->hist[b]);
+    free(a);
+}
+
+const sky_totals *sky_agg_totals(const sky_agg *a) { return &a->tot; }
+
+const sky_coadd *sky_agg_coadds(const sky_agg *a, size_t *n)
+{
+    *n = a->ncoadds;
+    return a->coadds;
+}
+
+/* value of rank k (0-based) in band b's sorted list of num_visits */
+static double kth(const sky_agg *a, int b, uint64_t k)
+{
+    uint64_t c = 0;
+    for (uint32_t v = 0; v <= a->histmax[b]; v++) {
+        c += a->hist[b][v];
+        if (c > k) return v;
+    }
+    return a->histmax[b];
+}
+
+double sky_agg_quantile(const sky_agg *a, int band, double q)
+{
+    if (band < 0 || band >= SKY_NBANDS || !a->hist[band] || a->tot.band[band].coadds == 0 ||
+        !(q >= 0.0 && q <= 1.0))
+        return NAN;
+    uint64_t N = (uint64_t)a->tot.band[band].coadds;
+    double h = (double)(N - 1) * q;
+    uint64_t lo = (uint64_t)floor(h);
+    uint64_t hi = lo + 1 < N ? lo + 1 : N - 1;
+    double xl = kth(a, band, lo), xh = kth(a, band, hi);
+    return xl + (h - (double)lo) * (xh - xl);
+}
+
+/* Totals and histograms from the sorted coadd list (shared by run and read_csv). */
+static int finish(sky_agg *a)
+{
+    int32_t maxt = -1;
+    int maxpx = 0, maxpy = 0;
+    for (int b = 0; b < SKY_NBANDS; b++) {
+        sky_band_stats *s = &a->tot.band[b];
+        int64_t keep = s->visits;
+        memset(s, 0, sizeof *s);
+        s->visits = keep;
+    }
+    a->tot.warps = 0;
+    a->tot.coadds = (int64_t)a->ncoadds;
+    for (size_t i = 0; i < a->ncoadds; i++) {
+        const sky_coadd *c = &a->coadds[i];
+        sky_band_stats *s = &a->tot.band[c->band];
+        if (s->coadds == 0 || c->num_visits < s->min) s->min = c->num_visits;
+        if (c->num_visits > s->max) s->max = c->num_visits;
+        s->coadds++;
+        s->warps += c->num_visits;
+        a->tot.warps += c->num_visits;
+        if (c->tract > maxt) maxt = c->tract;
+        if (c->patch_x > maxpx) maxpx = c->patch_x;
+        if (c->patch_y > maxpy) maxpy = c->patch_y;
+    }
+    for (int b = 0; b < SKY_NBANDS; b++) {
+        a->histmax[b] = a->tot.band[b].max;
+        a->hist[b] = calloc((size_t)a->histmax[b] + 1, sizeof *a->hist[b]);
+        if (!a->hist[b]) return Y1_ENOMEM;
+    }
+    for (size_t i = 0; i < a->ncoadds; i++)
+        a->hist[a->coadds[i].band][a->coadds[i].num_visits]++;
+    /* patches with any band: one bit per (tract, patch) */
+    size_t ny = (size_t)maxpy + 1, np = ((size_t)maxpx + 1) * ny;
+    size_t nbits = ((size_t)maxt + 1) * np;
+    uint8_t *bits = calloc(nbits / 8 + 1, 1);
+    if (!bits) return Y1_ENOMEM;
+    a->tot.patches = 0;
+    for (size_t i = 0; i < a->ncoadds; i++) {
+        const sky_coadd *c = &a->coadds[i];
+        size_t k = (size_t)c->tract * np + (size_t)c->patch_x * ny + (size_t)c->patch_y;
+        if (!(bits[k >> 3] & (1u << (k & 7)))) {
+            bits[k >> 3] |= (uint8_t)(1u << (k & 7));
+            a->tot.patches++;
+        }
+    }
+    free(bits);
+    for (int b = 0; b < SKY_NBANDS; b++) {
+        sky_band_stats *s = &a->tot.band[b];
+        if (!s->coadds) continue;
+        s->mean = (double)s->warps / (double)s->coadds;
+        s->p10 = sky_agg_quantile(a, b, 0.10);
+        s->p25 = sky_agg_quantile(a, b, 0.25);
+        s->p50 = sky_agg_quantile(a, b, 0.50);
+        s->p75 = sky_agg_quantile(a, b, 0.75);
+        s->p90 = sky_agg_quantile(a, b, 0.90);
+    }
+    return Y1_OK;
+}
+
+/* ---- the parallel run ---- */
+
+typedef struct run_shared {
+    const sky_map *m;
+    const sky_footprint *fp;
+    const sky_visit *v;
+    size_t n;
+    size_t per_band;           /* num_tracts * npatch */
+    atomic_size_t next;        /* first visit of the next chunk */
+    atomic_size_t done;        /* visits finished */
+    atomic_int failed;
+    sky_progress_fn progress;
+    void *ctx;
+} run_shared;
+
+typedef struct run_worker {
+    run_shared *sh;
+    uint32_t *counts;          /* SKY_NBANDS * per_band */
+    int rc;
+    int is_caller;             /* runs on the calling thread: reports progress */
+    pthread_t th;
+} run_worker;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void *worker(void *arg)
+{
+    run_worker *wk = arg;
+    run_shared *sh = wk->sh;
+    sky_work w;
+    memset(&w, 0, sizeof w);
+    double last = wk->is_caller ? now_s() : 0.0;
+    for (;;) {
+        if (atomic_load(&sh->failed)) break;
+        size_t lo = atomic_fetch_add(&sh->next, CHUNK);
+        if (lo >= sh->n) break;
+        size_t hi = lo + CHUNK < sh->n ? lo + CHUNK : sh->n;
+        for (size_t i = lo; i < hi; i++) {
+            const sky_visit *v = &sh->v[i];
+            double rot = sky_footprint_rotation(sh->fp, v->id, v->rot_deg);
+            int rc = sky__visit(sh->m, sh->fp, v->ra_deg * SKY_D2R, v->dec_deg * SKY_D2R,
+                                rot * SKY_D2R, &w);
+            if (rc) {
+                wk->rc = rc;
+                atomic_store(&sh->failed, 1);
+                goto out;
+            }
+            uint32_t *c = wk->counts + (size_t)v->band * sh->per_band;
+            for (size_t k = 0; k < w.nkeys; k++) c[w.keys[k]]++;
+        }
+        atomic_fetch_add(&sh->done, hi - lo);
+        if (wk->is_caller && sh->progress) {
+            double t = now_s();
+            if (t - last >= 0.2) {
+                sh->progress(sh->ctx, atomic_load(&sh->done), sh->n);
+                last = t;
+            }
+        }
+    }
+out:
+    sky__work_free(&w);
+    return NULL;
+}
+
+static int check_visits(const sky_footprint *fp, const sky_visit *v, size_t n, y1_err *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        y1_err e;
+        if (sky__check_coord(v[i].ra_deg, v[i].dec_deg, &e))
+            return y1_errf(err, Y1_EINPUT, "visit %lld (#%zu): %s", (long long)v[i].id, i, e.msg);
+        if (v[i].band < 0 || v[i].band >= SKY_NBANDS)
+            return y1_errf(err, Y1_EINPUT, "visit %lld (#%zu): band %d is not 0..5 (ugrizy)",
+                           (long long)v[i].id, i, v[i].band);
+        if (fp->kind == SKY_FP_LSSTCAM && fp->rot == SKY_ROT_VISIT && !isfinite(v[i].rot_deg))
+            return y1_errf(err, Y1_EINPUT, "visit %lld (#%zu): rotSkyPos is not a number",
+                           (long long)v[i].id, i);
+    }
+    return Y1_OK;
+}
+
+int sky_agg_run(sky_agg **out, const sky_map *m, const sky_footprint *fp,
+                const sky_visit *visits, size_t n, int threads, sky_progress_fn progress,
+                void *ctx, y1_err *err)
+{
+    if (threads < 1) threads = 1; /* treat as serial rather than fail */
+    int rc = check_visits(fp, visits, n, err);
+    if (rc) return rc;
+    run_shared sh = {.m = m, .fp = fp, .v = visits, .n = n, .progress = progress, .ctx = ctx};
+    sh.per_band = (size_t)m->info.num_tracts * (size_t)m->npatch;
+    atomic_init(&sh.next, 0);
+    atomic_init(&sh.done, 0);
+    atomic_init(&sh.failed, 0);
+    size_t dense = SKY_NBANDS * sh.per_band;
+    if (dense > MAX_DENSE)
+        return y1_errf(err, Y1_EINPUT, "sky map %s has %zu (band, tract, patch) cells; at most "
+                       "%zu are supported", m->name, dense, MAX_DENSE);
+    /* no more threads than chunks: an idle thread would only add a counter array */
+    if ((size_t)threads > n / CHUNK + 1) threads = (int)(n / CHUNK + 1);
+    sky_agg *a = NULL;
+    run_worker *wk = calloc((size_t)threads, sizeof *wk);
+    int started = 0;
+    rc = Y1_ENOMEM;
+    if (!wk) goto done;
+    for (int t = 0; t < threads; t++) {
+        wk[t].sh = &sh;
+        wk[t].is_caller = t == 0;
+        wk[t].counts = calloc(dense, sizeof *wk[t].counts);
+        if (!wk[t].counts) goto done;
+    }
+    rc = Y1_OK;
+    for (int t = 1; t < threads; t++) {
+        int e = pthread_create(&wk[t].th, NULL, worker, &wk[t]);
+        if (e) {
+            atomic_store(&sh.failed, 1);
+            rc = y1_errf(err, Y1_EIO, "cannot start a worker thread: %s", strerror(e));
+            break;
+        }
+        started++;
+    }
+    if (!rc) worker(&wk[0]);
+    for (int t = 1; t <= started; t++) pthread_join(wk[t].th, NULL);
+    if (rc) goto done;
+    for (int t = 0; t < threads; t++)
+        if (wk[t].rc) {
+            rc = wk[t].rc;
+            goto done;
+        }
+    if (progress) progress(ctx, n, n);
+
+    /* merge into worker 0's array, then list the non-zero cells in index order */
+    uint32_t *c = wk[0].counts;
+    for (int t = 1; t < threads; t++) {
+        const uint32_t *d = wk[t].counts;
+        for (size_t i = 0; i < dense; i++) c[i] += d[i];
+        free(wk[t].counts);
+        wk[t].counts = NULL;
+    }
+    rc = Y1_ENOMEM;
+    a = calloc(1, sizeof *a);
+    if (!a) goto done;
+    size_t nz = 0;
+    for (size_t i = 0; i < dense; i++) nz += c[i] != 0;
+    a->coadds = malloc((nz ? nz : 1) * sizeof *a->coadds);
+    if (!a->coadds) goto done;
+    int np = m->npatch, npy = m->info.patches_y;
+    for (size_t i = 0; i < dense; i++) {
+        if (!c[i]) continue;
+        sky_coadd *o = &a->coadds[a->ncoadds++];
+        size_t cell = i % sh.per_band;
+        o->band = (int8_t)(i / sh.per_band);
+        o->tract = (int32_t)(cell / (size_t)np);
+        o->patch_x = (int16_t)((cell % (size_t)np) / (size_t)npy);
+        o->patch_y = (int16_t)((cell % (size_t)np) % (size_t)npy);
+        o->num_visits = c[i];
+    }
+    a->tot.visits = (int64_t)n;
+    a->tot.ccd_visits = (int64_t)n * sky_footprint_num_ccds(fp);
+    for (int b = 0; b < SKY_NBANDS; b++) a->tot.band[b].visits = 0;
+    for (size_t i = 0; i < n; i++) a->tot.band[visits[i].band].visits++;
+    rc = finish(a);
+    if (rc) goto done;
+    *out = a;
+    a = NULL;
+done:
+    if (rc == Y1_ENOMEM) y1_errf(err, rc, "coadd counting: out of memory");
+    if (wk)
+        for (int t = 0; t < threads; t++) free(wk[t].counts);
+    free(wk);
+    sky_agg_free(a);
+    return rc;
+}
+
+/* ---- coadds.csv ---- */
+
+static const char csv_header[] = "band,tract,patch_x,patch_y,num_visits";
+
+int sky_agg_write_csv(const sky_agg *a, const char *path, y1_err *err)
+{
+    y1_out *o = NULL;
+    int rc = y1_out_open(&o, path, err);
+    if (rc) return rc;
+    FILE *fp = y1_out_fp(o);
+    fprintf(fp, "%s\n", csv_header);
+    for (size_t i = 0; i < a->ncoadds; i++) {
+        const sky_coadd *c = &a->coadds[i];
+        fprintf(fp, "%c,%d,%d,%d,%u\n", sky_band_letters[c->band], (int)c->tract,
+                (int)c->patch_x, (int)c->patch_y, (unsigned)c->num_visits);
+    }
+    return y1_out_commit(o, err);
+}
+
+/* strict non-negative decimal field ending at ',' or end of line; advances *s */
+static int field_u(const char **s, char end, unsigned long max, unsigned long *out)
+{
+    const char *p = *s;
+    unsigned long v = 0;
+    if (*p < '0' || *p > '9') return -1;
+    while (*p >= '0' && *p <= '9') {
+        v = v * 10 + (unsigned long)(*p - '0');
+        if (v > max) return -1;
+        p++;
+    }
+    if (*p != end) return -1;
+    *s = end ? p + 1 : p;
+    *out = v;
+    return 0;
+}
+
+static int coadd_less(const sky_coadd *x, const sky_coadd *y)
+{
+    if (x->band != y->band) return x->band < y->band;
+    if (x->tract != y->tract) return x->tract < y->tract;
+    if (x->patch_x != y->patch_x) return x->patch_x < y->patch_x;
+    return x->patch_y < y->patch_y;
+}
+
+int sky_agg_read_csv(sky_agg **out, const char *path, const sky_map *m, y1_err *err)
+{
+    int rc = Y1_OK;
+    char *line = NULL;
+    size_t cap = 0, ncap = 0;
+    long lineno = 0;
+    sky_agg *a = NULL;
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return y1_errf(err, Y1_EIO, "%s: cannot open: %s", path, strerror(errno));
+    a = calloc(1, sizeof *a);
+    if (!a) {
+        rc = Y1_ENOMEM;
+        goto done;
+    }
+    ssize_t len;
+    while ((len = getline(&line, &cap, fp)) >= 0) {
+        lineno++;
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = '\0';
+        if (lineno == 1) {
+            if (strcmp(line, csv_header)) {
+                rc = y1_errf(err, Y1_EINPUT, "%s:1: expected the header '%s'", path, csv_header);
+                goto done;
+            }
+            continue;
+        }
+        if (len == 0) {
+            rc = y1_errf(err, Y1_EINPUT, "%s:%ld: empty line", path, lineno);
+            goto done;
+        }
+        const char *p = line, *bl = strchr(sky_band_letters, line[0]);
+        unsigned long tract, px, py, nv;
+        if (!bl || !line[0] || line[1] != ',') {
+            rc = y1_errf(err, Y1_EINPUT, "%s:%ld: band must be one of u, g, r, i, z, y", path,
+                         lineno);
+            goto done;
+        }
+        p += 2;
+        if (field_u(&p, ',', 2147483647UL, &tract) || field_u(&p, ',', 32767, &px) ||
+            field_u(&p, ',', 32767, &py) || field_u(&p, '\0', 4294967295UL, &nv) || nv == 0) {
+            rc = y1_errf(err, Y1_EINPUT, "%s:%ld: expected 'band,tract,patch_x,patch_y,"
+                         "num_visits' with non-negative integers and num_visits >= 1, got '%s'",
+                         path, lineno, line);
+            goto done;
+        }
+        if (m && (tract >= (unsigned long)m->info.num_tracts ||
+                  px >= (unsigned long)m->info.patches_x ||
+                  py >= (unsigned long)m->info.patches_y)) {
+            rc = y1_errf(err, Y1_EINPUT, "%s:%ld: tract %lu patch (%lu, %lu) is not in sky map "
+                         "%s", path, lineno, tract, px, py, m->name);
+            goto done;
+        }
+        sky_coadd c = {.tract = (int32_t)tract, .num_visits = (uint32_t)nv,
+                       .patch_x = (int16_t)px, .patch_y = (int16_t)py,
+                       .band = (int8_t)(bl - sky_band_letters)};
+        if (a->ncoadds && !coadd_less(&a->coadds[a->ncoadds - 1], &c)) {
+            rc = y1_errf(err, Y1_EINPUT, "%s:%ld: rows must be sorted by band (ugrizy), tract, "
+                         "patch_x, patch_y, without repeats", path, lineno);
+            goto done;
+        }
+        if (a->ncoadds == ncap) {
+            size_t nc = ncap ? 2 * ncap : 4096;
+            sky_coadd *q = realloc(a->coadds, nc * sizeof *q);
+            if (!q) {
+                rc = Y1_ENOMEM;
+                goto done;
+            }
+            a->coadds = q;
+            ncap = nc;
+        }
+        a->coadds[a->ncoadds++] = c;
+    }
+    if (ferror(fp)) {
+        rc = y1_errf(err, Y1_EIO, "%s: read error: %s", path, strerror(errno));
+        goto done;
+    }
+    if (lineno == 0) {
+        rc = y1_errf(err, Y1_EINPUT, "%s:1: empty file, expected the header '%s'", path,
+                     csv_header);
+        goto done;
+    }
+    a->tot.visits = -1;
+    a->tot.ccd_visits = -1;
+    for (int b = 0; b < SKY_NBANDS; b++) a->tot.band[b].visits = -1;
+    rc = finish(a);
+    if (rc) goto done;
+    *out = a;
+    a = NULL;
+done:
+    if (rc == Y1_ENOMEM) y1_errf(err, rc, "%s: out of memory", path);
+    free(line);
+    fclose(fp);
+    sky_agg_free(a);
+    return rc;
+}

@@ -1,0 +1,169 @@
+/* lsstcam.c: the LSSTCam focal plane as a lattice of science CCD boxes, read from
+ * data/cameras/lsstcam.yaml: a square grid of rafts (optionally without the four corner rafts,
+ * which hold wavefront and guide sensors) of n x n CCDs. Focal-plane lengths are in mm in the
+ * file and in radians of the boresight's tangent plane here (a pure gnomonic camera: no optical
+ * distortion, which is below a CCD width across the field). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "skymap/sky_internal.h"
+
+typedef struct cam_cfg {
+    long raft_grid, ccds_per_raft_side, ccd_w_px, ccd_h_px, corners_removed;
+    double raft_pitch_mm, ccd_pitch_mm, pixel_size_um, pixel_scale_arcsec, grow_px;
+} cam_cfg;
+
+static int read_cam(cam_cfg *c, const char *path, y1_err *err)
+{
+    static const char *const keys[] = {"name", "raft_grid", "corner_rafts_removed",
+                                       "ccds_per_raft_side", "raft_pitch_mm", "ccd_pitch_mm",
+                                       "ccd_width_px", "ccd_height_px", "pixel_size_um",
+                                       "pixel_scale_arcsec", "grow_px"};
+    enum { NKEYS = sizeof keys / sizeof keys[0] };
+    int seen[NKEYS] = {0};
+    yaml_document_t doc;
+    int rc = sky__yaml_load(&doc, path, err);
+    if (rc) return rc;
+    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top;
+         p++) {
+        yaml_node_t *kn = yaml_document_get_node(&doc, p->key);
+        yaml_node_t *vn = yaml_document_get_node(&doc, p->value);
+        const char *k = sky__yaml_scalar(kn), *s = sky__yaml_scalar(vn);
+        int which = -1;
+        for (int i = 0; k && i < NKEYS; i++)
+            if (!strcmp(k, keys[i])) which = i;
+        if (which < 0) {
+            rc = sky__yaml_err(kn, path, err, "unknown key '%s'", k ? k : "?");
+            goto done;
+        }
+        if (seen[which]) {
+            rc = sky__yaml_err(kn, path, err, "duplicate key '%s'", k);
+            goto done;
+        }
+        seen[which] = 1;
+        switch (which) {
+        case 0:
+            if (!s) rc = sky__yaml_err(vn, path, err, "name: expected a string");
+            break;
+        case 1: rc = sky__yaml_int(vn, path, k, 1, 15, &c->raft_grid, err); break;
+        case 2:
+            if (s && !strcmp(s, "true")) c->corners_removed = 1;
+            else if (s && !strcmp(s, "false")) c->corners_removed = 0;
+            else rc = sky__yaml_err(vn, path, err, "%s: expected true or false", k);
+            break;
+        case 3: rc = sky__yaml_int(vn, path, k, 1, 15, &c->ccds_per_raft_side, err); break;
+        case 4: rc = sky__yaml_double(vn, path, k, 1.0, 10000.0, &c->raft_pitch_mm, err); break;
+        case 5: rc = sky__yaml_double(vn, path, k, 1.0, 10000.0, &c->ccd_pitch_mm, err); break;
+        case 6: rc = sky__yaml_int(vn, path, k, 1, 100000, &c->ccd_w_px, err); break;
+        case 7: rc = sky__yaml_int(vn, path, k, 1, 100000, &c->ccd_h_px, err); break;
+        case 8: rc = sky__yaml_double(vn, path, k, 0.1, 1000.0, &c->pixel_size_um, err); break;
+        case 9:
+            rc = sky__yaml_double(vn, path, k, 1e-3, 100.0, &c->pixel_scale_arcsec, err);
+            break;
+        case 10: rc = sky__yaml_double(vn, path, k, 0.0, 10000.0, &c->grow_px, err); break;
+        }
+        if (rc) goto done;
+    }
+    for (int i = 0; i < NKEYS; i++)
+        if (!seen[i]) {
+            rc = sky__yaml_err(root, path, err, "missing key '%s'", keys[i]);
+            goto done;
+        }
+    /* CCDs must not overlap within a raft, nor rafts each other */
+    double ccd_mm_w = c->ccd_w_px * c->pixel_size_um / 1000.0;
+    double ccd_mm_h = c->ccd_h_px * c->pixel_size_um / 1000.0;
+    if (fmax(ccd_mm_w, ccd_mm_h) > c->ccd_pitch_mm ||
+        c->ccds_per_raft_side * c->ccd_pitch_mm > c->raft_pitch_mm + 1e-9) {
+        rc = y1_errf(err, Y1_EINPUT, "%s: CCDs of %.2f x %.2f mm do not fit a %.2f mm CCD pitch "
+                     "and %.2f mm raft pitch", path, ccd_mm_w, ccd_mm_h, c->ccd_pitch_mm,
+                     c->raft_pitch_mm);
+        goto done;
+    }
+    if (c->corners_removed && c->raft_grid < 3) {
+        rc = y1_errf(err, Y1_EINPUT, "%s: corner_rafts_removed needs raft_grid >= 3", path);
+        goto done;
+    }
+done:
+    yaml_document_delete(&doc);
+    return rc;
+}
+
+int sky__camera_load(sky_footprint *fp, const char *path, y1_err *err)
+{
+    cam_cfg c;
+    memset(&c, 0, sizeof c);
+    int rc = read_cam(&c, path, err);
+    if (rc) return rc;
+    int G = (int)c.raft_grid, C = (int)c.ccds_per_raft_side, ns = G * C;
+    /* radians of sky per mm of focal plane, from the pixel size and the pixel scale */
+    double rad_per_mm = c.pixel_scale_arcsec / 3600.0 * SKY_D2R * 1000.0 / c.pixel_size_um;
+    double hw = (c.ccd_w_px / 2.0 + c.grow_px) * c.pixel_size_um / 1000.0 * rad_per_mm;
+    double hh = (c.ccd_h_px / 2.0 + c.grow_px) * c.pixel_size_um / 1000.0 * rad_per_mm;
+    fp->nslot_x = fp->nslot_y = ns;
+    fp->slot_x = malloc(2 * ns * sizeof *fp->slot_x);
+    fp->slot_y = malloc(2 * ns * sizeof *fp->slot_y);
+    fp->slot_ccd = malloc((size_t)ns * ns * sizeof *fp->slot_ccd);
+    fp->ccd = malloc((size_t)ns * ns * sizeof *fp->ccd);
+    if (!fp->slot_x || !fp->slot_y || !fp->slot_ccd || !fp->ccd)
+        return y1_errf(err, Y1_ENOMEM, "%s: out of memory", path);
+    for (int k = 0; k < ns; k++) {
+        /* slot k is CCD k % C of raft k / C; both grids are centred on the boresight */
+        double centre = ((k / C) - (G - 1) / 2.0) * c.raft_pitch_mm +
+                        ((k % C) - (C - 1) / 2.0) * c.ccd_pitch_mm;
+        fp->slot_x[2 * k] = centre * rad_per_mm - hw;
+        fp->slot_x[2 * k + 1] = centre * rad_per_mm + hw;
+        fp->slot_y[2 * k] = centre * rad_per_mm - hh;
+        fp->slot_y[2 * k + 1] = centre * rad_per_mm + hh;
+    }
+    /* CCD numbering: rafts row by row from the bottom-left, then CCDs row by row in each raft */
+    int n = 0;
+    double far = 0.0;
+    for (int i = 0; i < ns * ns; i++) fp->slot_ccd[i] = -1;
+    for (int ry = 0; ry < G; ry++)
+        for (int rx = 0; rx < G; rx++) {
+            int corner = (rx == 0 || rx == G - 1) && (ry == 0 || ry == G - 1);
+            if (corner && c.corners_removed) continue;
+            for (int cy = 0; cy < C; cy++)
+                for (int cx = 0; cx < C; cx++) {
+                    int kx = rx * C + cx, ky = ry * C + cy;
+                    fp->slot_ccd[ky * ns + kx] = n;
+                    fp->ccd[n][0] = fp->slot_x[2 * kx];
+                    fp->ccd[n][1] = fp->slot_x[2 * kx + 1];
+                    fp->ccd[n][2] = fp->slot_y[2 * ky];
+                    fp->ccd[n][3] = fp->slot_y[2 * ky + 1];
+                    for (int q = 0; q < 4; q++)
+                        far = fmax(far, hypot(fp->ccd[n][q & 1], fp->ccd[n][2 + (q >> 1)]));
+                    n++;
+                }
+        }
+    fp->nccd = n;
+    fp->bound = atan(far);
+    return Y1_OK;
+}
+
+int sky_footprint_ccd_corners(const sky_footprint *fp, int k, double ra_deg, double dec_deg,
+                              double rot_deg, double ra_out[4], double dec_out[4], y1_err *err)
+{
+    if (fp->kind != SKY_FP_LSSTCAM)
+        return y1_errf(err, Y1_EINPUT, "CCD corners: the footprint is not lsstcam");
+    if (k < 0 || k >= fp->nccd)
+        return y1_errf(err, Y1_EINPUT, "CCD %d does not exist (0..%d)", k, fp->nccd - 1);
+    int rc = sky__check_coord(ra_deg, dec_deg, err);
+    if (rc) return rc;
+    double ra = ra_deg * SKY_D2R, dec = dec_deg * SKY_D2R, rot = rot_deg * SKY_D2R;
+    double sa = sin(ra), ca = cos(ra), sd = sin(dec), cd = cos(dec);
+    double E[3] = {-sa, ca, 0.0}, N[3] = {-sd * ca, -sd * sa, cd}, b[3];
+    sky__vec(ra, dec, b);
+    double cr = cos(rot), sr = sin(rot);
+    for (int q = 0; q < 4; q++) {
+        /* same convention as footprint.c: +y is rot east of north */
+        double x = fp->ccd[k][((q + 1) >> 1) & 1], y = fp->ccd[k][2 + (q >> 1)];
+        double xi = cr * x + sr * y, eta = -sr * x + cr * y, d[3];
+        for (int i = 0; i < 3; i++) d[i] = b[i] + xi * E[i] + eta * N[i];
+        double r = atan2(d[1], d[0]);
+        ra_out[q] = (r < 0 ? r + 2.0 * SKY_PI : r) * SKY_R2D;
+        dec_out[q] = atan2(d[2], hypot(d[0], d[1])) * SKY_R2D;
+    }
+    return Y1_OK;
+}

@@ -1,0 +1,101 @@
+/* sky_internal.h: what the skymap/ sources share and nobody else sees: the map and footprint
+ * structs, the per-thread work buffer, the per-visit overlap routine and the YAML helpers.
+ * Angles here are in radians; tangent-plane coordinates (xi, eta) are in radians too. */
+#ifndef Y1_SKY_INTERNAL_H
+#define Y1_SKY_INTERNAL_H
+
+#include <math.h>
+
+#include <yaml.h>
+
+#include "skymap/skymap.h"
+
+#define SKY_PI 3.14159265358979323846
+#define SKY_D2R (SKY_PI / 180.0)
+#define SKY_R2D (180.0 / SKY_PI)
+
+struct sky_map {
+    sky_map_info info;
+    char name[64];
+    double ring_size;         /* rad */
+    double ra_start;          /* rad */
+    double first_ring_start;  /* ring_size/2 - pi/2 (rad) */
+    double scale_rad;         /* one pixel in the tangent plane, rad */
+    int *ring_n;              /* tracts per ring */
+    int *ring_first;          /* global id of each ring's first tract */
+    double *ring_sd, *ring_cd;/* sin and cos of each ring's centre Dec */
+    double *tv;               /* 9 per tract: centre c, east e, north n (unit vectors) */
+    double *col_xi;           /* 2 per patch column: xi range of its outer box (lo, hi) */
+    double *row_eta;          /* 2 per patch row: eta range of its outer box (lo, hi) */
+    double box_xi[2], box_eta[2]; /* the whole tract box, half-pixel edges */
+    double half_diag;         /* rad, sky angle from centre to the farthest box corner */
+    int npatch;               /* patches_x * patches_y */
+};
+
+struct sky_footprint {
+    sky_fp_kind kind;
+    double radius;            /* circle radius (rad) */
+    sky_rot_mode rot;
+    uint64_t seed;
+    char desc[160];
+    /* lsstcam: CCD boxes in focal-plane radians (x0, x1, y0, y1), already grown */
+    int nccd;
+    double (*ccd)[4];
+    int nslot_x, nslot_y;     /* CCD slot lattice (15 x 15 for LSSTCam) */
+    double *slot_x, *slot_y;  /* 2 per slot column/row: grown extent (lo, hi), rad */
+    int *slot_ccd;            /* nslot_y * nslot_x: CCD index in that slot or -1 */
+    double bound;             /* rad: sky angle from boresight to the farthest CCD corner */
+};
+
+/* Per-thread scratch for sky__visit: output keys and candidate tracts. Zero-init; sky__work_free. */
+typedef struct sky_work {
+    uint32_t *keys;  /* tract * npatch + patch_x * patches_y + patch_y */
+    size_t nkeys, capkeys;
+    int *tracts;
+    size_t ntracts, captracts;
+    unsigned char *mark; /* npatch flags for the lsstcam path */
+    size_t capmark;
+} sky_work;
+void sky__work_free(sky_work *w);
+
+/* Keys of every (tract, patch) the footprint touches at unit-sphere boresight (ra, dec) in rad
+ * with rotation rot (rad). Unordered, no duplicates. Coordinates must be valid.
+ * Return: Y1_OK or Y1_ENOMEM. */
+int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec, double rot,
+               sky_work *w);
+
+/* lsstcam.c: read the camera YAML into fp's CCD fields (nccd, ccd, slots, bound). */
+int sky__camera_load(sky_footprint *fp, const char *path, y1_err *err);
+
+/* Validate a coordinate in degrees (RA [0, 360], Dec [-90, 90], finite). */
+int sky__check_coord(double ra_deg, double dec_deg, y1_err *err);
+
+/* unit vector of (ra, dec) in rad */
+static inline void sky__vec(double ra, double dec, double v[3])
+{
+    double cd = cos(dec);
+    v[0] = cd * cos(ra);
+    v[1] = cd * sin(ra);
+    v[2] = sin(dec);
+}
+static inline double sky__dot(const double *a, const double *b)
+{
+    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+}
+
+/* ---- YAML helpers (yaml.c) ---- */
+
+/* Parse path into doc; the root must be a mapping. Return Y1_OK, Y1_EIO or Y1_EINPUT
+ * ("path:line:col: problem"). On failure doc needs no cleanup. */
+int sky__yaml_load(yaml_document_t *doc, const char *path, y1_err *err);
+/* Scalar value as text, or NULL when the node is not a scalar. */
+const char *sky__yaml_scalar(const yaml_node_t *node);
+/* Strict conversions; errors name path:line:col and the key. */
+int sky__yaml_double(const yaml_node_t *node, const char *path, const char *key, double lo,
+                     double hi, double *out, y1_err *err);
+int sky__yaml_int(const yaml_node_t *node, const char *path, const char *key, long lo, long hi,
+                  long *out, y1_err *err);
+int sky__yaml_err(const yaml_node_t *node, const char *path, y1_err *err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+#endif
