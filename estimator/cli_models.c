@@ -2,11 +2,15 @@
  * `models fit` builds a model file from measured records (task metadata, CSV, Parsl DB). */
 #include "estimator/cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "estimator/parsl_db.h"
+#include "estimator/plot.h"
 #include "models/models.h"
 
 static const char usage_models[] =
@@ -17,6 +21,43 @@ static const char usage_models[] =
     "      models/rtn028-dc2-3828.yaml in the source tree). CPU in seconds per instance, peak\n"
     "      memory (maxRSS) in GiB; n is the number of visits in the coadd.\n"
     "fit:  see 'y1est models fit --help'.\n";
+
+static const char usage_fit[] =
+    "usage: y1est models fit INPUT... --out MODEL.yaml [options]\n"
+    "\n"
+    "Build per-task resource models from measured task instances. Each INPUT is, by its name:\n"
+    "  *.csv                 records: header task,cpu_s,maxrss_gib[,n_visits][,band,tract,\n"
+    "                        patch_x,patch_y] (CPU seconds, peak RSS in GiB)\n"
+    "  *.yaml|*.yml|*.json   an LSST <label>_metadata file (PropertySet YAML or TaskMetadata\n"
+    "                        JSON; bare NaN/Infinity tolerated)\n"
+    "  a directory           every *.yaml, *.yml, *.json metadata file below it\n"
+    "  *.db|*.sqlite         a Parsl monitoring database: one record per try, CPU = delta of\n"
+    "                        user+system time, peak RSS = largest sample (an underestimate)\n"
+    "Visit-level tasks (level ccd, warp, patch, visit) get the q-quantile of CPU and of maxRSS.\n"
+    "Coadd-level tasks get an upper-envelope line against n, the visits in the coadd: linear\n"
+    "quantile regression at q (IRLS with gsl_fit_wlinear), uncertainties by bootstrap.\n"
+    "\n"
+    "options:\n"
+    "  --out FILE            model file to write (required)\n"
+    "  --quantile Q          quantile for both fits, in (0.5, 1) (default 0.95)\n"
+    "  --cpu absolute|run    metadata CPU: RTN-028's largest *EndCpuTime (process CPU since\n"
+    "                        start, the default) or quantum endCpuTime - startCpuTime\n"
+    "  --v0-rss-unit KiB|bytes  unit of MaxResidentSetSize in files without __version__\n"
+    "                        (default KiB: Linux ru_maxrss)\n"
+    "  --ids FILE            CSV id,n_visits or id,band,tract,patch_x,patch_y; id = a metadata\n"
+    "                        file's name or path, or a Parsl try's run_id:task_id:try_id\n"
+    "  --coadds FILE         coadds.csv (band,tract,patch_x,patch_y,num_visits) from the\n"
+    "                        sky-map step: n for records that carry a coadd id\n"
+    "  --level LABEL=LEVEL   level of a task y1est does not know (ccd|warp|coadd|patch|visit)\n"
+    "  --min-points N        fewest records per task (default 5; envelopes need 3)\n"
+    "  --bootstrap N         bootstrap resamples for the uncertainties (default 200; 0 = none)\n"
+    "  --seed N              bootstrap seed (default 20210521)\n"
+    "  --name NAME           name of the model set (default: the output file's base name)\n"
+    "  --plots DIR           write <task>_cpu.png and <task>_maxrss.png per task into DIR\n"
+    "  --y1-max-n N          largest visits per coadd the estimate will use, for the\n"
+    "                        extrapolation warning (default 54, Y1 WFD)\n"
+    "Prints per task: level, points, model, 1-sigma uncertainties, coverage (fraction of points\n"
+    "at or below the model) and the measured n range.\n";
 
 /* <repo>/models/rtn028-dc2-3828.yaml, found next to the data directory (<repo>/data). */
 static void default_models_path(char *buf, size_t len)
@@ -82,6 +123,271 @@ static int models_show(int argc, char **argv)
     return 0;
 }
 
+static int ends_with(const char *s, const char *suf)
+{
+    size_t a = strlen(s), b = strlen(suf);
+    return a >= b && !strcmp(s + a - b, suf);
+}
+
+/* Per task, the arrays a plot needs: n, CPU s, maxRSS GiB. */
+static size_t task_arrays(const mdl_records *r, const char *label, double *x, double *cpu,
+                          double *rss)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        if (strcmp(r->v[i].task, label)) continue;
+        x[m] = r->v[i].n_visits;
+        cpu[m] = r->v[i].cpu_s;
+        rss[m] = r->v[i].maxrss_bytes / 1073741824.0;
+        m++;
+    }
+    return m;
+}
+
+/* One figure: a histogram with the quantile marked (visit level, the study's Figure 3), or
+ * the scatter against n with the envelope line (coadd level, Figure 4). */
+static int fit_plot(const char *dir, const mdl_task *t, int is_cpu, const double *x,
+                    const double *v, size_t m, double q, double y1_max_n, y1_err *err)
+{
+    char path[4096], title[512], name[256], xl[64], lbl[128];
+    const mdl_linear *mo = is_cpu ? &t->cpu_s : &t->maxrss_gib;
+    const char *qname = is_cpu ? "CPU time" : "peak RSS", *unit = is_cpu ? "s" : "GiB";
+    snprintf(name, sizeof name, "%s", t->label);
+    for (char *p = name; *p; p++)
+        if (*p == '/' || *p == ' ') *p = '_';
+    snprintf(path, sizeof path, "%s/%s_%s.png", dir, name, is_cpu ? "cpu" : "maxrss");
+    snprintf(xl, sizeof xl, "%s per instance (%s)", qname, unit);
+    if (!mo->is_linear) {
+        snprintf(title, sizeof title, "%s (%s level): %s, %zu instances", t->label,
+                 mdl_level_name(t->level), qname, m);
+        snprintf(lbl, sizeof lbl, "%g%% quantile: %.4g %s", q * 100, mo->intercept, unit);
+        plot_series s = {.name = NULL, .x = v, .n = m, .rgb = PLOT_AUTO};
+        plot_mark mk = {.x = mo->intercept, .label = lbl, .rgb = PLOT_AUTO};
+        size_t nb = (size_t)(2 * sqrt((double)m)); /* ~2 sqrt(N) bins, within [8, 60] */
+        plot_spec sp = {.title = title, .xlabel = xl, .ylabel = "instances", .series = &s,
+                        .nseries = 1, .marks = &mk, .nmarks = 1,
+                        .nbins = nb < 8 ? 8 : nb > 60 ? 60 : nb};
+        return plot_histogram(path, &sp, err);
+    }
+    double xmax = fmax(t->n_max * 1.05, y1_max_n), lx[2] = {0, xmax};
+    double ly[2] = {mdl_linear_eval(mo, 0), mdl_linear_eval(mo, xmax)};
+    snprintf(title, sizeof title, "%s (coadd level): %s vs visits, %zu instances", t->label,
+             qname, m);
+    snprintf(lbl, sizeof lbl, "envelope (q = %g): %.4g n %c %.4g %s, coverage %.3f", q, mo->slope,
+             mo->intercept < 0 ? '-' : '+', fabs(mo->intercept), unit, mo->coverage);
+    plot_series s[2] = {{.name = "measured", .x = x, .y = v, .n = m, .rgb = PLOT_AUTO},
+                        {.name = lbl, .x = lx, .y = ly, .n = 2, .rgb = 0xd62728,
+                         .style = PLOT_LINE}};
+    plot_mark mk = {.x = t->n_max, .label = "largest measured n", .rgb = 0x555555};
+    double ymax = ly[1];
+    for (size_t i = 0; i < m; i++) ymax = fmax(ymax, v[i]);
+    plot_spec sp = {.title = title, .xlabel = "visits in the coadd, n", .ylabel = xl,
+                    .series = s, .nseries = 2, .marks = &mk, .nmarks = 1, .xmin = 0,
+                    .xmax = xmax, .ymin = 0, .ymax = ymax * 1.08};
+    return plot_scatter(path, &sp, err);
+}
+
+static int fit_plots(const char *dir, const mdl_set *set, const mdl_records *r, double q,
+                     double y1_max_n, y1_err *err)
+{
+    int rc = Y1_OK;
+    double *x = malloc((r->n + 1) * sizeof *x), *cpu = malloc((r->n + 1) * sizeof *cpu);
+    double *rss = malloc((r->n + 1) * sizeof *rss);
+    if (!x || !cpu || !rss) {
+        rc = y1_errf(err, Y1_ENOMEM, "plots: out of memory");
+        goto done;
+    }
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        rc = y1_errf(err, Y1_EIO, "%s: cannot create directory: %s", dir, strerror(errno));
+        goto done;
+    }
+    for (size_t i = 0; i < mdl_set_count(set) && !rc; i++) {
+        const mdl_task *t = mdl_set_task(set, i);
+        size_t m = task_arrays(r, t->label, x, cpu, rss);
+        if ((rc = fit_plot(dir, t, 1, x, cpu, m, q, y1_max_n, err))) break;
+        rc = fit_plot(dir, t, 0, x, rss, m, q, y1_max_n, err);
+    }
+done:
+    free(x);
+    free(cpu);
+    free(rss);
+    return rc;
+}
+
+static void print_quantity(const char *qname, const mdl_linear *m, int first, const mdl_task *t)
+{
+    char mo[64], sg[64], nr[64] = "";
+    model_text(mo, sizeof mo, m);
+    sigma_text(sg, sizeof sg, m);
+    if (first && !isnan(t->n_min)) snprintf(nr, sizeof nr, "%g-%g", t->n_min, t->n_max);
+    if (first)
+        printf("%-22s %-6s %6ld  ", t->label, mdl_level_name(t->level), m->points);
+    else printf("%-22s %-6s %6s  ", "", "", "");
+    printf("%-11s %-22s %-22s %8.3f  %s\n", qname, mo, sg, m->coverage, nr);
+}
+
+static int models_fit(int argc, char **argv)
+{
+    enum { O_OUT = 1, O_Q, O_CPU, O_V0, O_IDS, O_COADDS, O_LEVEL, O_MINP, O_BOOT, O_SEED,
+           O_NAME, O_PLOTS, O_Y1N, O_HELP };
+    static const struct option opts[] = {
+        {"out", required_argument, NULL, O_OUT}, {"quantile", required_argument, NULL, O_Q},
+        {"cpu", required_argument, NULL, O_CPU}, {"v0-rss-unit", required_argument, NULL, O_V0},
+        {"ids", required_argument, NULL, O_IDS}, {"coadds", required_argument, NULL, O_COADDS},
+        {"level", required_argument, NULL, O_LEVEL},
+        {"min-points", required_argument, NULL, O_MINP},
+        {"bootstrap", required_argument, NULL, O_BOOT}, {"seed", required_argument, NULL, O_SEED},
+        {"name", required_argument, NULL, O_NAME}, {"plots", required_argument, NULL, O_PLOTS},
+        {"y1-max-n", required_argument, NULL, O_Y1N}, {"help", no_argument, NULL, O_HELP},
+        {NULL, 0, NULL, 0}};
+    const char *out = NULL, *ids = NULL, *coadds_path = NULL, *name = NULL, *plots = NULL;
+    const char *levels[64];
+    size_t nlevels = 0;
+    double y1_max_n = 54;
+    long lv;
+    mdl_fit_opts fo;
+    mdl_md_opts mo;
+    mdl_fit_opts_default(&fo);
+    mdl_md_opts_default(&mo);
+    y1_err err = {{0}};
+    int c, rc = Y1_OK;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case O_OUT: out = optarg; break;
+        case O_Q:
+            if (cli_parse_double("--quantile", optarg, 0.5, 0.999, &fo.quantile, &err))
+                return cli_usage("models fit", "%s", err.msg);
+            if (fo.quantile <= 0.5) return cli_usage("models fit", "--quantile must exceed 0.5");
+            break;
+        case O_CPU:
+            if (!strcmp(optarg, "absolute")) mo.cpu = MDL_CPU_ABSOLUTE;
+            else if (!strcmp(optarg, "run")) mo.cpu = MDL_CPU_RUN;
+            else return cli_usage("models fit", "--cpu must be absolute or run, got '%s'", optarg);
+            break;
+        case O_V0:
+            if (!strcmp(optarg, "KiB")) mo.v0_rss_unit_bytes = 1024;
+            else if (!strcmp(optarg, "bytes")) mo.v0_rss_unit_bytes = 1;
+            else return cli_usage("models fit", "--v0-rss-unit must be KiB or bytes, got '%s'", optarg);
+            break;
+        case O_IDS: ids = optarg; break;
+        case O_COADDS: coadds_path = optarg; break;
+        case O_LEVEL:
+            if (nlevels == 64) return cli_usage("models fit", "too many --level options");
+            if (!strchr(optarg, '=')) return cli_usage("models fit", "--level %s: expected LABEL=LEVEL", optarg);
+            levels[nlevels++] = optarg;
+            break;
+        case O_MINP:
+            if (cli_parse_long("--min-points", optarg, 1, 1000000000L, &lv, &err))
+                return cli_usage("models fit", "%s", err.msg);
+            fo.min_points = (size_t)lv;
+            break;
+        case O_BOOT:
+            if (cli_parse_long("--bootstrap", optarg, 0, 100000, &lv, &err))
+                return cli_usage("models fit", "%s", err.msg);
+            fo.nboot = (int)lv;
+            break;
+        case O_SEED:
+            if (cli_parse_long("--seed", optarg, 0, 2147483647L, &lv, &err))
+                return cli_usage("models fit", "%s", err.msg);
+            fo.seed = (unsigned long)lv;
+            break;
+        case O_NAME: name = optarg; break;
+        case O_PLOTS: plots = optarg; break;
+        case O_Y1N:
+            if (cli_parse_double("--y1-max-n", optarg, 1, 1e6, &y1_max_n, &err))
+                return cli_usage("models fit", "%s", err.msg);
+            break;
+        case O_HELP: fputs(usage_fit, stdout); return 0;
+        default: return cli_usage("models fit", "unknown option or missing value: '%s'", argv[optind - 1]);
+        }
+    }
+    if (!out) return cli_usage("models fit", "--out MODEL.yaml is required");
+    if (optind >= argc) return cli_usage("models fit", "give at least one INPUT");
+    for (int i = optind; i < argc; i++) {
+        struct stat st;
+        const char *p = argv[i];
+        int dir = stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+        if (!dir && !ends_with(p, ".csv") && !ends_with(p, ".db") && !ends_with(p, ".sqlite") &&
+            !ends_with(p, ".sqlite3") && !ends_with(p, ".yaml") && !ends_with(p, ".yml") &&
+            !ends_with(p, ".json"))
+            return cli_usage("models fit", "%s: cannot tell the input format (expected .csv, "
+                             ".db, .sqlite, .yaml, .yml, .json or a directory)", p);
+    }
+    fo.levels = levels;
+    fo.n_levels = nlevels;
+    char defname[256];
+    if (!name) {
+        const char *b = strrchr(out, '/');
+        snprintf(defname, sizeof defname, "%s", b ? b + 1 : out);
+        char *dot = strrchr(defname, '.');
+        if (dot && dot != defname) *dot = 0;
+        name = defname;
+    }
+    fo.name = name;
+
+    mdl_records r;
+    mdl_records_init(&r);
+    mdl_coadds *cd = NULL;
+    mdl_set *set = NULL;
+    long parsl_tries = 0, parsl_few = 0;
+    for (int i = optind; i < argc && !rc; i++) {
+        const char *p = argv[i];
+        if (ends_with(p, ".csv")) rc = mdl_read_csv(&r, p, &err);
+        else if (ends_with(p, ".db") || ends_with(p, ".sqlite") || ends_with(p, ".sqlite3")) {
+            est_parsl_stats ps;
+            rc = est_parsl_read(&r, p, &ps, &err);
+            parsl_tries += ps.tries;
+            parsl_few += ps.few_samples;
+        } else rc = mdl_read_metadata(&r, p, &mo, &err);
+    }
+    if (!rc && ids) rc = mdl_apply_ids(&r, ids, &err);
+    if (!rc && coadds_path) {
+        rc = mdl_coadds_load(&cd, coadds_path, &err);
+        if (!rc) rc = mdl_coadds_join(&r, cd, &err);
+    }
+    char source[400];
+    snprintf(source, sizeof source, "y1est models fit: %zu records from %d input%s, CPU "
+             "definition '%s'", r.n, argc - optind, argc - optind == 1 ? "" : "s",
+             r.cpu_definition[0] ? r.cpu_definition : "unknown");
+    fo.source = source;
+    if (!rc) rc = mdl_fit_records(&set, &r, &fo, &err);
+    if (!rc) rc = mdl_set_save(set, out, &err);
+    if (!rc && plots) rc = fit_plots(plots, set, &r, fo.quantile, y1_max_n, &err);
+    if (plots) plot_cleanup();
+    if (rc) goto done;
+
+    printf("%s -> %s\n", source, out);
+    printf("CPU in seconds, maxRSS in GiB per instance; sigma = 1-sigma bootstrap (%d resamples); "
+           "coverage = fraction of points at or below the model; q = %g\n\n", fo.nboot,
+           fo.quantile);
+    printf("%-22s %-6s %6s  %-11s %-22s %-22s %8s  %s\n", "task", "level", "points", "quantity",
+           "model", "sigma (slope, icpt)", "coverage", "n range");
+    for (size_t i = 0; i < mdl_set_count(set); i++) {
+        const mdl_task *t = mdl_set_task(set, i);
+        print_quantity("cpu_s", &t->cpu_s, 1, t);
+        print_quantity("maxrss_gib", &t->maxrss_gib, 0, t);
+    }
+    for (size_t i = 0; i < mdl_set_count(set); i++) {
+        const mdl_task *t = mdl_set_task(set, i);
+        if (t->level == MDL_COADD && t->n_max < y1_max_n)
+            fprintf(stderr, "y1est: warning: %s: fitted on n in [%g, %g]; Y1 coadds reach ~%g "
+                    "visits, %.1fx the largest measured n: the model is extrapolated\n",
+                    t->label, t->n_min, t->n_max, y1_max_n, y1_max_n / t->n_max);
+    }
+    if (parsl_tries)
+        fprintf(stderr, "y1est: note: Parsl monitoring peaks are periodic samples of RSS: they "
+                "underestimate the true peak memory (%ld of %ld tries had fewer than 3 "
+                "samples)\n", parsl_few, parsl_tries);
+    if (plots) printf("\nplots written to %s/\n", plots);
+done:
+    mdl_set_free(set);
+    mdl_coadds_free(cd);
+    mdl_records_clear(&r);
+    return rc ? cli_fail(rc, &err) : 0;
+}
+
 int cli_models(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -93,5 +399,6 @@ int cli_models(int argc, char **argv)
         return 0;
     }
     if (!strcmp(argv[1], "show")) return models_show(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "fit")) return models_fit(argc - 1, argv + 1);
     return cli_usage("models", "unknown models subcommand '%s'", argv[1]);
 }

@@ -419,7 +419,7 @@ int plot_histogram(const char *png_path, const plot_spec *sp, y1_err *err)
     cv.xmin = lo;
     cv.xmax = hi;
     cv.ymin = sp->ymin != sp->ymax ? sp->ymin : 0;
-    cv.ymax = sp->ymin != sp->ymax ? sp->ymax : (cmax > 0 ? cmax * 1.1 : 1);
+    cv.ymax = sp->ymin != sp->ymax ? sp->ymax : fmax(cmax * 1.1, 5); /* >= 5: integer ticks */
     draw_axes(&cv, sp, "instances", 0);
     cairo_save(cv.cr);
     cairo_rectangle(cv.cr, cv.ax0, cv.ay0, cv.ax1 - cv.ax0, cv.ay1 - cv.ay0);

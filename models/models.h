@@ -138,7 +138,8 @@ int mdl_read_metadata_text(mdl_records *out, const char *name, const char *text,
 
 /* Side table giving n (or the coadd id) per data id, for metadata files and Parsl tasks:
  * CSV with a header: id plus either n_visits, or band,tract,patch_x,patch_y. A record whose
- * data_id equals an id, or whose data_id's last path component equals it, gets those values. */
+ * data_id equals an id, or ends with it right after a '/' or ':' (a file's base name, or a
+ * Parsl try's "run:task:try"), gets those values. Ids that match nothing are ignored. */
 int mdl_apply_ids(mdl_records *r, const char *ids_csv, y1_err *err);
 
 /* coadds.csv from the sky-map step: band,tract,patch_x,patch_y,num_visits. */

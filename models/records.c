@@ -407,10 +407,13 @@ enum { IC_ID, IC_N, IC_BAND, IC_TRACT, IC_PX, IC_PY, IC_NCOL };
 static const char *const id_cols[IC_NCOL] = {"id", "n_visits", "band", "tract", "patch_x",
                                              "patch_y"};
 
-static const char *base_name(const char *p)
+/* id names this data id: equal, or a suffix that starts after a '/' or ':'. */
+static int id_matches(const char *data_id, const char *id)
 {
-    const char *s = strrchr(p, '/');
-    return s ? s + 1 : p;
+    size_t a = strlen(data_id), b = strlen(id);
+    if (a == b) return !strcmp(data_id, id);
+    return a > b && !strcmp(data_id + a - b, id) &&
+           (data_id[a - b - 1] == '/' || data_id[a - b - 1] == ':');
 }
 
 int mdl_apply_ids(mdl_records *r, const char *path, y1_err *err)
@@ -446,7 +449,7 @@ int mdl_apply_ids(mdl_records *r, const char *path, y1_err *err)
         rows++;
         for (size_t i = 0; i < r->n; i++) {
             mdl_record *rec = &r->v[i];
-            if (strcmp(rec->data_id, id) && strcmp(base_name(rec->data_id), id)) continue;
+            if (!id_matches(rec->data_id, id)) continue;
             if (!isnan(n)) rec->n_visits = n;
             if (nid == 4) {
                 snprintf(rec->band, sizeof rec->band, "%s", band);
