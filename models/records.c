@@ -174,7 +174,7 @@ static int csv_num(csv *c, int k, const char *name, double *out, y1_err *err)
 
 static int csv_long(csv *c, int k, const char *name, long *out, y1_err *err)
 {
-    double v;
+    double v = 0;
     int rc = csv_num(c, k, name, &v, err);
     if (rc) return rc;
     if (v != floor(v) || v > 1e12)
