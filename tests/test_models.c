@@ -468,6 +468,19 @@ static void test_metadata(void)
         CHECK_HAS(err.msg, bad[i].msg);
         mdl_records_clear(&r);
     }
+    /* the ids side table: by base name or by a path suffix */
+    CHECK_INT(mdl_read_metadata(&r, FX "models_md_tree", &o, &err), Y1_OK);
+    CHECK_INT(mdl_apply_ids(&r, FX "models_ids.csv", &err), Y1_OK);
+    if (r.n == 3) {
+        CHECK_NEAR(r.v[0].n_visits, 12, 0);
+        CHECK(isnan(r.v[1].n_visits));
+        CHECK_NEAR(r.v[2].n_visits, 7, 0);
+    }
+    CHECK_INT(mdl_apply_ids(&r, FX "models_ids_bad.csv", &err), Y1_EINPUT);
+    CHECK_HAS(err.msg, "models_ids_bad.csv:1: expected columns id and n_visits");
+    CHECK_INT(mdl_apply_ids(&r, FX "no_ids.csv", &err), Y1_EIO);
+    mdl_records_clear(&r);
+
     /* a directory tree stops at its first bad file, naming it */
     CHECK_INT(mdl_read_metadata(&r, FX "models_md_bad", &o, &err), Y1_EINPUT);
     CHECK_HAS(err.msg, "models_md_bad/malformed.json");
