@@ -3,10 +3,15 @@
  * Tables 2-4. Stages that are not built yet are named in the report, never faked. */
 #include "estimator/cli.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include "estimator/pipeline.h"
 
 static const char estimate_usage[] =
     "usage: y1est [estimate] --platform P [--platform P2 ...] [options]\n"
@@ -41,35 +46,6 @@ static const char estimate_usage[] =
 enum { O_PLATFORM = 1, O_FOOTPRINT, O_RADIUS, O_ROTATION, O_SEED, O_SKYMAP, O_WORKLOAD,
        O_MODELS, O_TASKS, O_PRODUCTS, O_FORMAT, O_OUT, O_BPS, O_THREADS };
 
-typedef struct est_opts {
-    cli_sel cs;
-    const char *platforms[32];
-    int n_platforms;
-    const char *footprint;  /* circle | lsstcam */
-    double radius_deg;
-    const char *rotation;   /* rotskypos | random */
-    long seed;
-    const char *skymap, *workload, *models, *tasks, *products, *format, *out, *bps;
-    long threads;
-} est_opts;
-
-/* A platform argument: an existing path, or a bare name in data/platforms/ ("perlmutter" or
- * "perlmutter.yaml"). */
-static int resolve_platform(const char *arg, char *path, size_t n, y1_err *err)
-{
-    struct stat sb;
-    if (stat(arg, &sb) == 0) {
-        snprintf(path, n, "%s", arg);
-        return Y1_OK;
-    }
-    if (!strchr(arg, '/')) {
-        const char *ext = strstr(arg, ".yaml") ? "" : ".yaml";
-        snprintf(path, n, "%s/platforms/%s%s", cli_datadir(), arg, ext);
-        if (stat(path, &sb) == 0) return Y1_OK;
-    }
-    return y1_errf(err, Y1_EIO, "%s: no such platform file (looked in the current directory and "
-                   "in %s/platforms/)", arg, cli_datadir());
-}
 
 static int parse_options(int argc, char **argv, est_opts *o, y1_err *err)
 {
@@ -92,15 +68,7 @@ static int parse_options(int argc, char **argv, est_opts *o, y1_err *err)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int c, rc;
-    memset(o, 0, sizeof *o);
-    cli_sel_init(&o->cs);
-    o->footprint = "circle";
-    o->radius_deg = 2.0;
-    o->rotation = "rotskypos";
-    o->seed = 42;
-    o->tasks = "default";
-    o->format = "md";
-    o->threads = 2;
+    est_opts_default(o);
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
@@ -161,22 +129,10 @@ static int parse_options(int argc, char **argv, est_opts *o, y1_err *err)
     return Y1_OK;
 }
 
-typedef struct t1_ctx {
-    int64_t per_band[CAD_NBANDS];
-    int64_t total;
-} t1_ctx;
-
-static int t1_cb(const cad_visit *v, void *ud)
-{
-    t1_ctx *c = ud;
-    c->per_band[v->band]++;
-    c->total++;
-    return 0;
-}
-
 int cli_estimate(int argc, char **argv)
 {
     est_opts o;
+    est_result r;
     y1_err err = {{0}};
     int rc = parse_options(argc, argv, &o, &err);
     if (rc == -1) {
@@ -184,41 +140,18 @@ int cli_estimate(int argc, char **argv)
         return 0;
     }
     if (rc) return cli_usage("estimate", "%s", err.msg);
+    est_result_init(&r);
+    if ((rc = est_run(&o, &r, o.out != NULL, &err))) goto done;
 
-    char plat_paths[32][512];
-    for (int i = 0; i < o.n_platforms; i++)
-        if ((rc = resolve_platform(o.platforms[i], plat_paths[i], sizeof plat_paths[i], &err)))
-            return cli_fail(rc, &err);
-
-    cad_db *db = NULL;
-    char tmp[512] = "", note[512] = "";
-    t1_ctx t1 = {{0}, 0};
-    rc = cli_open_cadence(&o.cs, &db, tmp, sizeof tmp, note, sizeof note, &err);
-    if (!rc) {
-        if (cad_warning(db)) fprintf(stderr, "y1est: warning: %s\n", cad_warning(db));
-        rc = cad_scan(db, &o.cs.sel, t1_cb, &t1, NULL, &err);
-    }
-    if (!rc && t1.total == 0) {
-        char desc[400];
-        cad_selection_desc(db, &o.cs.sel, desc, sizeof desc);
-        rc = y1_errf(&err, Y1_EINPUT, "%s: empty selection: no visit matches %s", cad_path(db),
-                     desc);
-    }
-    if (!rc) {
-        char desc[400];
-        cad_selection_desc(db, &o.cs.sel, desc, sizeof desc);
-        printf("# y1est estimate\n\n- %s\n- selection: %s\n- programs from: %s\n\n", note, desc,
-               cad_program_source(db));
-        printf("## Table 1: visits per band\n\n| band | visits |\n|---|---:|\n");
-        for (int b = 0; b < CAD_NBANDS; b++)
-            printf("| %c | %lld |\n", CAD_BANDS[b], (long long)t1.per_band[b]);
-        printf("| total | %lld |\n\n", (long long)t1.total);
-        printf("Not built yet in this version: the footprint overlaps (warps, coadds), the task "
-               "models and Tables 2-4 for platform(s)");
-        for (int i = 0; i < o.n_platforms; i++) printf(" %s", plat_paths[i]);
-        printf(".\n");
-    }
-    cad_close(db);
-    if (tmp[0]) remove(tmp);
+    if (o.out && (rc = est_write_outdir(&r, o.out, &err))) goto done;
+    if (o.bps && (rc = est_write_bps(&r, o.bps, &err))) goto done;
+    if (!strcmp(o.format, "json")) rc = est_report_json(stdout, &r, &err);
+    else if (!strcmp(o.format, "csv")) est_report_csv(stdout, &r);
+    else est_report_md(stdout, &r);
+    if (o.out) fprintf(stderr, "y1est: wrote tables, report, coadds.csv, summary.json and plots "
+                       "to %s/\n", o.out);
+done:
+    est_result_clear(&r);
+    if (rc == Y1_EUSAGE) return cli_usage("estimate", "%s", err.msg);
     return rc ? cli_fail(rc, &err) : 0;
 }

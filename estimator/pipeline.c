@@ -1,0 +1,258 @@
+/* pipeline.c: the main job's pipeline (see pipeline.h): reads the cadence or a workload file,
+ * runs the footprint overlaps, loads models, platforms and products, and computes Tables 2-4. */
+#include "estimator/pipeline.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "skymap/agg.h"
+
+void est_opts_default(est_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    cli_sel_init(&o->cs);
+    o->footprint = "circle";
+    o->radius_deg = 2.0;
+    o->rotation = "rotskypos";
+    o->seed = 42;
+    o->tasks = "default";
+    o->format = "md";
+    o->threads = 2;
+}
+
+/* A platform argument: an existing path, or a bare name in data/platforms/ ("perlmutter" or
+ * "perlmutter.yaml"). */
+int est_resolve_platform(const char *arg, char *path, size_t n, y1_err *err)
+{
+    struct stat sb;
+    if (stat(arg, &sb) == 0) {
+        snprintf(path, n, "%s", arg);
+        return Y1_OK;
+    }
+    if (!strchr(arg, '/')) {
+        const char *ext = strstr(arg, ".yaml") ? "" : ".yaml";
+        snprintf(path, n, "%s/platforms/%s%s", cli_datadir(), arg, ext);
+        if (stat(path, &sb) == 0) return Y1_OK;
+    }
+    return y1_errf(err, Y1_EIO, "%s: no such platform file (looked in the current directory and "
+                   "in %s/platforms/)", arg, cli_datadir());
+}
+
+/* Collects the selected visits for the footprint step, and Table 1. */
+typedef struct collect_ctx {
+    sky_visit *v;
+    size_t n, cap;
+    int64_t per_band[CAD_NBANDS];
+} collect_ctx;
+
+static int collect_cb(const cad_visit *v, void *ud)
+{
+    collect_ctx *c = ud;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 65536;
+        sky_visit *nv = realloc(c->v, cap * sizeof *nv);
+        if (!nv) return Y1_ENOMEM;
+        c->v = nv;
+        c->cap = cap;
+    }
+    c->v[c->n++] = (sky_visit){v->id, v->ra_deg, v->dec_deg, v->rot_deg, v->band};
+    c->per_band[v->band]++;
+    return 0;
+}
+
+typedef struct point_ctx {
+    est_result *r;
+    size_t cap;
+} point_ctx;
+
+static int point_cb(const cad_visit *v, void *ud)
+{
+    point_ctx *c = ud;
+    est_result *r = c->r;
+    if (r->npointings == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 65536;
+        est_pointing *p = realloc(r->pointings, cap * sizeof *p);
+        if (!p) return Y1_ENOMEM;
+        r->pointings = p;
+        c->cap = cap;
+    }
+    r->pointings[r->npointings++] = (est_pointing){(float)v->ra_deg, (float)v->dec_deg,
+                                                   (int8_t)v->cls};
+    return 0;
+}
+
+static void progress(void *ctx, size_t done, size_t total)
+{
+    (void)ctx;
+    fprintf(stderr, "\ry1est: footprints %zu / %zu visits (%.0f%%)", done, total,
+            total ? 100.0 * (double)done / (double)total : 100.0);
+    if (done == total) fputc('\n', stderr);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* --platform all: every *.yaml in data/platforms/, in name order. */
+static int load_platforms(const est_opts *o, est_result *r, y1_err *err)
+{
+    char paths[64][1024];
+    int np = 0, rc;
+    for (int i = 0; i < o->n_platforms; i++) {
+        if (!strcmp(o->platforms[i], "all")) {
+            char dir[512];
+            char *names[64];
+            int nn = 0;
+            snprintf(dir, sizeof dir, "%s/platforms", cli_datadir());
+            DIR *d = opendir(dir);
+            struct dirent *e;
+            if (!d) return y1_errf(err, Y1_EIO, "%s: cannot list platforms: %s", dir, strerror(errno));
+            while ((e = readdir(d)) && nn < 64) {
+                size_t l = strlen(e->d_name);
+                if (l > 5 && !strcmp(e->d_name + l - 5, ".yaml")) names[nn++] = strdup(e->d_name);
+            }
+            closedir(d);
+            qsort(names, (size_t)nn, sizeof *names, cmp_str);
+            for (int k = 0; k < nn; k++) {
+                if (np < 64 && names[k]) snprintf(paths[np++], sizeof paths[0], "%s/%s", dir, names[k]);
+                free(names[k]);
+            }
+        } else {
+            if (np == 64) return y1_errf(err, Y1_EUSAGE, "--platform: at most 64 platforms");
+            if ((rc = est_resolve_platform(o->platforms[i], paths[np], sizeof paths[np], err))) return rc;
+            np++;
+        }
+    }
+    r->plat = calloc((size_t)np + 1, sizeof *r->plat);
+    if (!r->plat) return y1_errf(err, Y1_ENOMEM, "out of memory");
+    for (int i = 0; i < np; i++)
+        if ((rc = est_platform_load(&r->plat[i], paths[i], err))) return rc;
+    r->nplat = (size_t)np;
+    return np ? Y1_OK : y1_errf(err, Y1_EIO, "%s/platforms: no platform files", cli_datadir());
+}
+
+/* The footprint step: visits -> coadds with their n. */
+static int run_footprints(const est_opts *o, collect_ctx *vis, est_result *r, y1_err *err)
+{
+    sky_map *m = NULL;
+    sky_footprint *fp = NULL;
+    sky_agg *agg = NULL;
+    sky_fp_opts fo;
+    char skymap[600], camera[600];
+    int rc;
+    snprintf(skymap, sizeof skymap, "%s", o->skymap ? o->skymap : "");
+    if (!o->skymap) snprintf(skymap, sizeof skymap, "%s/skymaps/dc2.yaml", cli_datadir());
+    snprintf(camera, sizeof camera, "%s/cameras/lsstcam.yaml", cli_datadir());
+    sky_fp_opts_init(&fo);
+    fo.kind = strcmp(o->footprint, "lsstcam") ? SKY_FP_CIRCLE : SKY_FP_LSSTCAM;
+    fo.radius_deg = o->radius_deg;
+    fo.rotation = strcmp(o->rotation, "random") ? SKY_ROT_VISIT : SKY_ROT_RANDOM;
+    fo.seed = (uint64_t)o->seed;
+    fo.camera_path = camera;
+    if ((rc = sky_map_new(&m, skymap, err)) || (rc = sky_footprint_new(&fp, &fo, err))) goto done;
+    snprintf(r->skymap, sizeof r->skymap, "%s", skymap);
+    snprintf(r->footprint, sizeof r->footprint, "%s", sky_footprint_describe(fp));
+    /* progress only for a person watching a long run */
+    int tty = isatty(fileno(stderr)) && vis->n > 300000;
+    if ((rc = sky_agg_run(&agg, m, fp, vis->v, vis->n, (int)o->threads, tty ? progress : NULL,
+                          NULL, err)))
+        goto done;
+    size_t nc = 0;
+    const sky_coadd *c = sky_agg_coadds(agg, &nc);
+    for (size_t i = 0; i < nc; i++)
+        if ((rc = est_coadds_push(&r->coadds, c[i].band, c[i].tract, c[i].patch_x, c[i].patch_y,
+                                  (int)c[i].num_visits, err)))
+            goto done;
+    r->coadds.ccds_per_visit = sky_footprint_num_ccds(fp);
+done:
+    sky_agg_free(agg);
+    sky_footprint_free(fp);
+    sky_map_free(m);
+    return rc;
+}
+
+int est_run(const est_opts *o_, est_result *r, int want_pointings, y1_err *err_)
+{
+    const est_opts o = *o_;
+    int rc;
+    cad_db *db = NULL;
+    y1_err *err = err_;
+    collect_ctx vis = {0};
+    char tmp[512] = "", note[512] = "", path[512];
+    if ((rc = load_platforms(&o, r, err))) goto done;
+    snprintf(path, sizeof path, "%s", o.models ? o.models : "");
+    if (!o.models) snprintf(path, sizeof path, "%s/../models/rtn028-dc2-3828.yaml", cli_datadir());
+    if ((rc = mdl_set_load(&r->model_set, path, err))) goto done;
+    snprintf(r->models, sizeof r->models, "%s (%s)", mdl_set_name(r->model_set), path);
+    snprintf(path, sizeof path, "%s", o.products ? o.products : "");
+    if (!o.products) snprintf(path, sizeof path, "%s/products.yaml", cli_datadir());
+    if ((rc = est_products_load(&r->prod, path, err))) goto done;
+    snprintf(r->products, sizeof r->products, "%s", path);
+
+    if (o.workload) {
+        if ((rc = est_coadds_read(&r->coadds, o.workload, err))) goto done;
+        snprintf(r->footprint, sizeof r->footprint, "as recorded in the workload file");
+        snprintf(r->skymap, sizeof r->skymap, "as recorded in the workload file");
+    }
+    if (!o.workload || r->coadds.visits < 0 || o.cs.cadence) {
+        /* the cadence: Table 1, and the visits for the footprint step */
+        if (o.workload && !o.cs.cadence && r->coadds.visits < 0) {
+            rc = y1_errf(err, Y1_EINPUT, "%s: no '# visits:' line, so the CCD-visit count is "
+                         "unknown; pass --cadence with the same selection", o.workload);
+            goto done;
+        }
+        if ((rc = cli_open_cadence(&o.cs, &db, tmp, sizeof tmp, note, sizeof note, err))) goto done;
+        if (cad_warning(db)) fprintf(stderr, "y1est: warning: %s\n", cad_warning(db));
+        r->synthetic = o.cs.cadence == NULL;
+        rc = cad_scan(db, &o.cs.sel, collect_cb, &vis, NULL, err);
+        if (rc == Y1_ENOMEM) y1_errf(err, rc, "out of memory reading visits");
+        if (rc) goto done;
+        cad_selection_desc(db, &o.cs.sel, r->selection, sizeof r->selection);
+        snprintf(r->programs, sizeof r->programs, "%s", cad_program_source(db));
+        snprintf(r->cadence, sizeof r->cadence, "%s", note);
+        if (vis.n == 0) {
+            rc = y1_errf(err, Y1_EINPUT, "%s: empty selection: no visit matches %s", cad_path(db),
+                         r->selection);
+            goto done;
+        }
+        memcpy(r->visits_per_band, vis.per_band, sizeof r->visits_per_band);
+        r->visits = (int64_t)vis.n;
+        if (want_pointings) {
+            /* Figure 1 shows every program of the selected nights */
+            cad_selection all = o.cs.sel;
+            point_ctx pc = {r, 0};
+            all.program = "all";
+            all.wfd_ids = NULL;
+            all.n_wfd_ids = 0;
+            all.wfd_note = NULL;
+            all.band_mask = 0;
+            if ((rc = cad_scan(db, &all, point_cb, &pc, NULL, err))) goto done;
+        }
+    }
+    if (o.workload) {
+        snprintf(r->cadence + strlen(r->cadence), sizeof r->cadence - strlen(r->cadence),
+                 "%sworkload: %s", r->cadence[0] ? "; " : "", o.workload);
+        if (r->coadds.visits < 0) {
+            r->coadds.visits = r->visits;
+            memcpy(r->coadds.visits_per_band, r->visits_per_band, sizeof r->visits_per_band);
+        } else if (!r->visits) {
+            r->visits = r->coadds.visits;
+            memcpy(r->visits_per_band, r->coadds.visits_per_band, sizeof r->visits_per_band);
+        }
+    } else {
+        if ((rc = run_footprints(&o, &vis, r, err))) goto done;
+        r->coadds.visits = r->visits;
+        memcpy(r->coadds.visits_per_band, r->visits_per_band, sizeof r->visits_per_band);
+    }
+    rc = est_compute(r, o.tasks, err);
+done:
+    free(vis.v);
+    cad_close(db);
+    if (tmp[0]) remove(tmp);
+    return rc;
+}

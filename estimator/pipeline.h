@@ -1,0 +1,35 @@
+/* pipeline.h: the main job's pipeline, callable by every subcommand that needs a workload:
+ * cadence -> selection -> footprint overlaps -> workload (coadds with n) -> models -> Tables 2-4.
+ * Options mirror `y1est estimate --help`. */
+#ifndef EST_PIPELINE_H
+#define EST_PIPELINE_H
+
+#include "estimator/cli.h"
+#include "estimator/estimate.h"
+
+typedef struct est_opts {
+    cli_sel cs;
+    const char *platforms[32];
+    int n_platforms;
+    const char *footprint;  /* circle | lsstcam */
+    double radius_deg;
+    const char *rotation;   /* rotskypos | random */
+    long seed;
+    const char *skymap, *workload, *models, *tasks, *products, *format, *out, *bps;
+    long threads;
+} est_opts;
+
+/* Defaults: circle of 2 deg, rotation rotskypos, seed 42, tasks "default", format md,
+ * 2 threads, Y1 WFD of the embedded synthetic cadence. */
+void est_opts_default(est_opts *o);
+
+/* Run the pipeline into r (initialised by the caller with est_result_init, cleared with
+ * est_result_clear even after a failure). want_pointings: also collect every program's
+ * pointings of the selected nights for Figure 1. Errors keep their status: Y1_EUSAGE for bad
+ * option values found late (unknown --tasks label), Y1_EINPUT, Y1_EIO, Y1_ENOMEM. */
+int est_run(const est_opts *o, est_result *r, int want_pointings, y1_err *err);
+
+/* A --platform argument: an existing path, or a bare name in data/platforms/. */
+int est_resolve_platform(const char *arg, char *path, size_t n, y1_err *err);
+
+#endif
