@@ -11,6 +11,7 @@ int cli_estimate(int argc, char **argv); /* the main job (default subcommand) */
 int cli_cadence(int argc, char **argv);  /* cadence summary | cadence synth */
 int cli_skymap(int argc, char **argv);   /* skymap tract | skymap find | skymap overlaps */
 int cli_models(int argc, char **argv);   /* models fit | models show */
+int cli_campaign(int argc, char **argv); /* campaign timeline, storage, uncertainty, sweeps */
 
 /* Print "y1est: <msg>" to stderr and return the exit code for status. */
 int cli_fail(int status, const y1_err *err);
