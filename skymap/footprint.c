@@ -8,6 +8,10 @@
 
 #include "skymap/sky_internal.h"
 
+/* fmin/fmax honour NaN rules and end up as library calls; these inputs are never NaN */
+static inline double dmin(double a, double b) { return a < b ? a : b; }
+static inline double dmax(double a, double b) { return a > b ? a : b; }
+
 void sky_fp_opts_init(sky_fp_opts *o)
 {
     memset(o, 0, sizeof *o);
@@ -145,7 +149,7 @@ static int candidates(const sky_map *m, double ra, double dec, double D, sky_wor
         } else {
             double x = num / den;
             if (x > 1.0 + eps) continue;
-            dra = x <= -1.0 ? SKY_PI : acos(fmin(x, 1.0)) + eps;
+            dra = x <= -1.0 ? SKY_PI : acos(dmin(x, 1.0)) + eps;
         }
         if (2.0 * dra + step >= 2.0 * SKY_PI) {
             for (int t = 0; t < n; t++)
@@ -191,12 +195,12 @@ static void circle_tract(const sky_map *m, int t, const double v[3], double k, d
     int npx = m->info.patches_x, npy = m->info.patches_y;
     uint32_t base = (uint32_t)t * (uint32_t)m->npatch;
     for (int i = 0; i < npx; i++) {
-        double lo = fmax(m->col_xi[2 * i], xc - hx), hi = fmin(m->col_xi[2 * i + 1], xc + hx);
+        double lo = dmax(m->col_xi[2 * i], xc - hx), hi = dmin(m->col_xi[2 * i + 1], xc + hx);
         if (lo > hi) continue;
-        double u = fmin(fmax(xc + off, lo), hi) - xc;
+        double u = dmin(dmax(xc + off, lo), hi) - xc;
         double q = wq * (hx2 - u * u);
         double etahi = yc + (bd * u + k * sqrt(q > 0.0 ? q : 0.0)) / kd;
-        u = fmin(fmax(xc - off, lo), hi) - xc;
+        u = dmin(dmax(xc - off, lo), hi) - xc;
         q = wq * (hx2 - u * u);
         double etalo = yc + (bd * u - k * sqrt(q > 0.0 ? q : 0.0)) / kd;
         for (int j = 0; j < npy; j++)
@@ -227,6 +231,16 @@ static int quad_meets_rect(double p[4][2], double sgn, double x0, double x1, dou
     return 1;
 }
 
+/* Patch indices along one axis whose outer box may overlap the pixel range [lo, hi]
+ * (conservative by a pixel; truncation equals floor here because negatives clamp to 0). */
+static inline void patch_range(double lo, double hi, const sky_map *m, int np, int *a, int *b)
+{
+    double inner = m->info.patch_inner_px, border = m->info.patch_border_px;
+    double fa = (lo - inner - border) * m->inv_inner, fb = (hi + border + 1.0) * m->inv_inner;
+    *a = fa < 0 ? 0 : fa > np ? np : (int)fa;
+    *b = fb < 0 ? -1 : fb > np - 1 ? np - 1 : (int)fb;
+}
+
 static void cam_tract(const sky_map *m, const sky_footprint *fp, int t, const cam_visit *cv,
                       sky_work *w)
 {
@@ -243,8 +257,8 @@ static void cam_tract(const sky_map *m, const sky_footprint *fp, int t, const ca
         double db = hz0 + xi * hx0 + eta * hy0;
         if (db <= 0.0) return; /* box corner beyond 90 deg of the boresight: cannot be a candidate */
         double fx = (hz1 + xi * hx1 + eta * hy1) / db, fy = (hz2 + xi * hx2 + eta * hy2) / db;
-        fxlo = fmin(fxlo, fx), fxhi = fmax(fxhi, fx);
-        fylo = fmin(fylo, fy), fyhi = fmax(fyhi, fy);
+        fxlo = dmin(fxlo, fx), fxhi = dmax(fxhi, fx);
+        fylo = dmin(fylo, fy), fyhi = dmax(fyhi, fy);
     }
     int kx0 = 0, kx1 = fp->nslot_x - 1, ky0 = 0, ky1 = fp->nslot_y - 1;
     while (kx0 <= kx1 && fp->slot_x[2 * kx0 + 1] < fxlo) kx0++;
@@ -262,6 +276,27 @@ static void cam_tract(const sky_map *m, const sky_footprint *fp, int t, const ca
             int id = fp->slot_ccd[ky * fp->nslot_x + kx];
             if (id < 0) continue;
             const double *r = fp->ccd[id];
+            /* Cheap look first: the CCD lies within rho of its projected centre (angles shrink
+             * from the focal plane to the sky, and the tract plane stretches them by at most
+             * 1/cos^2 of the distance from the tract centre, < 1.02 within 10 deg). Skip it
+             * when that disk misses the tract or covers only patches already hit. */
+            {
+                double xc = 0.5 * (r[0] + r[1]), yc = 0.5 * (r[2] + r[3]);
+                double iz = 1.0 / (hz0 + xc * hz1 + yc * hz2);
+                double cx = (hx0 + xc * hx1 + yc * hx2) * iz, cy = (hy0 + xc * hy1 + yc * hy2) * iz;
+                double rho = 1.02 * fp->ccd_hd;
+                if (cx - rho > m->box_xi[1] || cx + rho < m->box_xi[0] ||
+                    cy - rho > m->box_eta[1] || cy + rho < m->box_eta[0])
+                    continue;
+                int a0, a1, b0, b1, all = 1;
+                patch_range(m->info.crpix_x - (cx + rho) * m->inv_scale,
+                            m->info.crpix_x - (cx - rho) * m->inv_scale, m, npx, &a0, &a1);
+                patch_range(m->info.crpix_y + (cy - rho) * m->inv_scale,
+                            m->info.crpix_y + (cy + rho) * m->inv_scale, m, npy, &b0, &b1);
+                for (int i = a0; all && i <= a1; i++)
+                    for (int j = b0; all && j <= b1; j++) all = mark[i * npy + j];
+                if (all) continue;
+            }
             double p[4][2];
             double qxlo = INFINITY, qxhi = -INFINITY, qylo = INFINITY, qyhi = -INFINITY;
             for (int q = 0; q < 4; q++) {
@@ -270,8 +305,8 @@ static void cam_tract(const sky_map *m, const sky_footprint *fp, int t, const ca
                 double Z = hz0 + x * hz1 + y * hz2, iz = 1.0 / Z;
                 p[q][0] = (hx0 + x * hx1 + y * hx2) * iz;
                 p[q][1] = (hy0 + x * hy1 + y * hy2) * iz;
-                qxlo = fmin(qxlo, p[q][0]), qxhi = fmax(qxhi, p[q][0]);
-                qylo = fmin(qylo, p[q][1]), qyhi = fmax(qyhi, p[q][1]);
+                qxlo = dmin(qxlo, p[q][0]), qxhi = dmax(qxhi, p[q][0]);
+                qylo = dmin(qylo, p[q][1]), qyhi = dmax(qyhi, p[q][1]);
             }
             if (qxlo > m->box_xi[1] || qxhi < m->box_xi[0] || qylo > m->box_eta[1] ||
                 qyhi < m->box_eta[0])
@@ -279,10 +314,17 @@ static void cam_tract(const sky_map *m, const sky_footprint *fp, int t, const ca
             double area2 = (p[1][0] - p[0][0]) * (p[2][1] - p[0][1]) -
                            (p[1][1] - p[0][1]) * (p[2][0] - p[0][0]);
             double sgn = area2 > 0 ? 1.0 : -1.0;
-            for (int i = 0; i < npx; i++) {
+            /* Patch columns and rows that may overlap the quad's box, from the regular grid
+             * (one extra each side for rounding); the exact interval test below decides. */
+            int i0, i1, j0, j1;
+            patch_range(m->info.crpix_x - qxhi * m->inv_scale, m->info.crpix_x - qxlo * m->inv_scale,
+                        m, npx, &i0, &i1);
+            patch_range(m->info.crpix_y + qylo * m->inv_scale, m->info.crpix_y + qyhi * m->inv_scale,
+                        m, npy, &j0, &j1);
+            for (int i = i0; i <= i1; i++) {
                 double x0 = m->col_xi[2 * i], x1 = m->col_xi[2 * i + 1];
                 if (x0 > qxhi || x1 < qxlo) continue;
-                for (int j = 0; j < npy; j++) {
+                for (int j = j0; j <= j1; j++) {
                     double y0 = m->row_eta[2 * j], y1 = m->row_eta[2 * j + 1];
                     if (y0 > qyhi || y1 < qylo || mark[i * npy + j]) continue;
                     /* a rectangle holding the whole quad's bounding box needs no edge test */

@@ -139,6 +139,7 @@ int sky__camera_load(sky_footprint *fp, const char *path, y1_err *err)
         }
     fp->nccd = n;
     fp->bound = atan(far);
+    fp->ccd_hd = hypot(hw, hh);
     return Y1_OK;
 }
 

@@ -21,6 +21,8 @@ struct sky_map {
     double ra_start;          /* rad */
     double first_ring_start;  /* ring_size/2 - pi/2 (rad) */
     double scale_rad;         /* one pixel in the tangent plane, rad */
+    double inv_scale;         /* 1/scale_rad, 1/patch_inner_px: multiplications in hot loops */
+    double inv_inner;
     int *ring_n;              /* tracts per ring */
     int *ring_first;          /* global id of each ring's first tract */
     double *ring_sd, *ring_cd;/* sin and cos of each ring's centre Dec */
@@ -45,6 +47,7 @@ struct sky_footprint {
     double *slot_x, *slot_y;  /* 2 per slot column/row: grown extent (lo, hi), rad */
     int *slot_ccd;            /* nslot_y * nslot_x: CCD index in that slot or -1 */
     double bound;             /* rad: sky angle from boresight to the farthest CCD corner */
+    double ccd_hd;            /* rad: largest CCD half-diagonal in the focal plane */
 };
 
 /* Per-thread scratch for sky__visit: output keys and candidate tracts. Zero-init; sky__work_free. */

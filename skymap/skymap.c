@@ -196,6 +196,8 @@ int sky_map_new(sky_map **out, const char *yaml_path, y1_err *err)
         goto fail;
     }
     m->scale_rad = s_deg * SKY_D2R;
+    m->inv_scale = 1.0 / m->scale_rad;
+    m->inv_inner = 1.0 / (double)c.patch_inner;
     m->npatch = npx * npy;
     m->col_xi = malloc(2 * npx * sizeof *m->col_xi);
     m->row_eta = malloc(2 * npy * sizeof *m->row_eta);
