@@ -58,5 +58,40 @@ expect 2 "--bands: unknown band 'q'" -- "$Y1" cadence summary --bands gq
 expect 2 '--format: expected md, csv or json' -- "$Y1" cadence summary --format xml
 expect 2 'synth needs --out' -- "$Y1" cadence synth
 
+# ---- the main job -------------------------------------------------------------------------
+TENK="$OPSIM/baseline_10klines_2.0.db"
+expect 0 'usage: y1est \[estimate\]' -- "$Y1" estimate --help
+expect 2 'no --platform given' -- "$Y1" --cadence "$TENK" --program all
+expect 3 'nosuch: no such platform file' -- "$Y1" --platform nosuch --cadence "$TENK" --program all
+expect 1 'platform_negcores.yaml:3:17: cores_per_node' -- "$Y1" --platform tests/fixtures/platform_negcores.yaml --cadence "$TENK" --program all
+expect 1 'task deblend needs 6.98 GiB per instance but platform Small' -- "$Y1" --platform tests/fixtures/platform_small.yaml --cadence "$TENK" --program all
+expect 2 '--footprint: expected circle or lsstcam' -- "$Y1" --platform perlmutter --footprint square
+expect 2 '--radius: -1 is out of range' -- "$Y1" --platform perlmutter --radius -1
+expect 2 '--radius: expected a finite number' -- "$Y1" --platform perlmutter --radius nan
+expect 2 "--tasks: no task 'nosuch'" -- "$Y1" --platform perlmutter --cadence "$TENK" --program all --tasks isr,nosuch
+expect 1 'products_badbasis.yaml:4:.*basis must name a level' -- "$Y1" --platform perlmutter --cadence "$TENK" --program all --products tests/fixtures/products_badbasis.yaml
+# Tables 1-4 on the real 10k visits; every --out file is there
+expect 0 '## Table 4' -- "$Y1" --platform perlmutter.yaml --cadence "$TENK" --program all --out "$T/res" --bps "$T/bps.yaml"
+for f in table1.csv table2.csv table3.csv table4.csv report.md coadds.csv summary.json visits_per_patch.png pointings.png node_days.png disk.png; do
+  if [ -s "$T/res/$f" ]; then pass=$((pass+1)); else echo "FAIL: --out lacks $f"; fail=$((fail+1)); fi
+done
+expect 0 'requestMemory' -- cat "$T/bps.yaml"
+# a workload file replays the same Tables 2-4 without the cadence
+"$Y1" --platform perlmutter --cadence "$TENK" --program all --format csv >"$T/a.csv" 2>/dev/null
+"$Y1" --platform perlmutter --workload "$T/res/coadds.csv" --format csv >"$T/b.csv" 2>/dev/null
+if diff <(sed -n '/# Table 2/,$p' "$T/a.csv") <(sed -n '/# Table 2/,$p' "$T/b.csv") >/dev/null; then pass=$((pass+1)); else echo "FAIL: --workload differs"; fail=$((fail+1)); fi
+# JSON has the documented keys
+expect 0 '"node_days_optimistic"' -- "$Y1" --platform perlmutter --workload "$T/res/coadds.csv" --format json
+expect 0 '"all_tb"' -- "$Y1" --platform perlmutter --workload "$T/res/coadds.csv" --format json
+# same inputs, same bytes
+"$Y1" --platform all --workload "$T/res/coadds.csv" >"$T/r1.md" 2>/dev/null
+"$Y1" --platform all --workload "$T/res/coadds.csv" >"$T/r2.md" 2>/dev/null
+if cmp -s "$T/r1.md" "$T/r2.md"; then pass=$((pass+1)); else echo "FAIL: output not deterministic"; fail=$((fail+1)); fi
+# a failed run writes nothing into --out
+expect 1 'task deblend needs' -- "$Y1" --platform tests/fixtures/platform_small.yaml --workload "$T/res/coadds.csv" --out "$T/failed"
+if [ -z "$(ls -A "$T/failed" 2>/dev/null)" ]; then pass=$((pass+1)); else echo "FAIL: failed run left files"; fail=$((fail+1)); fi
+printf 'band,tract,patch_x,patch_y,num_visits\ng,1,2,3,4\n' >"$T/novisits.csv"
+expect 1 "no '# visits:' line" -- "$Y1" --platform perlmutter --workload "$T/novisits.csv"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
