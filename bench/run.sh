@@ -1,0 +1,28 @@
+#!/bin/bash
+# bench/run.sh BUILD_DIR: the visits x patches benchmark (README "Benchmark"). Runs the footprint
+# step on y1est's synthetic 10-year cadence (made once with `y1est cadence synth --years 10`,
+# kept in BUILD_DIR/bench/) for Y1 WFD and for all 10 years and programs, with the circle and the
+# lsstcam footprints, and on random WFD-like pointings. Each line: visits/s, wall time (read +
+# overlap), peak RSS of that run. Use a Release build: `make bench` does.
+set -euo pipefail
+B=${1:?usage: bench/run.sh BUILD_DIR}
+cd "$(dirname "$0")/.."
+T=${BENCH_THREADS:-2}
+DB=$B/bench/synth10.db
+if [ ! -s "$DB" ]; then
+    mkdir -p "$B/bench"
+    echo "bench: writing the synthetic 10-year cadence to $DB (once; ~20 s)" >&2
+    "$B/y1est" cadence synth --out "$DB" --years 10 >&2
+fi
+echo "machine: $(nproc) cores,$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2); threads $T"
+for fp in circle lsstcam; do
+    "$B/bench_overlap" --cadence "$DB" --years 1 --program wfd --footprint "$fp" --threads "$T" \
+        --label "Y1 WFD (synthetic)" --check
+done
+for fp in circle lsstcam; do
+    "$B/bench_overlap" --cadence "$DB" --years 10 --program all --footprint "$fp" --threads "$T" \
+        --label "10 years, all programs"
+done
+for fp in circle lsstcam; do
+    "$B/bench_overlap" --random 175000 --footprint "$fp" --threads "$T" --label "random 175k"
+done
