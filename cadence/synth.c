@@ -54,6 +54,7 @@ static const double TEN_YEAR_BAND_FRAC[NB] = {0.07, 0.09, 0.22, 0.22, 0.20, 0.20
 #define SEED_W_HA 0.3                  /* seed score: equivalent visits lost per hour of HA */
 #define SEED_HA_PREF_H 1.5             /* preferred hour angle of a blob's seed (west) */
 #define SEED_W_AIRMASS 0.5             /* ... per unit of airmass above 1 */
+#define BLOB_W_COVERAGE 1.0            /* blob growth: deg of distance per unit of coverage */
 #define SOUTH_CAP_DEC (-72.0)          /* Other south of this is visited less often */
 #define SOUTH_CAP_WEIGHT 0.35
 #define FILTER_CHANGE_S 120.0
@@ -561,7 +562,9 @@ static void choose_fields(gen *g, int reg, int ba, int bb, double t, int k, int 
         int i = g->cand[c];
         const double *a = g->tvec[seed], *b = g->tvec[i];
         double dot = a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-        keys[c].key = acos(dot > 1 ? 1 : dot) * R2D + 3.0 * g->tused[i];
+        const int32_t *cv = cov_cell(g, g->tra[i], g->tdec[i]);
+        double need = 0.1 * (cv[ba] / (g->band_share[ba] + 1e-3) + cv[bb] / (g->band_share[bb] + 1e-3));
+        keys[c].key = acos(dot > 1 ? 1 : dot) * R2D + 3.0 * g->tused[i] + BLOB_W_COVERAGE * need;
         keys[c].idx = i;
     }
     qsort(keys, (size_t)n, sizeof *keys, cmp_key);
@@ -994,7 +997,7 @@ void cad_synth_opts_default(cad_synth_opts *o)
 {
     o->years = 1;
     o->seed = CAD_SYNTH_SEED_DEFAULT;
-    o->wfd_edge_deg = 0.0;
+    o->wfd_edge_deg = CAD_SYNTH_WFD_EDGE_DEFAULT;
 }
 
 const char *cad_synth_program_name(int proposal_id)

@@ -169,16 +169,20 @@ int syn_region(const unsigned char *mask, double ra, double dec, double edge_deg
     /* probe 8 points at distance |edge| around (ra, dec) */
     double e = fabs(edge_deg), c = cos(dec * D2R);
     if (c < 0.05) c = 0.05;
-    int nw = 0;
+    int nw = 0, no = 0;
     for (int q = 0; q < 8; q++) {
         double a = q * M_PI / 4;
         double d2 = dec + e * sin(a);
         double r2 = ra + e * cos(a) / c;
         if (d2 < -90) d2 = -90;
-        nw += syn_mask_at(mask, r2, d2) == SYN_MASK_WFD;
+        int kq = syn_mask_at(mask, r2, d2);
+        nw += kq == SYN_MASK_WFD;
+        no += kq == SYN_MASK_OTHER;
     }
-    if (edge_deg > 0)   /* shrink: WFD only if every probe is WFD */
-        return k == SYN_MASK_WFD && nw < 8 ? SYN_MASK_OTHER : k;
+    /* shrink: WFD only if every probe is WFD; a lost cell joins Other when Other is near, else
+     * it becomes empty sky */
+    if (edge_deg > 0)
+        return k == SYN_MASK_WFD && nw < 8 ? (no > 0 ? SYN_MASK_OTHER : SYN_MASK_NONE) : k;
     /* grow: any WFD probe makes a labelled cell WFD (empty sky stays empty unless inside) */
     return nw > 0 && k != SYN_MASK_NONE ? SYN_MASK_WFD : (nw >= 4 ? SYN_MASK_WFD : k);
 }

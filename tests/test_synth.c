@@ -164,7 +164,7 @@ static void test_options(const char *dir)
     cad_synth_opts_default(&o);
     CHECK_INT(o.years, 1);
     CHECK_INT(o.seed, 42);
-    CHECK_NEAR(o.wfd_edge_deg, 0.0, 0);
+    CHECK_NEAR(o.wfd_edge_deg, CAD_SYNTH_WFD_EDGE_DEFAULT, 0);
     y1_err err = {{0}};
     char path[512];
     snprintf(path, sizeof path, "%s/bad.db", dir);
@@ -195,6 +195,11 @@ static void test_options(const char *dir)
     CHECK_INT(cad_synth_region(30.0, -85.0, 0), 0);
     CHECK_INT(cad_synth_region(200.0, 10.0, 0), 1);   /* north limit +15.5 at RA 100-275 */
     CHECK_INT(cad_synth_region(30.0, 10.0, 0), 0);    /* ... but +3 in the south Galactic cap */
+    /* the edge adjustment: a centre 0.4 deg inside the +3 deg edge leaves WFD when shrunk by 0.6 */
+    CHECK_INT(cad_synth_region(30.0, 2.6, 0), 1);
+    CHECK_INT(cad_synth_region(30.0, 2.6, 0.6), 0);
+    CHECK_INT(cad_synth_region(30.0, 1.0, 0.6), 1);
+    CHECK_INT(cad_synth_region(30.0, 3.3, -0.6), 1);
 }
 
 static void test_counts(const cad_synth_counts *c)
@@ -304,7 +309,8 @@ static void test_file(const char *path)
                            "proposalId < 2 AND observationId % 7 = 0", -1, &st, NULL) == SQLITE_OK) {
         long bad = 0, n = 0;
         while (sqlite3_step(st) == SQLITE_ROW) {
-            int reg = cad_synth_region(sqlite3_column_double(st, 0), sqlite3_column_double(st, 1), 0);
+            int reg = cad_synth_region(sqlite3_column_double(st, 0), sqlite3_column_double(st, 1),
+                                       CAD_SYNTH_WFD_EDGE_DEFAULT);
             bad += reg != sqlite3_column_int(st, 2);
             n++;
         }
