@@ -381,13 +381,41 @@ static void w_summary(FILE *fp, const est_result *r)
     est_report_json(fp, r, &e);
 }
 
+/* The digitised Figure 2 (n_visits,u,g,r,i,z,y; a value may carry a '*' or 'a' flag for
+ * interpolated bins). Returns the number of rows read into n[] and f[6][]; 0 if unreadable. */
+static size_t read_fig2(const char *path, double *n, double f[6][128])
+{
+    FILE *fp = path[0] ? fopen(path, "r") : NULL;
+    char line[256];
+    size_t k = 0;
+    if (!fp) return 0;
+    while (fgets(line, sizeof line, fp) && k < 128) {
+        char *p = line, *end;
+        double v[7];
+        int ok = 1;
+        for (int c = 0; c < 7 && ok; c++) {
+            v[c] = strtod(p, &end);
+            if (end == p) ok = 0;
+            while (*end && *end != ',' && *end != '\n') end++; /* skip a '*' or 'a' flag */
+            p = *end == ',' ? end + 1 : end;
+        }
+        if (!ok) continue; /* the header */
+        n[k] = v[0];
+        for (int b = 0; b < 6; b++) f[b][k] = v[b + 1];
+        k++;
+    }
+    fclose(fp);
+    return k;
+}
+
 /* Figure 2: fraction of each band's coadds with exactly n visits, with the study's digitised
  * curve beside it when data/rtn028/fig2_digitized.csv is there. */
 static int plot_fig2(const est_result *r, const char *path, y1_err *err)
 {
     int maxn = r->w.max_coadd_n > 0 ? r->w.max_coadd_n : 1;
     double *xs = calloc((size_t)maxn + 1, sizeof *xs), *ys = calloc(6 * ((size_t)maxn + 1), sizeof *ys);
-    plot_series s[6];
+    plot_series s[12];
+    static double ref_n[128], ref_f[6][128];
     int rc;
     if (!xs || !ys) { free(xs); free(ys); return y1_errf(err, Y1_ENOMEM, "plot: out of memory"); }
     for (int n = 0; n <= maxn; n++) xs[n] = n;
@@ -404,13 +432,17 @@ static int plot_fig2(const est_result *r, const char *path, y1_err *err)
         s[b] = (plot_series){names[b], xs + 1, ys + b * (maxn + 1) + 1, NULL, (size_t)maxn,
                              colours[b], PLOT_LINE, 2.0};
     }
+    size_t nref = read_fig2(r->fig2_reference, ref_n, ref_f), ns = 6;
+    for (int b = 0; nref && b < 6; b++)
+        s[ns++] = (plot_series){b == 0 ? "points: RTN-028 Figure 2 (digitised)" : "", ref_n,
+                                ref_f[b], NULL, nref, colours[b], PLOT_POINTS, 2.0};
     plot_spec sp;
     memset(&sp, 0, sizeof sp);
-    sp.title = "Visits per patch per band (cf. RTN-028 Figure 2)";
+    sp.title = "Visits per patch per band (lines: this run; points: RTN-028 Figure 2)";
     sp.xlabel = "visits per (tract, patch) coadd, n";
     sp.ylabel = "fraction of the band's coadds";
     sp.series = s;
-    sp.nseries = 6;
+    sp.nseries = ns;
     rc = plot_scatter(path, &sp, err);
     free(xs);
     free(ys);
@@ -483,7 +515,7 @@ static int plot_disk(const est_result *r, const char *path, y1_err *err)
 {
     size_t n = r->prod.n + 1;
     const char **cats = calloc(n, sizeof *cats);
-    double *y = calloc(2 * n, sizeof *y);
+    double *y = calloc(3 * n, sizeof *y);
     int rc;
     if (!cats || !y) { rc = y1_errf(err, Y1_ENOMEM, "plot: out of memory"); goto done; }
     for (size_t i = 0; i < r->prod.n; i++) {
@@ -491,15 +523,16 @@ static int plot_disk(const est_result *r, const char *path, y1_err *err)
         y[(r->prod.v[i].keep ? 0 : n) + i] = r->disk.bytes[i] / TIB;
     }
     cats[n - 1] = "raw";
-    y[n - 1] = r->disk.raw_bytes / TIB;
-    plot_series s[2] = {{"kept", NULL, y, NULL, n, 0x2ca02c, PLOT_POINTS, 0},
-                        {"not kept (scratch)", NULL, y + n, NULL, n, 0xbbbbbb, PLOT_POINTS, 0}};
+    y[2 * n + n - 1] = r->disk.raw_bytes / TIB;
+    plot_series s[3] = {{"kept", NULL, y, NULL, n, 0x2ca02c, PLOT_POINTS, 0},
+                        {"not kept (scratch)", NULL, y + n, NULL, n, 0xbbbbbb, PLOT_POINTS, 0},
+                        {"raw (input)", NULL, y + 2 * n, NULL, n, 0x1f77b4, PLOT_POINTS, 0}};
     plot_spec sp;
     memset(&sp, 0, sizeof sp);
     sp.title = "Y1 disk volume by data product";
     sp.ylabel = "TiB";
     sp.series = s;
-    sp.nseries = 2;
+    sp.nseries = 3;
     sp.categories = cats;
     sp.ncategories = n;
     sp.width_px = 1200;

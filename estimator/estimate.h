@@ -27,6 +27,7 @@ typedef struct est_result {
     char models[1200];
     char products[600];
     int synthetic;         /* 1: the embedded synthetic cadence was used */
+    char fig2_reference[600]; /* digitised RTN-028 Figure 2 CSV to overlay, or "" */
 
     /* Table 1 and the workload */
     int64_t visits_per_band[6];

@@ -185,6 +185,8 @@ int est_run(const est_opts *o_, est_result *r, int want_pointings, y1_err *err_)
     collect_ctx vis = {0};
     char tmp[512] = "", note[512] = "", path[512];
     if ((rc = load_platforms(&o, r, err))) goto done;
+    snprintf(r->fig2_reference, sizeof r->fig2_reference, "%s/rtn028/fig2_digitized.csv",
+             cli_datadir());
     snprintf(path, sizeof path, "%s", o.models ? o.models : "");
     if (!o.models) snprintf(path, sizeof path, "%s/../models/rtn028-dc2-3828.yaml", cli_datadir());
     if ((rc = mdl_set_load(&r->model_set, path, err))) goto done;
