@@ -124,6 +124,7 @@ typedef struct gen {
     int32_t *cov;                    /* [180][360][NB] */
     float (*cellv)[3];               /* unit vectors of the coverage cell centres [180 * 360] */
     double band_share[NB];           /* this year's WFD band fractions */
+    double band_x[NIGHTS_PER_YEAR][NB]; /* plan_year: WFD visits per night and band (real) */
     /* state while writing a night */
     syn_db *db;
     int64_t next_id;
@@ -383,7 +384,7 @@ static int plan_year(gen *g, int year, night_plan *np, dd_seq **seqs_out, int *n
 
     /* WFD per band per night: moon-dependent preferences, scaled by iterative proportional
      * fitting so both margins hold, then integers by a greedy cumulative allocation. */
-    static double x[NIGHTS_PER_YEAR][NB];
+    double (*x)[NB] = g->band_x;
     double c[NB] = {1, 1, 1, 1, 1, 1};
     for (int it = 0; it < 60; it++) {
         double col[NB] = {0};

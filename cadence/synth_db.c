@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef Y1_VERSION
@@ -97,6 +98,11 @@ int syn_db_open(syn_db **out, const char *path, uint64_t seed, int years, double
     db->tmp = malloc(n);
     if (!db->path || !db->tmp) { rc = y1_errf(err, Y1_ENOMEM, "%s: out of memory", path); goto fail; }
     snprintf(db->tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        rc = y1_errf(err, Y1_EIO, "%s: is a directory", path);
+        goto fail;
+    }
     if (remove(db->tmp) != 0 && errno != ENOENT) {
         rc = y1_errf(err, Y1_EIO, "%s: cannot remove stale temp file: %s", db->tmp, strerror(errno));
         goto fail;

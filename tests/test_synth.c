@@ -179,6 +179,9 @@ static void test_options(const char *dir)
     snprintf(path, sizeof path, "%s/no/such/dir/x.db", dir);
     CHECK_INT(cad_synth_write(path, &o, &err), Y1_EIO);
     CHECK_HAS(err.msg, "no/such/dir");
+    /* the path is a directory: the rename fails, nothing is left behind */
+    CHECK_INT(cad_synth_write(dir, &o, &err), Y1_EIO);
+    CHECK_HAS(err.msg, dir);
     CHECK_STR(cad_synth_program_name(1), "WFD");
     CHECK_STR(cad_synth_program_name(6), "DD:EDFS");
     CHECK(cad_synth_program_name(7) == NULL);
@@ -436,6 +439,17 @@ int main(void)
     CHECK(!files_equal(p1, p3));
     if (rc == Y1_OK) test_counts(&c);
     CHECK(no_temp_files(dir));
+    {   /* no temp file beside the directory written to above either */
+        char parent[] = "/tmp";
+        DIR *d = opendir(parent);
+        struct dirent *e;
+        const char *base = strrchr(dir, '/') + 1;
+        int stale = 0;
+        while (d && (e = readdir(d)))
+            if (!strncmp(e->d_name, base, strlen(base)) && strstr(e->d_name, ".tmp.")) stale = 1;
+        if (d) closedir(d);
+        CHECK(!stale);
+    }
 
     remove(p1);
     remove(p2);
