@@ -197,43 +197,6 @@ void est_report_md(FILE *fp, const est_result *r)
             "decimal PB.\n");
 }
 
-void est_report_csv(FILE *fp, const est_result *r)
-{
-    fprintf(fp, "# Table 1\nband,visits\n");
-    for (int b = 0; b < 6; b++) fprintf(fp, "%c,%lld\n", bands[b], (long long)r->visits_per_band[b]);
-    fprintf(fp, "total,%lld\n\n# Table 2\n", (long long)r->visits);
-    fprintf(fp, "task,level,instances,cpu_hours,max_maxrss_gib,mean_maxrss_gib,largest_n\n");
-    for (size_t t = 0; t < r->ntasks; t++)
-        fprintf(fp, "%s,%s,%.0f,%.6g,%.6g,%.6g,%d\n", r->t2[t].task->label,
-                mdl_level_name(r->t2[t].task->level), r->t2[t].instances, r->t2[t].cpu_hours,
-                r->t2[t].max_rss_gib, r->t2[t].mean_rss_gib, r->t2[t].n_max);
-    fprintf(fp, "\n# Table 3\nplatform,task,jobs_per_node,node_days,jobs_per_node_optimistic,"
-            "node_days_optimistic\n");
-    for (size_t p = 0; p < r->nplat; p++) {
-        for (size_t t = 0; t < r->ntasks; t++) {
-            const est_node_row *n = &r->t3[p * r->ntasks + t];
-            fprintf(fp, "%s,%s,%ld,%.6g,%ld,%.6g\n", r->plat[p].name, r->t2[t].task->label,
-                    n->jobs_per_node, n->node_hours / 24, n->jobs_per_node_optimistic,
-                    n->node_hours_optimistic / 24);
-        }
-        double nd, ndo;
-        est_platform_totals(r, p, &nd, &ndo);
-        fprintf(fp, "%s,total,,%.6g,,%.6g\n", r->plat[p].name, nd, ndo);
-    }
-    fprintf(fp, "\n# Table 4\ntask,dataset,size,unit,basis,instances,total_bytes,total_tib,keep\n");
-    for (size_t i = 0; i < r->prod.n; i++) {
-        const est_product *p = &r->prod.v[i];
-        fprintf(fp, "%s,%s,%g,%s,%s,%.0f,%.6g,%.6g,%s\n", p->task, p->dataset, p->size, p->unit,
-                mdl_level_name(p->basis), est_level_instances(&r->w, p->basis), r->disk.bytes[i],
-                r->disk.bytes[i] / TIB, p->keep ? "true" : "false");
-    }
-    fprintf(fp, "all,,,,,,%.6g,%.6g,\nkept,,,,,,%.6g,%.6g,\nraw,raw,%g,%s,%s,%.0f,%.6g,%.6g,\n",
-            r->disk.all_bytes, r->disk.all_bytes / TIB, r->disk.keep_bytes,
-            r->disk.keep_bytes / TIB, r->prod.raw.size, r->prod.raw.unit,
-            mdl_level_name(r->prod.raw.basis), est_level_instances(&r->w, r->prod.raw.basis),
-            r->disk.raw_bytes, r->disk.raw_bytes / TIB);
-}
-
 static json_t *summary_json(const est_result *r)
 {
     json_t *root = json_object(), *v = json_object(), *tasks = json_array(),
@@ -373,6 +336,25 @@ static void w_table4(FILE *fp, const est_result *r)
                 mdl_level_name(p->basis), est_level_instances(&r->w, p->basis), r->disk.bytes[i],
                 r->disk.bytes[i] / TIB, p->keep ? "true" : "false");
     }
+    fprintf(fp, "all,,,,,,%.6g,%.6g,\nkept,,,,,,%.6g,%.6g,\nraw,raw,%g,%s,%s,%.0f,%.6g,%.6g,\n",
+            r->disk.all_bytes, r->disk.all_bytes / TIB, r->disk.keep_bytes,
+            r->disk.keep_bytes / TIB, r->prod.raw.size, r->prod.raw.unit,
+            mdl_level_name(r->prod.raw.basis), est_level_instances(&r->w, r->prod.raw.basis),
+            r->disk.raw_bytes, r->disk.raw_bytes / TIB);
+}
+
+/* stdout CSV: the four tables one after another, each after a "# Table N" line; Table 3 as in
+ * table3.csv, with a total row per platform. */
+void est_report_csv(FILE *fp, const est_result *r)
+{
+    fputs("# Table 1\n", fp);
+    w_table1(fp, r);
+    fputs("\n# Table 2\n", fp);
+    w_table2(fp, r);
+    fputs("\n# Table 3\n", fp);
+    w_table3(fp, r);
+    fputs("\n# Table 4\n", fp);
+    w_table4(fp, r);
 }
 
 static void w_summary(FILE *fp, const est_result *r)
