@@ -163,6 +163,14 @@ void est_report_md(FILE *fp, const est_result *r)
                 r->plat[p].cpu_factor, r->plat[p].cores_per_node, r->plat[p].memory_per_node_gib,
                 r->plat[p].memory_reserve_gib, nd / 1e3, ndo / 1e3);
     }
+    for (size_t p = 0; p < r->nplat; p++)
+        if (isfinite(r->plat[p].node_hour_cost)) {
+            double nd, ndo;
+            est_platform_totals(r, p, &nd, &ndo);
+            fprintf(fp, "\nCost on %s at %g per node-hour (node_hour_cost): %.0f (optimistic %.0f).\n",
+                    r->plat[p].name, r->plat[p].node_hour_cost, nd * 24 * r->plat[p].node_hour_cost,
+                    ndo * 24 * r->plat[p].node_hour_cost);
+        }
     fprintf(fp, "\njobs/node = min(cores, floor((memory - reserve) / max maxRSS)); node-hours = "
             "CPU hours x CPU factor / jobs/node (RTN-028 method). The optimistic figure packs by "
             "mean maxRSS.\n\n| platform | task | jobs/node | node-days | jobs/node (optimistic) "
