@@ -61,6 +61,10 @@ void sky_footprint_free(sky_footprint *fp)
     free(fp->slot_x);
     free(fp->slot_y);
     free(fp->slot_ccd);
+    free(fp->ax_x.ge);
+    free(fp->ax_x.le);
+    free(fp->ax_y.ge);
+    free(fp->ax_y.le);
     free(fp);
 }
 
@@ -100,7 +104,6 @@ void sky__work_free(sky_work *w)
     if (!w) return;
     free(w->keys);
     free(w->tracts);
-    free(w->mark);
     memset(w, 0, sizeof *w);
 }
 
@@ -176,48 +179,73 @@ static int candidates(const sky_map *m, double ra, double dec, double D, sky_wor
  * eta = yc + (b d u +- k sqrt(w (hx^2 - u^2)))/(k^2 - d^2).
  * A convex set meets the strip of patch column i in a convex set, whose eta extent runs from the
  * lower boundary at the clamp of its lowest point to the upper boundary at the clamp of its
- * highest point: so each column needs two boundary evaluations and each patch one comparison. */
-static void circle_tract(const sky_map *m, int t, const double v[3], double k, double sr,
-                         sky_work *w)
+ * highest point: so each column needs two boundary evaluations and each patch one comparison.
+ * Fills lo[i] > hi[i] for columns the cap misses; returns 0 when it misses the whole tract. */
+static int circle_cols(const sky_map *m, int t, const double v[3], double k, double sr,
+                       double *lo_eta, double *hi_eta)
 {
     const double *tv = m->tv + 9 * (size_t)t;
     double a = sky__dot(v, tv), b = sky__dot(v, tv + 3), d = sky__dot(v, tv + 6);
     double wq = a * a - sr * sr;
-    if (a <= 0.0 || wq <= 0.0) return; /* excluded by the radius and tract-size limits */
+    if (a <= 0.0 || wq <= 0.0) return 0; /* excluded by the radius and tract-size limits */
     double k2 = k * k, kb = k2 - b * b, kd = k2 - d * d;
     double xc = a * b / wq, yc = a * d / wq;
     double hx = sr * sqrt(kd) / wq, hy = sr * sqrt(kb) / wq;
     if (xc - hx > m->box_xi[1] || xc + hx < m->box_xi[0] || yc - hy > m->box_eta[1] ||
         yc + hy < m->box_eta[0])
-        return;
+        return 0;
     double off = sr * b * d / (wq * sqrt(kb)); /* xi offset of the highest point */
     double bd = b * d, hx2 = hx * hx;
-    int npx = m->info.patches_x, npy = m->info.patches_y;
-    uint32_t base = (uint32_t)t * (uint32_t)m->npatch;
-    for (int i = 0; i < npx; i++) {
+    for (int i = 0; i < m->info.patches_x; i++) {
         double lo = dmax(m->col_xi[2 * i], xc - hx), hi = dmin(m->col_xi[2 * i + 1], xc + hx);
-        if (lo > hi) continue;
+        if (lo > hi) {
+            lo_eta[i] = 1.0, hi_eta[i] = -1.0;
+            continue;
+        }
         double u = dmin(dmax(xc + off, lo), hi) - xc;
         double q = wq * (hx2 - u * u);
-        double etahi = yc + (bd * u + k * sqrt(q > 0.0 ? q : 0.0)) / kd;
+        hi_eta[i] = yc + (bd * u + k * sqrt(q > 0.0 ? q : 0.0)) / kd;
         u = dmin(dmax(xc - off, lo), hi) - xc;
         q = wq * (hx2 - u * u);
-        double etalo = yc + (bd * u - k * sqrt(q > 0.0 ? q : 0.0)) / kd;
-        for (int j = 0; j < npy; j++)
-            if (m->row_eta[2 * j] <= etahi && m->row_eta[2 * j + 1] >= etalo)
-                w->keys[w->nkeys++] = base + (uint32_t)(i * npy + j);
+        lo_eta[i] = yc + (bd * u - k * sqrt(q > 0.0 ? q : 0.0)) / kd;
     }
+    return 1;
 }
 
-/* ---- lsstcam: grown CCD boxes, mapped into tract t's plane by a homography ----
- * A focal-plane point (x, y) (rad) is the direction b + x U + y V; its tract-plane position is
- * (X/Z, Y/Z) with X, Y, Z linear in (1, x, y). Lines stay lines, so each CCD is a convex
- * quadrilateral there, tested against the patch rectangles with separating axes. */
+static inline int row_hit(const sky_map *m, int j, double lo, double hi)
+{
+    return m->row_eta[2 * j] <= hi && m->row_eta[2 * j + 1] >= lo;
+}
+
+static void circle_tract(const sky_map *m, int t, const double v[3], double k, double sr,
+                         sky_work *w)
+{
+    double lo[64], hi[64]; /* patches_x <= 64 is checked when the map is loaded */
+    if (!circle_cols(m, t, v, k, sr, lo, hi)) return;
+    int npx = m->info.patches_x, npy = m->info.patches_y;
+    uint32_t base = (uint32_t)t * (uint32_t)m->npatch;
+    for (int i = 0; i < npx; i++)
+        for (int j = 0; j < npy; j++)
+            if (row_hit(m, j, lo[i], hi[i])) w->keys[w->nkeys++] = base + (uint32_t)(i * npy + j);
+}
+
+/* ---- lsstcam ----
+ * Which patches the 189 grown CCD boxes touch. Three kinds of candidate patch, from two caps
+ * around the boresight:
+ *  - a patch the outer cap (every CCD corner inside it) misses: no CCD can touch it;
+ *  - a patch the inner "sure" cap meets lies wholly inside the CCD-tiled part of the focal
+ *    plane, where the gaps between CCDs are far narrower than a patch: it is touched (see
+ *    sky__camera_load for the radius);
+ *  - the rest is decided exactly in the focal plane. A tract-plane point (xi, eta) is the
+ *    direction D = c + xi e + eta n, whose focal-plane position is (D.U / D.b, D.V / D.b): a
+ *    homography, so the patch's sky polygon becomes a convex quadrilateral there, tested against
+ *    the axis-aligned CCD boxes with separating axes. */
 typedef struct cam_visit {
     double b[3], U[3], V[3];
 } cam_visit;
 
-/* quad p[4][2] (convex) vs rectangle; the bounding boxes are known to overlap */
+/* convex quad p[4][2] vs rectangle [x0, x1] x [y0, y1] whose bounding boxes overlap:
+ * they are disjoint only if the rectangle lies wholly outside one of the quad's edges */
 static int quad_meets_rect(double p[4][2], double sgn, double x0, double x1, double y0,
                            double y1)
 {
@@ -226,116 +254,103 @@ static int quad_meets_rect(double p[4][2], double sgn, double x0, double x1, dou
         /* outward normal of edge a->c for a counter-clockwise quad (sgn flips a clockwise one) */
         double nx = sgn * (c[1] - a[1]), ny = -sgn * (c[0] - a[0]);
         double rmin = (nx > 0 ? nx * x0 : nx * x1) + (ny > 0 ? ny * y0 : ny * y1);
-        if (rmin > nx * a[0] + ny * a[1]) return 0; /* the whole rectangle is outside this edge */
+        if (rmin > nx * a[0] + ny * a[1]) return 0;
     }
     return 1;
 }
 
-/* Patch indices along one axis whose outer box may overlap the pixel range [lo, hi]
- * (conservative by a pixel; truncation equals floor here because negatives clamp to 0). */
-static inline void patch_range(double lo, double hi, const sky_map *m, int np, int *a, int *b)
+/* Slots (columns or rows) whose grown CCD extent meets [lo, hi]: *a..*b (empty when *a > *b).
+ * The axis table gives, per small cell of the focal plane, the first slot not wholly left of the
+ * cell and the last not wholly right of it; a step or two finishes the job exactly. */
+static inline void slot_range(const sky_axis *ax, double lo, double hi, int *a, int *b)
 {
-    double inner = m->info.patch_inner_px, border = m->info.patch_border_px;
-    double fa = (lo - inner - border) * m->inv_inner, fb = (hi + border + 1.0) * m->inv_inner;
-    *a = fa < 0 ? 0 : fa > np ? np : (int)fa;
-    *b = fb < 0 ? -1 : fb > np - 1 ? np - 1 : (int)fb;
+    const double *s = ax->ext;
+    int n = ax->n;
+    double fl = (lo - ax->origin) * ax->inv_cell, fh = (hi - ax->origin) * ax->inv_cell;
+    int k = fl < 0 ? 0 : fl >= ax->ncell ? n : ax->ge[(int)fl];
+    while (k < n && s[2 * k + 1] < lo) k++;
+    int q = fh < 0 ? -1 : fh >= ax->ncell ? n - 1 : ax->le[(int)fh];
+    while (q >= 0 && s[2 * q] > hi) q--;
+    *a = k;
+    *b = q;
 }
 
-static void cam_tract(const sky_map *m, const sky_footprint *fp, int t, const cam_visit *cv,
-                      sky_work *w)
+/* The exact test of one patch rectangle [x0, x1] x [y0, y1] (tract plane) against the CCDs.
+ * h[9] = (c.U, e.U, n.U, c.V, e.V, n.V, c.b, e.b, n.b); (fx, fy) is the focal-plane image of the
+ * rectangle's middle, and rc bounds the distance from it to any point of the patch's image. */
+static int cam_patch(const sky_footprint *fp, const double h[9], double rc, double fx,
+                     double fy, double x0, double x1, double y0, double y1)
 {
-    const double *tv = m->tv + 9 * (size_t)t, *c = tv, *e = tv + 3, *n = tv + 6;
-    double hx0 = sky__dot(cv->b, e), hx1 = sky__dot(cv->U, e), hx2 = sky__dot(cv->V, e);
-    double hy0 = sky__dot(cv->b, n), hy1 = sky__dot(cv->U, n), hy2 = sky__dot(cv->V, n);
-    double hz0 = sky__dot(cv->b, c), hz1 = sky__dot(cv->U, c), hz2 = sky__dot(cv->V, c);
-
-    /* Which CCD slots can touch this tract: the tract box mapped back into the focal plane.
-     * A tract direction c + xi e + eta n has focal coordinates (D.U / D.b, D.V / D.b). */
-    double fxlo = INFINITY, fxhi = -INFINITY, fylo = INFINITY, fyhi = -INFINITY;
+    int a0, a1, b0, b1, any = 0;
+    /* the middle's image is inside the quad: if it is on a CCD, done */
+    slot_range(&fp->ax_x, fx, fx, &a0, &a1);
+    slot_range(&fp->ax_y, fy, fy, &b0, &b1);
+    if (a0 == a1 && b0 == b1 && fp->slot_ccd[b0 * fp->nslot_x + a0] >= 0) return 1;
+    /* no CCD within rc of the middle: the quad cannot meet one */
+    slot_range(&fp->ax_x, fx - rc, fx + rc, &a0, &a1);
+    slot_range(&fp->ax_y, fy - rc, fy + rc, &b0, &b1);
+    for (int ky = b0; !any && ky <= b1; ky++)
+        for (int kx = a0; !any && kx <= a1; kx++) any = fp->slot_ccd[ky * fp->nslot_x + kx] >= 0;
+    if (!any) return 0;
+    double p[4][2], qxlo = INFINITY, qxhi = -INFINITY, qylo = INFINITY, qyhi = -INFINITY;
     for (int q = 0; q < 4; q++) {
-        double xi = m->box_xi[q & 1], eta = m->box_eta[q >> 1];
-        double db = hz0 + xi * hx0 + eta * hy0;
-        if (db <= 0.0) return; /* box corner beyond 90 deg of the boresight: cannot be a candidate */
-        double fx = (hz1 + xi * hx1 + eta * hy1) / db, fy = (hz2 + xi * hx2 + eta * hy2) / db;
-        fxlo = dmin(fxlo, fx), fxhi = dmax(fxhi, fx);
-        fylo = dmin(fylo, fy), fyhi = dmax(fyhi, fy);
+        /* counter-clockwise in the tract plane: (x0,y0) (x1,y0) (x1,y1) (x0,y1) */
+        double x = (q == 1 || q == 2) ? x1 : x0, y = q >= 2 ? y1 : y0;
+        double iz = 1.0 / (h[6] + x * h[7] + y * h[8]);
+        p[q][0] = (h[0] + x * h[1] + y * h[2]) * iz;
+        p[q][1] = (h[3] + x * h[4] + y * h[5]) * iz;
+        qxlo = dmin(qxlo, p[q][0]), qxhi = dmax(qxhi, p[q][0]);
+        qylo = dmin(qylo, p[q][1]), qyhi = dmax(qyhi, p[q][1]);
     }
-    int kx0 = 0, kx1 = fp->nslot_x - 1, ky0 = 0, ky1 = fp->nslot_y - 1;
-    while (kx0 <= kx1 && fp->slot_x[2 * kx0 + 1] < fxlo) kx0++;
-    while (kx1 >= kx0 && fp->slot_x[2 * kx1] > fxhi) kx1--;
-    while (ky0 <= ky1 && fp->slot_y[2 * ky0 + 1] < fylo) ky0++;
-    while (ky1 >= ky0 && fp->slot_y[2 * ky1] > fyhi) ky1--;
-    if (kx0 > kx1 || ky0 > ky1) return;
-
-    int npx = m->info.patches_x, npy = m->info.patches_y;
-    unsigned char *mark = w->mark;
-    memset(mark, 0, (size_t)m->npatch);
-    uint32_t base = (uint32_t)t * (uint32_t)m->npatch;
-    for (int ky = ky0; ky <= ky1; ky++)
-        for (int kx = kx0; kx <= kx1; kx++) {
+    slot_range(&fp->ax_x, qxlo, qxhi, &a0, &a1);
+    slot_range(&fp->ax_y, qylo, qyhi, &b0, &b1);
+    double area2 = (p[1][0] - p[0][0]) * (p[2][1] - p[0][1]) -
+                   (p[1][1] - p[0][1]) * (p[2][0] - p[0][0]);
+    double sgn = area2 > 0 ? 1.0 : -1.0;
+    for (int ky = b0; ky <= b1; ky++)
+        for (int kx = a0; kx <= a1; kx++) {
             int id = fp->slot_ccd[ky * fp->nslot_x + kx];
             if (id < 0) continue;
             const double *r = fp->ccd[id];
-            /* Cheap look first: the CCD lies within rho of its projected centre (angles shrink
-             * from the focal plane to the sky, and the tract plane stretches them by at most
-             * 1/cos^2 of the distance from the tract centre, < 1.02 within 10 deg). Skip it
-             * when that disk misses the tract or covers only patches already hit. */
-            {
-                double xc = 0.5 * (r[0] + r[1]), yc = 0.5 * (r[2] + r[3]);
-                double iz = 1.0 / (hz0 + xc * hz1 + yc * hz2);
-                double cx = (hx0 + xc * hx1 + yc * hx2) * iz, cy = (hy0 + xc * hy1 + yc * hy2) * iz;
-                double rho = 1.02 * fp->ccd_hd;
-                if (cx - rho > m->box_xi[1] || cx + rho < m->box_xi[0] ||
-                    cy - rho > m->box_eta[1] || cy + rho < m->box_eta[0])
-                    continue;
-                int a0, a1, b0, b1, all = 1;
-                patch_range(m->info.crpix_x - (cx + rho) * m->inv_scale,
-                            m->info.crpix_x - (cx - rho) * m->inv_scale, m, npx, &a0, &a1);
-                patch_range(m->info.crpix_y + (cy - rho) * m->inv_scale,
-                            m->info.crpix_y + (cy + rho) * m->inv_scale, m, npy, &b0, &b1);
-                for (int i = a0; all && i <= a1; i++)
-                    for (int j = b0; all && j <= b1; j++) all = mark[i * npy + j];
-                if (all) continue;
-            }
-            double p[4][2];
-            double qxlo = INFINITY, qxhi = -INFINITY, qylo = INFINITY, qyhi = -INFINITY;
-            for (int q = 0; q < 4; q++) {
-                /* counter-clockwise in the focal plane: (x0,y0) (x1,y0) (x1,y1) (x0,y1) */
-                double x = r[((q + 1) >> 1) & 1], y = r[2 + (q >> 1)];
-                double Z = hz0 + x * hz1 + y * hz2, iz = 1.0 / Z;
-                p[q][0] = (hx0 + x * hx1 + y * hx2) * iz;
-                p[q][1] = (hy0 + x * hy1 + y * hy2) * iz;
-                qxlo = dmin(qxlo, p[q][0]), qxhi = dmax(qxhi, p[q][0]);
-                qylo = dmin(qylo, p[q][1]), qyhi = dmax(qyhi, p[q][1]);
-            }
-            if (qxlo > m->box_xi[1] || qxhi < m->box_xi[0] || qylo > m->box_eta[1] ||
-                qyhi < m->box_eta[0])
-                continue;
-            double area2 = (p[1][0] - p[0][0]) * (p[2][1] - p[0][1]) -
-                           (p[1][1] - p[0][1]) * (p[2][0] - p[0][0]);
-            double sgn = area2 > 0 ? 1.0 : -1.0;
-            /* Patch columns and rows that may overlap the quad's box, from the regular grid
-             * (one extra each side for rounding); the exact interval test below decides. */
-            int i0, i1, j0, j1;
-            patch_range(m->info.crpix_x - qxhi * m->inv_scale, m->info.crpix_x - qxlo * m->inv_scale,
-                        m, npx, &i0, &i1);
-            patch_range(m->info.crpix_y + qylo * m->inv_scale, m->info.crpix_y + qyhi * m->inv_scale,
-                        m, npy, &j0, &j1);
-            for (int i = i0; i <= i1; i++) {
-                double x0 = m->col_xi[2 * i], x1 = m->col_xi[2 * i + 1];
-                if (x0 > qxhi || x1 < qxlo) continue;
-                for (int j = j0; j <= j1; j++) {
-                    double y0 = m->row_eta[2 * j], y1 = m->row_eta[2 * j + 1];
-                    if (y0 > qyhi || y1 < qylo || mark[i * npy + j]) continue;
-                    /* a rectangle holding the whole quad's bounding box needs no edge test */
-                    if ((x0 <= qxlo && x1 >= qxhi && y0 <= qylo && y1 >= qyhi) ||
-                        quad_meets_rect(p, sgn, x0, x1, y0, y1)) {
-                        mark[i * npy + j] = 1;
-                        w->keys[w->nkeys++] = base + (uint32_t)(i * npy + j);
-                    }
-                }
-            }
+            if (quad_meets_rect(p, sgn, r[0], r[1], r[2], r[3])) return 1;
         }
+    return 0;
+}
+
+static void cam_tract(const sky_map *m, const sky_footprint *fp, int t, const cam_visit *cv,
+                      double ko, double so, double ki, double si, int sure, double rc,
+                      sky_work *w)
+{
+    double olo[64], ohi[64], ilo[64], ihi[64];
+    if (!circle_cols(m, t, cv->b, ko, so, olo, ohi)) return;
+    int inner = sure && circle_cols(m, t, cv->b, ki, si, ilo, ihi);
+    const double *tv = m->tv + 9 * (size_t)t, *c = tv, *e = tv + 3, *n = tv + 6;
+    double h[9] = {sky__dot(c, cv->U), sky__dot(e, cv->U), sky__dot(n, cv->U),
+                   sky__dot(c, cv->V), sky__dot(e, cv->V), sky__dot(n, cv->V),
+                   sky__dot(c, cv->b), sky__dot(e, cv->b), sky__dot(n, cv->b)};
+    int npx = m->info.patches_x, npy = m->info.patches_y;
+    uint32_t base = (uint32_t)t * (uint32_t)m->npatch;
+    for (int i = 0; i < npx; i++) {
+        if (olo[i] > ohi[i]) continue;
+        double x0 = m->col_xi[2 * i], x1 = m->col_xi[2 * i + 1], xm = 0.5 * (x0 + x1);
+        int j0 = 0, j1 = npy - 1;
+        while (j0 <= j1 && !row_hit(m, j0, olo[i], ohi[i])) j0++;
+        while (j1 >= j0 && !row_hit(m, j1, olo[i], ohi[i])) j1--;
+        /* the images of the patch middles first: independent divisions overlap in the CPU */
+        double fx[64], fy[64];
+        for (int j = j0; j <= j1; j++) {
+            double ym = 0.5 * (m->row_eta[2 * j] + m->row_eta[2 * j + 1]);
+            double iw = 1.0 / (h[6] + xm * h[7] + ym * h[8]);
+            fx[j] = (h[0] + xm * h[1] + ym * h[2]) * iw;
+            fy[j] = (h[3] + xm * h[4] + ym * h[5]) * iw;
+        }
+        for (int j = j0; j <= j1; j++) {
+            if ((inner && row_hit(m, j, ilo[i], ihi[i])) ||
+                cam_patch(fp, h, rc, fx[j], fy[j], x0, x1, m->row_eta[2 * j],
+                          m->row_eta[2 * j + 1]))
+                w->keys[w->nkeys++] = base + (uint32_t)(i * npy + j);
+        }
+    }
 }
 
 static void cam_axes(double ra, double dec, double rot, cam_visit *cv)
@@ -365,10 +380,20 @@ int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec,
         double k = cos(fp->radius), sr = sin(fp->radius);
         for (size_t q = 0; q < w->ntracts; q++) circle_tract(m, w->tracts[q], v, k, sr, w);
     } else {
-        if (grow((void **)&w->mark, &w->capmark, (size_t)m->npatch, 1)) return Y1_ENOMEM;
         cam_visit cv;
         cam_axes(ra, dec, rot, &cv);
-        for (size_t q = 0; q < w->ntracts; q++) cam_tract(m, fp, w->tracts[q], &cv, w);
+        /* the sure cap: a patch meeting it lies within the CCD-tiled disk (radius fp->tiled)
+         * when the patch's diameter is taken off, and a patch is far wider than any gap */
+        double sure = fp->tiled - m->patch_diag - 1e-9;
+        int use_sure = sure > 0.0 && m->patch_inradius > 2.0 * fp->max_gap;
+        double ko = cos(fp->bound), so = sin(fp->bound);
+        double ki = use_sure ? cos(sure) : 1.0, si = use_sure ? sin(sure) : 0.0;
+        /* A patch spans at most patch_diag/2 from its middle in the tract plane, no more on the
+         * sky, and the focal plane stretches that by 1/cos^2 of the angle from the boresight
+         * (< 1.01 within 5 deg; candidates are within bound + patch_diag of it). */
+        double rc = 0.5 * m->patch_diag * 1.01 + 1e-9;
+        for (size_t q = 0; q < w->ntracts; q++)
+            cam_tract(m, fp, w->tracts[q], &cv, ko, so, ki, si, use_sure, rc, w);
     }
     return Y1_OK;
 }

@@ -80,6 +80,11 @@ static int read_cam(cam_cfg *c, const char *path, y1_err *err)
                      c->raft_pitch_mm);
         goto done;
     }
+    if (c->raft_grid * c->ccds_per_raft_side > 64) {
+        rc = y1_errf(err, Y1_EINPUT, "%s: %ld x %ld CCD slots per side; at most 64 are supported",
+                     path, c->raft_grid, c->ccds_per_raft_side);
+        goto done;
+    }
     if (c->corners_removed && c->raft_grid < 3) {
         rc = y1_errf(err, Y1_EINPUT, "%s: corner_rafts_removed needs raft_grid >= 3", path);
         goto done;
@@ -89,13 +94,39 @@ done:
     return rc;
 }
 
+/* Cells of half the narrowest gap (at most 4096 across), so that the table's answer is at most
+ * a step from the exact one. */
+static int axis_table(sky_axis *ax, const double *ext, int n)
+{
+    double gap = INFINITY, lo = ext[0], hi = ext[2 * n - 1];
+    for (int k = 1; k < n; k++) gap = fmin(gap, ext[2 * k] - ext[2 * k - 1]);
+    double cell = fmax(n > 1 ? 0.5 * gap : hi - lo, (hi - lo) / 4096.0);
+    ax->ext = ext;
+    ax->n = n;
+    ax->origin = lo;
+    ax->inv_cell = 1.0 / cell;
+    ax->ncell = (int)ceil((hi - lo) / cell) + 1;
+    ax->ge = malloc((size_t)ax->ncell * sizeof *ax->ge);
+    ax->le = malloc((size_t)ax->ncell * sizeof *ax->le);
+    if (!ax->ge || !ax->le) return -1;
+    for (int c = 0; c < ax->ncell; c++) {
+        double c0 = lo + c * cell, c1 = lo + (c + 1) * cell;
+        int k = 0, q = n - 1;
+        while (k < n && ext[2 * k + 1] < c0) k++;
+        while (q >= 0 && ext[2 * q] > c1) q--;
+        ax->ge[c] = (int16_t)k;
+        ax->le[c] = (int16_t)q;
+    }
+    return 0;
+}
+
 int sky__camera_load(sky_footprint *fp, const char *path, y1_err *err)
 {
     cam_cfg c;
     memset(&c, 0, sizeof c);
     int rc = read_cam(&c, path, err);
     if (rc) return rc;
-    int G = (int)c.raft_grid, C = (int)c.ccds_per_raft_side, ns = G * C;
+    int G = (int)c.raft_grid, C = (int)c.ccds_per_raft_side, ns = G * C; /* <= 64 (15 x 4) */
     /* radians of sky per mm of focal plane, from the pixel size and the pixel scale */
     double rad_per_mm = c.pixel_scale_arcsec / 3600.0 * SKY_D2R * 1000.0 / c.pixel_size_um;
     double hw = (c.ccd_w_px / 2.0 + c.grow_px) * c.pixel_size_um / 1000.0 * rad_per_mm;
@@ -139,7 +170,35 @@ int sky__camera_load(sky_footprint *fp, const char *path, y1_err *err)
         }
     fp->nccd = n;
     fp->bound = atan(far);
-    fp->ccd_hd = hypot(hw, hh);
+    /* Cells: each slot widened to the middle of the gaps around it (to the slot edge at the
+     * rim). Cells of existing CCDs tile a cross-shaped region; the sure cap of footprint.c uses
+     * the largest boresight-centred disk inside it: up to the rim or to the nearest cell with no
+     * CCD (a corner raft). Every cell point is within a gap of its CCD. */
+    double cx0[64] = {0}, cx1[64] = {0}, cy0[64] = {0}, cy1[64] = {0}, gap = 0.0;
+    for (int k = 0; k < ns; k++) {
+        cx0[k] = k ? 0.5 * (fp->slot_x[2 * k - 1] + fp->slot_x[2 * k]) : fp->slot_x[0];
+        cx1[k] = k < ns - 1 ? 0.5 * (fp->slot_x[2 * k + 1] + fp->slot_x[2 * k + 2])
+                            : fp->slot_x[2 * k + 1];
+        cy0[k] = k ? 0.5 * (fp->slot_y[2 * k - 1] + fp->slot_y[2 * k]) : fp->slot_y[0];
+        cy1[k] = k < ns - 1 ? 0.5 * (fp->slot_y[2 * k + 1] + fp->slot_y[2 * k + 2])
+                            : fp->slot_y[2 * k + 1];
+        if (k) {
+            gap = fmax(gap, fp->slot_x[2 * k] - fp->slot_x[2 * k - 1]);
+            gap = fmax(gap, fp->slot_y[2 * k] - fp->slot_y[2 * k - 1]);
+        }
+    }
+    double rin = fmin(fmin(-cx0[0], cx1[ns - 1]), fmin(-cy0[0], cy1[ns - 1]));
+    for (int ky = 0; ky < ns; ky++)
+        for (int kx = 0; kx < ns; kx++) {
+            if (fp->slot_ccd[ky * ns + kx] >= 0) continue;
+            double dx = cx0[kx] > 0 ? cx0[kx] : cx1[kx] < 0 ? -cx1[kx] : 0.0;
+            double dy = cy0[ky] > 0 ? cy0[ky] : cy1[ky] < 0 ? -cy1[ky] : 0.0;
+            rin = fmin(rin, hypot(dx, dy));
+        }
+    fp->tiled = rin > 0 ? atan(rin) : 0.0;
+    if (axis_table(&fp->ax_x, fp->slot_x, ns) || axis_table(&fp->ax_y, fp->slot_y, ns))
+        return y1_errf(err, Y1_ENOMEM, "%s: out of memory", path);
+    fp->max_gap = fmax(gap, 0.0);
     return Y1_OK;
 }
 

@@ -21,8 +21,6 @@ struct sky_map {
     double ra_start;          /* rad */
     double first_ring_start;  /* ring_size/2 - pi/2 (rad) */
     double scale_rad;         /* one pixel in the tangent plane, rad */
-    double inv_scale;         /* 1/scale_rad, 1/patch_inner_px: multiplications in hot loops */
-    double inv_inner;
     int *ring_n;              /* tracts per ring */
     int *ring_first;          /* global id of each ring's first tract */
     double *ring_sd, *ring_cd;/* sin and cos of each ring's centre Dec */
@@ -31,8 +29,20 @@ struct sky_map {
     double *row_eta;          /* 2 per patch row: eta range of its outer box (lo, hi) */
     double box_xi[2], box_eta[2]; /* the whole tract box, half-pixel edges */
     double half_diag;         /* rad, sky angle from centre to the farthest box corner */
+    double patch_diag;        /* rad: largest outer-patch diagonal in the tract plane (bounds
+                                 its sky diameter, since TAN only stretches) */
+    double patch_inradius;    /* rad: radius of a sky disk inside every outer patch */
     int npatch;               /* patches_x * patches_y */
 };
+
+/* One focal-plane axis of the CCD slot lattice, with a look-up table over small cells. */
+typedef struct sky_axis {
+    const double *ext;        /* 2 per slot: grown extent (lo, hi), rad, increasing */
+    int n;                    /* slots */
+    double origin, inv_cell;  /* cell c covers [origin + c/inv_cell, origin + (c+1)/inv_cell) */
+    int ncell;
+    int16_t *ge, *le;         /* per cell: first slot with hi >= cell start; last with lo <= end */
+} sky_axis;
 
 struct sky_footprint {
     sky_fp_kind kind;
@@ -45,9 +55,11 @@ struct sky_footprint {
     double (*ccd)[4];
     int nslot_x, nslot_y;     /* CCD slot lattice (15 x 15 for LSSTCam) */
     double *slot_x, *slot_y;  /* 2 per slot column/row: grown extent (lo, hi), rad */
+    sky_axis ax_x, ax_y;      /* look-up tables over slot_x, slot_y */
     int *slot_ccd;            /* nslot_y * nslot_x: CCD index in that slot or -1 */
     double bound;             /* rad: sky angle from boresight to the farthest CCD corner */
-    double ccd_hd;            /* rad: largest CCD half-diagonal in the focal plane */
+    double tiled;             /* rad: sky radius of the boresight disk that CCD cells tile */
+    double max_gap;           /* rad: widest gap between neighbouring grown CCDs */
 };
 
 /* Per-thread scratch for sky__visit: output keys and candidate tracts. Zero-init; sky__work_free. */
@@ -56,8 +68,6 @@ typedef struct sky_work {
     size_t nkeys, capkeys;
     int *tracts;
     size_t ntracts, captracts;
-    unsigned char *mark; /* npatch flags for the lsstcam path */
-    size_t capmark;
 } sky_work;
 void sky__work_free(sky_work *w);
 

@@ -190,14 +190,17 @@ int sky_map_new(sky_map **out, const char *yaml_path, y1_err *err)
         goto fail;
     }
     int npx = (int)(w / c.patch_inner), npy = (int)(h / c.patch_inner);
+    if (npx > 64 || npy > 64) {
+        rc = y1_errf(err, Y1_EINPUT, "%s: %d x %d patches per tract; at most 64 x 64 are "
+                     "supported", yaml_path, npx, npy);
+        goto fail;
+    }
     if ((double)total * npx * npy * 6.0 > 2147483647.0) {
         rc = y1_errf(err, Y1_EINPUT, "%s: %ld tracts of %d x %d patches is too fine a map",
                      yaml_path, total, npx, npy);
         goto fail;
     }
     m->scale_rad = s_deg * SKY_D2R;
-    m->inv_scale = 1.0 / m->scale_rad;
-    m->inv_inner = 1.0 / (double)c.patch_inner;
     m->npatch = npx * npy;
     m->col_xi = malloc(2 * npx * sizeof *m->col_xi);
     m->row_eta = malloc(2 * npy * sizeof *m->row_eta);
@@ -226,6 +229,18 @@ int sky_map_new(sky_map **out, const char *yaml_path, y1_err *err)
     m->box_eta[1] = (h - 0.5 - cy) * s;
     double mx = fmax(-m->box_xi[0], m->box_xi[1]), my = fmax(-m->box_eta[0], m->box_eta[1]);
     m->half_diag = atan(hypot(mx, my));
+    double wmax = 0, hmax = 0, wmin = INFINITY;
+    for (int i = 0; i < npx; i++) {
+        wmax = fmax(wmax, m->col_xi[2 * i + 1] - m->col_xi[2 * i]);
+        wmin = fmin(wmin, m->col_xi[2 * i + 1] - m->col_xi[2 * i]);
+    }
+    for (int j = 0; j < npy; j++) {
+        hmax = fmax(hmax, m->row_eta[2 * j + 1] - m->row_eta[2 * j]);
+        wmin = fmin(wmin, m->row_eta[2 * j + 1] - m->row_eta[2 * j]);
+    }
+    m->patch_diag = hypot(wmax, hmax);
+    /* a tract-plane disk shrinks onto the sky by at most cos^2 of its distance from the centre */
+    m->patch_inradius = 0.5 * wmin * cos(m->half_diag) * cos(m->half_diag);
     if (m->half_diag > 20.0 * SKY_D2R) {
         /* the circle test needs every candidate tract well inside the cap's hemisphere */
         rc = y1_errf(err, Y1_EINPUT, "%s: tract boxes reach %g deg from their centres; at most "
