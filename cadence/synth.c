@@ -555,7 +555,7 @@ static void choose_fields(gen *g, int reg, int ba, int bb, double t, int k, int 
         need *= 0.1; /* per-band coverage in units of ~10 % of a year's share */
         if (reg == 0 && g->tdec[i] < SOUTH_CAP_DEC) need /= SOUTH_CAP_WEIGHT;
         double sc = -need - SEED_W_HA * ha_h - SEED_W_AIRMASS * (1.0 / sin(alt * D2R) - 1.0)
-                    - 2.0 * g->tused[i] + 0.5 * syn_rng_u01(&g->rng);
+                    - 0.7 * g->tused[i] + 0.5 * syn_rng_u01(&g->rng);
         if (sc > best) { best = sc; seed = i; }
     }
     /* nearest neighbours of the seed (fields already used tonight count as 3 deg further) */
@@ -565,7 +565,7 @@ static void choose_fields(gen *g, int reg, int ba, int bb, double t, int k, int 
         double dot = a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
         const int32_t *cv = cov_cell(g, g->tra[i], g->tdec[i]);
         double need = 0.1 * (cv[ba] / (g->band_share[ba] + 1e-3) + cv[bb] / (g->band_share[bb] + 1e-3));
-        keys[c].key = acos(dot > 1 ? 1 : dot) * R2D + 3.0 * g->tused[i] + BLOB_W_COVERAGE * need;
+        keys[c].key = acos(dot > 1 ? 1 : dot) * R2D + 1.0 * g->tused[i] + BLOB_W_COVERAGE * need;
         keys[c].idx = i;
     }
     qsort(keys, (size_t)n, sizeof *keys, cmp_key);
