@@ -277,20 +277,30 @@ static inline void slot_range(const sky_axis *ax, double lo, double hi, int *a, 
 
 /* The exact test of one patch rectangle [x0, x1] x [y0, y1] (tract plane) against the CCDs.
  * h[9] = (c.U, e.U, n.U, c.V, e.V, n.V, c.b, e.b, n.b); (fx, fy) is the focal-plane image of the
- * rectangle's middle, and rc bounds the distance from it to any point of the patch's image. */
-static int cam_patch(const sky_footprint *fp, const double h[9], double rc, double fx,
-                     double fy, double x0, double x1, double y0, double y1)
+ * rectangle's middle; rc bounds the distance from it to any point of the patch's image, and
+ * the disk of radius ri around it lies inside that image. */
+static int cam_patch(const sky_footprint *fp, const double h[9], double rc, double ri,
+                     double fx, double fy, double x0, double x1, double y0, double y1)
 {
     int a0, a1, b0, b1, any = 0;
     /* the middle's image is inside the quad: if it is on a CCD, done */
     slot_range(&fp->ax_x, fx, fx, &a0, &a1);
     slot_range(&fp->ax_y, fy, fy, &b0, &b1);
     if (a0 == a1 && b0 == b1 && fp->slot_ccd[b0 * fp->nslot_x + a0] >= 0) return 1;
-    /* no CCD within rc of the middle: the quad cannot meet one */
+    /* No CCD within rc of the middle: the quad cannot meet one. A CCD within ri: the patch
+     * holds the disk of radius ri around the middle, so it meets that CCD. */
     slot_range(&fp->ax_x, fx - rc, fx + rc, &a0, &a1);
     slot_range(&fp->ax_y, fy - rc, fy + rc, &b0, &b1);
-    for (int ky = b0; !any && ky <= b1; ky++)
-        for (int kx = a0; !any && kx <= a1; kx++) any = fp->slot_ccd[ky * fp->nslot_x + kx] >= 0;
+    for (int ky = b0; ky <= b1; ky++)
+        for (int kx = a0; kx <= a1; kx++) {
+            int id = fp->slot_ccd[ky * fp->nslot_x + kx];
+            if (id < 0) continue;
+            const double *r = fp->ccd[id];
+            double dx = dmax(dmax(r[0] - fx, fx - r[1]), 0.0);
+            double dy = dmax(dmax(r[2] - fy, fy - r[3]), 0.0);
+            if (dx * dx + dy * dy <= ri * ri) return 1;
+            any = 1;
+        }
     if (!any) return 0;
     double p[4][2], qxlo = INFINITY, qxhi = -INFINITY, qylo = INFINITY, qyhi = -INFINITY;
     for (int q = 0; q < 4; q++) {
@@ -319,7 +329,7 @@ static int cam_patch(const sky_footprint *fp, const double h[9], double rc, doub
 
 static void cam_tract(const sky_map *m, const sky_footprint *fp, int t, const cam_visit *cv,
                       double ko, double so, double ki, double si, int sure, double rc,
-                      sky_work *w)
+                      double ri, sky_work *w)
 {
     double olo[64], ohi[64], ilo[64], ihi[64];
     if (!circle_cols(m, t, cv->b, ko, so, olo, ohi)) return;
@@ -336,17 +346,29 @@ static void cam_tract(const sky_map *m, const sky_footprint *fp, int t, const ca
         int j0 = 0, j1 = npy - 1;
         while (j0 <= j1 && !row_hit(m, j0, olo[i], ohi[i])) j0++;
         while (j1 >= j0 && !row_hit(m, j1, olo[i], ohi[i])) j1--;
-        /* the images of the patch middles first: independent divisions overlap in the CPU */
+        /* rows the sure cap meets (a run inside j0..j1) need no test */
+        int k0 = j1 + 1, k1 = j1;
+        if (inner && ilo[i] <= ihi[i]) {
+            k0 = j0;
+            while (k0 <= j1 && !row_hit(m, k0, ilo[i], ihi[i])) k0++;
+            k1 = k0 - 1;
+            while (k1 + 1 <= j1 && row_hit(m, k1 + 1, ilo[i], ihi[i])) k1++;
+        }
+        for (int j = k0; j <= k1; j++) w->keys[w->nkeys++] = base + (uint32_t)(i * npy + j);
+        /* the images of the other patch middles first: independent divisions overlap */
         double fx[64], fy[64];
         for (int j = j0; j <= j1; j++) {
+            if (j == k0) j = k1 + 1;
+            if (j > j1) break;
             double ym = 0.5 * (m->row_eta[2 * j] + m->row_eta[2 * j + 1]);
             double iw = 1.0 / (h[6] + xm * h[7] + ym * h[8]);
             fx[j] = (h[0] + xm * h[1] + ym * h[2]) * iw;
             fy[j] = (h[3] + xm * h[4] + ym * h[5]) * iw;
         }
         for (int j = j0; j <= j1; j++) {
-            if ((inner && row_hit(m, j, ilo[i], ihi[i])) ||
-                cam_patch(fp, h, rc, fx[j], fy[j], x0, x1, m->row_eta[2 * j],
+            if (j == k0) j = k1 + 1;
+            if (j > j1) break;
+            if (cam_patch(fp, h, rc, ri, fx[j], fy[j], x0, x1, m->row_eta[2 * j],
                           m->row_eta[2 * j + 1]))
                 w->keys[w->nkeys++] = base + (uint32_t)(i * npy + j);
         }
@@ -392,8 +414,11 @@ int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec,
          * sky, and the focal plane stretches that by 1/cos^2 of the angle from the boresight
          * (< 1.01 within 5 deg; candidates are within bound + patch_diag of it). */
         double rc = 0.5 * m->patch_diag * 1.01 + 1e-9;
+        /* and the patch holds the sky disk of patch_inradius around its middle, which the
+         * focal plane does not shrink */
+        double ri = m->patch_inradius * (1.0 - 1e-9);
         for (size_t q = 0; q < w->ntracts; q++)
-            cam_tract(m, fp, w->tracts[q], &cv, ko, so, ki, si, use_sure, rc, w);
+            cam_tract(m, fp, w->tracts[q], &cv, ko, so, ki, si, use_sure, rc, ri, w);
     }
     return Y1_OK;
 }
