@@ -1,0 +1,994 @@
+/* campaign.c: the campaign simulation behind campaign.h: per-tract work groups, a discrete-event
+ * loop over blocks of identical instances on nodes, batch jobs with a wall-clock limit, product
+ * volumes over time, and the Monte Carlo driver. Seconds, GiB and bytes throughout. */
+#include "estimator/campaign.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+/* ---- per-tract workload ------------------------------------------------------------------ */
+
+struct cmp_work {
+    size_t ntract;
+    int32_t *tract_id;       /* ascending */
+    int64_t *lvl;            /* lvl[t * 5 + level]: instances of each mdl_level in tract t */
+    size_t *coff, *poff;     /* CSR offsets (ntract + 1) into the (n, count) lists below */
+    int32_t *cn, *pn;        /* n of coadds / of patches (summed over bands), ascending */
+    int64_t *cc, *pc;        /* how many coadds / patches of the tract have that n */
+    est_workload w;
+};
+
+void cmp_work_free(cmp_work *w)
+{
+    if (!w) return;
+    free(w->tract_id);
+    free(w->lvl);
+    free(w->coff);
+    free(w->poff);
+    free(w->cn);
+    free(w->pn);
+    free(w->cc);
+    free(w->pc);
+    est_workload_clear(&w->w);
+    free(w);
+}
+
+size_t cmp_work_tracts(const cmp_work *w) { return w->ntract; }
+const est_workload *cmp_work_hist(const cmp_work *w) { return &w->w; }
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Run-length encode sorted keys (tract index << 32 | n) into per-tract CSR lists. */
+static void keys_to_csr(const uint64_t *k, size_t nk, size_t ntract, size_t *off, int32_t *n,
+                        int64_t *cnt, size_t *nout)
+{
+    size_t m = 0;
+    memset(off, 0, (ntract + 1) * sizeof *off);
+    for (size_t i = 0; i < nk;) {
+        size_t j = i;
+        while (j < nk && k[j] == k[i]) j++;
+        off[(k[i] >> 32) + 1]++;
+        n[m] = (int32_t)(k[i] & 0xffffffffu);
+        cnt[m] = (int64_t)(j - i);
+        m++;
+        i = j;
+    }
+    for (size_t t = 0; t < ntract; t++) off[t + 1] += off[t];
+    *nout = m;
+}
+
+/* Largest-remainder apportionment of total over tracts in proportion to weights (sum wsum). */
+static void apportion(int64_t total, const int64_t *weight, int64_t wsum, size_t ntract,
+                      int64_t *out, size_t stride)
+{
+    int64_t given = 0;
+    for (size_t t = 0; t < ntract; t++) {
+        /* 128-bit free: total and weights stay below 2^40 for ten years of LSST */
+        long double q = (long double)total * (long double)weight[t] / (long double)wsum;
+        out[t * stride] = (int64_t)q;
+        given += out[t * stride];
+    }
+    /* the remainder goes to the tracts with the largest fractional parts, ties by tract order */
+    while (given < total) {
+        size_t best = 0;
+        long double bf = -1;
+        for (size_t t = 0; t < ntract; t++) {
+            long double q = (long double)total * (long double)weight[t] / (long double)wsum;
+            long double f = q - (long double)out[t * stride];
+            if (f > bf) { bf = f; best = t; }
+        }
+        out[best * stride]++;
+        given++;
+    }
+}
+
+int cmp_work_new(cmp_work **out, const est_coadds *c, y1_err *err)
+{
+    int rc = Y1_OK;
+    uint64_t *keys = NULL, *pk = NULL;
+    int64_t *warps = NULL;
+    int32_t *tix = NULL;
+    cmp_work *w = calloc(1, sizeof *w);
+    if (!w) return y1_errf(err, Y1_ENOMEM, "campaign: out of memory");
+    if (c->n == 0) { rc = y1_errf(err, Y1_EINPUT, "campaign: the workload has no coadds"); goto done; }
+    if (c->visits < 0 || c->ccds_per_visit <= 0) {
+        rc = y1_errf(err, Y1_EINPUT, "campaign: the workload's visit count is unknown");
+        goto done;
+    }
+    if ((rc = est_workload_from_coadds(&w->w, c, err))) goto done;
+
+    /* tract ids -> dense indices in id order */
+    int32_t maxid = 0;
+    for (size_t i = 0; i < c->n; i++)
+        if (c->v[i].tract > maxid) maxid = c->v[i].tract;
+    tix = malloc(((size_t)maxid + 1) * sizeof *tix);
+    keys = malloc(c->n * sizeof *keys);
+    pk = malloc(c->n * sizeof *pk);
+    if (!tix || !keys || !pk) goto nomem;
+    for (int32_t i = 0; i <= maxid; i++) tix[i] = -1;
+    for (size_t i = 0; i < c->n; i++) {
+        if (c->v[i].tract < 0) { rc = y1_errf(err, Y1_EINPUT, "campaign: negative tract id"); goto done; }
+        tix[c->v[i].tract] = -2; /* present */
+    }
+    for (int32_t i = 0; i <= maxid; i++)
+        if (tix[i] == -2) tix[i] = (int32_t)w->ntract++;
+    w->tract_id = malloc(w->ntract * sizeof *w->tract_id);
+    w->lvl = calloc(w->ntract * 5, sizeof *w->lvl);
+    w->coff = malloc((w->ntract + 1) * sizeof *w->coff);
+    w->poff = malloc((w->ntract + 1) * sizeof *w->poff);
+    w->cn = malloc(c->n * sizeof *w->cn);
+    w->cc = malloc(c->n * sizeof *w->cc);
+    w->pn = malloc(c->n * sizeof *w->pn);
+    w->pc = malloc(c->n * sizeof *w->pc);
+    warps = calloc(w->ntract, sizeof *warps);
+    if (!w->tract_id || !w->lvl || !w->coff || !w->poff || !w->cn || !w->cc || !w->pn || !w->pc ||
+        !warps)
+        goto nomem;
+    for (int32_t i = 0; i <= maxid; i++)
+        if (tix[i] >= 0) w->tract_id[tix[i]] = i;
+
+    /* coadds: (tract, n) keys; patches: (tract, x, y) keys to sum n over bands */
+    for (size_t i = 0; i < c->n; i++) {
+        const est_coadd *a = &c->v[i];
+        uint64_t t = (uint64_t)tix[a->tract];
+        keys[i] = t << 32 | (uint32_t)a->n;
+        pk[i] = t << 32 | (uint64_t)(uint16_t)a->patch_x << 16 | (uint16_t)a->patch_y;
+        warps[t] += a->n;
+        w->lvl[t * 5 + MDL_COADD]++;
+        w->lvl[t * 5 + MDL_WARP] += a->n;
+    }
+    qsort(keys, c->n, sizeof *keys, cmp_u64);
+    size_t m;
+    keys_to_csr(keys, c->n, w->ntract, w->coff, w->cn, w->cc, &m);
+    /* patches: sort (patch key, n) pairs by patch, then replace each patch by (tract, summed n) */
+    {
+        typedef struct { uint64_t k; int32_t n; } kn;
+        kn *v = malloc(c->n * sizeof *v);
+        if (!v) goto nomem;
+        for (size_t i = 0; i < c->n; i++) v[i] = (kn){pk[i], c->v[i].n};
+        qsort(v, c->n, sizeof *v, cmp_u64); /* compares the leading uint64 */
+        size_t np = 0;
+        for (size_t i = 0; i < c->n;) {
+            size_t j = i;
+            int64_t s = 0;
+            while (j < c->n && v[j].k == v[i].k) s += v[j++].n;
+            uint64_t t = v[i].k >> 32;
+            keys[np++] = t << 32 | (uint32_t)s;
+            w->lvl[t * 5 + MDL_PATCH]++;
+            i = j;
+        }
+        free(v);
+        qsort(keys, np, sizeof *keys, cmp_u64);
+        keys_to_csr(keys, np, w->ntract, w->poff, w->pn, w->pc, &m);
+    }
+    /* CCD-visits and visits follow the warps: a CCD belongs to the tract it overlaps */
+    apportion(w->w.ccd_visits, warps, w->w.warps, w->ntract, w->lvl + MDL_CCD, 5);
+    apportion(w->w.visits, warps, w->w.warps, w->ntract, w->lvl + MDL_VISIT, 5);
+    *out = w;
+    w = NULL;
+    goto done;
+nomem:
+    rc = y1_errf(err, Y1_ENOMEM, "campaign: out of memory");
+done:
+    free(tix);
+    free(keys);
+    free(pk);
+    free(warps);
+    cmp_work_free(w);
+    return rc;
+}
+
+/* ---- pipeline order ---------------------------------------------------------------------- */
+
+/* Rank of a label in the DRP pipeline (RTN-028 section 4 and the DESC gen3_workflow task list);
+ * unknown labels go after the known tasks of their level. */
+static double stage_rank(const mdl_task *t)
+{
+    static const char *const known[] = {
+        "isr", "characterizeImage", "calibrate", "writeSourceTable", "transformSourceTable",
+        "consolidateVisitSummary", "skyCorrectionTask", "makeWarp", "selectGoodSeeingVisits",
+        "templateGen", "assembleCoadd", "detection", "mergeCoaddDetections", "deblend", "measure",
+        "mergeMeasurements", "forcedPhotCoadd"};
+    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+        if (!strcmp(t->label, known[i])) return (double)i;
+    switch (t->level) {
+    case MDL_CCD: return 4.5;
+    case MDL_VISIT: return 6.5;
+    case MDL_WARP: return 7.5;
+    case MDL_COADD: return 11.5;
+    case MDL_PATCH: return 13.5;
+    }
+    return 20;
+}
+
+/* ---- simulation state -------------------------------------------------------------------- */
+
+void cmp_opts_default(cmp_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->nodes = 1;
+    o->block_h = 0.25;
+    o->bin_h = 1.0;
+    o->cpu_factor = NAN;
+    o->regions = 1;
+    o->in_flight = 1;
+}
+
+void cmp_result_init(cmp_result *r)
+{
+    memset(r, 0, sizeof *r);
+    r->critical_stage = -1;
+}
+
+void cmp_result_clear(cmp_result *r)
+{
+    free(r->stage);
+    free(r->prod);
+    free(r->busy);
+    free(r->vol);
+    free(r->alloc);
+    cmp_result_init(r);
+}
+
+typedef struct bucket { double dur_s; int64_t left; int32_t n; } bucket;
+
+typedef struct group {
+    size_t b0, b1;           /* buckets [b0, b1), longest first */
+    size_t cursor;           /* first bucket that may have instances left */
+    int64_t total, undisp, done;
+    int deps;                /* unfinished predecessors (previous task, region release) */
+    int64_t trigger;         /* the group whose completion made this one ready, -1 if none */
+    double ready_s, first_s, end_s;
+} group;
+
+typedef struct node {
+    long free_cores;
+    double free_mem;
+    double last_s;           /* idle accounting up to here */
+    int reason;              /* why its free cores are idle (CMP_IDLE_*) */
+} node;
+
+typedef struct ev {
+    double t;
+    uint64_t seq;            /* tie-break: deterministic order */
+    int64_t g;
+    int32_t node, k;
+    int64_t inst;
+} ev;
+
+typedef struct heapg { int64_t *v; size_t n, cap; } heapg; /* min-heap of group ids */
+
+typedef struct sim {
+    const cmp_work *w;
+    const cmp_opts *o;
+    size_t ns, nt, np;
+    cmp_result *r;
+    const mdl_task **task;   /* per stage */
+    group *g;                /* g[t * ns + s] */
+    bucket *b;
+    size_t nb;
+    double *tract_bytes;     /* [t * np + p] */
+    int *region;             /* per tract */
+    long nregion;
+    int64_t *region_left;    /* unfinished tracts per region */
+    size_t *region_first;    /* first tract of each region (regions are contiguous) */
+    long next_region;
+    heapg *ready;            /* per stage */
+    node *nodes;
+    ev *ev;
+    size_t nev, capev;
+    uint64_t seq;
+    long cores;
+    double usable_gib;
+    double walltime_s, wait_s, job_start_s, job_end_s;
+    int new_ready;
+    int64_t groups_left;
+    int64_t last_group;
+    double cur_vol_total, cur_vol_inter;
+    double *cur_vol;         /* per product */
+    size_t vol_bin;          /* bins [0, vol_bin] hold values */
+    y1_err *err;
+} sim;
+
+static int hg_push(heapg *h, int64_t x)
+{
+    if (h->n == h->cap) {
+        size_t cap = h->cap ? 2 * h->cap : 64;
+        int64_t *v = realloc(h->v, cap * sizeof *v);
+        if (!v) return Y1_ENOMEM;
+        h->v = v;
+        h->cap = cap;
+    }
+    size_t i = h->n++;
+    while (i > 0 && h->v[(i - 1) / 2] > x) {
+        h->v[i] = h->v[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    h->v[i] = x;
+    return Y1_OK;
+}
+
+static void hg_pop(heapg *h)
+{
+    int64_t x = h->v[--h->n];
+    size_t i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= h->n) break;
+        if (c + 1 < h->n && h->v[c + 1] < h->v[c]) c++;
+        if (h->v[c] >= x) break;
+        h->v[i] = h->v[c];
+        i = c;
+    }
+    if (h->n) h->v[i] = x;
+}
+
+static int ev_less(const ev *a, const ev *b)
+{
+    return a->t < b->t || (a->t == b->t && a->seq < b->seq);
+}
+
+static int ev_push(sim *S, ev e)
+{
+    if (S->nev == S->capev) {
+        size_t cap = S->capev ? 2 * S->capev : 1024;
+        ev *v = realloc(S->ev, cap * sizeof *v);
+        if (!v) return Y1_ENOMEM;
+        S->ev = v;
+        S->capev = cap;
+    }
+    e.seq = S->seq++;
+    size_t i = S->nev++;
+    while (i > 0 && ev_less(&e, &S->ev[(i - 1) / 2])) {
+        S->ev[i] = S->ev[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    S->ev[i] = e;
+    return Y1_OK;
+}
+
+static ev ev_pop(sim *S)
+{
+    ev top = S->ev[0], x = S->ev[--S->nev];
+    size_t i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= S->nev) break;
+        if (c + 1 < S->nev && ev_less(&S->ev[c + 1], &S->ev[c])) c++;
+        if (!ev_less(&S->ev[c], &x)) break;
+        S->ev[i] = S->ev[c];
+        i = c;
+    }
+    if (S->nev) S->ev[i] = x;
+    return top;
+}
+
+/* Grow the time-bin arrays to hold bin b. */
+static int bins_reserve(sim *S, size_t b)
+{
+    cmp_result *r = S->r;
+    if (b < r->nbins) return Y1_OK;
+    size_t n = r->nbins ? r->nbins : 64;
+    while (n <= b) n *= 2;
+    double *busy = realloc(r->busy, n * S->ns * sizeof *busy);
+    if (busy) r->busy = busy;
+    double *vol = realloc(r->vol, n * (S->np ? S->np : 1) * sizeof *vol);
+    if (vol) r->vol = vol;
+    double *al = realloc(r->alloc, n * sizeof *al);
+    if (al) r->alloc = al;
+    if (!busy || !vol || !al) return Y1_ENOMEM;
+    memset(r->busy + r->nbins * S->ns, 0, (n - r->nbins) * S->ns * sizeof *busy);
+    memset(r->vol + r->nbins * S->np, 0, (n - r->nbins) * S->np * sizeof *vol);
+    memset(r->alloc + r->nbins, 0, (n - r->nbins) * sizeof *al);
+    r->nbins = n;
+    return Y1_OK;
+}
+
+/* Add amount per second over [a, b) to a per-bin series (stride, index). */
+static int bins_spread(sim *S, double *(*arr)(cmp_result *), size_t stride, size_t idx,
+                       double a, double b, double rate)
+{
+    double w = S->r->bin_s;
+    size_t i0 = (size_t)(a / w), i1 = (size_t)(b / w);
+    int rc;
+    if ((rc = bins_reserve(S, i1))) return rc;
+    double *v = arr(S->r);
+    for (size_t i = i0; i <= i1; i++) {
+        double lo = fmax(a, (double)i * w), hi = fmin(b, (double)(i + 1) * w);
+        if (hi > lo) v[i * stride + idx] += rate * (hi - lo);
+    }
+    return Y1_OK;
+}
+static double *arr_busy(cmp_result *r) { return r->busy; }
+static double *arr_alloc(cmp_result *r) { return r->alloc; }
+
+/* A product volume changes at time t by delta bytes. */
+static int vol_change(sim *S, size_t p, double t, double delta)
+{
+    cmp_result *r = S->r;
+    size_t b = (size_t)(t / r->bin_s);
+    int rc;
+    if ((rc = bins_reserve(S, b))) return rc;
+    for (size_t i = S->vol_bin + 1; i <= b; i++)
+        memcpy(r->vol + i * S->np, S->cur_vol, S->np * sizeof *S->cur_vol);
+    if (b > S->vol_bin) S->vol_bin = b;
+    S->cur_vol[p] += delta;
+    if (fabs(S->cur_vol[p]) < 1e-3) S->cur_vol[p] = 0; /* float residue after a delete */
+    r->vol[b * S->np + p] = S->cur_vol[p];
+    S->cur_vol_total += delta;
+    if (!r->prod[p].p->keep) S->cur_vol_inter += delta;
+    if (delta > 0 && r->prod[p].p->keep) r->final_keep_s = t;
+    if (S->cur_vol_total > r->peak_bytes) { r->peak_bytes = S->cur_vol_total; r->peak_s = t; }
+    if (S->cur_vol_inter > r->peak_inter_bytes) {
+        r->peak_inter_bytes = S->cur_vol_inter;
+        r->peak_inter_s = t;
+    }
+    return Y1_OK;
+}
+
+/* Idle accounting of a node's free cores up to now. */
+static void node_touch(sim *S, node *nd, double now)
+{
+    if (now > nd->last_s && nd->free_cores > 0)
+        S->r->idle_core_s[nd->reason] += (double)nd->free_cores * (now - nd->last_s);
+    nd->last_s = now;
+}
+
+static int make_ready(sim *S, int64_t gi, double now);
+
+/* Group gi finished at now: free its predecessor's intermediates, release its successor, and
+ * the next region when its tract was the last unfinished one of its region. */
+static int group_done(sim *S, int64_t gi, double now)
+{
+    group *g = &S->g[gi];
+    size_t t = (size_t)gi / S->ns, s = (size_t)gi % S->ns;
+    int rc;
+    g->end_s = now;
+    S->groups_left--;
+    if (S->last_group < 0 || now >= S->g[S->last_group].end_s) S->last_group = gi;
+    if (now > S->r->stage[s].last_end_s) S->r->stage[s].last_end_s = now;
+    /* intermediates of the previous task are read by this one (the same dependency rule) */
+    if (s > 0)
+        for (size_t p = 0; p < S->np; p++)
+            if (S->r->prod[p].stage == (int)s - 1 && !S->r->prod[p].p->keep &&
+                S->tract_bytes[t * S->np + p] > 0)
+                if ((rc = vol_change(S, p, now, -S->tract_bytes[t * S->np + p]))) return rc;
+    if (s + 1 < S->ns) {
+        group *n = &S->g[gi + 1];
+        n->trigger = gi;
+        if (--n->deps == 0) return make_ready(S, gi + 1, now);
+        return Y1_OK;
+    }
+    int reg = S->region[t];
+    if (--S->region_left[reg] == 0 && S->next_region < S->nregion) {
+        long nr = S->next_region++;
+        size_t t1 = nr + 1 < S->nregion ? S->region_first[nr + 1] : S->nt;
+        for (size_t u = S->region_first[nr]; u < t1; u++) {
+            group *f = &S->g[u * S->ns];
+            f->trigger = gi;
+            if (--f->deps == 0 && (rc = make_ready(S, (int64_t)(u * S->ns), now))) return rc;
+        }
+    }
+    return Y1_OK;
+}
+
+static int make_ready(sim *S, int64_t gi, double now)
+{
+    group *g = &S->g[gi];
+    g->ready_s = now;
+    if (g->total == 0) {
+        g->first_s = now;
+        return group_done(S, gi, now);
+    }
+    S->new_ready = 1;
+    return hg_push(&S->ready[(size_t)gi % S->ns], gi) ? y1_errf(S->err, Y1_ENOMEM, "campaign: "
+                                                                "out of memory") : Y1_OK;
+}
+
+/* Fill a node's free cores with blocks of ready work, later tasks first (depth first keeps
+ * the scratch volume down), tracts in order within a task. */
+static int dispatch(sim *S, int32_t ni, double now)
+{
+    node *nd = &S->nodes[ni];
+    double left_s = S->walltime_s > 0 ? S->job_end_s - now : INFINITY;
+    double block_s = S->o->block_h * 3600.0;
+    int reason = CMP_IDLE_STARVED, rc;
+    node_touch(S, nd, now);
+    while (nd->free_cores > 0) {
+        int started = 0;
+        for (size_t s = S->ns; s-- > 0;) {
+            heapg *h = &S->ready[s];
+            if (!h->n) continue;
+            double mem = S->r->stage[s].mem_req_gib;
+            if (mem > nd->free_mem + 1e-9) {
+                if (reason < CMP_IDLE_MEMORY) reason = CMP_IDLE_MEMORY;
+                continue;
+            }
+            int64_t gi = h->v[0];
+            group *g = &S->g[gi];
+            size_t bi = g->cursor;
+            while (bi < g->b1 && (S->b[bi].left == 0 || S->b[bi].dur_s > left_s * (1 + 1e-12)))
+                bi++;
+            if (bi == g->b1) {
+                reason = CMP_IDLE_WALLTIME;
+                continue;
+            }
+            bucket *b = &S->b[bi];
+            int64_t k = nd->free_cores;
+            if (mem > 0) {
+                int64_t by_mem = (int64_t)floor(nd->free_mem / mem + 1e-9);
+                if (by_mem < k) k = by_mem;
+            }
+            if (b->left < k) k = b->left;
+            int64_t m = b->dur_s > 0 ? (int64_t)floor(block_s / b->dur_s) : b->left;
+            if (m < 1) m = 1;
+            if (isfinite(left_s) && b->dur_s > 0) {
+                int64_t mw = (int64_t)floor(left_s / b->dur_s * (1 + 1e-12));
+                if (mw < m) m = mw;
+            }
+            if (b->left / k < m) m = b->left / k;
+            int64_t inst = k * m;
+            double end = now + (double)m * b->dur_s;
+            if (isfinite(left_s) && end > S->job_end_s) end = S->job_end_s;
+            b->left -= inst;
+            g->undisp -= inst;
+            while (g->cursor < g->b1 && S->b[g->cursor].left == 0) g->cursor++;
+            if (g->undisp == 0) hg_pop(h);
+            if (g->first_s < 0) g->first_s = now;
+            cmp_stage *st = &S->r->stage[s];
+            if (st->first_start_s < 0) st->first_start_s = now;
+            nd->free_cores -= k;
+            nd->free_mem -= (double)k * mem;
+            if ((rc = ev_push(S, (ev){end, 0, gi, ni, (int32_t)k, inst})))
+                return y1_errf(S->err, rc, "campaign: out of memory");
+            if ((rc = bins_spread(S, arr_busy, S->ns, s, now, end, (double)k)))
+                return y1_errf(S->err, rc, "campaign: out of memory");
+            started = 1;
+            break;
+        }
+        if (!started) break;
+    }
+    nd->reason = reason;
+    return Y1_OK;
+}
+
+/* ---- building and running ---------------------------------------------------------------- */
+
+static int cmp_stage_order(const void *a, const void *b)
+{
+    const mdl_task *x = *(const mdl_task *const *)a, *y = *(const mdl_task *const *)b;
+    double rx = stage_rank(x), ry = stage_rank(y);
+    if (rx != ry) return rx < ry ? -1 : 1;
+    return strcmp(x->label, y->label);
+}
+
+static int cmp_bucket_desc(const void *a, const void *b)
+{
+    const bucket *x = a, *y = b;
+    if (x->dur_s != y->dur_s) return x->dur_s > y->dur_s ? -1 : 1;
+    return (x->n < y->n) - (x->n > y->n);
+}
+
+static double clamp0(double v) { return v < 0 ? 0 : v; }
+
+/* Instance duration of task t at n on a platform with cpu factor f. */
+static double inst_dur(const mdl_task *t, double n, double f, double overhead_s)
+{
+    return mdl_cpu_s(t, n) * f + overhead_s;
+}
+
+int cmp_simulate(const cmp_work *w, const mdl_task *const *tasks, size_t ntasks,
+                 const est_platform *plat, const est_products *prod, const cmp_opts *o,
+                 cmp_result *r, y1_err *err)
+{
+    sim S;
+    int rc = Y1_OK;
+    memset(&S, 0, sizeof S);
+    cmp_result_clear(r);
+    if (o->nodes < 1 || !(o->walltime_h >= 0) || !(o->queue_wait_h >= 0) || !(o->block_h > 0) ||
+        !(o->bin_h > 0) || !(o->overhead_s >= 0) || o->regions < 0 || o->in_flight < 1 ||
+        ntasks == 0)
+        return y1_errf(err, Y1_EUSAGE, "campaign: bad options (nodes %ld, walltime %g h, block "
+                       "%g h, bin %g h, regions %ld, in flight %ld, %zu tasks)", o->nodes,
+                       o->walltime_h, o->block_h, o->bin_h, o->regions, o->in_flight, ntasks);
+    double f = isnan(o->cpu_factor) ? plat->cpu_factor : o->cpu_factor;
+    if (!(f > 0) || !isfinite(f))
+        return y1_errf(err, Y1_EUSAGE, "campaign: cpu factor must be positive, got %g", f);
+    S.w = w;
+    S.o = o;
+    S.r = r;
+    S.err = err;
+    S.ns = ntasks;
+    S.nt = w->ntract;
+    S.np = prod->n;
+    S.cores = plat->cores_per_node;
+    S.usable_gib = plat->memory_per_node_gib - plat->memory_reserve_gib;
+    S.walltime_s = o->walltime_h * 3600.0;
+    S.wait_s = o->queue_wait_h * 3600.0;
+    S.last_group = -1;
+    r->nodes = o->nodes;
+    r->cores_per_node = plat->cores_per_node;
+    r->cpu_factor = f;
+    r->bin_s = o->bin_h * 3600.0;
+    r->nstage = ntasks;
+    r->nprod = prod->n;
+    S.task = malloc(ntasks * sizeof *S.task);
+    r->stage = calloc(ntasks, sizeof *r->stage);
+    r->prod = calloc(prod->n ? prod->n : 1, sizeof *r->prod);
+    S.cur_vol = calloc(prod->n ? prod->n : 1, sizeof *S.cur_vol);
+    S.g = calloc(S.nt * S.ns, sizeof *S.g);
+    S.tract_bytes = calloc(S.nt * (S.np ? S.np : 1), sizeof *S.tract_bytes);
+    S.region = calloc(S.nt, sizeof *S.region);
+    S.ready = calloc(S.ns, sizeof *S.ready);
+    S.nodes = calloc((size_t)o->nodes, sizeof *S.nodes);
+    if (!S.task || !r->stage || !r->prod || !S.cur_vol || !S.g || !S.tract_bytes || !S.region ||
+        !S.ready || !S.nodes)
+        goto nomem;
+    memcpy(S.task, tasks, ntasks * sizeof *S.task);
+    qsort(S.task, ntasks, sizeof *S.task, cmp_stage_order);
+
+    /* buckets: one per distinct duration (per n) for every (tract, task) */
+    size_t nb = 0;
+    for (size_t s = 0; s < S.ns; s++) {
+        mdl_level lv = S.task[s]->level;
+        nb += lv == MDL_COADD ? w->coff[S.nt] : lv == MDL_PATCH ? w->poff[S.nt] : S.nt;
+    }
+    S.b = malloc((nb ? nb : 1) * sizeof *S.b);
+    if (!S.b) goto nomem;
+    const est_workload *hw = &w->w;
+    for (size_t s = 0; s < S.ns; s++) {
+        const mdl_task *t = S.task[s];
+        cmp_stage *st = &r->stage[s];
+        st->task = t;
+        st->first_start_s = -1;
+        /* memory request per instance: the max maxRSS over the workload (RTN-028's rule, what a
+         * BPS requestMemory would ask) */
+        const int64_t *hist = t->level == MDL_COADD ? hw->coadd_hist :
+                              t->level == MDL_PATCH ? hw->patch_hist : NULL;
+        int maxn = t->level == MDL_COADD ? hw->max_coadd_n : hw->max_patch_n;
+        if (hist) {
+            for (int n = 0; n <= maxn; n++)
+                if (hist[n] && mdl_maxrss_gib(t, n) > st->mem_req_gib)
+                    st->mem_req_gib = mdl_maxrss_gib(t, n);
+        } else {
+            st->mem_req_gib = mdl_maxrss_gib(t, 0);
+        }
+        if (!isfinite(st->mem_req_gib) || st->mem_req_gib < 0) {
+            rc = y1_errf(err, Y1_EINPUT, "task %s: the memory model gives a negative or "
+                         "non-finite value", t->label);
+            goto done;
+        }
+        if (st->mem_req_gib > S.usable_gib) {
+            rc = y1_errf(err, Y1_EINPUT, "%s: task %s needs %.2f GiB per instance but platform "
+                         "%s has only %.2f GiB usable per node", plat->path, t->label,
+                         st->mem_req_gib, plat->name, S.usable_gib);
+            goto done;
+        }
+    }
+    nb = 0;
+    for (size_t tr = 0; tr < S.nt; tr++)
+        for (size_t s = 0; s < S.ns; s++) {
+            const mdl_task *t = S.task[s];
+            group *g = &S.g[tr * S.ns + s];
+            g->b0 = g->cursor = nb;
+            g->trigger = -1;
+            g->first_s = -1;
+            g->deps = 1;
+            if (t->level == MDL_COADD || t->level == MDL_PATCH) {
+                const size_t *off = t->level == MDL_COADD ? w->coff : w->poff;
+                const int32_t *nn = t->level == MDL_COADD ? w->cn : w->pn;
+                const int64_t *cc = t->level == MDL_COADD ? w->cc : w->pc;
+                for (size_t i = off[tr]; i < off[tr + 1]; i++)
+                    S.b[nb++] = (bucket){inst_dur(t, nn[i], f, o->overhead_s), cc[i], nn[i]};
+            } else if (w->lvl[tr * 5 + t->level] > 0) {
+                S.b[nb++] = (bucket){inst_dur(t, 0, f, o->overhead_s),
+                                     w->lvl[tr * 5 + t->level], 0};
+            }
+            g->b1 = nb;
+            qsort(S.b + g->b0, g->b1 - g->b0, sizeof *S.b, cmp_bucket_desc);
+            cmp_stage *st = &r->stage[s];
+            for (size_t i = g->b0; i < g->b1; i++) {
+                const bucket *b = &S.b[i];
+                if (!isfinite(b->dur_s) || b->dur_s < 0) {
+                    rc = y1_errf(err, Y1_EINPUT, "task %s: the CPU model gives a negative or "
+                                 "non-finite time at n = %d", t->label, b->n);
+                    goto done;
+                }
+                if (S.walltime_s > 0 && b->dur_s > S.walltime_s) {
+                    rc = y1_errf(err, Y1_EINPUT, "task %s at n = %d takes %.2f h, longer than the "
+                                 "%.2f h walltime: it can never run", t->label, b->n,
+                                 b->dur_s / 3600.0, o->walltime_h);
+                    goto done;
+                }
+                g->total += b->left;
+                st->instances += (double)b->left;
+                st->core_s += (double)b->left * b->dur_s;
+                if (b->dur_s > st->max_dur_s) st->max_dur_s = b->dur_s;
+            }
+            g->undisp = g->total;
+        }
+    S.nb = nb;
+    S.groups_left = (int64_t)(S.nt * S.ns);
+
+    /* products: the stage that writes each, and its bytes per tract */
+    for (size_t p = 0; p < S.np; p++) {
+        cmp_product *cp = &r->prod[p];
+        cp->p = &prod->v[p];
+        cp->stage = -1;
+        for (size_t s = 0; s < S.ns; s++)
+            if (!strcmp(S.task[s]->label, prod->v[p].task)) cp->stage = (int)s;
+        if (cp->stage < 0) continue;
+        for (size_t tr = 0; tr < S.nt; tr++) {
+            double bytes = prod->v[p].size_bytes * (double)w->lvl[tr * 5 + prod->v[p].basis];
+            S.tract_bytes[tr * S.np + p] = bytes;
+            cp->total_bytes += bytes;
+        }
+    }
+
+    /* regions: contiguous runs of tracts with about equal CPU work */
+    {
+        long nreg = o->regions == 0 || (size_t)o->regions > S.nt ? (long)S.nt : o->regions;
+        double total = 0, acc = 0;
+        for (size_t s = 0; s < S.ns; s++) total += r->stage[s].core_s;
+        S.region_left = calloc((size_t)nreg, sizeof *S.region_left);
+        S.region_first = calloc((size_t)nreg, sizeof *S.region_first);
+        if (!S.region_left || !S.region_first) goto nomem;
+        long cur = 0;
+        for (size_t tr = 0; tr < S.nt; tr++) {
+            double work = 0;
+            for (size_t s = 0; s < S.ns; s++) {
+                const group *g = &S.g[tr * S.ns + s];
+                for (size_t i = g->b0; i < g->b1; i++) work += (double)S.b[i].left * S.b[i].dur_s;
+            }
+            /* move on when this region has its share, keeping one tract for each later region */
+            if (cur + 1 < nreg && S.region_left[cur] > 0 &&
+                (acc >= total * (double)(cur + 1) / (double)nreg ||
+                 S.nt - tr <= (size_t)(nreg - cur - 1)))
+                S.region_first[++cur] = tr;
+            S.region[tr] = (int)cur;
+            S.region_left[cur]++;
+            acc += work;
+        }
+        S.nregion = cur + 1;
+    }
+
+    for (long i = 0; i < o->nodes; i++)
+        S.nodes[i] = (node){plat->cores_per_node, S.usable_gib, 0, CMP_IDLE_STARVED};
+    S.job_start_s = 0;
+    S.job_end_s = S.walltime_s > 0 ? S.walltime_s : INFINITY;
+    r->jobs = 1;
+    /* release the first regions */
+    long first = o->in_flight < S.nregion ? o->in_flight : S.nregion;
+    S.next_region = first;
+    for (size_t tr = 0; tr < S.nt && S.region[tr] < first; tr++)
+        if (--S.g[tr * S.ns].deps == 0 && (rc = make_ready(&S, (int64_t)(tr * S.ns), 0))) goto done;
+    for (long i = 0; i < o->nodes; i++)
+        if ((rc = dispatch(&S, (int32_t)i, 0))) goto done;
+
+    double now = 0;
+    while (S.groups_left > 0) {
+        if (S.nev && S.ev[0].t <= S.job_end_s * (1 + 1e-12)) {
+            ev e = ev_pop(&S);
+            now = e.t;
+            node *nd = &S.nodes[e.node];
+            group *g = &S.g[e.g];
+            size_t s = (size_t)e.g % S.ns, tr = (size_t)e.g / S.ns;
+            node_touch(&S, nd, now);
+            nd->free_cores += e.k;
+            nd->free_mem += (double)e.k * r->stage[s].mem_req_gib;
+            g->done += e.inst;
+            /* a block's share of its group's products is on disk when the block ends */
+            for (size_t p = 0; p < S.np; p++)
+                if (r->prod[p].stage == (int)s && S.tract_bytes[tr * S.np + p] > 0 &&
+                    (rc = vol_change(&S, p, now, S.tract_bytes[tr * S.np + p] *
+                                     (double)e.inst / (double)g->total)))
+                    goto nomem;
+            S.new_ready = 0;
+            if (g->done == g->total && (rc = group_done(&S, e.g, now))) goto done;
+            if ((rc = dispatch(&S, e.node, now))) goto done;
+            if (S.new_ready) {
+                S.new_ready = 0;
+                for (long i = 0; i < o->nodes; i++)
+                    if (S.nodes[i].free_cores > 0 && (rc = dispatch(&S, (int32_t)i, now))) goto done;
+            }
+            continue;
+        }
+        if (!S.nev && !isfinite(S.job_end_s)) {
+            rc = y1_errf(err, Y1_EINPUT, "campaign: the simulation stalled with %lld task groups "
+                         "left (no runnable work)", (long long)S.groups_left);
+            goto done;
+        }
+        /* the batch job ends: every node is empty by construction; the next job starts after
+         * the queue wait */
+        for (long i = 0; i < o->nodes; i++) node_touch(&S, &S.nodes[i], S.job_end_s);
+        if ((rc = bins_spread(&S, arr_alloc, 1, 0, S.job_start_s, S.job_end_s, (double)o->nodes)))
+            goto nomem;
+        r->alloc_node_s += (S.job_end_s - S.job_start_s) * (double)o->nodes;
+        S.job_start_s = S.job_end_s + S.wait_s;
+        S.job_end_s = S.job_start_s + S.walltime_s;
+        r->jobs++;
+        for (long i = 0; i < o->nodes; i++) {
+            S.nodes[i].last_s = S.job_start_s;
+            if ((rc = dispatch(&S, (int32_t)i, S.job_start_s))) goto done;
+        }
+        now = S.job_start_s;
+        if (S.nev == 0) {
+            /* every instance fits a job (checked above), so a fresh job that starts nothing
+             * has nothing ready: a dependency that can never be met */
+            rc = y1_errf(err, Y1_EINPUT, "campaign: the simulation stalled with %lld task "
+                         "groups left", (long long)S.groups_left);
+            goto done;
+        }
+    }
+    r->makespan_s = now;
+    for (long i = 0; i < o->nodes; i++) node_touch(&S, &S.nodes[i], now);
+    if ((rc = bins_spread(&S, arr_alloc, 1, 0, S.job_start_s, now, (double)o->nodes))) goto nomem;
+    r->alloc_node_s += (now - S.job_start_s) * (double)o->nodes;
+    for (size_t s = 0; s < S.ns; s++) r->busy_core_s += r->stage[s].core_s;
+
+    /* trim the bins to the makespan, carrying the last volumes forward */
+    {
+        size_t nbins = (size_t)(now / r->bin_s) + 1;
+        if ((rc = bins_reserve(&S, nbins))) goto nomem;
+        for (size_t i = S.vol_bin + 1; i < nbins; i++)
+            memcpy(r->vol + i * S.np, S.cur_vol, S.np * sizeof *S.cur_vol);
+        r->nbins = nbins;
+    }
+    for (size_t p = 0; p < S.np; p++) {
+        if (r->prod[p].p->keep) r->final_keep_bytes += S.cur_vol[p];
+        r->written_bytes += r->prod[p].total_bytes;
+    }
+
+    /* critical path: back from the last group to finish, through the groups that released it */
+    for (int64_t gi = S.last_group; gi >= 0; gi = S.g[gi].trigger) {
+        const group *g = &S.g[gi];
+        double first = g->first_s < 0 ? g->ready_s : g->first_s;
+        r->stage[(size_t)gi % S.ns].critical_s += g->end_s - first;
+        r->critical_wait_s += first - g->ready_s;
+    }
+    for (size_t s = 0; s < S.ns; s++)
+        if (r->critical_stage < 0 || r->stage[s].critical_s > r->stage[r->critical_stage].critical_s)
+            r->critical_stage = (int)s;
+    {
+        double nd = 0, af, sb;
+        if ((rc = cmp_study_totals(w, tasks, ntasks, plat, f, prod, &nd, &af, &sb, err))) goto done;
+        r->study_node_days = nd;
+    }
+    goto done;
+nomem:
+    rc = y1_errf(err, Y1_ENOMEM, "campaign: out of memory");
+done:
+    free(S.task);
+    free(S.g);
+    free(S.b);
+    free(S.tract_bytes);
+    free(S.region);
+    free(S.region_left);
+    free(S.region_first);
+    if (S.ready)
+        for (size_t s = 0; s < S.ns; s++) free(S.ready[s].v);
+    free(S.ready);
+    free(S.nodes);
+    free(S.ev);
+    free(S.cur_vol);
+    return rc;
+}
+
+/* ---- study totals and Monte Carlo -------------------------------------------------------- */
+
+int cmp_study_totals(const cmp_work *w, const mdl_task *const *tasks, size_t ntasks,
+                     const est_platform *plat, double f, const est_products *prod,
+                     double *node_days, double *all_bytes, double *keep_bytes, y1_err *err)
+{
+    est_platform p = *plat;
+    est_disk d;
+    int rc;
+    double h = 0;
+    p.cpu_factor = f;
+    for (size_t i = 0; i < ntasks; i++) {
+        est_task_row row;
+        est_node_row nr;
+        if ((rc = est_table2_row(&w->w, tasks[i], &row, err))) return rc;
+        if ((rc = est_table3_row(&p, &row, &nr, err))) return rc;
+        h += nr.node_hours;
+    }
+    if ((rc = est_table4(&w->w, prod, &d, err))) return rc;
+    *node_days = h / 24.0;
+    *all_bytes = d.all_bytes;
+    *keep_bytes = d.keep_bytes;
+    est_disk_clear(&d);
+    return Y1_OK;
+}
+
+/* One parameter drawn around its value: the file's sigma, else frac x |value|; clamped at 0. */
+static double draw(gsl_rng *rng, double value, double sigma, double frac)
+{
+    double sd = isfinite(sigma) ? sigma : frac * fabs(value);
+    if (!(sd > 0)) return value;
+    return clamp0(value + gsl_ran_gaussian(rng, sd));
+}
+
+static void perturb(gsl_rng *rng, mdl_linear *m, double frac)
+{
+    if (m->is_linear) m->slope = draw(rng, m->slope, m->slope_sigma, frac);
+    m->intercept = draw(rng, m->intercept, m->intercept_sigma, frac);
+}
+
+int cmp_monte_carlo(const cmp_work *const *pool, size_t npool, const mdl_task *const *tasks,
+                    size_t ntasks, const est_platform *plat, const est_products *prod,
+                    const cmp_opts *so, const cmp_mc_opts *o, cmp_mc_sample *out, y1_err *err)
+{
+    int rc = Y1_OK;
+    assert(npool > 0 && o->samples >= 1);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    mdl_task *copy = malloc(ntasks * sizeof *copy);
+    const mdl_task **ptr = malloc(ntasks * sizeof *ptr);
+    cmp_result r;
+    cmp_result_init(&r);
+    if (!rng || !copy || !ptr) {
+        rc = y1_errf(err, Y1_ENOMEM, "campaign: out of memory");
+        goto done;
+    }
+    gsl_rng_set(rng, o->seed);
+    for (long i = 0; i < o->samples; i++) {
+        cmp_mc_sample *x = &out[i];
+        cmp_opts so2 = *so;
+        for (size_t t = 0; t < ntasks; t++) {
+            copy[t] = *tasks[t];
+            perturb(rng, &copy[t].cpu_s, o->model_sigma_frac);
+            perturb(rng, &copy[t].maxrss_gib, o->model_sigma_frac);
+            ptr[t] = &copy[t];
+        }
+        /* the cpu factor draw comes after the models, so a fixed range keeps the model draws */
+        x->cpu_factor = isnan(o->cpu_lo) ? plat->cpu_factor
+                                         : o->cpu_lo + (o->cpu_hi - o->cpu_lo) * gsl_rng_uniform(rng);
+        x->workload = (size_t)i % npool;
+        so2.cpu_factor = x->cpu_factor;
+        double all, keep;
+        if ((rc = cmp_study_totals(pool[x->workload], ptr, ntasks, plat, x->cpu_factor, prod,
+                                   &x->study_node_days, &all, &keep, err)))
+            goto done;
+        if ((rc = cmp_simulate(pool[x->workload], ptr, ntasks, plat, prod, &so2, &r, err)))
+            goto done;
+        x->makespan_days = r.makespan_s / 86400.0;
+        x->alloc_node_days = r.alloc_node_s / 86400.0;
+        x->all_pb = all / 1e15;
+        x->keep_pb = keep / 1e15;
+        x->peak_pb = r.peak_bytes / 1e15;
+    }
+done:
+    cmp_result_clear(&r);
+    gsl_rng_free(rng);
+    free(copy);
+    free(ptr);
+    return rc;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+double cmp_mc_quantile(const cmp_mc_sample *s, size_t n, size_t off, double q)
+{
+    if (n == 0) return NAN;
+    double *v = malloc(n * sizeof *v);
+    if (!v) return NAN;
+    for (size_t i = 0; i < n; i++) memcpy(&v[i], (const char *)&s[i] + off, sizeof(double));
+    qsort(v, n, sizeof *v, cmp_double);
+    double h = q * (double)(n - 1);
+    size_t lo = (size_t)floor(h);
+    double res = lo + 1 < n ? v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]) : v[n - 1];
+    free(v);
+    return res;
+}

@@ -1,0 +1,160 @@
+/* campaign.h: the processing campaign on N nodes of one platform, as a discrete-event simulation
+ * (makespan, node utilisation over time, batch wall-clock losses, critical stage), the scratch
+ * volume over time, Monte Carlo intervals and parameter sweeps.
+ * Units: seconds inside the simulation (days in reports), memory in GiB, volumes in bytes.
+ *
+ * Granularity. Work is grouped per (tract, task): a group holds the tract's instances of one
+ * task, split into buckets of identical duration (one bucket per n for coadd- and patch-level
+ * tasks). Dependencies are tract-level barriers along the pipeline order (isr ->
+ * characterizeImage -> calibrate -> makeWarp -> assembleCoadd -> detection -> deblend ->
+ * measure -> forcedPhotCoadd for the default tasks): task k of a tract starts once task k-1 of
+ * that tract has finished. CCD-visits (and visits) are apportioned to tracts in proportion to
+ * the tract's warps, i.e. a CCD belongs to the tract it overlaps; the warps of a tract wait for
+ * those CCD-visits only (CCDs straddling a tract edge are the approximation). */
+#ifndef EST_CAMPAIGN_H
+#define EST_CAMPAIGN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "estimator/platform.h"
+#include "estimator/products.h"
+#include "estimator/tables.h"
+#include "estimator/workload.h"
+#include "estimator/y1_err.h"
+#include "models/models.h"
+
+/* ---- per-tract workload ------------------------------------------------------------------ */
+
+typedef struct cmp_work cmp_work; /* opaque: a workload's instances per tract */
+
+/* Build from a workload's coadds (visits and ccds_per_visit must be known). Given: c. Returned:
+ * *out (free with cmp_work_free). Returns Y1_OK, Y1_EINPUT (no coadds, visits unknown),
+ * Y1_ENOMEM. */
+int cmp_work_new(cmp_work **out, const est_coadds *c, y1_err *err);
+void cmp_work_free(cmp_work *w);                      /* NULL is fine */
+size_t cmp_work_tracts(const cmp_work *w);
+const est_workload *cmp_work_hist(const cmp_work *w); /* borrowed: Table 2-4 histograms */
+
+/* ---- the simulation ---------------------------------------------------------------------- */
+
+typedef struct cmp_opts {
+    long nodes;          /* > 0 */
+    double walltime_h;   /* batch-job wall-clock limit; 0 = one job for the whole campaign */
+    double queue_wait_h; /* gap between consecutive batch jobs (nodes not held), >= 0 */
+    double block_h;      /* time resolution: a core takes at most this much of sequential
+                            identical instances at once (at least one instance) */
+    double bin_h;        /* width of the utilisation and volume time bins */
+    double overhead_s;   /* added to each instance (workflow latency), >= 0 */
+    double cpu_factor;   /* NAN = the platform's; else overrides it (Monte Carlo) */
+    long regions;        /* tracts split into this many regions of equal CPU, processed in
+                            tract order; 0 = one region per tract; 1 = everything at once */
+    long in_flight;      /* regions released at a time (>= 1); the next region is released
+                            when an earlier one has finished */
+} cmp_opts;
+
+/* nodes 1, no walltime, no queue wait, block 0.25 h, bins 1 h, no overhead, platform's
+ * cpu_factor, one region, one in flight. */
+void cmp_opts_default(cmp_opts *o);
+
+enum { CMP_IDLE_STARVED = 0, /* no ready work: dependencies, the end of the campaign */
+       CMP_IDLE_MEMORY,      /* ready work, free cores, not enough free memory */
+       CMP_IDLE_WALLTIME,    /* ready work that fits the node but not the job's remaining time */
+       CMP_NIDLE };
+
+typedef struct cmp_stage {
+    const mdl_task *task;  /* borrowed */
+    double mem_req_gib;    /* memory requested per instance: max maxRSS over the workload */
+    double instances;
+    double core_s;         /* busy core-seconds (instance durations) */
+    double first_start_s, last_end_s;
+    double critical_s;     /* time this stage runs on the critical path */
+    double max_dur_s;      /* longest instance */
+} cmp_stage;
+
+typedef struct cmp_product {
+    const est_product *p;  /* borrowed */
+    int stage;             /* writing stage, -1 when its task is not simulated */
+    double total_bytes;    /* written over the campaign */
+} cmp_product;
+
+typedef struct cmp_result {
+    long nodes, cores_per_node;
+    double cpu_factor;
+    double makespan_s;
+    double alloc_node_s;     /* node-seconds held in batch jobs up to the makespan */
+    double busy_core_s;      /* sum of instance durations */
+    double idle_core_s[CMP_NIDLE];
+    long jobs;               /* batch jobs per node (1 without a walltime) */
+    double study_node_days;  /* RTN-028 rule: sum over tasks of CPU h x factor / jobs per node */
+
+    size_t nstage;
+    cmp_stage *stage;        /* in pipeline order */
+    int critical_stage;      /* index of the stage longest on the critical path */
+    double critical_wait_s;  /* time on the critical path spent ready but waiting for nodes */
+
+    size_t nprod;
+    cmp_product *prod;
+    double peak_bytes, peak_s;             /* all products on disk */
+    double peak_inter_bytes, peak_inter_s; /* intermediates (keep false) only */
+    double final_keep_bytes, final_keep_s; /* kept products at the end, and when complete */
+    double written_bytes;                  /* everything ever written */
+
+    double bin_s;
+    size_t nbins;
+    double *busy;            /* busy[b * nstage + s]: core-seconds of stage s in bin b */
+    double *vol;             /* vol[b * nprod + p]: bytes of product p at the end of bin b */
+    double *alloc;           /* alloc[b]: node-seconds held in bin b */
+} cmp_result;
+
+/* Run the simulation.
+ * Given:    w, the tasks (borrowed; any order, put in pipeline order here), the platform, the
+ *           products (sizes; written by the task named in each row), options.
+ * Returned: *out (clear with cmp_result_clear, also after a failure).
+ * Returns:  Y1_OK; Y1_EINPUT when an instance does not fit a node's memory, is longer than the
+ *           walltime, or a model gives a negative or non-finite time (naming task and n);
+ *           Y1_EUSAGE for bad options; Y1_ENOMEM. */
+int cmp_simulate(const cmp_work *w, const mdl_task *const *tasks, size_t ntasks,
+                 const est_platform *plat, const est_products *prod, const cmp_opts *o,
+                 cmp_result *out, y1_err *err);
+void cmp_result_init(cmp_result *r);
+void cmp_result_clear(cmp_result *r);
+
+/* ---- Monte Carlo ------------------------------------------------------------------------- */
+
+typedef struct cmp_mc_opts {
+    long samples;            /* >= 1 */
+    unsigned long seed;
+    double model_sigma_frac; /* 1-sigma as a fraction of the value for model parameters whose
+                                file gives no sigma (0 = take them as exact) */
+    double cpu_lo, cpu_hi;   /* cpu_factor uniform in [lo, hi]; NAN = the platform's */
+} cmp_mc_opts;
+
+typedef struct cmp_mc_sample {
+    double cpu_factor;
+    size_t workload;         /* which workload of the pool */
+    double study_node_days;  /* RTN-028 rule */
+    double alloc_node_days;  /* simulated: nodes held up to the makespan */
+    double makespan_days;
+    double all_pb, keep_pb, peak_pb; /* 10^15 bytes */
+} cmp_mc_sample;
+
+/* Draw o->samples samples: each model parameter ~ Normal(value, sigma) clamped at 0 (sigma
+ * from the file, else model_sigma_frac x |value|), cpu_factor ~ Uniform[cpu_lo, cpu_hi],
+ * workload = pool[i mod npool] (e.g. footprints with different rotation seeds). A GSL mt19937
+ * generator seeded with o->seed makes it reproducible. out has o->samples entries. */
+int cmp_monte_carlo(const cmp_work *const *pool, size_t npool, const mdl_task *const *tasks,
+                    size_t ntasks, const est_platform *plat, const est_products *prod,
+                    const cmp_opts *so, const cmp_mc_opts *o, cmp_mc_sample *out, y1_err *err);
+
+/* The q-quantile (linear interpolation between order statistics) of one field over samples,
+ * field given as an offset into cmp_mc_sample (e.g. offsetof(cmp_mc_sample, makespan_days)). */
+double cmp_mc_quantile(const cmp_mc_sample *s, size_t n, size_t field_offset, double q);
+
+/* RTN-028 node-days (Table 3 rule) for tasks on platform plat with cpu_factor f, and the
+ * products' total and kept bytes, over workload w. */
+int cmp_study_totals(const cmp_work *w, const mdl_task *const *tasks, size_t ntasks,
+                     const est_platform *plat, double f, const est_products *prod,
+                     double *node_days, double *all_bytes, double *keep_bytes, y1_err *err);
+
+#endif
