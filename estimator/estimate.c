@@ -227,6 +227,20 @@ static json_t *summary_json(const est_result *r)
     json_object_set_new(root, "warps", json_integer(r->w.warps));
     json_object_set_new(root, "coadds", json_integer(r->w.coadds));
     json_object_set_new(root, "patches", json_integer(r->w.patches));
+    json_t *nst = json_object();
+    for (int b = 0; b < 6; b++) {
+        est_nstats st;
+        char k[2] = {bands[b], 0};
+        json_t *o = json_object();
+        est_coadds_nstats(&r->coadds, b, &st);
+        json_object_set_new(o, "coadds", json_integer(st.coadds));
+        json_object_set_new(o, "mean", json_real(st.mean));
+        json_object_set_new(o, "median", json_integer(st.median));
+        json_object_set_new(o, "q95", json_integer(st.q95));
+        json_object_set_new(o, "max", json_integer(st.max));
+        json_object_set_new(nst, k, o);
+    }
+    json_object_set_new(root, "visits_per_coadd", nst);
     for (size_t t = 0; t < r->ntasks; t++) {
         json_t *o = json_object();
         json_object_set_new(o, "name", json_string(r->t2[t].task->label));
