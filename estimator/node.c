@@ -28,9 +28,10 @@ static void occ_phi(const est_occupancy *o, long cores, double k, double *pf, do
 {
     double x = cores > 1 ? (k - 1.0) / (double)(cores - 1) : 0.0;
     /* power cap: k cores at clock f draw ~ k f^3 (voltage follows frequency), so the package
-     * holds boost up to k_p jobs and then f = boost (k_p / k)^(1/3); k_p puts base at k = cores */
+     * holds boost up to k_p jobs and then f = boost (k_p / k)^(1/3); k_p puts base at k = cores
+     * (at least 1, so that one job always runs at boost: s(1) = 1) */
     double r = o->base_ghz / o->boost_ghz;
-    double kp = (double)cores * r * r * r;
+    double kp = fmax(1.0, (double)cores * r * r * r);
     *pf = k > kp ? cbrt(k / kp) - 1.0 : 0.0;      /* boost / f(k) - 1 */
     *pio = x;
     *pmem = x * x;
@@ -200,7 +201,7 @@ int est_node_plot_occupancy(const est_platform *p, const char *png_path, y1_err 
     sp.xmin = 0;
     sp.xmax = (double)p->cores_per_node;
     sp.ymin = 0;
-    sp.ymax = (double)p->cores_per_node;
+    sp.ymax = 1.05 * (double)p->cores_per_node;
     sp.series = s;
     sp.nseries = 3;
     sp.marks = &m;

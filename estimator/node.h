@@ -11,13 +11,17 @@
  *    when k jobs run at once on a node with K cores is
  *        w(k) = w1 * s(k),  s(k) = 1 + a_freq*phi_f(k) + a_io*phi_io(k) + a_mem*phi_mem(k)
  *    with x = (k - 1) / (K - 1) the load fraction (x = 0 when K = 1) and
- *      phi_f(k)   = f_boost / f(k) - 1, f(k) = f_boost - (f_boost - f_base) * x:
- *                   the clock falls linearly with load from boost to base (thermal/power
- *                   limit); a_freq in [0, 1] is the compute share of the one-job time;
+ *      phi_f(k)   = f_boost / f(k) - 1: the clock under a package power cap. k busy cores at
+ *                   clock f draw about k f^3 (the voltage follows the frequency), so the clock
+ *                   stays at boost up to k_p = max(1, K (f_base / f_boost)^3) jobs and then
+ *                   falls as f(k) = f_boost (k_p / k)^(1/3), reaching base at k = K: the study's
+ *                   "compute parts slow by ~3.35/2.0 at full load". a_freq in [0, 1] is the
+ *                   compute share of the one-job time (fitted, or fixed by compute_share);
  *      phi_io(k)  = x: datastore I/O contention, each extra job adds the same wait;
  *      phi_mem(k) = x^2: memory bandwidth and last-level cache, whose misses grow with both the
  *                   number of jobs and each job's shrinking share of the cache.
  *    Each phi is 0 at k = 1, so s(1) = 1; a_io and a_mem are the slowdowns at full load.
+ *    w1 and the a_* are fitted to the block's points by est_occ_fit.
  *    Throughput per node in one-job units is T(k) = k / s(k); the study assumes T(k) = k.
  *    Assumption, stated: the study's per-task CPU times are low-load (k = 1) times, and the
  *    curve measured with ISR applies to every task.

@@ -22,7 +22,7 @@ static est_task_row row(const mdl_task *t, double instances, double cpu_h, doubl
 static double hand_s(double k, double K, double boost, double base, double af, double aio,
                      double amem)
 {
-    double x = (k - 1) / (K - 1), kp = K * pow(base / boost, 3);
+    double x = (k - 1) / (K - 1), kp = fmax(1, K * pow(base / boost, 3));
     double f = k > kp ? boost * pow(kp / k, 1.0 / 3.0) : boost;
     return 1 + af * (boost / f - 1) + aio * x + amem * x * x;
 }
@@ -150,6 +150,15 @@ static void test_fit_recovers_curve(void)
     CHECK_NEAR(o.a_io, 0.15, 1e-8);
     CHECK_NEAR(o.a_mem, 0.45, 1e-8);
     CHECK_NEAR(o.w1, 9.5, 1e-8);
+    /* a small node with a deep clock drop: K (base/boost)^3 = 4/27 < 1, so k_p = 1 and one
+     * job still runs at boost; at k = 4 the clock part is (4/1)^(1/3) - 1 */
+    o.compute_share = NAN;
+    o.boost_ghz = 3.0;
+    o.base_ghz = 1.0;
+    o.a_freq = 1;
+    o.a_io = o.a_mem = 0;
+    CHECK_NEAR(est_occ_slowdown(&o, 4, 1), 1.0, 0);
+    CHECK_NEAR(est_occ_slowdown(&o, 4, 4), cbrt(4.0), 1e-12);
     /* no block: linear */
     est_occupancy none = {0};
     CHECK_NEAR(est_occ_slowdown(&none, 128, 77), 1.0, 0);
