@@ -63,8 +63,10 @@ void sky_footprint_free(sky_footprint *fp)
     free(fp->slot_ccd);
     free(fp->ax_x.ge);
     free(fp->ax_x.le);
+    free(fp->ax_x.tile_of);
     free(fp->ax_y.ge);
     free(fp->ax_y.le);
+    free(fp->ax_y.tile_of);
     free(fp);
 }
 
@@ -233,9 +235,9 @@ static void circle_tract(const sky_map *m, int t, const double v[3], double k, d
  * Which patches the 189 grown CCD boxes touch. Three kinds of candidate patch, from two caps
  * around the boresight:
  *  - a patch the outer cap (every CCD corner inside it) misses: no CCD can touch it;
- *  - a patch the inner "sure" cap meets lies wholly inside the CCD-tiled part of the focal
+ *  - a patch the inner "sure" cap meets has its middle inside the CCD-tiled part of the focal
  *    plane, where the gaps between CCDs are far narrower than a patch: it is touched (see
- *    sky__camera_load for the radius);
+ *    sky__visit and sky__camera_load for the radius);
  *  - the rest is decided exactly in the focal plane. A tract-plane point (xi, eta) is the
  *    direction D = c + xi e + eta n, whose focal-plane position is (D.U / D.b, D.V / D.b): a
  *    homography, so the patch's sky polygon becomes a convex quadrilateral there, tested against
@@ -275,18 +277,44 @@ static inline void slot_range(const sky_axis *ax, double lo, double hi, int *a, 
     *b = q;
 }
 
+/* Slot whose grown CCD extent holds f, or -1. A cell is narrower than any gap, so only the
+ * table's first candidate can hold f. */
+static inline int slot_at(const sky_axis *ax, double f)
+{
+    double fc = (f - ax->origin) * ax->inv_cell;
+    if (fc < 0 || fc >= ax->ncell) return -1;
+    int k = ax->ge[(int)fc];
+    return k < ax->n && ax->ext[2 * k] <= f && f <= ax->ext[2 * k + 1] ? k : -1;
+}
+
+/* Tile holding f, or -1 outside the lattice. Tiles abut and are far wider than a cell. */
+static inline int tile_at(const sky_axis *ax, double f)
+{
+    double fc = (f - ax->origin) * ax->inv_cell;
+    if (fc < 0 || fc >= ax->ncell || f < ax->tile[0] || f > ax->tile[2 * ax->n - 1]) return -1;
+    int k = ax->tile_of[(int)fc];
+    while (k < ax->n - 1 && f > ax->tile[2 * k + 1]) k++;
+    return k;
+}
+
 /* The exact test of one patch rectangle [x0, x1] x [y0, y1] (tract plane) against the CCDs.
  * h[9] = (c.U, e.U, n.U, c.V, e.V, n.V, c.b, e.b, n.b); (fx, fy) is the focal-plane image of the
  * rectangle's middle; rc bounds the distance from it to any point of the patch's image, and
  * the disk of radius ri around it lies inside that image. */
 static int cam_patch(const sky_footprint *fp, const double h[9], double rc, double ri,
-                     double fx, double fy, double x0, double x1, double y0, double y1)
+                     int use_tiles, double fx, double fy, double x0, double x1, double y0,
+                     double y1)
 {
     int a0, a1, b0, b1, any = 0;
-    /* the middle's image is inside the quad: if it is on a CCD, done */
-    slot_range(&fp->ax_x, fx, fx, &a0, &a1);
-    slot_range(&fp->ax_y, fy, fy, &b0, &b1);
-    if (a0 == a1 && b0 == b1 && fp->slot_ccd[b0 * fp->nslot_x + a0] >= 0) return 1;
+    /* The middle's image is inside the quad. On a CCD's tile, it is within max_gap of the CCD,
+     * and the patch holds the disk of radius ri > max_gap around it (use_tiles): done. */
+    if (use_tiles) {
+        int tx = tile_at(&fp->ax_x, fx), ty = tx < 0 ? -1 : tile_at(&fp->ax_y, fy);
+        if (ty >= 0 && fp->slot_ccd[ty * fp->nslot_x + tx] >= 0) return 1;
+    } else {
+        int sx = slot_at(&fp->ax_x, fx), sy = sx < 0 ? -1 : slot_at(&fp->ax_y, fy);
+        if (sy >= 0 && fp->slot_ccd[sy * fp->nslot_x + sx] >= 0) return 1;
+    }
     /* No CCD within rc of the middle: the quad cannot meet one. A CCD within ri: the patch
      * holds the disk of radius ri around the middle, so it meets that CCD. */
     slot_range(&fp->ax_x, fx - rc, fx + rc, &a0, &a1);
@@ -328,8 +356,8 @@ static int cam_patch(const sky_footprint *fp, const double h[9], double rc, doub
 }
 
 static void cam_tract(const sky_map *m, const sky_footprint *fp, int t, const cam_visit *cv,
-                      double ko, double so, double ki, double si, int sure, double rc,
-                      double ri, sky_work *w)
+                      double ko, double so, double ki, double si, int sure, int tiles,
+                      double rc, double ri, sky_work *w)
 {
     double olo[64], ohi[64], ilo[64], ihi[64];
     if (!circle_cols(m, t, cv->b, ko, so, olo, ohi)) return;
@@ -368,7 +396,7 @@ static void cam_tract(const sky_map *m, const sky_footprint *fp, int t, const ca
         for (int j = j0; j <= j1; j++) {
             if (j == k0) j = k1 + 1;
             if (j > j1) break;
-            if (cam_patch(fp, h, rc, ri, fx[j], fy[j], x0, x1, m->row_eta[2 * j],
+            if (cam_patch(fp, h, rc, ri, tiles, fx[j], fy[j], x0, x1, m->row_eta[2 * j],
                           m->row_eta[2 * j + 1]))
                 w->keys[w->nkeys++] = base + (uint32_t)(i * npy + j);
         }
@@ -404,10 +432,13 @@ int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec,
     } else {
         cam_visit cv;
         cam_axes(ra, dec, rot, &cv);
-        /* the sure cap: a patch meeting it lies within the CCD-tiled disk (radius fp->tiled)
-         * when the patch's diameter is taken off, and a patch is far wider than any gap */
-        double sure = fp->tiled - m->patch_diag - 1e-9;
-        int use_sure = sure > 0.0 && m->patch_inradius > 2.0 * fp->max_gap;
+        /* The sure cap: a patch meeting it has its middle within half a patch diagonal more,
+         * so inside the disk that CCD tiles cover (radius fp->tiled); there the middle is within
+         * max_gap of a CCD, and the patch holds the disk of radius patch_inradius > max_gap
+         * around its middle: it meets that CCD. */
+        double sure = fp->tiled - 0.5 * m->patch_diag - 1e-9;
+        int tiles = m->patch_inradius > 2.0 * fp->max_gap;
+        int use_sure = tiles && sure > 0.0;
         double ko = cos(fp->bound), so = sin(fp->bound);
         double ki = use_sure ? cos(sure) : 1.0, si = use_sure ? sin(sure) : 0.0;
         /* A patch spans at most patch_diag/2 from its middle in the tract plane, no more on the
@@ -418,7 +449,7 @@ int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec,
          * focal plane does not shrink */
         double ri = m->patch_inradius * (1.0 - 1e-9);
         for (size_t q = 0; q < w->ntracts; q++)
-            cam_tract(m, fp, w->tracts[q], &cv, ko, so, ki, si, use_sure, rc, ri, w);
+            cam_tract(m, fp, w->tracts[q], &cv, ko, so, ki, si, use_sure, tiles, rc, ri, w);
     }
     return Y1_OK;
 }

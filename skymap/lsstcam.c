@@ -94,13 +94,14 @@ done:
     return rc;
 }
 
-/* Cells of half the narrowest gap (at most 4096 across), so that the table's answer is at most
- * a step from the exact one. */
+/* Look-up cells of half the narrowest gap (at most 4096 across), so that the table's answer is
+ * at most a step from the exact one; tile[] must already hold the tiles. */
 static int axis_table(sky_axis *ax, const double *ext, int n)
 {
     double gap = INFINITY, lo = ext[0], hi = ext[2 * n - 1];
     for (int k = 1; k < n; k++) gap = fmin(gap, ext[2 * k] - ext[2 * k - 1]);
     double cell = fmax(n > 1 ? 0.5 * gap : hi - lo, (hi - lo) / 4096.0);
+    if (n > 1 && !(cell < gap)) return -2; /* slot_at needs cells narrower than every gap */
     ax->ext = ext;
     ax->n = n;
     ax->origin = lo;
@@ -108,14 +109,17 @@ static int axis_table(sky_axis *ax, const double *ext, int n)
     ax->ncell = (int)ceil((hi - lo) / cell) + 1;
     ax->ge = malloc((size_t)ax->ncell * sizeof *ax->ge);
     ax->le = malloc((size_t)ax->ncell * sizeof *ax->le);
-    if (!ax->ge || !ax->le) return -1;
+    ax->tile_of = malloc((size_t)ax->ncell * sizeof *ax->tile_of);
+    if (!ax->ge || !ax->le || !ax->tile_of) return -1;
     for (int c = 0; c < ax->ncell; c++) {
         double c0 = lo + c * cell, c1 = lo + (c + 1) * cell;
-        int k = 0, q = n - 1;
+        int k = 0, q = n - 1, t = 0;
         while (k < n && ext[2 * k + 1] < c0) k++;
         while (q >= 0 && ext[2 * q] > c1) q--;
+        while (t < n - 1 && ax->tile[2 * t + 1] < c0) t++;
         ax->ge[c] = (int16_t)k;
         ax->le[c] = (int16_t)q;
+        ax->tile_of[c] = (int16_t)t;
     }
     return 0;
 }
@@ -170,34 +174,40 @@ int sky__camera_load(sky_footprint *fp, const char *path, y1_err *err)
         }
     fp->nccd = n;
     fp->bound = atan(far);
-    /* Cells: each slot widened to the middle of the gaps around it (to the slot edge at the
-     * rim). Cells of existing CCDs tile a cross-shaped region; the sure cap of footprint.c uses
-     * the largest boresight-centred disk inside it: up to the rim or to the nearest cell with no
-     * CCD (a corner raft). Every cell point is within a gap of its CCD. */
-    double cx0[64] = {0}, cx1[64] = {0}, cy0[64] = {0}, cy1[64] = {0}, gap = 0.0;
+    /* Tiles: each slot widened to the middle of the gaps around it (to the slot edge at the
+     * rim). Tiles of existing CCDs cover a cross-shaped region; the sure cap of footprint.c uses
+     * the largest boresight-centred disk inside it: up to the rim or to the nearest tile with no
+     * CCD (a corner raft). Every tile point is within a gap of its CCD. */
+    double *tx = fp->ax_x.tile, *ty = fp->ax_y.tile, gap = 0.0;
     for (int k = 0; k < ns; k++) {
-        cx0[k] = k ? 0.5 * (fp->slot_x[2 * k - 1] + fp->slot_x[2 * k]) : fp->slot_x[0];
-        cx1[k] = k < ns - 1 ? 0.5 * (fp->slot_x[2 * k + 1] + fp->slot_x[2 * k + 2])
-                            : fp->slot_x[2 * k + 1];
-        cy0[k] = k ? 0.5 * (fp->slot_y[2 * k - 1] + fp->slot_y[2 * k]) : fp->slot_y[0];
-        cy1[k] = k < ns - 1 ? 0.5 * (fp->slot_y[2 * k + 1] + fp->slot_y[2 * k + 2])
-                            : fp->slot_y[2 * k + 1];
+        tx[2 * k] = k ? 0.5 * (fp->slot_x[2 * k - 1] + fp->slot_x[2 * k]) : fp->slot_x[0];
+        tx[2 * k + 1] = k < ns - 1 ? 0.5 * (fp->slot_x[2 * k + 1] + fp->slot_x[2 * k + 2])
+                                   : fp->slot_x[2 * k + 1];
+        ty[2 * k] = k ? 0.5 * (fp->slot_y[2 * k - 1] + fp->slot_y[2 * k]) : fp->slot_y[0];
+        ty[2 * k + 1] = k < ns - 1 ? 0.5 * (fp->slot_y[2 * k + 1] + fp->slot_y[2 * k + 2])
+                                   : fp->slot_y[2 * k + 1];
         if (k) {
             gap = fmax(gap, fp->slot_x[2 * k] - fp->slot_x[2 * k - 1]);
             gap = fmax(gap, fp->slot_y[2 * k] - fp->slot_y[2 * k - 1]);
         }
     }
-    double rin = fmin(fmin(-cx0[0], cx1[ns - 1]), fmin(-cy0[0], cy1[ns - 1]));
+    double rin = fmin(fmin(-tx[0], tx[2 * ns - 1]), fmin(-ty[0], ty[2 * ns - 1]));
     for (int ky = 0; ky < ns; ky++)
         for (int kx = 0; kx < ns; kx++) {
             if (fp->slot_ccd[ky * ns + kx] >= 0) continue;
-            double dx = cx0[kx] > 0 ? cx0[kx] : cx1[kx] < 0 ? -cx1[kx] : 0.0;
-            double dy = cy0[ky] > 0 ? cy0[ky] : cy1[ky] < 0 ? -cy1[ky] : 0.0;
+            double x0 = tx[2 * kx], x1 = tx[2 * kx + 1], y0 = ty[2 * ky], y1 = ty[2 * ky + 1];
+            double dx = x0 > 0 ? x0 : x1 < 0 ? -x1 : 0.0;
+            double dy = y0 > 0 ? y0 : y1 < 0 ? -y1 : 0.0;
             rin = fmin(rin, hypot(dx, dy));
         }
     fp->tiled = rin > 0 ? atan(rin) : 0.0;
-    if (axis_table(&fp->ax_x, fp->slot_x, ns) || axis_table(&fp->ax_y, fp->slot_y, ns))
-        return y1_errf(err, Y1_ENOMEM, "%s: out of memory", path);
+    fp->max_gap = fmax(gap, 0.0);
+    int bad = axis_table(&fp->ax_x, fp->slot_x, ns);
+    if (!bad) bad = axis_table(&fp->ax_y, fp->slot_y, ns);
+    if (bad == -1) return y1_errf(err, Y1_ENOMEM, "%s: out of memory", path);
+    if (bad)
+        return y1_errf(err, Y1_EINPUT, "%s: gaps between CCDs narrower than 1/8192 of the focal "
+                       "plane are not supported", path);
     fp->max_gap = fmax(gap, 0.0);
     return Y1_OK;
 }

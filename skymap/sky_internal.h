@@ -42,6 +42,9 @@ typedef struct sky_axis {
     double origin, inv_cell;  /* cell c covers [origin + c/inv_cell, origin + (c+1)/inv_cell) */
     int ncell;
     int16_t *ge, *le;         /* per cell: first slot with hi >= cell start; last with lo <= end */
+    double tile[128];         /* 2 per slot: its tile, the slot widened to the middle of the
+                                 gaps around it (to the slot's edge at the rim); tiles abut */
+    int16_t *tile_of;         /* per cell: the tile holding the cell's start (0 before the first) */
 } sky_axis;
 
 struct sky_footprint {
@@ -59,7 +62,8 @@ struct sky_footprint {
     int *slot_ccd;            /* nslot_y * nslot_x: CCD index in that slot or -1 */
     double bound;             /* rad: sky angle from boresight to the farthest CCD corner */
     double tiled;             /* rad: sky radius of the boresight disk that CCD cells tile */
-    double max_gap;           /* rad: widest gap between neighbouring grown CCDs */
+    double max_gap;           /* rad: widest gap between neighbouring grown CCDs; every point of
+                                 a tile is within max_gap of its CCD */
 };
 
 /* Per-thread scratch for sky__visit: output keys and candidate tracts. Zero-init; sky__work_free. */
