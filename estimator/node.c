@@ -6,6 +6,7 @@
 #include <assert.h>
 #include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -598,4 +599,31 @@ done:
     est_pack_out_clear(&po);
     est_pack_out_clear(&pc);
     return rc;
+}
+
+static double pct(double x, double ref) { return ref > 0 ? 100.0 * (x / ref - 1.0) : 0.0; }
+
+int est_node_note(const est_platform *p, const est_node_platform *np, char *buf, size_t size)
+{
+    char occ[200], wf[200];
+    if (np->has_occupancy)
+        snprintf(occ, sizeof occ, "throughput curve %+.1f %% (peak at k = %ld of %ld, slowdown "
+                 "%.2f at full load; the ISR curve applied to every task)",
+                 pct(np->nd_occupancy, np->nd_study), np->k_peak, p->cores_per_node,
+                 np->slowdown_full);
+    else
+        snprintf(occ, sizeof occ, "no throughput curve (linear, as the study)");
+    if (np->has_workflow)
+        snprintf(wf, sizeof wf, "workflow overheads %+.1f %% (%g s per task; %d manager(s) "
+                 "needed for %ld nodes)", pct(np->nd_overheads, np->nd_study),
+                 p->wf.dispatch_latency_s, np->managers_needed, p->wf.allocation_nodes);
+    else
+        snprintf(wf, sizeof wf, "no workflow overheads (as the study)");
+    return snprintf(buf, size, "%s: the study's %.0f node-days; %s; %s; mixed packing %+.1f %% "
+                    "(lower bound %+.1f %%); charged cores %+.1f %%; combined %.0f node-days "
+                    "(%+.1f %%%s)", p->name, np->nd_study, occ, wf,
+                    pct(np->nd_mixed, np->nd_study), pct(np->nd_mixed_lower_bound, np->nd_study),
+                    pct(np->nd_charged_cores, np->nd_study), np->nd_combined,
+                    pct(np->nd_combined, np->nd_study),
+                    np->mixed_in_combined ? ", with mixed packing" : "");
 }

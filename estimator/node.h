@@ -164,6 +164,12 @@ int  est_node_compute(const est_platform *p, const est_task_row *rows, size_t nr
                       est_node_platform *out, y1_err *err);
 void est_node_platform_clear(est_node_platform *p);  /* NULL is fine */
 
+/* One line (no newline) saying what each assumption costs on this platform, for the report's
+ * closing note, e.g. "Perlmutter: the study's 6886 node-days; throughput curve +100.7 % (...)".
+ * Given: p and its computed np. Returned: buf (always NUL-terminated, truncated to size).
+ * Returns the length snprintf would have written. */
+int est_node_note(const est_platform *p, const est_node_platform *np, char *buf, size_t size);
+
 /* Managers needed to keep `nodes` nodes of k slots busy with tasks of slot time slot_s
  * (run time + latency), and the utilisation with wf->managers fixed (1 when 0). */
 int    est_wf_managers_needed(const est_workflow *wf, long nodes, long k, double slot_s);

@@ -344,6 +344,12 @@ static void test_workflow_by_hand(void)
     CHECK_INT(np.task[1].short_task, 0);
     CHECK_INT(np.managers_needed, 2);
     CHECK_NEAR(np.nd_overheads * 24, 28.01, 1e-9);
+    /* the note: study 22.5 h = 0.9375 node-days, overheads 28.01 / 22.5 = +24.5 % */
+    char note[600];
+    est_node_note(&p, &np, note, sizeof note);
+    CHECK_HAS(note, "Wf4: the study's 1 node-days");
+    CHECK_HAS(note, "no throughput curve");
+    CHECK_HAS(note, "workflow overheads +24.5 % (2 s per task; 2 manager(s) needed for 50 nodes)");
     /* no occupancy block: combined = overheads (one type per node) */
     CHECK_NEAR(np.nd_combined * 24, 28.01, 1e-9);
     CHECK_NEAR(np.nd_occupancy, np.nd_study, 0);
