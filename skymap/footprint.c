@@ -306,6 +306,15 @@ static int cam_patch(const sky_footprint *fp, const double h[9], double rc, doub
                      double y1)
 {
     int a0, a1, b0, b1, any = 0;
+    /* nothing of the camera within rc of the middle: a miss */
+    int near = 0;
+    for (int q = 0; q < fp->nocc; q++) {
+        const double *o = fp->occ[q];
+        double dx = dmax(dmax(o[0] - fx, fx - o[1]), 0.0);
+        double dy = dmax(dmax(o[2] - fy, fy - o[3]), 0.0);
+        near |= dx * dx + dy * dy <= rc * rc;
+    }
+    if (!near) return 0;
     /* The middle's image is inside the quad. On a CCD's tile, it is within max_gap of the CCD,
      * and the patch holds the disk of radius ri > max_gap around it (use_tiles): done. */
     if (use_tiles) {

@@ -201,6 +201,18 @@ int sky__camera_load(sky_footprint *fp, const char *path, y1_err *err)
             rin = fmin(rin, hypot(dx, dy));
         }
     fp->tiled = rin > 0 ? atan(rin) : 0.0;
+    double *o = fp->occ[0];
+    o[0] = fp->slot_x[0], o[1] = fp->slot_x[2 * ns - 1];
+    o[2] = fp->slot_y[0], o[3] = fp->slot_y[2 * ns - 1];
+    fp->nocc = 1;
+    if (c.corners_removed) {
+        /* the rows of the middle rafts at full width, and their columns at full height */
+        double *p = fp->occ[1];
+        p[0] = fp->slot_x[2 * C], p[1] = fp->slot_x[2 * (ns - C) - 1];
+        p[2] = o[2], p[3] = o[3];
+        o[2] = fp->slot_y[2 * C], o[3] = fp->slot_y[2 * (ns - C) - 1];
+        fp->nocc = 2;
+    }
     fp->max_gap = fmax(gap, 0.0);
     int bad = axis_table(&fp->ax_x, fp->slot_x, ns);
     if (!bad) bad = axis_table(&fp->ax_y, fp->slot_y, ns);

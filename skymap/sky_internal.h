@@ -59,6 +59,9 @@ struct sky_footprint {
     int nslot_x, nslot_y;     /* CCD slot lattice (15 x 15 for LSSTCam) */
     double *slot_x, *slot_y;  /* 2 per slot column/row: grown extent (lo, hi), rad */
     sky_axis ax_x, ax_y;      /* look-up tables over slot_x, slot_y */
+    double occ[2][4];         /* every CCD lies in one of these boxes (x0, x1, y0, y1), rad: the
+                                 whole grid, or the cross left when corner rafts are missing */
+    int nocc;
     int *slot_ccd;            /* nslot_y * nslot_x: CCD index in that slot or -1 */
     double bound;             /* rad: sky angle from boresight to the farthest CCD corner */
     double tiled;             /* rad: sky radius of the boresight disk that CCD cells tile */
