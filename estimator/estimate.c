@@ -2,6 +2,7 @@
  * --out directory with its plots, the BPS memory file). CPU hours, GiB, bytes; node-days. */
 #include "estimator/estimate.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
@@ -32,6 +33,8 @@ void est_result_clear(est_result *r)
     free(r->t2);
     free(r->plat);
     free(r->t3);
+    for (size_t p = 0; r->node && p < r->nplat; p++) est_node_platform_clear(&r->node[p]);
+    free(r->node);
     est_products_clear(&r->prod);
     est_disk_clear(&r->disk);
     memset(r, 0, sizeof *r);
@@ -82,6 +85,10 @@ int est_compute(est_result *r, const char *tasks, y1_err *err)
         for (size_t t = 0; t < r->ntasks; t++)
             if ((rc = est_table3_row(&r->plat[p], &r->t2[t], &r->t3[p * r->ntasks + t], err)))
                 return rc;
+    r->node = calloc(r->nplat + 1, sizeof *r->node);
+    if (!r->node) return y1_errf(err, Y1_ENOMEM, "out of memory");
+    for (size_t p = 0; p < r->nplat; p++)
+        if ((rc = est_node_compute(&r->plat[p], r->t2, r->ntasks, &r->node[p], err))) return rc;
     return est_table4(&r->w, &r->prod, &r->disk, err);
 }
 
@@ -183,6 +190,50 @@ void est_report_md(FILE *fp, const est_result *r)
                     n->jobs_per_node_optimistic, n->node_hours_optimistic / 24.0);
         }
 
+    fprintf(fp, "\n### Beyond the study: what each assumption costs (node-days, k)\n\n"
+            "| platform | study (linear) | + occupancy curve | + workflow overheads | mixed "
+            "packing | lower bound | charged cores | combined | managers | k at peak |\n"
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (size_t p = 0; p < r->nplat; p++) {
+        const est_node_platform *n = &r->node[p];
+        fprintf(fp, "| %s | %.2f | %.2f%s | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %ld |\n",
+                r->plat[p].name, n->nd_study / 1e3, n->nd_occupancy / 1e3,
+                n->has_occupancy ? "" : " (no curve)", n->nd_overheads / 1e3, n->nd_mixed / 1e3,
+                n->nd_mixed_lower_bound / 1e3, n->nd_charged_cores / 1e3, n->nd_combined / 1e3,
+                n->managers_needed, n->k_peak);
+    }
+    fputc('\n', fp);
+    for (size_t p = 0; p < r->nplat; p++) {
+        char note[1024];
+        if (est_node_note(&r->plat[p], &r->node[p], note, sizeof note) > 0)
+            fprintf(fp, "- %s\n", note);
+        /* tasks whose best concurrency is below the cores/memory limit, in one line */
+        char list[1024] = "";
+        int kb = 0;
+        double sl = 0;
+        for (size_t t = 0; t < r->ntasks && r->node[p].has_occupancy; t++) {
+            const est_node_task *x = &r->node[p].task[t];
+            if (x->k_best >= r->t3[p * r->ntasks + t].jobs_per_node) continue;
+            size_t l = strlen(list);
+            snprintf(list + l, sizeof list - l, "%s%s", l ? ", " : "", r->t2[t].task->label);
+            kb = x->k_best;
+            sl = x->slowdown;
+        }
+        if (list[0])
+            fprintf(fp, "- %s: the throughput-optimal concurrency is below the core and memory "
+                    "limit for %s (e.g. k = %d, slowdown %.2f)\n", r->plat[p].name, list, kb, sl);
+        for (size_t t = 0; t < r->ntasks; t++)
+            if (r->node[p].task[t].short_task)
+                fprintf(fp, "- %s, %s: mean run time %.0f s is comparable to the dispatch "
+                        "latency\n", r->plat[p].name, r->t2[t].task->label,
+                        r->node[p].task[t].run_s);
+    }
+    fprintf(fp, "\nOccupancy: per-job slowdown s(k) from CPU clock, I/O and memory contention, "
+            "fitted to the platform's (k, throughput) points; mixed packing: an exact LP over "
+            "node configurations of one or two task types (Work Queue contract); charged cores: "
+            "ceil(maxRSS / GiB-per-core) cores per job; overheads: dispatch latency per task "
+            "and per-manager ceilings. See README, \"Beyond the study\".\n");
+
     fprintf(fp, "\n## Table 4: data products\n\n| task | dataset type | file size | basis | "
             "instances (M) | total (TiB) | keep |\n|---|---|---:|---|---:|---:|---|\n");
     for (size_t i = 0; i < r->prod.n; i++) {
@@ -260,6 +311,15 @@ static json_t *summary_json(const est_result *r)
         json_object_set_new(o, "file", json_string(r->plat[p].path));
         json_object_set_new(o, "node_days", json_real(nd));
         json_object_set_new(o, "node_days_optimistic", json_real(ndo));
+        const est_node_platform *np = &r->node[p];
+        json_object_set_new(o, "node_days_occupancy", json_real(np->nd_occupancy));
+        json_object_set_new(o, "node_days_overheads", json_real(np->nd_overheads));
+        json_object_set_new(o, "node_days_mixed_packing", json_real(np->nd_mixed));
+        json_object_set_new(o, "node_days_lower_bound", json_real(np->nd_mixed_lower_bound));
+        json_object_set_new(o, "node_days_charged_cores", json_real(np->nd_charged_cores));
+        json_object_set_new(o, "node_days_combined", json_real(np->nd_combined));
+        json_object_set_new(o, "managers_needed", json_integer(np->managers_needed));
+        json_object_set_new(o, "has_occupancy_curve", json_boolean(np->has_occupancy));
         for (size_t t = 0; t < r->ntasks; t++) {
             const est_node_row *n = &r->t3[p * r->ntasks + t];
             json_t *x = json_object();
@@ -269,6 +329,12 @@ static json_t *summary_json(const est_result *r)
             json_object_set_new(x, "jobs_per_node_optimistic",
                                 json_integer(n->jobs_per_node_optimistic));
             json_object_set_new(x, "node_days_optimistic", json_real(n->node_hours_optimistic / 24));
+            json_object_set_new(x, "k_best", json_integer(np->task[t].k_best));
+            json_object_set_new(x, "slowdown", json_real(np->task[t].slowdown));
+            json_object_set_new(x, "node_days_occupancy", json_real(np->task[t].nd_occupancy));
+            json_object_set_new(x, "node_days_overheads", json_real(np->task[t].nd_overheads));
+            json_object_set_new(x, "node_days_combined", json_real(np->task[t].nd_combined));
+            json_object_set_new(x, "short_task", json_boolean(np->task[t].short_task));
             json_array_append_new(per, x);
         }
         json_object_set_new(o, "tasks", per);
@@ -332,20 +398,28 @@ static void w_table2(FILE *fp, const est_result *r)
 static void w_table3(FILE *fp, const est_result *r)
 {
     fprintf(fp, "platform,task,cpu_factor,cores_per_node,memory_per_node_gib,memory_reserve_gib,"
-            "jobs_per_node,node_days,jobs_per_node_optimistic,node_days_optimistic\n");
+            "jobs_per_node,node_days,jobs_per_node_optimistic,node_days_optimistic,"
+            "k_best,slowdown,node_days_occupancy,node_days_overheads,node_days_mixed,"
+            "node_days_charged_cores,node_days_combined,short_task\n");
     for (size_t p = 0; p < r->nplat; p++) {
         const est_platform *pl = &r->plat[p];
         for (size_t t = 0; t < r->ntasks; t++) {
             const est_node_row *n = &r->t3[p * r->ntasks + t];
-            fprintf(fp, "%s,%s,%g,%ld,%g,%g,%ld,%.6g,%ld,%.6g\n", pl->name, r->t2[t].task->label,
-                    pl->cpu_factor, pl->cores_per_node, pl->memory_per_node_gib,
-                    pl->memory_reserve_gib, n->jobs_per_node, n->node_hours / 24,
-                    n->jobs_per_node_optimistic, n->node_hours_optimistic / 24);
+            const est_node_task *x = &r->node[p].task[t];
+            fprintf(fp, "%s,%s,%g,%ld,%g,%g,%ld,%.6g,%ld,%.6g,%d,%.4g,%.6g,%.6g,%.6g,%.6g,%.6g,%d\n",
+                    pl->name, r->t2[t].task->label, pl->cpu_factor, pl->cores_per_node,
+                    pl->memory_per_node_gib, pl->memory_reserve_gib, n->jobs_per_node,
+                    n->node_hours / 24, n->jobs_per_node_optimistic, n->node_hours_optimistic / 24,
+                    x->k_best, x->slowdown, x->nd_occupancy, x->nd_overheads, x->nd_mixed_share,
+                    x->nd_charged_cores, x->nd_combined, x->short_task);
         }
         double nd, ndo;
         est_platform_totals(r, p, &nd, &ndo);
-        fprintf(fp, "%s,total,%g,%ld,%g,%g,,%.6g,,%.6g\n", pl->name, pl->cpu_factor,
-                pl->cores_per_node, pl->memory_per_node_gib, pl->memory_reserve_gib, nd, ndo);
+        const est_node_platform *x = &r->node[p];
+        fprintf(fp, "%s,total,%g,%ld,%g,%g,,%.6g,,%.6g,,,%.6g,%.6g,%.6g,%.6g,%.6g,\n", pl->name,
+                pl->cpu_factor, pl->cores_per_node, pl->memory_per_node_gib,
+                pl->memory_reserve_gib, nd, ndo, x->nd_occupancy, x->nd_overheads, x->nd_mixed,
+                x->nd_charged_cores, x->nd_combined);
     }
 }
 
@@ -561,13 +635,26 @@ static void remove_tree(const char *dir)
     rmdir(dir);
 }
 
+/* occupancy_<platform name, lower case, [a-z0-9-] only>.png */
+static void occupancy_png(const est_platform *p, char *buf, size_t n)
+{
+    char slug[80];
+    size_t k = 0;
+    for (const char *c = p->name; *c && k + 1 < sizeof slug; c++) {
+        char ch = (char)tolower((unsigned char)*c);
+        slug[k++] = (isalnum((unsigned char)ch) || ch == '-') ? ch : '-';
+    }
+    slug[k] = '\0';
+    snprintf(buf, n, "occupancy_%s.png", slug);
+}
+
 int est_write_outdir(const est_result *r, const char *dir, y1_err *err)
 {
     static const char *files[] = {"table1.csv", "table2.csv", "table3.csv", "table4.csv",
                                   "report.md", "coadds.csv", "summary.json",
                                   "visits_per_patch.png", "pointings.png", "node_days.png",
                                   "disk.png"};
-    char stage[1100], a[1200], b[1200];
+    char stage[1100], a[1400], b[1400];
     int rc = Y1_OK;
     if (mkdir(dir, 0777) != 0 && errno != EEXIST)
         return y1_errf(err, Y1_EIO, "%s: cannot create directory: %s", dir, strerror(errno));
@@ -593,6 +680,19 @@ int est_write_outdir(const est_result *r, const char *dir, y1_err *err)
     if ((rc = plot_nodedays(r, a, err))) goto done;
     snprintf(a, sizeof a, "%s/disk.png", stage);
     if ((rc = plot_disk(r, a, err))) goto done;
+    /* the occupancy curve of every platform that has one (Figure 5 of the study) */
+    for (size_t p = 0; p < r->nplat; p++) {
+        if (!r->node[p].has_occupancy) continue;
+        char name[120];
+        occupancy_png(&r->plat[p], name, sizeof name);
+        snprintf(a, sizeof a, "%s/%s", stage, name);
+        if ((rc = est_node_plot_occupancy(&r->plat[p], a, err))) goto done;
+        snprintf(b, sizeof b, "%s/%s", dir, name);
+        if (rename(a, b) != 0) {
+            rc = y1_errf(err, Y1_EIO, "%s: cannot rename into place: %s", b, strerror(errno));
+            goto done;
+        }
+    }
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         snprintf(a, sizeof a, "%s/%s", stage, files[i]);
         snprintf(b, sizeof b, "%s/%s", dir, files[i]);

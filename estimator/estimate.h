@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "estimator/node.h"
 #include "estimator/platform.h"
 #include "estimator/products.h"
 #include "estimator/tables.h"
@@ -46,6 +47,7 @@ typedef struct est_result {
     est_platform *plat;
     size_t nplat;
     est_node_row *t3;
+    est_node_platform *node; /* per platform: occupancy, mixed packing, overheads (issue 6) */
 
     /* Table 4 */
     est_products prod;
