@@ -63,10 +63,8 @@ void sky_footprint_free(sky_footprint *fp)
     free(fp->slot_ccd);
     free(fp->ax_x.ge);
     free(fp->ax_x.le);
-    free(fp->ax_x.tile_of);
     free(fp->ax_y.ge);
     free(fp->ax_y.le);
-    free(fp->ax_y.tile_of);
     free(fp);
 }
 
@@ -277,26 +275,6 @@ static inline void slot_range(const sky_axis *ax, double lo, double hi, int *a, 
     *b = q;
 }
 
-/* Slot whose grown CCD extent holds f, or -1. A cell is narrower than any gap, so only the
- * table's first candidate can hold f. */
-static inline int slot_at(const sky_axis *ax, double f)
-{
-    double fc = (f - ax->origin) * ax->inv_cell;
-    if (fc < 0 || fc >= ax->ncell) return -1;
-    int k = ax->ge[(int)fc];
-    return k < ax->n && ax->ext[2 * k] <= f && f <= ax->ext[2 * k + 1] ? k : -1;
-}
-
-/* Tile holding f, or -1 outside the lattice. Tiles abut and are far wider than a cell. */
-static inline int tile_at(const sky_axis *ax, double f)
-{
-    double fc = (f - ax->origin) * ax->inv_cell;
-    if (fc < 0 || fc >= ax->ncell || f < ax->tile[0] || f > ax->tile[2 * ax->n - 1]) return -1;
-    int k = ax->tile_of[(int)fc];
-    while (k < ax->n - 1 && f > ax->tile[2 * k + 1]) k++;
-    return k;
-}
-
 /* The exact test of one patch rectangle [x0, x1] x [y0, y1] (tract plane) against the CCDs.
  * h[9] = (c.U, e.U, n.U, c.V, e.V, n.V, c.b, e.b, n.b); (fx, fy) is the focal-plane image of the
  * rectangle's middle; rc bounds the distance from it to any point of the patch's image, and
@@ -305,40 +283,19 @@ static int cam_patch(const sky_footprint *fp, const double h[9], double rc, doub
                      int use_tiles, double fx, double fy, double x0, double x1, double y0,
                      double y1)
 {
-    int a0, a1, b0, b1, any = 0;
-    /* nothing of the camera within rc of the middle: a miss */
-    int near = 0;
+    /* Distance from the middle to the CCD cross (boxes that CCD tiles fill completely): beyond
+     * rc nothing of the patch can reach a CCD. Within it, a point of the cross is in a tile, so
+     * within max_gap of a CCD; if d + max_gap <= ri the patch's inner disk reaches that CCD. */
+    double d2 = INFINITY;
     for (int q = 0; q < fp->nocc; q++) {
         const double *o = fp->occ[q];
         double dx = dmax(dmax(o[0] - fx, fx - o[1]), 0.0);
         double dy = dmax(dmax(o[2] - fy, fy - o[3]), 0.0);
-        near |= dx * dx + dy * dy <= rc * rc;
+        d2 = dmin(d2, dx * dx + dy * dy);
     }
-    if (!near) return 0;
-    /* The middle's image is inside the quad. On a CCD's tile, it is within max_gap of the CCD,
-     * and the patch holds the disk of radius ri > max_gap around it (use_tiles): done. */
-    if (use_tiles) {
-        int tx = tile_at(&fp->ax_x, fx), ty = tx < 0 ? -1 : tile_at(&fp->ax_y, fy);
-        if (ty >= 0 && fp->slot_ccd[ty * fp->nslot_x + tx] >= 0) return 1;
-    } else {
-        int sx = slot_at(&fp->ax_x, fx), sy = sx < 0 ? -1 : slot_at(&fp->ax_y, fy);
-        if (sy >= 0 && fp->slot_ccd[sy * fp->nslot_x + sx] >= 0) return 1;
-    }
-    /* No CCD within rc of the middle: the quad cannot meet one. A CCD within ri: the patch
-     * holds the disk of radius ri around the middle, so it meets that CCD. */
-    slot_range(&fp->ax_x, fx - rc, fx + rc, &a0, &a1);
-    slot_range(&fp->ax_y, fy - rc, fy + rc, &b0, &b1);
-    for (int ky = b0; ky <= b1; ky++)
-        for (int kx = a0; kx <= a1; kx++) {
-            int id = fp->slot_ccd[ky * fp->nslot_x + kx];
-            if (id < 0) continue;
-            const double *r = fp->ccd[id];
-            double dx = dmax(dmax(r[0] - fx, fx - r[1]), 0.0);
-            double dy = dmax(dmax(r[2] - fy, fy - r[3]), 0.0);
-            if (dx * dx + dy * dy <= ri * ri) return 1;
-            any = 1;
-        }
-    if (!any) return 0;
+    if (d2 > rc * rc) return 0;
+    if (use_tiles && ri > fp->max_gap && d2 <= (ri - fp->max_gap) * (ri - fp->max_gap)) return 1;
+    int a0, a1, b0, b1;
     double p[4][2], qxlo = INFINITY, qxhi = -INFINITY, qylo = INFINITY, qyhi = -INFINITY;
     for (int q = 0; q < 4; q++) {
         /* counter-clockwise in the tract plane: (x0,y0) (x1,y0) (x1,y1) (x0,y1) */

@@ -95,13 +95,12 @@ done:
 }
 
 /* Look-up cells of half the narrowest gap (at most 4096 across), so that the table's answer is
- * at most a step from the exact one; tile[] must already hold the tiles. */
+ * at most a step or two from the exact one. */
 static int axis_table(sky_axis *ax, const double *ext, int n)
 {
     double gap = INFINITY, lo = ext[0], hi = ext[2 * n - 1];
     for (int k = 1; k < n; k++) gap = fmin(gap, ext[2 * k] - ext[2 * k - 1]);
     double cell = fmax(n > 1 ? 0.5 * gap : hi - lo, (hi - lo) / 4096.0);
-    if (n > 1 && !(cell < gap)) return -2; /* slot_at needs cells narrower than every gap */
     ax->ext = ext;
     ax->n = n;
     ax->origin = lo;
@@ -109,17 +108,14 @@ static int axis_table(sky_axis *ax, const double *ext, int n)
     ax->ncell = (int)ceil((hi - lo) / cell) + 1;
     ax->ge = malloc((size_t)ax->ncell * sizeof *ax->ge);
     ax->le = malloc((size_t)ax->ncell * sizeof *ax->le);
-    ax->tile_of = malloc((size_t)ax->ncell * sizeof *ax->tile_of);
-    if (!ax->ge || !ax->le || !ax->tile_of) return -1;
+    if (!ax->ge || !ax->le) return -1;
     for (int c = 0; c < ax->ncell; c++) {
         double c0 = lo + c * cell, c1 = lo + (c + 1) * cell;
-        int k = 0, q = n - 1, t = 0;
+        int k = 0, q = n - 1;
         while (k < n && ext[2 * k + 1] < c0) k++;
         while (q >= 0 && ext[2 * q] > c1) q--;
-        while (t < n - 1 && ax->tile[2 * t + 1] < c0) t++;
         ax->ge[c] = (int16_t)k;
         ax->le[c] = (int16_t)q;
-        ax->tile_of[c] = (int16_t)t;
     }
     return 0;
 }
@@ -214,12 +210,8 @@ int sky__camera_load(sky_footprint *fp, const char *path, y1_err *err)
         fp->nocc = 2;
     }
     fp->max_gap = fmax(gap, 0.0);
-    int bad = axis_table(&fp->ax_x, fp->slot_x, ns);
-    if (!bad) bad = axis_table(&fp->ax_y, fp->slot_y, ns);
-    if (bad == -1) return y1_errf(err, Y1_ENOMEM, "%s: out of memory", path);
-    if (bad)
-        return y1_errf(err, Y1_EINPUT, "%s: gaps between CCDs narrower than 1/8192 of the focal "
-                       "plane are not supported", path);
+    if (axis_table(&fp->ax_x, fp->slot_x, ns) || axis_table(&fp->ax_y, fp->slot_y, ns))
+        return y1_errf(err, Y1_ENOMEM, "%s: out of memory", path);
     fp->max_gap = fmax(gap, 0.0);
     return Y1_OK;
 }

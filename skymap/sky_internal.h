@@ -44,7 +44,6 @@ typedef struct sky_axis {
     int16_t *ge, *le;         /* per cell: first slot with hi >= cell start; last with lo <= end */
     double tile[128];         /* 2 per slot: its tile, the slot widened to the middle of the
                                  gaps around it (to the slot's edge at the rim); tiles abut */
-    int16_t *tile_of;         /* per cell: the tile holding the cell's start (0 before the first) */
 } sky_axis;
 
 struct sky_footprint {
@@ -59,8 +58,9 @@ struct sky_footprint {
     int nslot_x, nslot_y;     /* CCD slot lattice (15 x 15 for LSSTCam) */
     double *slot_x, *slot_y;  /* 2 per slot column/row: grown extent (lo, hi), rad */
     sky_axis ax_x, ax_y;      /* look-up tables over slot_x, slot_y */
-    double occ[2][4];         /* every CCD lies in one of these boxes (x0, x1, y0, y1), rad: the
-                                 whole grid, or the cross left when corner rafts are missing */
+    double occ[2][4];         /* boxes (x0, x1, y0, y1), rad, that hold every CCD and are covered
+                                 by CCD tiles: the whole grid, or the cross left when the corner
+                                 rafts are missing */
     int nocc;
     int *slot_ccd;            /* nslot_y * nslot_x: CCD index in that slot or -1 */
     double bound;             /* rad: sky angle from boresight to the farthest CCD corner */
