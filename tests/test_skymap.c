@@ -537,8 +537,9 @@ static void test_lsstcam(const sky_map *m)
      * own tangent plane, every tract within 4 deg) for a few visits, rotations and places. */
     int mismatches = 0;
     int nt = sky_map_get_info(m)->num_tracts;
-    for (int k = 0; k < 12; k++) {
+    for (int k = 0; k < 20; k++) {
         double r0 = 360.0 * urand(), d0 = -70.0 + 85.0 * urand(), rot = 360.0 * urand();
+        if (k == 6 || k == 7) rot = 45.0 * (k - 6); /* focal plane along or across the grid */
         if (k == 4) d0 = -88.9; /* boresight beside the south cap */
         if (k == 5) d0 = 0.0, r0 = 359.9; /* across RA 0 on the equator */
         CHECK_INT(sky_footprint_patches(m, fp, r0, d0, rot, &h, &e), Y1_OK);
