@@ -216,11 +216,12 @@ void cmp_opts_default(cmp_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->nodes = 1;
-    o->block_h = 0.25;
+    o->block_h = 1.0;
     o->bin_h = 1.0;
     o->cpu_factor = NAN;
     o->regions = 1;
     o->in_flight = 1;
+    o->order = CMP_ORDER_BREADTH;
 }
 
 void cmp_result_init(cmp_result *r)
@@ -257,12 +258,11 @@ typedef struct node {
     int reason;              /* why its free cores are idle (CMP_IDLE_*) */
 } node;
 
-typedef struct ev {
+typedef struct ev {          /* 32 bytes: cheap to move in the heap */
     double t;
     uint64_t seq;            /* tie-break: deterministic order */
-    int64_t g;
-    int32_t node, k;
-    int64_t inst;
+    int32_t g, node, k;
+    int32_t inst;            /* k x m instances */
 } ev;
 
 typedef struct heapg { int64_t *v; size_t n, cap; } heapg; /* min-heap of group ids */
@@ -494,8 +494,9 @@ static int make_ready(sim *S, int64_t gi, double now)
                                                                 "out of memory") : Y1_OK;
 }
 
-/* Fill a node's free cores with blocks of ready work, later tasks first (depth first keeps
- * the scratch volume down), tracts in order within a task. */
+/* Fill a node's free cores with blocks of ready work: earlier tasks first (breadth first, the
+ * step-by-step order of a DRP campaign) or later tasks first (depth first: a tract's products
+ * are consumed soon after they are written), tracts in order within a task. */
 static int dispatch(sim *S, int32_t ni, double now)
 {
     node *nd = &S->nodes[ni];
@@ -505,7 +506,8 @@ static int dispatch(sim *S, int32_t ni, double now)
     node_touch(S, nd, now);
     while (nd->free_cores > 0) {
         int started = 0;
-        for (size_t s = S->ns; s-- > 0;) {
+        for (size_t i = 0; i < S->ns; i++) {
+            size_t s = S->o->order == CMP_ORDER_DEPTH ? S->ns - 1 - i : i;
             heapg *h = &S->ready[s];
             if (!h->n) continue;
             double mem = S->r->stage[s].mem_req_gib;
@@ -536,6 +538,7 @@ static int dispatch(sim *S, int32_t ni, double now)
                 if (mw < m) m = mw;
             }
             if (b->left / k < m) m = b->left / k;
+            if (m > INT32_MAX / k) m = INT32_MAX / k;
             int64_t inst = k * m;
             double end = now + (double)m * b->dur_s;
             if (isfinite(left_s) && end > S->job_end_s) end = S->job_end_s;
@@ -548,7 +551,7 @@ static int dispatch(sim *S, int32_t ni, double now)
             if (st->first_start_s < 0) st->first_start_s = now;
             nd->free_cores -= k;
             nd->free_mem -= (double)k * mem;
-            if ((rc = ev_push(S, (ev){end, 0, gi, ni, (int32_t)k, inst})))
+            if ((rc = ev_push(S, (ev){end, 0, (int32_t)gi, ni, (int32_t)k, (int32_t)inst})))
                 return y1_errf(S->err, rc, "campaign: out of memory");
             if ((rc = bins_spread(S, arr_busy, S->ns, s, now, end, (double)k)))
                 return y1_errf(S->err, rc, "campaign: out of memory");
@@ -621,6 +624,9 @@ int cmp_simulate(const cmp_work *w, const mdl_task *const *tasks, size_t ntasks,
     r->bin_s = o->bin_h * 3600.0;
     r->nstage = ntasks;
     r->nprod = prod->n;
+    if ((double)S.nt * (double)S.ns >= (double)INT32_MAX)
+        return y1_errf(err, Y1_EUSAGE, "campaign: %zu tracts x %zu tasks is too many groups",
+                       S.nt, S.ns);
     S.task = malloc(ntasks * sizeof *S.task);
     r->stage = calloc(ntasks, sizeof *r->stage);
     r->prod = calloc(prod->n ? prod->n : 1, sizeof *r->prod);

@@ -38,6 +38,11 @@ const est_workload *cmp_work_hist(const cmp_work *w); /* borrowed: Table 2-4 his
 
 /* ---- the simulation ---------------------------------------------------------------------- */
 
+typedef enum cmp_order {
+    CMP_ORDER_BREADTH = 0, /* earlier tasks first: every tract's CCDs, then warps, ... */
+    CMP_ORDER_DEPTH        /* later tasks first: a tract runs to the end once it can */
+} cmp_order;
+
 typedef struct cmp_opts {
     long nodes;          /* > 0 */
     double walltime_h;   /* batch-job wall-clock limit; 0 = one job for the whole campaign */
@@ -51,9 +56,10 @@ typedef struct cmp_opts {
                             tract order; 0 = one region per tract; 1 = everything at once */
     long in_flight;      /* regions released at a time (>= 1); the next region is released
                             when an earlier one has finished */
+    cmp_order order;     /* which ready task a free core takes first */
 } cmp_opts;
 
-/* nodes 1, no walltime, no queue wait, block 0.25 h, bins 1 h, no overhead, platform's
+/* nodes 1, no walltime, no queue wait, block 1 h, breadth first, bins 1 h, no overhead, platform's
  * cpu_factor, one region, one in flight. */
 void cmp_opts_default(cmp_opts *o);
 

@@ -1,10 +1,1130 @@
-/* cli_campaign.c: the 'campaign' subcommand (placeholder until it lands). */
+/* cli_campaign.c: `y1est campaign --platform P --nodes N ...`: the processing campaign on N nodes
+ * (makespan, utilisation, walltime losses, critical stage), scratch volume over time, the peak
+ * against makespan by regions, Monte Carlo intervals and parameter sweeps. Days and PB (10^15
+ * bytes) in the reports; the simulation itself is in campaign.c. */
 #include "estimator/cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <jansson.h>
+
+#include "estimator/campaign.h"
+#include "estimator/pipeline.h"
+#include "estimator/plot.h"
+
+static const char campaign_usage[] =
+    "usage: y1est campaign --platform P --nodes N [options]\n"
+    "\n"
+    "Simulates the processing campaign of the selected visits (default: first-year WFD of the\n"
+    "embedded synthetic cadence) on N nodes of one platform, as a discrete-event simulation in\n"
+    "pipeline order (CCD tasks, warps, coadd tasks, deblend, measure, forced photometry), with\n"
+    "tract-level dependencies. Reports the makespan, node utilisation over time, batch walltime\n"
+    "losses, the critical stage, and the scratch volume over time (peak, final kept volume).\n"
+    "\n"
+    "Campaign:\n"
+    "  --platform P          platform YAML or a name in data/platforms/ (one; required)\n"
+    "  --nodes N             nodes held (required)\n"
+    "  --walltime H          batch-job wall-clock limit in hours (default: none); a task is not\n"
+    "                        started when it cannot finish in the job's remaining time\n"
+    "  --queue-wait H        hours between consecutive batch jobs (default 0)\n"
+    "  --overhead S          seconds added to every task instance (default 0)\n"
+    "  --resolution H        a core takes at most H hours of identical instances at once\n"
+    "                        (default 1): the simulation's time resolution\n"
+    "  --order O             breadth (default): earlier tasks first, step by step over the sky;\n"
+    "                        depth: later tasks first, each tract runs through once it can\n"
+    "  --bin H               width of the time bins of the plots and CSVs (default 1)\n"
+    "  --regions R           process the tracts in R regions of equal CPU (tract order); 'tract'\n"
+    "                        = one region per tract (default 1: everything at once)\n"
+    "  --in-flight K         regions released at a time (default 1)\n"
+    "  --tradeoff R1,R2,...  also simulate these region counts (one in flight) and tabulate the\n"
+    "                        peak scratch against the makespan\n"
+    "Uncertainty (Monte Carlo with a fixed seed; 5-95 %% intervals):\n"
+    "  --mc N                samples (default 0: none)\n"
+    "  --mc-seed S           seed (default 20260101)\n"
+    "  --model-sigma F       1-sigma as a fraction of each model parameter whose file gives no\n"
+    "                        sigma (default 0: such parameters are exact)\n"
+    "  --cpu-factor-range A:B  cpu_factor uniform in [A, B] (e.g. 0.5:1.0 for Perlmutter)\n"
+    "  --mc-rotations K      K lsstcam footprints with random rotations (seeds --seed..+K-1),\n"
+    "                        cycled over the samples (needs --footprint lsstcam)\n"
+    "Sweeps:\n"
+    "  --sweep radius=A:B:STEP | years=A:B[:STEP]\n"
+    "                        rerun the estimate and the campaign for each value\n"
+    "\n" CLI_SEL_HELP
+    "Footprint, models and workload (as for estimate):\n"
+    "  --footprint F, --radius DEG, --rotation R, --seed S, --skymap YAML, --workload CSV,\n"
+    "  --models YAML, --tasks T, --products YAML, --threads N\n"
+    "Output:\n"
+    "  --format F            md (default) or json on stdout\n"
+    "  --out DIR             CSV tables and PNG plots there (each written atomically)\n"
+    "  -h, --help            this help\n";
+
+enum { O_PLATFORM = 1, O_NODES, O_WALLTIME, O_QWAIT, O_OVERHEAD, O_RES, O_BIN, O_REGIONS,
+       O_INFLIGHT, O_ORDER, O_TRADEOFF, O_MC, O_MCSEED, O_MSIGMA, O_CPURANGE, O_MCROT, O_SWEEP,
+       O_FOOTPRINT, O_RADIUS, O_ROTATION, O_SEED, O_SKYMAP, O_WORKLOAD, O_MODELS, O_TASKS,
+       O_PRODUCTS, O_FORMAT, O_OUT, O_THREADS };
+
+#define MAX_TRADE 32
+#define MAX_SWEEP 64
+
+typedef struct camp_args {
+    est_opts eo;
+    cmp_opts co;
+    cmp_mc_opts mc;
+    long mc_rot;
+    long trade[MAX_TRADE];
+    int ntrade;
+    const char *sweep_name;   /* "radius" or "years", NULL = no sweep */
+    double sweep_v[MAX_SWEEP];
+    int nsweep;
+    const char *format, *out;
+} camp_args;
+
+/* One sweep point. */
+typedef struct sweep_row {
+    double value;
+    int64_t visits;
+    double study_nd, makespan_d, alloc_nd, all_pb, keep_pb, peak_pb;
+    double q[3][2];           /* MC 5-95 % of study node-days, makespan, peak PB */
+} sweep_row;
+
+typedef struct trade_row {
+    long regions;
+    double makespan_d, peak_pb, alloc_nd;
+} trade_row;
+
+typedef struct camp {
+    camp_args *a;
+    est_result er;
+    cmp_work *w;
+    cmp_result cr;
+    const mdl_task **tasks;
+    size_t ntasks;
+    double all_bytes, keep_bytes;
+    trade_row trade[MAX_TRADE];
+    int ntrade;
+    cmp_mc_sample *mc;
+    long nmc;
+    sweep_row sweep[MAX_SWEEP];
+    int nsweep;
+} camp;
+
+/* "A:B" with A <= B, both > 0. */
+static int parse_range(const char *opt, const char *s, double *lo, double *hi, y1_err *err)
+{
+    char buf[128];
+    const char *colon = strchr(s, ':');
+    if (!colon || (size_t)(colon - s) >= sizeof buf)
+        return y1_errf(err, Y1_EUSAGE, "%s: expected A:B, got '%s'", opt, s);
+    memcpy(buf, s, (size_t)(colon - s));
+    buf[colon - s] = '\0';
+    int rc;
+    if ((rc = cli_parse_double(opt, buf, 1e-6, 1e3, lo, err)) ||
+        (rc = cli_parse_double(opt, colon + 1, 1e-6, 1e3, hi, err)))
+        return rc;
+    if (*hi < *lo) return y1_errf(err, Y1_EUSAGE, "%s: end %g is below start %g", opt, *hi, *lo);
+    return Y1_OK;
+}
+
+/* --sweep name=A:B[:STEP] into values. */
+static int parse_sweep(camp_args *a, const char *s, y1_err *err)
+{
+    char buf[256], *parts[4];
+    int np = 0, rc;
+    snprintf(buf, sizeof buf, "%s", s);
+    char *eq = strchr(buf, '=');
+    if (!eq) return y1_errf(err, Y1_EUSAGE, "--sweep: expected radius=A:B:STEP or years=A:B, got "
+                            "'%s'", s);
+    *eq = '\0';
+    if (strcmp(buf, "radius") && strcmp(buf, "years"))
+        return y1_errf(err, Y1_EUSAGE, "--sweep: unknown parameter '%s' (radius or years)", buf);
+    a->sweep_name = strcmp(buf, "radius") ? "years" : "radius";
+    for (char *p = eq + 1, *save = NULL, *t; np < 4 && (t = strtok_r(p, ":", &save)); p = NULL)
+        parts[np++] = t;
+    int years = !strcmp(a->sweep_name, "years");
+    if (np < 2 || np > 3 || (!years && np != 3))
+        return y1_errf(err, Y1_EUSAGE, "--sweep: expected %s, got '%s'",
+                       years ? "years=A:B[:STEP]" : "radius=A:B:STEP", s);
+    double lo, hi, step = 1;
+    double vmin = years ? 1 : 1e-6, vmax = years ? 10 : 10;
+    if ((rc = cli_parse_double("--sweep", parts[0], vmin, vmax, &lo, err)) ||
+        (rc = cli_parse_double("--sweep", parts[1], vmin, vmax, &hi, err)) ||
+        (np == 3 && (rc = cli_parse_double("--sweep", parts[2], 1e-6, 10, &step, err))))
+        return rc;
+    if (hi < lo) return y1_errf(err, Y1_EUSAGE, "--sweep: end %g is below start %g", hi, lo);
+    if (years && (lo != floor(lo) || hi != floor(hi) || step != floor(step)))
+        return y1_errf(err, Y1_EUSAGE, "--sweep: years must be whole numbers");
+    a->nsweep = 0;
+    for (int i = 0;; i++) {
+        double v = lo + step * i;
+        if (v > hi + 1e-9 * step) break;
+        if (a->nsweep == MAX_SWEEP)
+            return y1_errf(err, Y1_EUSAGE, "--sweep: at most %d values", MAX_SWEEP);
+        a->sweep_v[a->nsweep++] = v;
+    }
+    return Y1_OK;
+}
+
+static int parse_options(int argc, char **argv, camp_args *a, y1_err *err)
+{
+    static const struct option longopts[] = {
+        CLI_SEL_LONGOPTS,
+        {"platform", required_argument, NULL, O_PLATFORM},
+        {"nodes", required_argument, NULL, O_NODES},
+        {"walltime", required_argument, NULL, O_WALLTIME},
+        {"queue-wait", required_argument, NULL, O_QWAIT},
+        {"overhead", required_argument, NULL, O_OVERHEAD},
+        {"resolution", required_argument, NULL, O_RES},
+        {"bin", required_argument, NULL, O_BIN},
+        {"regions", required_argument, NULL, O_REGIONS},
+        {"in-flight", required_argument, NULL, O_INFLIGHT},
+        {"order", required_argument, NULL, O_ORDER},
+        {"tradeoff", required_argument, NULL, O_TRADEOFF},
+        {"mc", required_argument, NULL, O_MC},
+        {"mc-seed", required_argument, NULL, O_MCSEED},
+        {"model-sigma", required_argument, NULL, O_MSIGMA},
+        {"cpu-factor-range", required_argument, NULL, O_CPURANGE},
+        {"mc-rotations", required_argument, NULL, O_MCROT},
+        {"sweep", required_argument, NULL, O_SWEEP},
+        {"footprint", required_argument, NULL, O_FOOTPRINT},
+        {"radius", required_argument, NULL, O_RADIUS},
+        {"rotation", required_argument, NULL, O_ROTATION},
+        {"seed", required_argument, NULL, O_SEED},
+        {"skymap", required_argument, NULL, O_SKYMAP},
+        {"workload", required_argument, NULL, O_WORKLOAD},
+        {"models", required_argument, NULL, O_MODELS},
+        {"tasks", required_argument, NULL, O_TASKS},
+        {"products", required_argument, NULL, O_PRODUCTS},
+        {"format", required_argument, NULL, O_FORMAT},
+        {"out", required_argument, NULL, O_OUT},
+        {"threads", required_argument, NULL, O_THREADS},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    int c, rc, have_nodes = 0;
+    long v;
+    memset(a, 0, sizeof *a);
+    est_opts_default(&a->eo);
+    cmp_opts_default(&a->co);
+    a->mc.seed = 20260101;
+    a->mc.cpu_lo = a->mc.cpu_hi = NAN;
+    a->format = "md";
+    optind = 1;
+    opterr = 0;
+    /* argv[0] is "campaign" */
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        if (c >= CLI_OPT_SEL && c < CLI_OPT_SEL_END) {
+            if ((rc = cli_sel_option(&a->eo.cs, c, optarg, err))) return rc;
+            continue;
+        }
+        switch (c) {
+        case 'h': return -1;
+        case O_PLATFORM:
+            if (a->eo.n_platforms == 1)
+                return y1_errf(err, Y1_EUSAGE, "--platform: a campaign runs on one platform");
+            a->eo.platforms[a->eo.n_platforms++] = optarg;
+            break;
+        case O_NODES:
+            if ((rc = cli_parse_long("--nodes", optarg, 1, 10000000L, &a->co.nodes, err))) return rc;
+            have_nodes = 1;
+            break;
+        case O_WALLTIME:
+            if ((rc = cli_parse_double("--walltime", optarg, 0.01, 1e4, &a->co.walltime_h, err)))
+                return rc;
+            break;
+        case O_QWAIT:
+            if ((rc = cli_parse_double("--queue-wait", optarg, 0, 1e4, &a->co.queue_wait_h, err)))
+                return rc;
+            break;
+        case O_OVERHEAD:
+            if ((rc = cli_parse_double("--overhead", optarg, 0, 1e5, &a->co.overhead_s, err)))
+                return rc;
+            break;
+        case O_RES:
+            if ((rc = cli_parse_double("--resolution", optarg, 1e-4, 100, &a->co.block_h, err)))
+                return rc;
+            break;
+        case O_BIN:
+            if ((rc = cli_parse_double("--bin", optarg, 1e-3, 1e4, &a->co.bin_h, err))) return rc;
+            break;
+        case O_REGIONS:
+            if (!strcmp(optarg, "tract")) a->co.regions = 0;
+            else if ((rc = cli_parse_long("--regions", optarg, 1, 1000000L, &a->co.regions, err)))
+                return rc;
+            break;
+        case O_INFLIGHT:
+            if ((rc = cli_parse_long("--in-flight", optarg, 1, 1000000L, &a->co.in_flight, err)))
+                return rc;
+            break;
+        case O_ORDER:
+            if (!strcmp(optarg, "breadth")) a->co.order = CMP_ORDER_BREADTH;
+            else if (!strcmp(optarg, "depth")) a->co.order = CMP_ORDER_DEPTH;
+            else return y1_errf(err, Y1_EUSAGE, "--order: expected breadth or depth, got '%s'",
+                                optarg);
+            break;
+        case O_TRADEOFF: {
+            char buf[512], *save = NULL;
+            snprintf(buf, sizeof buf, "%s", optarg);
+            a->ntrade = 0;
+            for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+                if (a->ntrade == MAX_TRADE)
+                    return y1_errf(err, Y1_EUSAGE, "--tradeoff: at most %d values", MAX_TRADE);
+                if ((rc = cli_parse_long("--tradeoff", t, 1, 1000000L, &a->trade[a->ntrade], err)))
+                    return rc;
+                a->ntrade++;
+            }
+            if (!a->ntrade) return y1_errf(err, Y1_EUSAGE, "--tradeoff: expected R1,R2,...");
+            break;
+        }
+        case O_MC:
+            if ((rc = cli_parse_long("--mc", optarg, 0, 100000L, &a->mc.samples, err))) return rc;
+            break;
+        case O_MCSEED:
+            if ((rc = cli_parse_long("--mc-seed", optarg, 0, 2147483647L, &v, err))) return rc;
+            a->mc.seed = (unsigned long)v;
+            break;
+        case O_MSIGMA:
+            if ((rc = cli_parse_double("--model-sigma", optarg, 0, 10, &a->mc.model_sigma_frac,
+                                       err)))
+                return rc;
+            break;
+        case O_CPURANGE:
+            if ((rc = parse_range("--cpu-factor-range", optarg, &a->mc.cpu_lo, &a->mc.cpu_hi, err)))
+                return rc;
+            break;
+        case O_MCROT:
+            if ((rc = cli_parse_long("--mc-rotations", optarg, 0, 1000, &a->mc_rot, err))) return rc;
+            break;
+        case O_SWEEP:
+            if ((rc = parse_sweep(a, optarg, err))) return rc;
+            break;
+        case O_FOOTPRINT:
+            if (strcmp(optarg, "circle") && strcmp(optarg, "lsstcam"))
+                return y1_errf(err, Y1_EUSAGE, "--footprint: expected circle or lsstcam, got '%s'",
+                               optarg);
+            a->eo.footprint = optarg;
+            break;
+        case O_RADIUS:
+            if ((rc = cli_parse_double("--radius", optarg, 1e-6, 10.0, &a->eo.radius_deg, err)))
+                return rc;
+            break;
+        case O_ROTATION:
+            if (strcmp(optarg, "rotskypos") && strcmp(optarg, "random"))
+                return y1_errf(err, Y1_EUSAGE, "--rotation: expected rotskypos or random, got "
+                               "'%s'", optarg);
+            a->eo.rotation = optarg;
+            break;
+        case O_SEED:
+            if ((rc = cli_parse_long("--seed", optarg, 0, 2147483647L, &a->eo.seed, err))) return rc;
+            break;
+        case O_SKYMAP: a->eo.skymap = optarg; break;
+        case O_WORKLOAD: a->eo.workload = optarg; break;
+        case O_MODELS: a->eo.models = optarg; break;
+        case O_TASKS: a->eo.tasks = optarg; break;
+        case O_PRODUCTS: a->eo.products = optarg; break;
+        case O_FORMAT:
+            if (strcmp(optarg, "md") && strcmp(optarg, "json"))
+                return y1_errf(err, Y1_EUSAGE, "--format: expected md or json, got '%s'", optarg);
+            a->format = optarg;
+            break;
+        case O_OUT: a->out = optarg; break;
+        case O_THREADS:
+            if ((rc = cli_parse_long("--threads", optarg, 1, 64, &a->eo.threads, err))) return rc;
+            break;
+        case ':': return y1_errf(err, Y1_EUSAGE, "option '%s' needs a value", argv[optind - 1]);
+        default: return y1_errf(err, Y1_EUSAGE, "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc) return y1_errf(err, Y1_EUSAGE, "unexpected argument '%s'", argv[optind]);
+    if (a->eo.n_platforms == 0)
+        return y1_errf(err, Y1_EUSAGE, "no --platform given (e.g. --platform perlmutter)");
+    if (!strcmp(a->eo.platforms[0], "all"))
+        return y1_errf(err, Y1_EUSAGE, "--platform: a campaign runs on one platform, not 'all'");
+    if (!have_nodes) return y1_errf(err, Y1_EUSAGE, "no --nodes given (e.g. --nodes 1000)");
+    if (a->mc_rot > 0 && strcmp(a->eo.footprint, "lsstcam"))
+        return y1_errf(err, Y1_EUSAGE, "--mc-rotations needs --footprint lsstcam (a circle has no "
+                       "rotation)");
+    if (a->mc_rot > 0 && a->eo.workload)
+        return y1_errf(err, Y1_EUSAGE, "--mc-rotations needs the cadence, not --workload");
+    if (a->mc_rot > 0 && a->mc.samples == 0)
+        return y1_errf(err, Y1_EUSAGE, "--mc-rotations needs --mc N");
+    if (a->sweep_name && a->eo.workload)
+        return y1_errf(err, Y1_EUSAGE, "--sweep reruns the footprints, so it cannot use --workload");
+    if (a->sweep_name && !strcmp(a->sweep_name, "radius") && strcmp(a->eo.footprint, "circle"))
+        return y1_errf(err, Y1_EUSAGE, "--sweep radius needs --footprint circle");
+    if (a->sweep_name && !strcmp(a->sweep_name, "years") && a->eo.cs.sel.use_nights)
+        return y1_errf(err, Y1_EUSAGE, "--sweep years cannot be combined with --nights");
+    return Y1_OK;
+}
+
+/* ---- running ----------------------------------------------------------------------------- */
+
+/* Estimate (Tables 1-4) and the per-tract workload for options eo. */
+static int run_estimate(const est_opts *eo, est_result *er, cmp_work **w, y1_err *err)
+{
+    int rc;
+    est_result_init(er);
+    if ((rc = est_run(eo, er, 0, err))) return rc;
+    return cmp_work_new(w, &er->coadds, err);
+}
+
+static int task_list(const est_result *er, const mdl_task ***out, y1_err *err)
+{
+    const mdl_task **t = malloc((er->ntasks ? er->ntasks : 1) * sizeof *t);
+    if (!t) return y1_errf(err, Y1_ENOMEM, "out of memory");
+    for (size_t i = 0; i < er->ntasks; i++) t[i] = er->t2[i].task;
+    *out = t;
+    return Y1_OK;
+}
+
+static int run_mc(camp *C, y1_err *err)
+{
+    camp_args *a = C->a;
+    int rc = Y1_OK;
+    long npool = a->mc_rot > 0 ? a->mc_rot : 1;
+    cmp_work **pool = calloc((size_t)npool, sizeof *pool);
+    est_result *tmp = calloc((size_t)npool, sizeof *tmp);
+    C->mc = calloc((size_t)a->mc.samples, sizeof *C->mc);
+    if (!pool || !tmp || !C->mc) {
+        rc = y1_errf(err, Y1_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (a->mc_rot > 0) {
+        for (long k = 0; k < npool; k++) {
+            est_opts eo = a->eo;
+            eo.rotation = "random";
+            eo.seed = a->eo.seed + k;
+            fprintf(stderr, "y1est: Monte Carlo footprint %ld / %ld (rotation seed %ld)\n", k + 1,
+                    npool, eo.seed);
+            rc = run_estimate(&eo, &tmp[k], &pool[k], err);
+            est_result_clear(&tmp[k]);
+            if (rc) goto done;
+        }
+    } else {
+        pool[0] = C->w;
+    }
+    C->nmc = a->mc.samples;
+    rc = cmp_monte_carlo((const cmp_work *const *)pool, (size_t)npool, C->tasks, C->ntasks,
+                         &C->er.plat[0], &C->er.prod, &a->co, &a->mc, C->mc, err);
+done:
+    if (a->mc_rot > 0 && pool)
+        for (long k = 0; k < npool; k++) cmp_work_free(pool[k]);
+    free(pool);
+    free(tmp);
+    return rc;
+}
+
+static int run_sweep(camp *C, y1_err *err)
+{
+    camp_args *a = C->a;
+    int rc = Y1_OK;
+    cmp_result r;
+    cmp_mc_sample *s = NULL;
+    cmp_result_init(&r);
+    if (a->mc.samples > 0 && !(s = calloc((size_t)a->mc.samples, sizeof *s)))
+        return y1_errf(err, Y1_ENOMEM, "out of memory");
+    for (int i = 0; i < a->nsweep; i++) {
+        est_opts eo = a->eo;
+        est_result er;
+        cmp_work *w = NULL;
+        const mdl_task **tasks = NULL;
+        sweep_row *row = &C->sweep[i];
+        row->value = a->sweep_v[i];
+        if (!strcmp(a->sweep_name, "radius")) eo.radius_deg = row->value;
+        else eo.cs.sel.years = (int)row->value;
+        fprintf(stderr, "y1est: sweep %s = %g (%d / %d)\n", a->sweep_name, row->value, i + 1,
+                a->nsweep);
+        if ((rc = run_estimate(&eo, &er, &w, err)) || (rc = task_list(&er, &tasks, err)) ||
+            (rc = cmp_simulate(w, tasks, er.ntasks, &er.plat[0], &er.prod, &a->co, &r, err)))
+            goto next;
+        double all, keep;
+        if ((rc = cmp_study_totals(w, tasks, er.ntasks, &er.plat[0], er.plat[0].cpu_factor,
+                                   &er.prod, &row->study_nd, &all, &keep, err)))
+            goto next;
+        row->visits = er.visits;
+        row->makespan_d = r.makespan_s / 86400.0;
+        row->alloc_nd = r.alloc_node_s / 86400.0;
+        row->all_pb = all / 1e15;
+        row->keep_pb = keep / 1e15;
+        row->peak_pb = r.peak_bytes / 1e15;
+        for (int k = 0; k < 3; k++) row->q[k][0] = row->q[k][1] = NAN;
+        if (s) {
+            const cmp_work *pool[1] = {w};
+            size_t off[3] = {offsetof(cmp_mc_sample, study_node_days),
+                             offsetof(cmp_mc_sample, makespan_days),
+                             offsetof(cmp_mc_sample, peak_pb)};
+            if ((rc = cmp_monte_carlo(pool, 1, tasks, er.ntasks, &er.plat[0], &er.prod, &a->co,
+                                      &a->mc, s, err)))
+                goto next;
+            for (int k = 0; k < 3; k++) {
+                row->q[k][0] = cmp_mc_quantile(s, (size_t)a->mc.samples, off[k], 0.05);
+                row->q[k][1] = cmp_mc_quantile(s, (size_t)a->mc.samples, off[k], 0.95);
+            }
+        }
+        C->nsweep = i + 1;
+    next:
+        free(tasks);
+        cmp_work_free(w);
+        est_result_clear(&er);
+        if (rc) break;
+    }
+    free(s);
+    cmp_result_clear(&r);
+    return rc;
+}
+
+/* ---- reports ----------------------------------------------------------------------------- */
+
+static double q_of(const camp *C, size_t off, double q)
+{
+    return cmp_mc_quantile(C->mc, (size_t)C->nmc, off, q);
+}
+
+/* A summary row with MC columns when there are samples. */
+static void md_row(FILE *fp, const camp *C, const char *name, double value, const char *fmt,
+                   size_t off, const char *note)
+{
+    char v[64];
+    snprintf(v, sizeof v, fmt, value);
+    fprintf(fp, "| %s | %s |", name, v);
+    if (C->nmc > 0) {
+        if (off == (size_t)-1) {
+            fprintf(fp, " | | |");
+        } else {
+            char a[64], b[64], c[64];
+            snprintf(a, sizeof a, fmt, q_of(C, off, 0.05));
+            snprintf(b, sizeof b, fmt, q_of(C, off, 0.5));
+            snprintf(c, sizeof c, fmt, q_of(C, off, 0.95));
+            fprintf(fp, " %s | %s | %s |", a, b, c);
+        }
+    }
+    fprintf(fp, " %s |\n", note ? note : "");
+}
+
+static double day(double s) { return s / 86400.0; }
+
+static void report_md(FILE *fp, const camp *C)
+{
+    const camp_args *a = C->a;
+    const est_result *er = &C->er;
+    const cmp_result *r = &C->cr;
+    const est_platform *p = &er->plat[0];
+    double cores = (double)r->nodes * (double)r->cores_per_node;
+    fprintf(fp, "# y1est campaign: %ld nodes of %s\n\n", r->nodes, p->name);
+    if (er->synthetic)
+        fprintf(fp, "> The cadence is y1est's SYNTHETIC stand-in for OpSim baseline v2.0, not the "
+                "real file. Pass --cadence baseline_v2.0_10yrs.db for real numbers.\n\n");
+    fprintf(fp, "- %s\n", er->cadence);
+    if (er->selection[0]) fprintf(fp, "- selection: %s\n", er->selection);
+    fprintf(fp, "- footprint: %s\n- models: %s\n- products: %s\n- platform: %s (%s): %ld cores, "
+            "%g GiB (%g reserved) per node, cpu_factor %g\n", er->footprint, er->models,
+            er->products, p->name, p->path, p->cores_per_node, p->memory_per_node_gib,
+            p->memory_reserve_gib, r->cpu_factor);
+    fprintf(fp, "- batch jobs: %s", a->co.walltime_h > 0 ? "" : "none (one allocation)");
+    if (a->co.walltime_h > 0)
+        fprintf(fp, "%g h walltime, %g h between jobs, %ld jobs", a->co.walltime_h,
+                a->co.queue_wait_h, r->jobs);
+    fprintf(fp, "\n- regions: ");
+    if (a->co.regions == 0) fprintf(fp, "one per tract");
+    else fprintf(fp, "%ld", a->co.regions);
+    fprintf(fp, ", %ld in flight; %zu tracts; %s first; time resolution %g h; overhead %g s per "
+            "instance\n", a->co.in_flight, cmp_work_tracts(C->w),
+            a->co.order == CMP_ORDER_DEPTH ? "depth (later tasks)" : "breadth (earlier tasks)",
+            a->co.block_h, a->co.overhead_s);
+    fprintf(fp, "- packing: each instance takes 1 core and its task's max maxRSS (RTN-028's "
+            "jobs/node rule when a node runs one task); tasks of different kinds share a node "
+            "when cores and memory allow\n");
+
+    fprintf(fp, "\n## Summary\n\n| quantity | value |%s note |\n|---|---:|%s---|\n",
+            C->nmc ? " 5% | median | 95% |" : "", C->nmc ? "---:|---:|---:|" : "");
+    md_row(fp, C, "makespan (days)", day(r->makespan_s), "%.4g",
+           offsetof(cmp_mc_sample, makespan_days), "first task start to last task end");
+    md_row(fp, C, "node-days held (simulated)", day(r->alloc_node_s), "%.4g",
+           offsetof(cmp_mc_sample, alloc_node_days), "nodes x time in batch jobs");
+    md_row(fp, C, "node-days (RTN-028 rule)", r->study_node_days, "%.4g",
+           offsetof(cmp_mc_sample, study_node_days), "CPU h x cpu_factor / jobs per node, summed");
+    md_row(fp, C, "core utilisation (%)", 100 * r->busy_core_s / (cores * r->alloc_node_s /
+                                                                   (double)r->nodes),
+           "%.1f", (size_t)-1, "busy core time / held core time");
+    md_row(fp, C, "walltime loss (node-days)", r->idle_core_s[CMP_IDLE_WALLTIME] /
+           (double)r->cores_per_node / 86400.0, "%.4g", (size_t)-1,
+           "cores idle because the ready tasks would overrun the job");
+    char note[160];
+    snprintf(note, sizeof note, "on day %.2f", day(r->peak_s));
+    md_row(fp, C, "peak scratch, all products (PB)", r->peak_bytes / 1e15, "%.4g",
+           offsetof(cmp_mc_sample, peak_pb), note);
+    snprintf(note, sizeof note, "on day %.2f", day(r->peak_inter_s));
+    md_row(fp, C, "peak of intermediates (PB)", r->peak_inter_bytes / 1e15, "%.4g", (size_t)-1,
+           note);
+    snprintf(note, sizeof note, "complete on day %.2f", day(r->final_keep_s));
+    md_row(fp, C, "final kept volume (PB)", r->final_keep_bytes / 1e15, "%.4g",
+           offsetof(cmp_mc_sample, keep_pb), note);
+    md_row(fp, C, "all products written (PB)", r->written_bytes / 1e15, "%.4g",
+           offsetof(cmp_mc_sample, all_pb), "Table 4 total");
+    fprintf(fp, "\nPB = 10^15 bytes. Raw inputs (%.3f PB) are not counted as scratch.\n",
+            er->disk.raw_bytes / 1e15);
+    if (C->nmc) {
+        fprintf(fp, "\nMonte Carlo: %ld samples, seed %lu. Model parameters ~ Normal(value, "
+                "sigma) clamped at 0, sigma from the model file%s", C->nmc, a->mc.seed,
+                a->mc.model_sigma_frac > 0 ? "" : " (parameters without one are exact");
+        if (a->mc.model_sigma_frac > 0)
+            fprintf(fp, ", else %g x |value|", a->mc.model_sigma_frac);
+        else
+            fprintf(fp, "; the RTN-028 models give none, see --model-sigma)");
+        if (!isnan(a->mc.cpu_lo)) fprintf(fp, "; cpu_factor ~ Uniform[%g, %g]", a->mc.cpu_lo,
+                                          a->mc.cpu_hi);
+        else fprintf(fp, "; cpu_factor fixed at %g", p->cpu_factor);
+        if (a->mc_rot > 0)
+            fprintf(fp, "; %ld lsstcam footprints with random rotations (seeds %ld..%ld)", a->mc_rot,
+                    a->eo.seed, a->eo.seed + a->mc_rot - 1);
+        else fprintf(fp, "; one footprint");
+        fprintf(fp, ". The value column is the run with the nominal inputs.\n");
+    }
+
+    fprintf(fp, "\n## Stages (pipeline order)\n\n| task | instances (M) | node-days busy | "
+            "memory/instance (GiB) | longest instance (h) | first start (day) | last end (day) | "
+            "on critical path (days) |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (size_t s = 0; s < r->nstage; s++) {
+        const cmp_stage *st = &r->stage[s];
+        fprintf(fp, "| %s%s | %.3f | %.1f | %.2f | %.2f | %.2f | %.2f | %.2f |\n", st->task->label,
+                (int)s == r->critical_stage ? " (critical)" : "", st->instances / 1e6,
+                st->core_s / (double)r->cores_per_node / 86400.0, st->mem_req_gib,
+                st->max_dur_s / 3600.0, day(st->first_start_s), day(st->last_end_s),
+                day(st->critical_s));
+    }
+    fprintf(fp, "\nCritical stage: **%s**, the task that runs longest on the critical path (the "
+            "chain of tract-level dependencies ending at the last task to finish). On that path "
+            "%.2f days are spent ready but waiting for free nodes.\n",
+            r->critical_stage >= 0 ? r->stage[r->critical_stage].task->label : "none",
+            day(r->critical_wait_s));
+
+    static const char *const why[CMP_NIDLE] = {
+        "no ready work (dependencies, the end of the campaign)",
+        "ready work, but not enough free memory",
+        "ready work that would overrun the batch job"};
+    fprintf(fp, "\n## Idle cores\n\n| reason | node-days | share of held time |\n"
+            "|---|---:|---:|\n");
+    for (int k = 0; k < CMP_NIDLE; k++)
+        fprintf(fp, "| %s | %.1f | %.1f%% |\n", why[k],
+                r->idle_core_s[k] / (double)r->cores_per_node / 86400.0,
+                100 * r->idle_core_s[k] / (r->alloc_node_s * (double)r->cores_per_node));
+
+    /* daily rows (or per bin when the campaign is shorter than three days) */
+    double step = r->makespan_s > 3 * 86400 ? 86400 : r->bin_s;
+    size_t per = (size_t)llround(step / r->bin_s);
+    if (per < 1) per = 1;
+    fprintf(fp, "\n## Over time\n\n| %s | core utilisation | busiest task | all products (PB) | "
+            "intermediates (PB) | kept (PB) |\n|---:|---:|---|---:|---:|---:|\n",
+            step == 86400 ? "day" : "hour");
+    for (size_t b0 = 0; b0 < r->nbins; b0 += per) {
+        size_t b1 = b0 + per < r->nbins ? b0 + per : r->nbins;
+        double busy = 0, held = 0, best = -1;
+        int bs = -1;
+        for (size_t s = 0; s < r->nstage; s++) {
+            double x = 0;
+            for (size_t b = b0; b < b1; b++) x += r->busy[b * r->nstage + s];
+            busy += x;
+            if (x > best) { best = x; bs = (int)s; }
+        }
+        for (size_t b = b0; b < b1; b++) held += r->alloc[b] * (double)r->cores_per_node;
+        double all = 0, inter = 0;
+        for (size_t q = 0; q < r->nprod; q++) {
+            double v = r->vol[(b1 - 1) * r->nprod + q];
+            all += v;
+            if (!r->prod[q].p->keep) inter += v;
+        }
+        fprintf(fp, "| %.0f | %.1f%% | %s | %.3f | %.3f | %.3f |\n",
+                (double)b0 * r->bin_s / step, held > 0 ? 100 * busy / held : 0.0,
+                best > 0 ? r->stage[bs].task->label : "-", all / 1e15, inter / 1e15,
+                (all - inter) / 1e15);
+    }
+    fprintf(fp, "\nVolumes at the end of each row's period.\n");
+
+    if (C->ntrade) {
+        fprintf(fp, "\n## Peak scratch against makespan\n\nTracts in R regions of equal CPU, one "
+                "region at a time (the next starts when the previous one has finished).\n\n"
+                "| regions | makespan (days) | node-days held | peak scratch (PB) |\n"
+                "|---:|---:|---:|---:|\n");
+        for (int i = 0; i < C->ntrade; i++)
+            fprintf(fp, "| %ld | %.2f | %.0f | %.3f |\n", C->trade[i].regions,
+                    C->trade[i].makespan_d, C->trade[i].alloc_nd, C->trade[i].peak_pb);
+    }
+    if (C->nsweep) {
+        int mc = a->mc.samples > 0;
+        fprintf(fp, "\n## Sweep over %s\n\n| %s | visits | node-days (RTN-028) |%s makespan "
+                "(days) |%s node-days held | all products (PB) | kept (PB) | peak scratch (PB) |%s"
+                "\n|---:|---:|---:|%s---:|%s---:|---:|---:|---:|%s\n", a->sweep_name,
+                a->sweep_name, mc ? " 5-95 % |" : "", mc ? " 5-95 % |" : "", mc ? " 5-95 % |" : "",
+                mc ? "---|" : "", mc ? "---|" : "", mc ? "---|" : "");
+        for (int i = 0; i < C->nsweep; i++) {
+            const sweep_row *w = &C->sweep[i];
+            fprintf(fp, "| %g | %lld | %.0f |", w->value, (long long)w->visits, w->study_nd);
+            if (mc) fprintf(fp, " %.0f-%.0f |", w->q[0][0], w->q[0][1]);
+            fprintf(fp, " %.2f |", w->makespan_d);
+            if (mc) fprintf(fp, " %.2f-%.2f |", w->q[1][0], w->q[1][1]);
+            fprintf(fp, " %.0f | %.3f | %.3f | %.3f |", w->alloc_nd, w->all_pb, w->keep_pb,
+                    w->peak_pb);
+            if (mc) fprintf(fp, " %.3f-%.3f |", w->q[2][0], w->q[2][1]);
+            fputc('\n', fp);
+        }
+    }
+    fprintf(fp, "\nModel: tasks grouped per (tract, task) in buckets of equal n; task k of a "
+            "tract starts when task k-1 of that tract is done; CCD-visits belong to the tracts "
+            "they overlap (apportioned by warps); intermediates are deleted when the next task of "
+            "the tract is done; tracts are taken in order within a task. CPU time is "
+            "taken as wall time (single-threaded tasks).\n");
+}
+
+static json_t *mc_json(const camp *C, size_t off)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "q05", json_real(q_of(C, off, 0.05)));
+    json_object_set_new(o, "median", json_real(q_of(C, off, 0.5)));
+    json_object_set_new(o, "q95", json_real(q_of(C, off, 0.95)));
+    return o;
+}
+
+static json_t *report_json(const camp *C)
+{
+    const cmp_result *r = &C->cr;
+    json_t *root = json_object(), *sum = json_object(), *st = json_array(), *idle = json_object();
+    json_object_set_new(root, "platform", json_string(C->er.plat[0].name));
+    json_object_set_new(root, "nodes", json_integer(r->nodes));
+    json_object_set_new(root, "cpu_factor", json_real(r->cpu_factor));
+    json_object_set_new(root, "synthetic_cadence", json_boolean(C->er.synthetic));
+    json_object_set_new(root, "visits", json_integer(C->er.visits));
+    json_object_set_new(sum, "makespan_days", json_real(day(r->makespan_s)));
+    json_object_set_new(sum, "node_days_held", json_real(day(r->alloc_node_s)));
+    json_object_set_new(sum, "node_days_rtn028", json_real(r->study_node_days));
+    json_object_set_new(sum, "batch_jobs", json_integer(r->jobs));
+    json_object_set_new(sum, "peak_scratch_pb", json_real(r->peak_bytes / 1e15));
+    json_object_set_new(sum, "peak_scratch_day", json_real(day(r->peak_s)));
+    json_object_set_new(sum, "peak_intermediates_pb", json_real(r->peak_inter_bytes / 1e15));
+    json_object_set_new(sum, "peak_intermediates_day", json_real(day(r->peak_inter_s)));
+    json_object_set_new(sum, "final_kept_pb", json_real(r->final_keep_bytes / 1e15));
+    json_object_set_new(sum, "final_kept_day", json_real(day(r->final_keep_s)));
+    json_object_set_new(sum, "written_pb", json_real(r->written_bytes / 1e15));
+    json_object_set_new(sum, "critical_stage", json_string(r->critical_stage >= 0 ?
+                        r->stage[r->critical_stage].task->label : ""));
+    json_object_set_new(sum, "critical_wait_days", json_real(day(r->critical_wait_s)));
+    static const char *const k[CMP_NIDLE] = {"starved", "memory", "walltime"};
+    for (int i = 0; i < CMP_NIDLE; i++)
+        json_object_set_new(idle, k[i], json_real(r->idle_core_s[i] / (double)r->cores_per_node /
+                                                  86400.0));
+    json_object_set_new(sum, "idle_node_days", idle);
+    json_object_set_new(root, "summary", sum);
+    for (size_t s = 0; s < r->nstage; s++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "task", json_string(r->stage[s].task->label));
+        json_object_set_new(o, "instances", json_real(r->stage[s].instances));
+        json_object_set_new(o, "busy_node_days", json_real(r->stage[s].core_s /
+                                                           (double)r->cores_per_node / 86400.0));
+        json_object_set_new(o, "memory_gib", json_real(r->stage[s].mem_req_gib));
+        json_object_set_new(o, "first_start_day", json_real(day(r->stage[s].first_start_s)));
+        json_object_set_new(o, "last_end_day", json_real(day(r->stage[s].last_end_s)));
+        json_object_set_new(o, "critical_days", json_real(day(r->stage[s].critical_s)));
+        json_array_append_new(st, o);
+    }
+    json_object_set_new(root, "stages", st);
+    if (C->nmc) {
+        json_t *mc = json_object();
+        json_object_set_new(mc, "samples", json_integer(C->nmc));
+        json_object_set_new(mc, "seed", json_integer((json_int_t)C->a->mc.seed));
+        json_object_set_new(mc, "makespan_days", mc_json(C, offsetof(cmp_mc_sample, makespan_days)));
+        json_object_set_new(mc, "node_days_held", mc_json(C, offsetof(cmp_mc_sample,
+                                                                      alloc_node_days)));
+        json_object_set_new(mc, "node_days_rtn028", mc_json(C, offsetof(cmp_mc_sample,
+                                                                        study_node_days)));
+        json_object_set_new(mc, "peak_scratch_pb", mc_json(C, offsetof(cmp_mc_sample, peak_pb)));
+        json_object_set_new(mc, "written_pb", mc_json(C, offsetof(cmp_mc_sample, all_pb)));
+        json_object_set_new(mc, "kept_pb", mc_json(C, offsetof(cmp_mc_sample, keep_pb)));
+        json_object_set_new(root, "monte_carlo", mc);
+    }
+    if (C->ntrade) {
+        json_t *t = json_array();
+        for (int i = 0; i < C->ntrade; i++) {
+            json_t *o = json_object();
+            json_object_set_new(o, "regions", json_integer(C->trade[i].regions));
+            json_object_set_new(o, "makespan_days", json_real(C->trade[i].makespan_d));
+            json_object_set_new(o, "peak_scratch_pb", json_real(C->trade[i].peak_pb));
+            json_array_append_new(t, o);
+        }
+        json_object_set_new(root, "tradeoff", t);
+    }
+    if (C->nsweep) {
+        json_t *t = json_array();
+        for (int i = 0; i < C->nsweep; i++) {
+            const sweep_row *w = &C->sweep[i];
+            json_t *o = json_object();
+            json_object_set_new(o, C->a->sweep_name, json_real(w->value));
+            json_object_set_new(o, "visits", json_integer(w->visits));
+            json_object_set_new(o, "node_days_rtn028", json_real(w->study_nd));
+            json_object_set_new(o, "makespan_days", json_real(w->makespan_d));
+            json_object_set_new(o, "node_days_held", json_real(w->alloc_nd));
+            json_object_set_new(o, "written_pb", json_real(w->all_pb));
+            json_object_set_new(o, "kept_pb", json_real(w->keep_pb));
+            json_object_set_new(o, "peak_scratch_pb", json_real(w->peak_pb));
+            if (C->a->mc.samples > 0) {
+                json_object_set_new(o, "node_days_rtn028_q05", json_real(w->q[0][0]));
+                json_object_set_new(o, "node_days_rtn028_q95", json_real(w->q[0][1]));
+                json_object_set_new(o, "makespan_days_q05", json_real(w->q[1][0]));
+                json_object_set_new(o, "makespan_days_q95", json_real(w->q[1][1]));
+                json_object_set_new(o, "peak_scratch_pb_q05", json_real(w->q[2][0]));
+                json_object_set_new(o, "peak_scratch_pb_q95", json_real(w->q[2][1]));
+            }
+            json_array_append_new(t, o);
+        }
+        json_object_set_new(root, "sweep", t);
+    }
+    return root;
+}
+
+/* ---- the --out directory ----------------------------------------------------------------- */
+
+static int open_out(const char *dir, const char *name, y1_out **o, FILE **fp, y1_err *err)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int rc = y1_out_open(o, path, err);
+    if (!rc) *fp = y1_out_fp(*o);
+    return rc;
+}
+
+static int write_csvs(const camp *C, const char *dir, y1_err *err)
+{
+    const cmp_result *r = &C->cr;
+    y1_out *o = NULL;
+    FILE *fp;
+    int rc;
+    if ((rc = open_out(dir, "timeline.csv", &o, &fp, err))) return rc;
+    fprintf(fp, "day,nodes_held");
+    for (size_t s = 0; s < r->nstage; s++) fprintf(fp, ",busy_cores_%s", r->stage[s].task->label);
+    fprintf(fp, ",core_utilisation\n");
+    for (size_t b = 0; b < r->nbins; b++) {
+        double busy = 0;
+        fprintf(fp, "%.6f,%.6g", (double)b * r->bin_s / 86400.0, r->alloc[b] / r->bin_s);
+        for (size_t s = 0; s < r->nstage; s++) {
+            fprintf(fp, ",%.6g", r->busy[b * r->nstage + s] / r->bin_s);
+            busy += r->busy[b * r->nstage + s];
+        }
+        double held = r->alloc[b] * (double)r->cores_per_node;
+        fprintf(fp, ",%.6f\n", held > 0 ? busy / held : 0.0);
+    }
+    if ((rc = y1_out_commit(o, err))) return rc;
+
+    if ((rc = open_out(dir, "storage.csv", &o, &fp, err))) return rc;
+    fprintf(fp, "day_end");
+    for (size_t p = 0; p < r->nprod; p++) fprintf(fp, ",%s_tb", r->prod[p].p->dataset);
+    fprintf(fp, ",total_tb\n");
+    for (size_t b = 0; b < r->nbins; b++) {
+        double tot = 0;
+        fprintf(fp, "%.6f", (double)(b + 1) * r->bin_s / 86400.0);
+        for (size_t p = 0; p < r->nprod; p++) {
+            fprintf(fp, ",%.6g", r->vol[b * r->nprod + p] / 1e12);
+            tot += r->vol[b * r->nprod + p];
+        }
+        fprintf(fp, ",%.6g\n", tot / 1e12);
+    }
+    if ((rc = y1_out_commit(o, err))) return rc;
+
+    if ((rc = open_out(dir, "stages.csv", &o, &fp, err))) return rc;
+    fprintf(fp, "task,instances,busy_node_days,memory_gib,longest_instance_h,first_start_day,"
+            "last_end_day,critical_days\n");
+    for (size_t s = 0; s < r->nstage; s++) {
+        const cmp_stage *st = &r->stage[s];
+        fprintf(fp, "%s,%.0f,%.6g,%.6g,%.6g,%.6f,%.6f,%.6f\n", st->task->label, st->instances,
+                st->core_s / (double)r->cores_per_node / 86400.0, st->mem_req_gib,
+                st->max_dur_s / 3600.0, day(st->first_start_s), day(st->last_end_s),
+                day(st->critical_s));
+    }
+    if ((rc = y1_out_commit(o, err))) return rc;
+
+    if (C->nmc) {
+        if ((rc = open_out(dir, "mc.csv", &o, &fp, err))) return rc;
+        fprintf(fp, "sample,workload,cpu_factor,node_days_rtn028,node_days_held,makespan_days,"
+                "written_pb,kept_pb,peak_scratch_pb\n");
+        for (long i = 0; i < C->nmc; i++) {
+            const cmp_mc_sample *s = &C->mc[i];
+            fprintf(fp, "%ld,%zu,%.6f,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n", i, s->workload,
+                    s->cpu_factor, s->study_node_days, s->alloc_node_days, s->makespan_days,
+                    s->all_pb, s->keep_pb, s->peak_pb);
+        }
+        if ((rc = y1_out_commit(o, err))) return rc;
+    }
+    if (C->ntrade) {
+        if ((rc = open_out(dir, "tradeoff.csv", &o, &fp, err))) return rc;
+        fprintf(fp, "regions,makespan_days,node_days_held,peak_scratch_pb\n");
+        for (int i = 0; i < C->ntrade; i++)
+            fprintf(fp, "%ld,%.6f,%.6g,%.6g\n", C->trade[i].regions, C->trade[i].makespan_d,
+                    C->trade[i].alloc_nd, C->trade[i].peak_pb);
+        if ((rc = y1_out_commit(o, err))) return rc;
+    }
+    if (C->nsweep) {
+        if ((rc = open_out(dir, "sweep.csv", &o, &fp, err))) return rc;
+        fprintf(fp, "%s,visits,node_days_rtn028,node_days_rtn028_q05,node_days_rtn028_q95,"
+                "makespan_days,makespan_days_q05,makespan_days_q95,node_days_held,written_pb,"
+                "kept_pb,peak_scratch_pb,peak_scratch_pb_q05,peak_scratch_pb_q95\n",
+                C->a->sweep_name);
+        for (int i = 0; i < C->nsweep; i++) {
+            const sweep_row *w = &C->sweep[i];
+            fprintf(fp, "%g,%lld,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n",
+                    w->value, (long long)w->visits, w->study_nd, w->q[0][0], w->q[0][1],
+                    w->makespan_d, w->q[1][0], w->q[1][1], w->alloc_nd, w->all_pb, w->keep_pb,
+                    w->peak_pb, w->q[2][0], w->q[2][1]);
+        }
+        if ((rc = y1_out_commit(o, err))) return rc;
+    }
+    if ((rc = open_out(dir, "campaign.md", &o, &fp, err))) return rc;
+    report_md(fp, C);
+    return y1_out_commit(o, err);
+}
+
+/* Cumulative ("stacked") line series over time bins: series k is the sum of layers 0..k. */
+static int stacked_plot(const char *path, const char *title, const char *ylabel,
+                        const cmp_result *r, const double *layers, size_t nl, double scale,
+                        const char *const *names, const double *total, const char *total_name,
+                        y1_err *err)
+{
+    size_t nb = r->nbins;
+    double *x = malloc(nb * sizeof *x), *y = malloc((nl + 1) * nb * sizeof *y);
+    plot_series *s = calloc(nl + 1, sizeof *s);
+    int rc;
+    if (!x || !y || !s) {
+        rc = y1_errf(err, Y1_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t b = 0; b < nb; b++) {
+        x[b] = ((double)b + 0.5) * r->bin_s / 86400.0;
+        double acc = 0;
+        for (size_t k = 0; k < nl; k++) {
+            acc += layers[b * nl + k] * scale;
+            y[k * nb + b] = acc;
+        }
+        if (total) y[nl * nb + b] = total[b];
+    }
+    size_t ns = 0;
+    for (size_t k = 0; k < nl; k++)
+        s[ns++] = (plot_series){names[k], x, y + k * nb, NULL, nb, PLOT_AUTO, PLOT_LINE, 1.5};
+    if (total)
+        s[ns++] = (plot_series){total_name, x, y + nl * nb, NULL, nb, 0x000000, PLOT_LINE, 2.5};
+    plot_spec sp;
+    memset(&sp, 0, sizeof sp);
+    sp.title = title;
+    sp.xlabel = "time since start (days)";
+    sp.ylabel = ylabel;
+    sp.series = s;
+    sp.nseries = ns;
+    rc = plot_scatter(path, &sp, err);
+done:
+    free(x);
+    free(y);
+    free(s);
+    return rc;
+}
+
+/* A series of vertical error bars (5-95 %) as 2-point line series. */
+static size_t error_bars(plot_series *s, double *xy, const double *x, const double (*q)[2],
+                         size_t n, unsigned rgb)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(q[i][0])) continue;
+        double *p = xy + 4 * i;
+        p[0] = p[1] = x[i];
+        p[2] = q[i][0];
+        p[3] = q[i][1];
+        s[k++] = (plot_series){NULL, p, p + 2, NULL, 2, rgb, PLOT_LINE, 1.5};
+    }
+    return k;
+}
+
+static int write_plots(const camp *C, const char *dir, y1_err *err)
+{
+    const cmp_result *r = &C->cr;
+    char path[1200];
+    int rc;
+    const char **names = calloc(r->nstage + r->nprod + 1, sizeof *names);
+    double *tot = calloc(r->nbins ? r->nbins : 1, sizeof *tot);
+    double *layers = calloc(r->nbins * (r->nprod ? r->nprod : 1) + 1, sizeof *layers);
+    if (!names || !tot || !layers) {
+        rc = y1_errf(err, Y1_ENOMEM, "out of memory");
+        goto done;
+    }
+    /* utilisation: busy cores per task, stacked, against the cores held */
+    for (size_t s = 0; s < r->nstage; s++) names[s] = r->stage[s].task->label;
+    for (size_t b = 0; b < r->nbins; b++) tot[b] = r->alloc[b] * (double)r->cores_per_node / r->bin_s;
+    snprintf(path, sizeof path, "%s/utilisation.png", dir);
+    char title[200];
+    snprintf(title, sizeof title, "%ld nodes of %s: busy cores by task (stacked)", r->nodes,
+             C->er.plat[0].name);
+    if ((rc = stacked_plot(path, title, "busy cores", r, r->busy, r->nstage, 1.0 / r->bin_s, names,
+                           tot, "cores held", err)))
+        goto done;
+    /* scratch volume by product, stacked */
+    for (size_t p = 0; p < r->nprod; p++) names[p] = r->prod[p].p->dataset;
+    for (size_t b = 0; b < r->nbins; b++)
+        for (size_t p = 0; p < r->nprod; p++) layers[b * r->nprod + p] = r->vol[b * r->nprod + p];
+    snprintf(path, sizeof path, "%s/storage.png", dir);
+    snprintf(title, sizeof title, "Products on disk (stacked); peak %.3f PB on day %.2f",
+             r->peak_bytes / 1e15, day(r->peak_s));
+    if ((rc = stacked_plot(path, title, "volume (PB)", r, layers, r->nprod, 1e-15, names, NULL,
+                           NULL, err)))
+        goto done;
+    if (C->nmc) {
+        /* makespan samples with the 5 and 95 % marks */
+        double *v = malloc((size_t)C->nmc * sizeof *v);
+        if (!v) { rc = y1_errf(err, Y1_ENOMEM, "out of memory"); goto done; }
+        for (long i = 0; i < C->nmc; i++) v[i] = C->mc[i].makespan_days;
+        size_t off = offsetof(cmp_mc_sample, makespan_days);
+        plot_mark mk[2] = {{q_of(C, off, 0.05), "5%", PLOT_AUTO}, {q_of(C, off, 0.95), "95%",
+                                                                   PLOT_AUTO}};
+        plot_series s = {"samples", v, NULL, NULL, (size_t)C->nmc, PLOT_AUTO, PLOT_POINTS, 0};
+        plot_spec sp;
+        memset(&sp, 0, sizeof sp);
+        sp.title = "Monte Carlo: makespan";
+        sp.xlabel = "makespan (days)";
+        sp.series = &s;
+        sp.nseries = 1;
+        sp.marks = mk;
+        sp.nmarks = 2;
+        sp.nbins = 20;
+        snprintf(path, sizeof path, "%s/mc_makespan.png", dir);
+        rc = plot_histogram(path, &sp, err);
+        free(v);
+        if (rc) goto done;
+    }
+    if (C->ntrade) {
+        double x[MAX_TRADE], y[MAX_TRADE];
+        for (int i = 0; i < C->ntrade; i++) {
+            x[i] = C->trade[i].makespan_d;
+            y[i] = C->trade[i].peak_pb;
+        }
+        plot_series s[2] = {{"regions, one at a time", x, y, NULL, (size_t)C->ntrade, PLOT_AUTO,
+                             PLOT_LINE, 1.5},
+                            {NULL, x, y, NULL, (size_t)C->ntrade, PLOT_AUTO, PLOT_POINTS, 4}};
+        plot_spec sp;
+        memset(&sp, 0, sizeof sp);
+        sp.title = "Peak scratch against makespan";
+        sp.xlabel = "makespan (days)";
+        sp.ylabel = "peak scratch (PB)";
+        sp.series = s;
+        sp.nseries = 2;
+        snprintf(path, sizeof path, "%s/tradeoff.png", dir);
+        if ((rc = plot_scatter(path, &sp, err))) goto done;
+    }
+    if (C->nsweep) {
+        /* node-days and PB against the parameter, with MC error bars when there are samples */
+        double x[MAX_SWEEP], y[4][MAX_SWEEP], q[2][MAX_SWEEP][2], xy[MAX_SWEEP * 4];
+        for (int i = 0; i < C->nsweep; i++) {
+            x[i] = C->sweep[i].value;
+            y[0][i] = C->sweep[i].study_nd;
+            y[1][i] = C->sweep[i].alloc_nd;
+            y[2][i] = C->sweep[i].all_pb;
+            y[3][i] = C->sweep[i].peak_pb;
+            for (int k = 0; k < 2; k++) {
+                q[0][i][k] = C->sweep[i].q[0][k];
+                q[1][i][k] = C->sweep[i].q[2][k];
+            }
+        }
+        for (int fig = 0; fig < 2; fig++) {
+            plot_series s[2 + MAX_SWEEP];
+            size_t n = (size_t)C->nsweep;
+            s[0] = (plot_series){fig ? "all products written" : "RTN-028 rule", x, y[2 * fig], NULL,
+                                 n, 0x1f77b4, PLOT_LINE, 2};
+            s[1] = (plot_series){fig ? "peak scratch" : "held in the simulation", x,
+                                 y[2 * fig + 1], NULL, n, 0xff7f0e, PLOT_LINE, 2};
+            size_t ns = 2 + error_bars(s + 2, xy, x, fig ? (const double (*)[2])q[1]
+                                                          : (const double (*)[2])q[0],
+                                       n, fig ? 0xff7f0e : 0x1f77b4);
+            plot_spec sp;
+            memset(&sp, 0, sizeof sp);
+            snprintf(title, sizeof title, "%s against %s%s", fig ? "Volume" : "Node-days",
+                     C->a->sweep_name, C->a->mc.samples ? " (bars: 5-95 %)" : "");
+            sp.title = title;
+            sp.xlabel = strcmp(C->a->sweep_name, "radius") ? "years of survey" : "radius (deg)";
+            sp.ylabel = fig ? "PB" : "node-days";
+            sp.series = s;
+            sp.nseries = ns;
+            snprintf(path, sizeof path, "%s/sweep_%s.png", dir, fig ? "pb" : "node_days");
+            if ((rc = plot_scatter(path, &sp, err))) goto done;
+        }
+    }
+    rc = Y1_OK;
+done:
+    free(names);
+    free(tot);
+    free(layers);
+    return rc;
+}
 
 int cli_campaign(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "y1est: 'campaign' is not built yet\n");
-    return 2;
+    camp_args a;
+    camp C;
+    y1_err err = {{0}};
+    int rc = parse_options(argc, argv, &a, &err);
+    if (rc == -1) {
+        fputs(campaign_usage, stdout);
+        return 0;
+    }
+    if (rc) return cli_usage("campaign", "%s", err.msg);
+    memset(&C, 0, sizeof C);
+    C.a = &a;
+    cmp_result_init(&C.cr);
+    if ((rc = run_estimate(&a.eo, &C.er, &C.w, &err)) || (rc = task_list(&C.er, &C.tasks, &err)))
+        goto done;
+    C.ntasks = C.er.ntasks;
+    if ((rc = cmp_simulate(C.w, C.tasks, C.ntasks, &C.er.plat[0], &C.er.prod, &a.co, &C.cr, &err)))
+        goto done;
+    if (a.ntrade) {
+        cmp_result t;
+        cmp_result_init(&t);
+        for (int i = 0; i < a.ntrade && !rc; i++) {
+            cmp_opts o = a.co;
+            o.regions = a.trade[i];
+            o.in_flight = 1;
+            if (!(rc = cmp_simulate(C.w, C.tasks, C.ntasks, &C.er.plat[0], &C.er.prod, &o, &t,
+                                    &err)))
+                C.trade[C.ntrade++] = (trade_row){a.trade[i], day(t.makespan_s),
+                                                  t.peak_bytes / 1e15, day(t.alloc_node_s)};
+        }
+        cmp_result_clear(&t);
+        if (rc) goto done;
+    }
+    if (a.mc.samples > 0 && (rc = run_mc(&C, &err))) goto done;
+    if (a.sweep_name && (rc = run_sweep(&C, &err))) goto done;
+
+    if (a.out) {
+        if (mkdir(a.out, 0777) != 0 && errno != EEXIST) {
+            rc = y1_errf(&err, Y1_EIO, "%s: cannot create directory: %s", a.out, strerror(errno));
+            goto done;
+        }
+        if ((rc = write_csvs(&C, a.out, &err)) || (rc = write_plots(&C, a.out, &err))) goto done;
+        plot_cleanup();
+    }
+    if (!strcmp(a.format, "json")) {
+        json_t *root = report_json(&C);
+        if (!root) {
+            rc = y1_errf(&err, Y1_ENOMEM, "out of memory");
+            goto done;
+        }
+        json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+        fputc('\n', stdout);
+        json_decref(root);
+    } else {
+        report_md(stdout, &C);
+    }
+    if (a.out) fprintf(stderr, "y1est: wrote campaign.md, CSV tables and plots to %s/\n", a.out);
+done:
+    free(C.tasks);
+    free(C.mc);
+    cmp_work_free(C.w);
+    cmp_result_clear(&C.cr);
+    est_result_clear(&C.er);
+    if (rc == Y1_EUSAGE) return cli_usage("campaign", "%s", err.msg);
+    return rc ? cli_fail(rc, &err) : 0;
 }

@@ -91,6 +91,15 @@ static void test_hand(void)
     CHECK_NEAR(r.idle_core_s[CMP_IDLE_STARVED], 600, 1e-9);
     CHECK_NEAR(r.idle_core_s[CMP_IDLE_WALLTIME], 0, 1e-9);
     CHECK_INT(r.jobs, 1);
+    /* no moment has two tasks with ready work here, so depth first gives the same schedule */
+    cmp_result r3;
+    cmp_result_init(&r3);
+    o.order = CMP_ORDER_DEPTH;
+    CHECK_INT(cmp_simulate(f.w, f.task, 4, &f.plat, &f.prod, &o, &r3, &err), Y1_OK);
+    CHECK_NEAR(r3.makespan_s, 8400, 1e-9);
+    CHECK_NEAR(r3.peak_bytes, 14e8, 1);
+    cmp_result_clear(&r3);
+    o.order = CMP_ORDER_BREADTH;
     /* pipeline order, whatever the input order */
     CHECK_STR(r.stage[0].task->label, "isr");
     CHECK_STR(r.stage[1].task->label, "makeWarp");
