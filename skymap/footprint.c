@@ -408,9 +408,10 @@ int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec,
         double ko = cos(fp->bound), so = sin(fp->bound);
         double ki = use_sure ? cos(sure) : 1.0, si = use_sure ? sin(sure) : 0.0;
         /* A patch spans at most patch_diag/2 from its middle in the tract plane, no more on the
-         * sky, and the focal plane stretches that by 1/cos^2 of the angle from the boresight
-         * (< 1.01 within 5 deg; candidates are within bound + patch_diag of it). */
-        double rc = 0.5 * m->patch_diag * 1.01 + 1e-9;
+         * sky, and the focal plane stretches that by at most 1/cos^2 of the angle from the
+         * boresight, which is below bound + patch_diag for a patch the outer cap meets. */
+        double cmax = cos(fp->bound + m->patch_diag);
+        double rc = 0.5 * m->patch_diag / (cmax * cmax) * (1.0 + 1e-9);
         /* and the patch holds the sky disk of patch_inradius around its middle, which the
          * focal plane does not shrink */
         double ri = m->patch_inradius * (1.0 - 1e-9);
