@@ -170,6 +170,9 @@ int sky__camera_load(sky_footprint *fp, const char *path, y1_err *err)
         }
     fp->nccd = n;
     fp->bound = atan(far);
+    if (fp->bound > 20.0 * SKY_D2R) /* the overlap tests assume a field far below a hemisphere */
+        return y1_errf(err, Y1_EINPUT, "%s: the focal plane reaches %.1f deg from the boresight; "
+                       "at most 20 deg is supported", path, fp->bound * SKY_R2D);
     /* Tiles: each slot widened to the middle of the gaps around it (to the slot edge at the
      * rim). Tiles of existing CCDs cover a cross-shaped region; the sure cap of footprint.c uses
      * the largest boresight-centred disk inside it: up to the rim or to the nearest tile with no
