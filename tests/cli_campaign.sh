@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# cli_campaign.sh: exit codes, messages and outputs of 'y1est campaign' on the hand-sized
+# workload of tests/test_campaign.c (makespan 8400 s = 0.09722 days, peak 1.4e9 B).
+# Usage: tests/cli_campaign.sh path/to/y1est   (run from the repository root)
+set -u
+Y1=${1:?usage: cli_campaign.sh path/to/y1est}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+
+expect() {
+  local want=$1 pat=$2; shift 2; [ "$1" = "--" ] && shift
+  "$@" >"$T/out" 2>"$T/err"; local got=$?
+  if [ "$got" -ne "$want" ]; then
+    echo "FAIL: exit $got, expected $want: $*"; sed 's/^/  | /' "$T/err" | head -5; fail=$((fail+1)); return
+  fi
+  if [ -n "$pat" ] && ! grep -Eq -- "$pat" "$T/out" "$T/err"; then
+    echo "FAIL: output lacks /$pat/: $*"; sed 's/^/  | /' "$T/out" "$T/err" | head -8; fail=$((fail+1)); return
+  fi
+  pass=$((pass+1))
+}
+
+F=tests/fixtures
+HAND=(--platform $F/campaign_platform.yaml --workload $F/campaign_small.csv
+      --models $F/campaign_models.yaml --products $F/campaign_products.yaml --resolution 0.5)
+
+expect 0 'usage: y1est campaign' -- "$Y1" campaign --help
+expect 2 'no --platform given' -- "$Y1" campaign --nodes 4
+expect 2 'no --nodes given' -- "$Y1" campaign --platform perlmutter
+expect 2 "try 'y1est campaign --help'" -- "$Y1" campaign --platform perlmutter
+expect 2 '--nodes: 0 is out of range' -- "$Y1" campaign --platform perlmutter --nodes 0
+expect 2 '--nodes: expected an integer' -- "$Y1" campaign --platform perlmutter --nodes many
+expect 2 'one platform' -- "$Y1" campaign --platform perlmutter --platform cori-knl --nodes 4
+expect 2 "one platform, not 'all'" -- "$Y1" campaign --platform all --nodes 4
+expect 2 '--walltime: expected a finite number' -- "$Y1" campaign --platform perlmutter --nodes 4 --walltime x
+expect 2 '--order: expected breadth or depth' -- "$Y1" campaign --platform perlmutter --nodes 4 --order sideways
+expect 2 '--cpu-factor-range: expected A:B' -- "$Y1" campaign --platform perlmutter --nodes 4 --cpu-factor-range 0.5
+expect 2 '--cpu-factor-range: end 0.5 is below start 1' -- "$Y1" campaign --platform perlmutter --nodes 4 --cpu-factor-range 1:0.5
+expect 2 "--sweep: unknown parameter 'nights'" -- "$Y1" campaign --platform perlmutter --nodes 4 --sweep nights=1:3
+expect 2 '--sweep: expected radius=A:B:STEP' -- "$Y1" campaign --platform perlmutter --nodes 4 --sweep radius=1:2
+expect 2 '--sweep: 11 is out of range' -- "$Y1" campaign --platform perlmutter --nodes 4 --sweep years=1:11
+expect 2 'cannot use --workload' -- "$Y1" campaign "${HAND[@]}" --nodes 1 --sweep years=1:2
+expect 2 '--mc-rotations needs --footprint lsstcam' -- "$Y1" campaign --platform perlmutter --nodes 4 --mc 4 --mc-rotations 2
+expect 2 "unknown option '--bogus'" -- "$Y1" campaign --platform perlmutter --nodes 4 --bogus
+expect 2 '--tradeoff: expected an integer' -- "$Y1" campaign --platform perlmutter --nodes 4 --tradeoff 1,x
+expect 3 'nosuch: no such platform file' -- "$Y1" campaign --platform nosuch --nodes 4 --workload $F/campaign_small.csv
+expect 1 'longer than the 0.40 h walltime' -- "$Y1" campaign "${HAND[@]}" --nodes 1 --walltime 0.4
+expect 1 'campaign_small_bad.csv:3: column band' -- "$Y1" campaign "${HAND[@]}" --nodes 1 --workload $F/campaign_small_bad.csv
+
+# the hand-worked run: makespan 8400 s, peak 1.4e9 B at 6000 s, kept 8e8 B
+expect 0 '\| makespan \(days\) \| 0\.09722 \|' -- "$Y1" campaign "${HAND[@]}" --nodes 1
+expect 0 '"makespan_days": 0\.09722222222' -- "$Y1" campaign "${HAND[@]}" --nodes 1 --format json
+expect 0 '"peak_scratch_pb": 1\.4e-0?6' -- "$Y1" campaign "${HAND[@]}" --nodes 1 --format json
+expect 0 '"critical_stage": "deblend"' -- "$Y1" campaign "${HAND[@]}" --nodes 1 --format json
+# walltime losses: 1800 core-s = 0.0104 node-days with 2 cores per node
+expect 0 '"walltime": 0\.01041666' -- "$Y1" campaign "${HAND[@]}" --nodes 1 --walltime 1 --format json
+# two regions one at a time: 12600 s, peak 1.2e9 B
+expect 0 '\| 2 \| 0\.15 \| 0 \| 0\.000 \|' -- "$Y1" campaign "${HAND[@]}" --nodes 1 --tradeoff 1,2
+# Monte Carlo: same seed, same bytes
+"$Y1" campaign "${HAND[@]}" --nodes 1 --mc 30 --cpu-factor-range 0.5:1 --format json >"$T/a.json" 2>/dev/null
+"$Y1" campaign "${HAND[@]}" --nodes 1 --mc 30 --cpu-factor-range 0.5:1 --format json >"$T/b.json" 2>/dev/null
+if cmp -s "$T/a.json" "$T/b.json" && grep -q '"monte_carlo"' "$T/a.json"; then pass=$((pass+1)); else echo "FAIL: MC not reproducible"; fail=$((fail+1)); fi
+expect 0 '\| makespan \(days\) \| 0\.09722 \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \|' -- "$Y1" campaign "${HAND[@]}" --nodes 1 --mc 30 --cpu-factor-range 0.5:1
+# --out: every file, and the report is the stdout report
+expect 0 '' -- "$Y1" campaign "${HAND[@]}" --nodes 1 --mc 10 --tradeoff 1,2 --out "$T/res"
+for f in campaign.md timeline.csv storage.csv stages.csv mc.csv tradeoff.csv utilisation.png storage.png mc_makespan.png tradeoff.png; do
+  if [ -s "$T/res/$f" ]; then pass=$((pass+1)); else echo "FAIL: --out lacks $f"; fail=$((fail+1)); fi
+done
+if cmp -s "$T/res/campaign.md" "$T/out"; then pass=$((pass+1)); else echo "FAIL: campaign.md differs from stdout"; fail=$((fail+1)); fi
+expect 0 '^0\.125000,0,0,0,0\.0008,0\.0008$' -- tail -1 "$T/res/storage.csv"
+expect 3 'cannot create directory' -- "$Y1" campaign "${HAND[@]}" --nodes 1 --out /proc/nope/dir
+
+echo "cli_campaign: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
