@@ -322,13 +322,14 @@ static int cam_patch(const sky_footprint *fp, const double h[9], double rc, doub
 }
 
 static void cam_tract(const sky_map *m, const sky_footprint *fp, int t, const cam_visit *cv,
-                      double ko, double so, double ki, double si, int sure, int tiles,
-                      double rc, double ri, sky_work *w)
+                      double ko, double so, double ki, double si, int sure, double cos_in,
+                      int tiles, double rc, double ri, sky_work *w)
 {
     double olo[64], ohi[64], ilo[64], ihi[64];
     if (!circle_cols(m, t, cv->b, ko, so, olo, ohi)) return;
-    int inner = sure && circle_cols(m, t, cv->b, ki, si, ilo, ihi);
     const double *tv = m->tv + 9 * (size_t)t, *c = tv, *e = tv + 3, *n = tv + 6;
+    /* the sure cap reaches this tract only if its centre is within sure + half_diag */
+    int inner = sure && sky__dot(cv->b, c) >= cos_in && circle_cols(m, t, cv->b, ki, si, ilo, ihi);
     double h[9] = {sky__dot(c, cv->U), sky__dot(e, cv->U), sky__dot(n, cv->U),
                    sky__dot(c, cv->V), sky__dot(e, cv->V), sky__dot(n, cv->V),
                    sky__dot(c, cv->b), sky__dot(e, cv->b), sky__dot(n, cv->b)};
@@ -415,8 +416,10 @@ int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec,
         /* and the patch holds the sky disk of patch_inradius around its middle, which the
          * focal plane does not shrink */
         double ri = m->patch_inradius * (1.0 - 1e-9);
+        double cos_in = use_sure ? cos(sure + m->half_diag + 1e-6) : 2.0;
         for (size_t q = 0; q < w->ntracts; q++)
-            cam_tract(m, fp, w->tracts[q], &cv, ko, so, ki, si, use_sure, tiles, rc, ri, w);
+            cam_tract(m, fp, w->tracts[q], &cv, ko, so, ki, si, use_sure, cos_in, tiles, rc, ri,
+                      w);
     }
     return Y1_OK;
 }
