@@ -883,45 +883,63 @@ static int write_csvs(const camp *C, const char *dir, y1_err *err)
     return y1_out_commit(o, err);
 }
 
-/* Cumulative ("stacked") line series over time bins: series k is the sum of layers 0..k. */
-static int stacked_plot(const char *path, const char *title, const char *ylabel,
+/* Stacked bars over time: the bins grouped into at most 40 columns. mode 0: a column shows the
+ * mean of its bins (rates); mode 1: the bin of the column where the layers' total is largest
+ * (volumes, so the peak shows). Every 5th column is labelled with its start day. */
+static const unsigned palette[12] = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b,
+                                     0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf, 0x393b79, 0xad494a};
+
+static int stacked_bars(const char *path, const char *title, const char *ylabel,
                         const cmp_result *r, const double *layers, size_t nl, double scale,
-                        const char *const *names, const double *total, const char *total_name,
-                        y1_err *err)
+                        const char *const *names, double ymax, int mode, y1_err *err)
 {
-    size_t nb = r->nbins;
-    double *x = malloc(nb * sizeof *x), *y = malloc((nl + 1) * nb * sizeof *y);
-    plot_series *s = calloc(nl + 1, sizeof *s);
+    size_t nb = r->nbins, per = (nb + 39) / 40, nc = (nb + per - 1) / per;
+    double *y = calloc(nl * nc + 1, sizeof *y);
+    char (*lab)[16] = calloc(nc, sizeof *lab);
+    const char **cat = calloc(nc, sizeof *cat);
+    plot_series *s = calloc(nl, sizeof *s);
     int rc;
-    if (!x || !y || !s) {
+    if (!y || !lab || !cat || !s) {
         rc = y1_errf(err, Y1_ENOMEM, "out of memory");
         goto done;
     }
-    for (size_t b = 0; b < nb; b++) {
-        x[b] = ((double)b + 0.5) * r->bin_s / 86400.0;
-        double acc = 0;
-        for (size_t k = 0; k < nl; k++) {
-            acc += layers[b * nl + k] * scale;
-            y[k * nb + b] = acc;
+    for (size_t c = 0; c < nc; c++) {
+        size_t b0 = c * per, b1 = b0 + per < nb ? b0 + per : nb, best = b0;
+        double top = -1;
+        for (size_t b = b0; b < b1; b++) {
+            double tot = 0;
+            for (size_t k = 0; k < nl; k++) tot += layers[b * nl + k];
+            if (tot > top) { top = tot; best = b; }
         }
-        if (total) y[nl * nb + b] = total[b];
+        for (size_t k = 0; k < nl; k++) {
+            double v = 0;
+            if (mode == 1) v = layers[best * nl + k];
+            else {
+                for (size_t b = b0; b < b1; b++) v += layers[b * nl + k];
+                v /= (double)(b1 - b0);
+            }
+            y[k * nc + c] = v * scale > 0 ? v * scale : 0;
+        }
+        if (c % 5 == 0) snprintf(lab[c], sizeof lab[c], "%.1f", (double)b0 * r->bin_s / 86400.0);
+        cat[c] = lab[c];
     }
-    size_t ns = 0;
     for (size_t k = 0; k < nl; k++)
-        s[ns++] = (plot_series){names[k], x, y + k * nb, NULL, nb, PLOT_AUTO, PLOT_LINE, 1.5};
-    if (total)
-        s[ns++] = (plot_series){total_name, x, y + nl * nb, NULL, nb, 0x000000, PLOT_LINE, 2.5};
+        s[k] = (plot_series){names[k], NULL, y + k * nc, NULL, nc, palette[k % 12], PLOT_LINE, 0};
     plot_spec sp;
     memset(&sp, 0, sizeof sp);
     sp.title = title;
     sp.xlabel = "time since start (days)";
     sp.ylabel = ylabel;
     sp.series = s;
-    sp.nseries = ns;
-    rc = plot_scatter(path, &sp, err);
+    sp.nseries = nl;
+    sp.categories = cat;
+    sp.ncategories = nc;
+    if (ymax > 0) sp.ymax = ymax;
+    rc = plot_bars(path, &sp, err);
 done:
-    free(x);
     free(y);
+    free(lab);
+    free(cat);
     free(s);
     return rc;
 }
@@ -959,10 +977,12 @@ static int write_plots(const camp *C, const char *dir, y1_err *err)
     for (size_t b = 0; b < r->nbins; b++) tot[b] = r->alloc[b] * (double)r->cores_per_node / r->bin_s;
     snprintf(path, sizeof path, "%s/utilisation.png", dir);
     char title[200];
-    snprintf(title, sizeof title, "%ld nodes of %s: busy cores by task (stacked)", r->nodes,
-             C->er.plat[0].name);
-    if ((rc = stacked_plot(path, title, "busy cores", r, r->busy, r->nstage, 1.0 / r->bin_s, names,
-                           tot, "cores held", err)))
+    snprintf(title, sizeof title, "%ld nodes of %s: busy cores by task (top = cores held)",
+             r->nodes, C->er.plat[0].name);
+    double held_max = 0;
+    for (size_t b = 0; b < r->nbins; b++) held_max = tot[b] > held_max ? tot[b] : held_max;
+    if ((rc = stacked_bars(path, title, "busy cores", r, r->busy, r->nstage, 1.0 / r->bin_s,
+                           names, held_max, 0, err)))
         goto done;
     /* scratch volume by product, stacked */
     for (size_t p = 0; p < r->nprod; p++) names[p] = r->prod[p].p->dataset;
@@ -971,8 +991,8 @@ static int write_plots(const camp *C, const char *dir, y1_err *err)
     snprintf(path, sizeof path, "%s/storage.png", dir);
     snprintf(title, sizeof title, "Products on disk (stacked); peak %.3f PB on day %.2f",
              r->peak_bytes / 1e15, day(r->peak_s));
-    if ((rc = stacked_plot(path, title, "volume (PB)", r, layers, r->nprod, 1e-15, names, NULL,
-                           NULL, err)))
+    if ((rc = stacked_bars(path, title, "volume (PB)", r, layers, r->nprod, 1e-15, names, 0, 1,
+                           err)))
         goto done;
     if (C->nmc) {
         /* makespan samples with the 5 and 95 % marks */
