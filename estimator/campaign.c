@@ -265,6 +265,8 @@ typedef struct ev {          /* 32 bytes: cheap to move in the heap */
     int32_t inst;            /* k x m instances */
 } ev;
 
+typedef struct evheap { ev *v; size_t n, cap; } evheap; /* min-heap of one node's blocks */
+
 typedef struct heapg { int64_t *v; size_t n, cap; } heapg; /* min-heap of group ids */
 
 typedef struct sim {
@@ -284,8 +286,10 @@ typedef struct sim {
     long next_region;
     heapg *ready;            /* per stage */
     node *nodes;
-    ev *ev;
-    size_t nev, capev;
+    evheap *nh;              /* per node: its running blocks */
+    int32_t *gh;             /* nodes with blocks, a heap on their earliest block */
+    int32_t *gpos;           /* node -> index in gh, -1 when it has no block */
+    size_t ngh, nev;
     uint64_t seq;
     long cores;
     double usable_gib;
@@ -337,38 +341,101 @@ static int ev_less(const ev *a, const ev *b)
     return a->t < b->t || (a->t == b->t && a->seq < b->seq);
 }
 
-static int ev_push(sim *S, ev e)
+/* The event queue is two-level: each node keeps a small heap of its blocks, and a heap of
+ * nodes is keyed on each node's earliest block. Both order by (time, sequence number), so
+ * events pop in exactly the order of a single heap, but the hot data stays in cache. */
+static int gh_less(const sim *S, int32_t a, int32_t b)
 {
-    if (S->nev == S->capev) {
-        size_t cap = S->capev ? 2 * S->capev : 1024;
-        ev *v = realloc(S->ev, cap * sizeof *v);
-        if (!v) return Y1_ENOMEM;
-        S->ev = v;
-        S->capev = cap;
-    }
-    e.seq = S->seq++;
-    size_t i = S->nev++;
-    while (i > 0 && ev_less(&e, &S->ev[(i - 1) / 2])) {
-        S->ev[i] = S->ev[(i - 1) / 2];
+    return ev_less(&S->nh[a].v[0], &S->nh[b].v[0]);
+}
+
+static void gh_up(sim *S, size_t i)
+{
+    int32_t x = S->gh[i];
+    while (i > 0 && gh_less(S, x, S->gh[(i - 1) / 2])) {
+        S->gh[i] = S->gh[(i - 1) / 2];
+        S->gpos[S->gh[i]] = (int32_t)i;
         i = (i - 1) / 2;
     }
-    S->ev[i] = e;
+    S->gh[i] = x;
+    S->gpos[x] = (int32_t)i;
+}
+
+static void gh_down(sim *S, size_t i)
+{
+    int32_t x = S->gh[i];
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= S->ngh) break;
+        if (c + 1 < S->ngh && gh_less(S, S->gh[c + 1], S->gh[c])) c++;
+        if (!gh_less(S, S->gh[c], x)) break;
+        S->gh[i] = S->gh[c];
+        S->gpos[S->gh[i]] = (int32_t)i;
+        i = c;
+    }
+    S->gh[i] = x;
+    S->gpos[x] = (int32_t)i;
+}
+
+static int ev_push(sim *S, ev e)
+{
+    evheap *h = &S->nh[e.node];
+    if (h->n == h->cap) {
+        size_t cap = h->cap ? 2 * h->cap : 16;
+        ev *v = realloc(h->v, cap * sizeof *v);
+        if (!v) return Y1_ENOMEM;
+        h->v = v;
+        h->cap = cap;
+    }
+    e.seq = S->seq++;
+    size_t i = h->n++;
+    while (i > 0 && ev_less(&e, &h->v[(i - 1) / 2])) {
+        h->v[i] = h->v[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    h->v[i] = e;
+    S->nev++;
+    if (i == 0) {
+        /* the node's earliest block changed (or the node had none) */
+        if (S->gpos[e.node] < 0) {
+            S->gh[S->ngh] = e.node;
+            S->gpos[e.node] = (int32_t)S->ngh++;
+        }
+        gh_up(S, (size_t)S->gpos[e.node]);
+    }
     return Y1_OK;
+}
+
+static double ev_top_t(const sim *S)
+{
+    return S->ngh ? S->nh[S->gh[0]].v[0].t : INFINITY;
 }
 
 static ev ev_pop(sim *S)
 {
-    ev top = S->ev[0], x = S->ev[--S->nev];
+    int32_t nd = S->gh[0];
+    evheap *h = &S->nh[nd];
+    ev top = h->v[0], x = h->v[--h->n];
     size_t i = 0;
     for (;;) {
         size_t c = 2 * i + 1;
-        if (c >= S->nev) break;
-        if (c + 1 < S->nev && ev_less(&S->ev[c + 1], &S->ev[c])) c++;
-        if (!ev_less(&S->ev[c], &x)) break;
-        S->ev[i] = S->ev[c];
+        if (c >= h->n) break;
+        if (c + 1 < h->n && ev_less(&h->v[c + 1], &h->v[c])) c++;
+        if (!ev_less(&h->v[c], &x)) break;
+        h->v[i] = h->v[c];
         i = c;
     }
-    if (S->nev) S->ev[i] = x;
+    if (h->n) h->v[i] = x;
+    S->nev--;
+    if (h->n == 0) {
+        S->gpos[nd] = -1;
+        if (--S->ngh > 0) {
+            S->gh[0] = S->gh[S->ngh];
+            gh_down(S, 0);
+        }
+    } else {
+        gh_down(S, 0);
+    }
     return top;
 }
 
@@ -636,6 +703,11 @@ int cmp_simulate(const cmp_work *w, const mdl_task *const *tasks, size_t ntasks,
     S.region = calloc(S.nt, sizeof *S.region);
     S.ready = calloc(S.ns, sizeof *S.ready);
     S.nodes = calloc((size_t)o->nodes, sizeof *S.nodes);
+    S.nh = calloc((size_t)o->nodes, sizeof *S.nh);
+    S.gh = calloc((size_t)o->nodes, sizeof *S.gh);
+    S.gpos = malloc((size_t)o->nodes * sizeof *S.gpos);
+    if (!S.nh || !S.gh || !S.gpos) goto nomem;
+    for (long i = 0; i < o->nodes; i++) S.gpos[i] = -1;
     if (!S.task || !r->stage || !r->prod || !S.cur_vol || !S.g || !S.tract_bytes || !S.region ||
         !S.ready || !S.nodes)
         goto nomem;
@@ -782,7 +854,7 @@ int cmp_simulate(const cmp_work *w, const mdl_task *const *tasks, size_t ntasks,
 
     double now = 0;
     while (S.groups_left > 0) {
-        if (S.nev && S.ev[0].t <= S.job_end_s * (1 + 1e-12)) {
+        if (S.nev && ev_top_t(&S) <= S.job_end_s * (1 + 1e-12)) {
             ev e = ev_pop(&S);
             now = e.t;
             node *nd = &S.nodes[e.node];
@@ -884,7 +956,11 @@ done:
         for (size_t s = 0; s < S.ns; s++) free(S.ready[s].v);
     free(S.ready);
     free(S.nodes);
-    free(S.ev);
+    if (S.nh)
+        for (long i = 0; i < o->nodes; i++) free(S.nh[i].v);
+    free(S.nh);
+    free(S.gh);
+    free(S.gpos);
     free(S.cur_vol);
     return rc;
 }
