@@ -484,21 +484,31 @@ static double q_of(const camp *C, size_t off, double q)
     return cmp_mc_quantile(C->mc, (size_t)C->nmc, off, q);
 }
 
-/* A summary row with MC columns when there are samples. */
-static void md_row(FILE *fp, const camp *C, const char *name, double value, const char *fmt,
-                   size_t off, const char *note)
+/* A number with about four significant digits, without exponents for the sizes we print. */
+static void fmt_num(char *buf, size_t n, double v)
+{
+    double a = fabs(v);
+    if (a >= 1000) snprintf(buf, n, "%.0f", v);
+    else if (a >= 10) snprintf(buf, n, "%.1f", v);
+    else if (a >= 1) snprintf(buf, n, "%.2f", v);
+    else snprintf(buf, n, "%.4g", v);
+}
+
+/* A summary row with MC columns when there are samples (off == (size_t)-1: none for it). */
+static void md_row(FILE *fp, const camp *C, const char *name, double value, size_t off,
+                   const char *note)
 {
     char v[64];
-    snprintf(v, sizeof v, fmt, value);
+    fmt_num(v, sizeof v, value);
     fprintf(fp, "| %s | %s |", name, v);
     if (C->nmc > 0) {
         if (off == (size_t)-1) {
             fprintf(fp, " | | |");
         } else {
             char a[64], b[64], c[64];
-            snprintf(a, sizeof a, fmt, q_of(C, off, 0.05));
-            snprintf(b, sizeof b, fmt, q_of(C, off, 0.5));
-            snprintf(c, sizeof c, fmt, q_of(C, off, 0.95));
+            fmt_num(a, sizeof a, q_of(C, off, 0.05));
+            fmt_num(b, sizeof b, q_of(C, off, 0.5));
+            fmt_num(c, sizeof c, q_of(C, off, 0.95));
             fprintf(fp, " %s | %s | %s |", a, b, c);
         }
     }
@@ -541,29 +551,28 @@ static void report_md(FILE *fp, const camp *C)
 
     fprintf(fp, "\n## Summary\n\n| quantity | value |%s note |\n|---|---:|%s---|\n",
             C->nmc ? " 5% | median | 95% |" : "", C->nmc ? "---:|---:|---:|" : "");
-    md_row(fp, C, "makespan (days)", day(r->makespan_s), "%.4g",
+    md_row(fp, C, "makespan (days)", day(r->makespan_s),
            offsetof(cmp_mc_sample, makespan_days), "first task start to last task end");
-    md_row(fp, C, "node-days held (simulated)", day(r->alloc_node_s), "%.4g",
+    md_row(fp, C, "node-days held (simulated)", day(r->alloc_node_s),
            offsetof(cmp_mc_sample, alloc_node_days), "nodes x time in batch jobs");
-    md_row(fp, C, "node-days (RTN-028 rule)", r->study_node_days, "%.4g",
+    md_row(fp, C, "node-days (RTN-028 rule)", r->study_node_days,
            offsetof(cmp_mc_sample, study_node_days), "CPU h x cpu_factor / jobs per node, summed");
-    md_row(fp, C, "core utilisation (%)", 100 * r->busy_core_s / (cores * r->alloc_node_s /
-                                                                   (double)r->nodes),
-           "%.1f", (size_t)-1, "busy core time / held core time");
+    md_row(fp, C, "core utilisation (%)", 100 * r->busy_core_s / (cores * day(r->alloc_node_s) /
+           (double)r->nodes * 86400.0), (size_t)-1, "busy core time / held core time");
     md_row(fp, C, "walltime loss (node-days)", r->idle_core_s[CMP_IDLE_WALLTIME] /
-           (double)r->cores_per_node / 86400.0, "%.4g", (size_t)-1,
+           (double)r->cores_per_node / 86400.0, (size_t)-1,
            "cores idle because the ready tasks would overrun the job");
     char note[160];
     snprintf(note, sizeof note, "on day %.2f", day(r->peak_s));
-    md_row(fp, C, "peak scratch, all products (PB)", r->peak_bytes / 1e15, "%.4g",
+    md_row(fp, C, "peak scratch, all products (PB)", r->peak_bytes / 1e15,
            offsetof(cmp_mc_sample, peak_pb), note);
     snprintf(note, sizeof note, "on day %.2f", day(r->peak_inter_s));
-    md_row(fp, C, "peak of intermediates (PB)", r->peak_inter_bytes / 1e15, "%.4g", (size_t)-1,
+    md_row(fp, C, "peak of intermediates (PB)", r->peak_inter_bytes / 1e15, (size_t)-1,
            note);
     snprintf(note, sizeof note, "complete on day %.2f", day(r->final_keep_s));
-    md_row(fp, C, "final kept volume (PB)", r->final_keep_bytes / 1e15, "%.4g",
+    md_row(fp, C, "final kept volume (PB)", r->final_keep_bytes / 1e15,
            offsetof(cmp_mc_sample, keep_pb), note);
-    md_row(fp, C, "all products written (PB)", r->written_bytes / 1e15, "%.4g",
+    md_row(fp, C, "all products written (PB)", r->written_bytes / 1e15,
            offsetof(cmp_mc_sample, all_pb), "Table 4 total");
     fprintf(fp, "\nPB = 10^15 bytes. Raw inputs (%.3f PB) are not counted as scratch.\n",
             er->disk.raw_bytes / 1e15);
