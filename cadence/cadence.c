@@ -42,6 +42,8 @@ struct cad_db {
     int64_t n_propids;    /* distinct proposalIds in the file, when it has the column */
     double min_mjd;
     int min_night;        /* first night in the file (from night column or derived) */
+    int mjd_bracket;      /* 1: nights follow the MJD closely and an MJD index exists, so a
+                             night cut can also bracket observationStartMJD (index range scan) */
     double night_ref_mjd; /* when the file has no night column: night = floor(mjd - ref) */
     char schema[160];
     char program_source[200];
@@ -275,23 +277,45 @@ int cad_open(cad_db **out, const char *path, y1_err *err)
     /* v2.0 night 0 contains the survey start; the night boundary is local noon (~MJD + 0.5
      * at the site). Without a night column, number nights from the file's first night. */
     db->night_ref_mjd = isfinite(db->min_mjd) ? floor(db->min_mjd - 0.5) + 0.5 : 0.0;
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
+             "tbl_name = '%s' AND sql LIKE '%%(observationStartMJD)%%'", db->table);
+    int indexed = query_int(db->sql, sql, 0) > 0;
     if (db->has_night) {
-        snprintf(sql, sizeof sql, "SELECT min(night) FROM %s", db->table);
+        /* night numbers grow with time, so with an MJD index the first visit's night is the
+         * minimum without a full scan (0.25 s on 2 M rows) */
+        snprintf(sql, sizeof sql, indexed ? "SELECT night FROM %s ORDER BY observationStartMJD "
+                 "LIMIT 1" : "SELECT min(night) FROM %s", db->table);
         db->min_night = (int)query_int(db->sql, sql, 0);
     } else {
         db->min_night = 0;
     }
-    if (db->has_propid) {
-        snprintf(sql, sizeof sql, "SELECT count(DISTINCT proposalId) FROM %s", db->table);
-        db->n_propids = query_int(db->sql, sql, 0);
+    if (db->has_night && isfinite(db->min_mjd)) {
+        /* An index on the MJD makes a year a range scan. Use it only if the first and last
+         * visits' nights agree with night = min night + floor(MJD - ref) to within a day. */
+        double lastm;
+        int firstn, lastn;
+        snprintf(sql, sizeof sql, "SELECT night FROM %s ORDER BY observationStartMJD LIMIT 1",
+                 db->table);
+        firstn = (int)query_int(db->sql, sql, -99999);
+        snprintf(sql, sizeof sql, "SELECT night FROM %s ORDER BY observationStartMJD DESC "
+                 "LIMIT 1", db->table);
+        lastn = (int)query_int(db->sql, sql, -99999);
+        snprintf(sql, sizeof sql, "SELECT max(observationStartMJD) FROM %s", db->table);
+        lastm = query_double(db->sql, sql, NAN);
+        double pred_first = db->min_night + floor(db->min_mjd - db->night_ref_mjd);
+        double pred_last = db->min_night + floor(lastm - db->night_ref_mjd);
+        db->mjd_bracket = indexed && isfinite(lastm) && fabs(firstn - pred_first) <= 1 &&
+                          fabs(lastn - pred_last) <= 1;
     }
-
     /* Program labels, in the order opsim.md section 2.5 gives. */
     if (load_proposals(db, err, &rc)) {
         db->mode = LAB_PROPOSAL_TABLE;
     } else if (rc) {
         goto fail;
-    } else if (db->has_propid && db->n_propids <= 8 &&
+    } else if (db->has_propid &&
+               /* a full scan, so only for files without a Proposal table */
+               (db->n_propids = query_int(db->sql, (snprintf(sql, sizeof sql,
+                   "SELECT count(DISTINCT proposalId) FROM %s", db->table), sql), 0)) <= 8 &&
                query_int(db->sql, (snprintf(sql, sizeof sql,
                    "SELECT count(DISTINCT proposalId) FROM %s WHERE proposalId IN (0, 1)",
                    db->table), sql), 0) == 2) {
@@ -550,7 +574,14 @@ int cad_scan(cad_db *db, const cad_selection *sel, cad_visit_cb cb, void *ud,
     char sql[1024];
     char where[256] = "";
     int lim = sel->use_nights || sel->years > 0;
-    if (lim && db->has_night)
+    if (lim && db->has_night && db->mjd_bracket)
+        /* the night cut stays exact; the MJD bracket (2 days wider on each side) only lets
+         * sqlite read the selected years through the index instead of the whole table */
+        snprintf(where, sizeof where, " WHERE night BETWEEN %d AND %d AND observationStartMJD "
+                 ">= %.6f AND observationStartMJD < %.6f", lo, hi,
+                 db->night_ref_mjd + (lo - db->min_night) - 2.0,
+                 db->night_ref_mjd + (hi - db->min_night) + 3.0);
+    else if (lim && db->has_night)
         snprintf(where, sizeof where, " WHERE night BETWEEN %d AND %d", lo, hi);
     else if (lim)
         snprintf(where, sizeof where, " WHERE observationStartMJD >= %.10f AND "

@@ -201,6 +201,45 @@ static void test_fixtures(void)
     CHECK_INT(summarize(p, &sel, &c, &err), Y1_OK);
     CHECK_INT(c.total, 3);
 
+    /* the same file with an MJD index: the night cut also brackets the MJD (index range
+     * scan); the selected visits must not change */
+    p = fixture("year_indexed", V2_COLS
+        "INSERT INTO observations VALUES (0, 10.5, -30.25, 60218.01, 'g', 12.5, 0, 'blob, gr, a', 1);"
+        "INSERT INTO observations VALUES (1, 20.5, -31.25, 60582.2, 'r', 370.5, 364, 'greedy', 1);"
+        "INSERT INTO observations VALUES (2, 30.5, -32.25, 60583.2, 'i', -10.5, 365, 'greedy', 1);"
+        "INSERT INTO observations VALUES (3, 40.5, -33.25, 60583.3, 'i', 10.5, 365, 'DD:COSMOS', 2);"
+        "CREATE UNIQUE INDEX idx_mjd ON observations (observationStartMJD);"
+        "CREATE TABLE Proposal (proposalId INT, proposalName TEXT, proposalType TEXT);"
+        "INSERT INTO Proposal VALUES (0, 'Other', 'Other'), (1, 'WFD', 'WFD'), (2, 'DD:COSMOS', 'DD');");
+    cad_selection_default(&sel);
+    CHECK_INT(summarize(p, &sel, &c, &err), Y1_OK);
+    CHECK_INT(c.total, 2);
+    CHECK_INT(c.last, 364);
+    sel.use_nights = 1;
+    sel.night_lo = 365;
+    sel.night_hi = 365;
+    sel.program = "all";
+    CHECK_INT(summarize(p, &sel, &c, &err), Y1_OK);
+    CHECK_INT(c.total, 2);
+    /* nights that do not follow the MJD: the bracket must switch itself off */
+    p = fixture("oddnights", V2_COLS
+        "INSERT INTO observations VALUES (0, 10.5, -30.25, 60218.01, 'g', 0, 0, '', 1);"
+        "INSERT INTO observations VALUES (1, 20.5, -31.25, 60218.2, 'r', 0, 500, '', 1);"
+        "CREATE UNIQUE INDEX idx_mjd ON observations (observationStartMJD);");
+    cad_selection_default(&sel);
+    sel.use_nights = 1;
+    sel.night_lo = 500;
+    sel.night_hi = 500;
+    sel.program = "all";
+    CHECK_INT(summarize(p, &sel, &c, &err), Y1_OK);
+    CHECK_INT(c.total, 1);
+    p = fixture("year2", V2_COLS
+        "INSERT INTO observations VALUES (0, 10.5, -30.25, 60218.01, 'g', 12.5, 0, 'blob, gr, a', 1);"
+        "INSERT INTO observations VALUES (1, 20.5, -31.25, 60582.2, 'r', 370.5, 364, 'greedy', 1);"
+        "INSERT INTO observations VALUES (2, 30.5, -32.25, 60583.2, 'i', -10.5, 365, 'greedy', 1);"
+        "CREATE TABLE Proposal (proposalId INT, proposalName TEXT, proposalType TEXT);"
+        "INSERT INTO Proposal VALUES (0, 'Other', 'Other'), (1, 'WFD', 'WFD');");
+
     /* angles reduced modulo 360: 370.5 -> 10.5, -10.5 -> 349.5 */
     {
         struct { double rot[4]; int n; } got = {{0}, 0};
