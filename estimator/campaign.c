@@ -2,6 +2,7 @@
  * loop over blocks of identical instances on nodes, batch jobs with a wall-clock limit, product
  * volumes over time, and the Monte Carlo driver. Seconds, GiB and bytes throughout. */
 #include "estimator/campaign.h"
+#include "estimator/node.h"
 
 #include <assert.h>
 #include <math.h>
@@ -681,6 +682,18 @@ int cmp_simulate(const cmp_work *w, const mdl_task *const *tasks, size_t ntasks,
     S.nt = w->ntract;
     S.np = prod->n;
     S.cores = plat->cores_per_node;
+    double slow = 1, lat = 0;
+    if (o->node_model) {
+        /* issue 6's node model: the throughput-optimal number of jobs per node, each slower */
+        if (plat->occ.present) {
+            S.cores = est_occ_best_k(&plat->occ, plat->cores_per_node, plat->cores_per_node);
+            slow = est_occ_slowdown(&plat->occ, plat->cores_per_node, (double)S.cores);
+        }
+        if (plat->wf.present) lat = plat->wf.dispatch_latency_s;
+    }
+    r->slots_per_node = S.cores;
+    r->slowdown = slow;
+    r->latency_s = lat;
     S.usable_gib = plat->memory_per_node_gib - plat->memory_reserve_gib;
     S.walltime_s = o->walltime_h * 3600.0;
     S.wait_s = o->queue_wait_h * 3600.0;
@@ -766,9 +779,9 @@ int cmp_simulate(const cmp_work *w, const mdl_task *const *tasks, size_t ntasks,
                 const int32_t *nn = t->level == MDL_COADD ? w->cn : w->pn;
                 const int64_t *cc = t->level == MDL_COADD ? w->cc : w->pc;
                 for (size_t i = off[tr]; i < off[tr + 1]; i++)
-                    S.b[nb++] = (bucket){inst_dur(t, nn[i], f, o->overhead_s), cc[i], nn[i]};
+                    S.b[nb++] = (bucket){inst_dur(t, nn[i], f * slow, o->overhead_s + lat), cc[i], nn[i]};
             } else if (w->lvl[tr * 5 + t->level] > 0) {
-                S.b[nb++] = (bucket){inst_dur(t, 0, f, o->overhead_s),
+                S.b[nb++] = (bucket){inst_dur(t, 0, f * slow, o->overhead_s + lat),
                                      w->lvl[tr * 5 + t->level], 0};
             }
             g->b1 = nb;
@@ -840,7 +853,7 @@ int cmp_simulate(const cmp_work *w, const mdl_task *const *tasks, size_t ntasks,
     }
 
     for (long i = 0; i < o->nodes; i++)
-        S.nodes[i] = (node){plat->cores_per_node, S.usable_gib, 0, CMP_IDLE_STARVED};
+        S.nodes[i] = (node){S.cores, S.usable_gib, 0, CMP_IDLE_STARVED};
     S.job_start_s = 0;
     S.job_end_s = S.walltime_s > 0 ? S.walltime_s : INFINITY;
     r->jobs = 1;

@@ -57,6 +57,9 @@ typedef struct cmp_opts {
     long in_flight;      /* regions released at a time (>= 1); the next region is released
                             when an earlier one has finished */
     cmp_order order;     /* which ready task a free core takes first */
+    int node_model;      /* 1: apply the platform's occupancy and workflow blocks (node.h):
+                            at most k_best jobs per node, each slowed by s(k_best), plus the
+                            dispatch latency per instance; 0: the study's linear node */
 } cmp_opts;
 
 /* nodes 1, no walltime, no queue wait, block 1 h, breadth first, bins 1 h, no overhead, platform's
@@ -86,6 +89,9 @@ typedef struct cmp_product {
 
 typedef struct cmp_result {
     long nodes, cores_per_node;
+    long slots_per_node;     /* jobs a node runs at once (cores, or k_best with node_model) */
+    double slowdown;         /* occupancy slowdown applied to every instance (1 without) */
+    double latency_s;        /* dispatch latency added to every instance (0 without) */
     double cpu_factor;
     double makespan_s;
     double alloc_node_s;     /* node-seconds held in batch jobs up to the makespan */

@@ -36,6 +36,9 @@ static const char campaign_usage[] =
     "  --overhead S          seconds added to every task instance (default 0)\n"
     "  --resolution H        a core takes at most H hours of identical instances at once\n"
     "                        (default 1): the simulation's time resolution\n"
+    "  --node-model          apply the platform's occupancy and workflow blocks (issue 6's node\n"
+    "                        model): k_best jobs per node, each slowed by s(k_best), plus the\n"
+    "                        dispatch latency per task (default: the study's linear node)\n"
     "  --order O             breadth (default): earlier tasks first, step by step over the sky;\n"
     "                        depth: later tasks first, each tract runs through once it can\n"
     "  --bin H               width of the time bins of the plots and CSVs (default 1)\n"
@@ -65,7 +68,7 @@ static const char campaign_usage[] =
     "  -h, --help            this help\n";
 
 enum { O_PLATFORM = 1, O_NODES, O_WALLTIME, O_QWAIT, O_OVERHEAD, O_RES, O_BIN, O_REGIONS,
-       O_INFLIGHT, O_ORDER, O_TRADEOFF, O_MC, O_MCSEED, O_MSIGMA, O_CPURANGE, O_MCROT, O_SWEEP,
+       O_INFLIGHT, O_ORDER, O_NODEMODEL, O_TRADEOFF, O_MC, O_MCSEED, O_MSIGMA, O_CPURANGE, O_MCROT, O_SWEEP,
        O_FOOTPRINT, O_RADIUS, O_ROTATION, O_SEED, O_SKYMAP, O_WORKLOAD, O_MODELS, O_TASKS,
        O_PRODUCTS, O_FORMAT, O_OUT, O_THREADS };
 
@@ -184,6 +187,7 @@ static int parse_options(int argc, char **argv, camp_args *a, y1_err *err)
         {"regions", required_argument, NULL, O_REGIONS},
         {"in-flight", required_argument, NULL, O_INFLIGHT},
         {"order", required_argument, NULL, O_ORDER},
+        {"node-model", no_argument, NULL, O_NODEMODEL},
         {"tradeoff", required_argument, NULL, O_TRADEOFF},
         {"mc", required_argument, NULL, O_MC},
         {"mc-seed", required_argument, NULL, O_MCSEED},
@@ -260,6 +264,7 @@ static int parse_options(int argc, char **argv, camp_args *a, y1_err *err)
             if ((rc = cli_parse_long("--in-flight", optarg, 1, 1000000L, &a->co.in_flight, err)))
                 return rc;
             break;
+        case O_NODEMODEL: a->co.node_model = 1; break;
         case O_ORDER:
             if (!strcmp(optarg, "breadth")) a->co.order = CMP_ORDER_BREADTH;
             else if (!strcmp(optarg, "depth")) a->co.order = CMP_ORDER_DEPTH;
@@ -548,6 +553,14 @@ static void report_md(FILE *fp, const camp *C)
     fprintf(fp, "- packing: each instance takes 1 core and its task's max maxRSS (RTN-028's "
             "jobs/node rule when a node runs one task); tasks of different kinds share a node "
             "when cores and memory allow\n");
+    if (a->co.node_model)
+        fprintf(fp, "- node model (issue 6, platform blocks): %ld jobs per node, each instance "
+                "%.3fx slower (occupancy%s), + %.1f s dispatch latency per instance\n",
+                r->slots_per_node, r->slowdown, p->occ.present ? "" : ": no block, none",
+                r->latency_s);
+    else
+        fprintf(fp, "- node model: the study's (throughput linear in jobs per node, no dispatch "
+                "latency); --node-model applies the platform's occupancy and workflow blocks\n");
 
     fprintf(fp, "\n## Summary\n\n| quantity | value |%s note |\n|---|---:|%s---|\n",
             C->nmc ? " 5% | median | 95% |" : "", C->nmc ? "---:|---:|---:|" : "");
