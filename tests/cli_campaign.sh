@@ -21,8 +21,9 @@ expect() {
 }
 
 F=tests/fixtures
-HAND=(--platform $F/campaign_platform.yaml --workload $F/campaign_small.csv
-      --models $F/campaign_models.yaml --products $F/campaign_products.yaml --resolution 0.5)
+WORK=(--workload $F/campaign_small.csv --models $F/campaign_models.yaml
+      --products $F/campaign_products.yaml --resolution 0.5)
+HAND=(--platform $F/campaign_platform.yaml "${WORK[@]}")
 
 expect 0 'usage: y1est campaign' -- "$Y1" campaign --help
 expect 2 'no --platform given' -- "$Y1" campaign --nodes 4
@@ -58,7 +59,7 @@ expect 0 '"walltime": 0\.01041666' -- "$Y1" campaign "${HAND[@]}" --nodes 1 --wa
 expect 0 '\| 2 \| 0\.15 \| 0 \| 0\.000 \|' -- "$Y1" campaign "${HAND[@]}" --nodes 1 --tradeoff 1,2
 # issue 6's node model from the platform's blocks (Perlmutter: SDF-Rome's curve, 2 s latency):
 # isr + warp + assembleCoadd(n=2) + deblend = 5400 s of work in a row, each slowed by s(k_best)
-expect 0 '128 jobs per node, each instance 2\.[0-9]+x slower \(occupancy\), \+ 2\.0 s' -- "$Y1" campaign "${HAND[@]}" --platform perlmutter --nodes 1 --node-model
+expect 0 '128 jobs per node, each instance 2\.[0-9]+x slower \(occupancy\), \+ 2\.0 s' -- "$Y1" campaign "${WORK[@]}" --platform perlmutter --nodes 1 --node-model
 # Monte Carlo: same seed, same bytes
 "$Y1" campaign "${HAND[@]}" --nodes 1 --mc 30 --cpu-factor-range 0.5:1 --format json >"$T/a.json" 2>/dev/null
 "$Y1" campaign "${HAND[@]}" --nodes 1 --mc 30 --cpu-factor-range 0.5:1 --format json >"$T/b.json" 2>/dev/null
