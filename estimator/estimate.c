@@ -256,101 +256,69 @@ void est_report_md(FILE *fp, const est_result *r)
             "decimal PB.\n");
 }
 
+/* summary.json; json_pack keeps each object on one line ("s:f" a real, "s:I" an integer) */
 static json_t *summary_json(const est_result *r)
 {
-    json_t *root = json_object(), *v = json_object(), *tasks = json_array(),
-           *plats = json_array(), *disk = json_object(), *prov = json_object();
-    json_object_set_new(prov, "cadence", json_string(r->cadence));
-    json_object_set_new(prov, "selection", json_string(r->selection));
-    json_object_set_new(prov, "footprint", json_string(r->footprint));
-    json_object_set_new(prov, "skymap", json_string(r->skymap));
-    json_object_set_new(prov, "models", json_string(r->models));
-    json_object_set_new(prov, "products", json_string(r->products));
-    json_object_set_new(prov, "synthetic_cadence", json_boolean(r->synthetic));
-    json_object_set_new(root, "provenance", prov);
-    for (int b = 0; b < 6; b++) {
-        char k[2] = {bands[b], 0};
-        json_object_set_new(v, k, json_integer(r->visits_per_band[b]));
-    }
-    json_object_set_new(v, "total", json_integer(r->visits));
-    json_object_set_new(root, "visits", v);
-    json_object_set_new(root, "ccd_visits", json_integer(r->w.ccd_visits));
-    json_object_set_new(root, "warps", json_integer(r->w.warps));
-    json_object_set_new(root, "coadds", json_integer(r->w.coadds));
-    json_object_set_new(root, "patches", json_integer(r->w.patches));
-    json_t *nst = json_object();
+    json_t *v = json_object(), *nst = json_object(), *tasks = json_array(), *plats = json_array();
     for (int b = 0; b < 6; b++) {
         est_nstats st;
         char k[2] = {bands[b], 0};
-        json_t *o = json_object();
         est_coadds_nstats(&r->coadds, b, &st);
-        json_object_set_new(o, "coadds", json_integer(st.coadds));
-        json_object_set_new(o, "mean", json_real(st.mean));
-        json_object_set_new(o, "median", json_integer(st.median));
-        json_object_set_new(o, "q95", json_integer(st.q95));
-        json_object_set_new(o, "max", json_integer(st.max));
-        json_object_set_new(nst, k, o);
+        json_object_set_new(v, k, json_integer(r->visits_per_band[b]));
+        json_object_set_new(nst, k, json_pack("{s:I, s:f, s:i, s:i, s:i}", "coadds",
+                                              (json_int_t)st.coadds, "mean", st.mean, "median",
+                                              st.median, "q95", st.q95, "max", st.max));
     }
-    json_object_set_new(root, "visits_per_coadd", nst);
+    json_object_set_new(v, "total", json_integer(r->visits));
     for (size_t t = 0; t < r->ntasks; t++) {
-        json_t *o = json_object();
-        json_object_set_new(o, "name", json_string(r->t2[t].task->label));
-        json_object_set_new(o, "level", json_string(mdl_level_name(r->t2[t].task->level)));
-        json_object_set_new(o, "instances", json_real(r->t2[t].instances));
-        json_object_set_new(o, "cpu_hours", json_real(r->t2[t].cpu_hours));
-        json_object_set_new(o, "max_maxrss_gib", json_real(r->t2[t].max_rss_gib));
-        json_object_set_new(o, "mean_maxrss_gib", json_real(r->t2[t].mean_rss_gib));
-        json_array_append_new(tasks, o);
+        const est_task_row *x = &r->t2[t];
+        json_array_append_new(tasks, json_pack("{s:s, s:s, s:f, s:f, s:f, s:f}", "name",
+                                               x->task->label, "level",
+                                               mdl_level_name(x->task->level), "instances",
+                                               x->instances, "cpu_hours", x->cpu_hours,
+                                               "max_maxrss_gib", x->max_rss_gib,
+                                               "mean_maxrss_gib", x->mean_rss_gib));
     }
-    json_object_set_new(root, "tasks", tasks);
     for (size_t p = 0; p < r->nplat; p++) {
         double nd, ndo;
-        est_platform_totals(r, p, &nd, &ndo);
-        json_t *o = json_object(), *per = json_array();
-        json_object_set_new(o, "name", json_string(r->plat[p].name));
-        json_object_set_new(o, "file", json_string(r->plat[p].path));
-        json_object_set_new(o, "node_days", json_real(nd));
-        json_object_set_new(o, "node_days_optimistic", json_real(ndo));
         const est_node_platform *np = &r->node[p];
-        json_object_set_new(o, "node_days_occupancy", json_real(np->nd_occupancy));
-        json_object_set_new(o, "node_days_overheads", json_real(np->nd_overheads));
-        json_object_set_new(o, "node_days_mixed_packing", json_real(np->nd_mixed));
-        json_object_set_new(o, "node_days_lower_bound", json_real(np->nd_mixed_lower_bound));
-        json_object_set_new(o, "node_days_charged_cores", json_real(np->nd_charged_cores));
-        json_object_set_new(o, "node_days_combined", json_real(np->nd_combined));
-        json_object_set_new(o, "managers_needed", json_integer(np->managers_needed));
-        json_object_set_new(o, "has_occupancy_curve", json_boolean(np->has_occupancy));
+        json_t *per = json_array();
+        est_platform_totals(r, p, &nd, &ndo);
         for (size_t t = 0; t < r->ntasks; t++) {
             const est_node_row *n = &r->t3[p * r->ntasks + t];
-            json_t *x = json_object();
-            json_object_set_new(x, "task", json_string(r->t2[t].task->label));
-            json_object_set_new(x, "jobs_per_node", json_integer(n->jobs_per_node));
-            json_object_set_new(x, "node_days", json_real(n->node_hours / 24));
-            json_object_set_new(x, "jobs_per_node_optimistic",
-                                json_integer(n->jobs_per_node_optimistic));
-            json_object_set_new(x, "node_days_optimistic", json_real(n->node_hours_optimistic / 24));
-            json_object_set_new(x, "k_best", json_integer(np->task[t].k_best));
-            json_object_set_new(x, "slowdown", json_real(np->task[t].slowdown));
-            json_object_set_new(x, "node_days_occupancy", json_real(np->task[t].nd_occupancy));
-            json_object_set_new(x, "node_days_overheads", json_real(np->task[t].nd_overheads));
-            json_object_set_new(x, "node_days_combined", json_real(np->task[t].nd_combined));
-            json_object_set_new(x, "short_task", json_boolean(np->task[t].short_task));
-            json_array_append_new(per, x);
+            const est_node_task *x = &np->task[t];
+            json_array_append_new(per, json_pack(
+                "{s:s, s:I, s:f, s:I, s:f, s:i, s:f, s:f, s:f, s:f, s:b}",
+                "task", r->t2[t].task->label, "jobs_per_node", (json_int_t)n->jobs_per_node,
+                "node_days", n->node_hours / 24, "jobs_per_node_optimistic",
+                (json_int_t)n->jobs_per_node_optimistic, "node_days_optimistic",
+                n->node_hours_optimistic / 24, "k_best", x->k_best, "slowdown", x->slowdown,
+                "node_days_occupancy", x->nd_occupancy, "node_days_overheads", x->nd_overheads,
+                "node_days_combined", x->nd_combined, "short_task", x->short_task));
         }
-        json_object_set_new(o, "tasks", per);
-        json_array_append_new(plats, o);
+        json_array_append_new(plats, json_pack(
+            "{s:s, s:s, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:i, s:b, s:o}",
+            "name", r->plat[p].name, "file", r->plat[p].path, "node_days", nd,
+            "node_days_optimistic", ndo, "node_days_occupancy", np->nd_occupancy,
+            "node_days_overheads", np->nd_overheads, "node_days_mixed_packing", np->nd_mixed,
+            "node_days_lower_bound", np->nd_mixed_lower_bound, "node_days_charged_cores",
+            np->nd_charged_cores, "node_days_combined", np->nd_combined, "managers_needed",
+            np->managers_needed, "has_occupancy_curve", np->has_occupancy, "tasks", per));
     }
-    json_object_set_new(root, "platforms", plats);
-    json_object_set_new(disk, "all_tb", json_real(r->disk.all_bytes / 1e12));
-    json_object_set_new(disk, "keep_tb", json_real(r->disk.keep_bytes / 1e12));
-    json_object_set_new(disk, "raw_tb", json_real(r->disk.raw_bytes / 1e12));
-    json_object_set_new(disk, "all_tib", json_real(r->disk.all_bytes / TIB));
-    json_object_set_new(disk, "keep_tib", json_real(r->disk.keep_bytes / TIB));
-    json_object_set_new(disk, "raw_tib", json_real(r->disk.raw_bytes / TIB));
-    json_object_set_new(disk, "units", json_string("*_tb: TB = 10^12 bytes; *_tib: TiB = 2^40 "
-                                                   "bytes"));
-    json_object_set_new(root, "disk", disk);
-    return root;
+    const est_disk *d = &r->disk;
+    return json_pack(
+        "{s:{s:s, s:s, s:s, s:s, s:s, s:s, s:b}, s:o, s:I, s:I, s:I, s:I, s:o, s:o, s:o,"
+        " s:{s:f, s:f, s:f, s:f, s:f, s:f, s:s}}",
+        "provenance", "cadence", r->cadence, "selection", r->selection, "footprint",
+        r->footprint, "skymap", r->skymap, "models", r->models, "products", r->products,
+        "synthetic_cadence", r->synthetic,
+        "visits", v, "ccd_visits", (json_int_t)r->w.ccd_visits, "warps", (json_int_t)r->w.warps,
+        "coadds", (json_int_t)r->w.coadds, "patches", (json_int_t)r->w.patches,
+        "visits_per_coadd", nst, "tasks", tasks, "platforms", plats,
+        "disk", "all_tb", d->all_bytes / 1e12, "keep_tb", d->keep_bytes / 1e12, "raw_tb",
+        d->raw_bytes / 1e12, "all_tib", d->all_bytes / TIB, "keep_tib", d->keep_bytes / TIB,
+        "raw_tib", d->raw_bytes / TIB, "units",
+        "*_tb: TB = 10^12 bytes; *_tib: TiB = 2^40 bytes");
 }
 
 int est_report_json(FILE *fp, const est_result *r, y1_err *err)
