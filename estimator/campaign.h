@@ -148,7 +148,8 @@ typedef struct cmp_mc_sample {
     double study_node_days;  /* RTN-028 rule */
     double alloc_node_days;  /* simulated: nodes held up to the makespan */
     double makespan_days;
-    double all_pb, keep_pb, peak_pb; /* 10^15 bytes */
+    double all_pb, keep_pb, peak_pb; /* 10^15 bytes: written, kept at the end, peak on disk
+                                        (products of the simulated tasks) */
 } cmp_mc_sample;
 
 /* Draw o->samples samples: each model parameter ~ Normal(value, sigma) clamped at 0 (sigma

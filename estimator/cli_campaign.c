@@ -453,8 +453,8 @@ static int run_sweep(camp *C, y1_err *err)
         row->visits = er.visits;
         row->makespan_d = r.makespan_s / 86400.0;
         row->alloc_nd = r.alloc_node_s / 86400.0;
-        row->all_pb = all / 1e15;
-        row->keep_pb = keep / 1e15;
+        row->all_pb = r.written_bytes / 1e15;
+        row->keep_pb = r.final_keep_bytes / 1e15;
         row->peak_pb = r.peak_bytes / 1e15;
         for (int k = 0; k < 3; k++) row->q[k][0] = row->q[k][1] = NAN;
         if (s) {
@@ -586,7 +586,7 @@ static void report_md(FILE *fp, const camp *C)
     md_row(fp, C, "final kept volume (PB)", r->final_keep_bytes / 1e15,
            offsetof(cmp_mc_sample, keep_pb), note);
     md_row(fp, C, "all products written (PB)", r->written_bytes / 1e15,
-           offsetof(cmp_mc_sample, all_pb), "Table 4 total");
+           offsetof(cmp_mc_sample, all_pb), "Table 4 total for the simulated tasks");
     fprintf(fp, "\nPB = 10^15 bytes. Raw inputs (%.3f PB) are not counted as scratch.\n",
             er->disk.raw_bytes / 1e15);
     if (C->nmc) {
@@ -803,6 +803,16 @@ static json_t *report_json(const camp *C)
         json_object_set_new(root, "sweep", t);
     }
     return root;
+}
+
+static int dump_json(const camp *C, FILE *fp, y1_err *err)
+{
+    json_t *root = report_json(C);
+    if (!root) return y1_errf(err, Y1_ENOMEM, "out of memory");
+    int bad = json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+    fputc('\n', fp);
+    json_decref(root);
+    return bad ? y1_errf(err, Y1_EIO, "summary: write failed") : Y1_OK;
 }
 
 /* ---- the --out directory ----------------------------------------------------------------- */
@@ -1145,22 +1155,25 @@ int cli_campaign(int argc, char **argv)
             rc = y1_errf(&err, Y1_EIO, "%s: cannot create directory: %s", a.out, strerror(errno));
             goto done;
         }
-        if ((rc = write_csvs(&C, a.out, &err)) || (rc = write_plots(&C, a.out, &err))) goto done;
+        y1_out *jo = NULL;
+        FILE *jf;
+        if ((rc = write_csvs(&C, a.out, &err)) || (rc = write_plots(&C, a.out, &err)) ||
+            (rc = open_out(a.out, "summary.json", &jo, &jf, &err)))
+            goto done;
+        if ((rc = dump_json(&C, jf, &err))) {
+            y1_out_abort(jo);
+            goto done;
+        }
+        if ((rc = y1_out_commit(jo, &err))) goto done;
         plot_cleanup();
     }
     if (!strcmp(a.format, "json")) {
-        json_t *root = report_json(&C);
-        if (!root) {
-            rc = y1_errf(&err, Y1_ENOMEM, "out of memory");
-            goto done;
-        }
-        json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-        fputc('\n', stdout);
-        json_decref(root);
+        if ((rc = dump_json(&C, stdout, &err))) goto done;
     } else {
         report_md(stdout, &C);
     }
-    if (a.out) fprintf(stderr, "y1est: wrote campaign.md, CSV tables and plots to %s/\n", a.out);
+    if (a.out) fprintf(stderr, "y1est: wrote campaign.md, summary.json, CSV tables and plots to "
+                       "%s/\n", a.out);
 done:
     free(C.tasks);
     free(C.mc);

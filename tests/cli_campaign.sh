@@ -67,7 +67,7 @@ if cmp -s "$T/a.json" "$T/b.json" && grep -q '"monte_carlo"' "$T/a.json"; then p
 expect 0 '\| makespan \(days\) \| 0\.09722 \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \|' -- "$Y1" campaign "${HAND[@]}" --nodes 1 --mc 30 --cpu-factor-range 0.5:1
 # --out: every file, and the report is the stdout report
 expect 0 '' -- "$Y1" campaign "${HAND[@]}" --nodes 1 --mc 10 --tradeoff 1,2 --out "$T/res"
-for f in campaign.md timeline.csv storage.csv stages.csv mc.csv tradeoff.csv utilisation.png storage.png mc_makespan.png tradeoff.png; do
+for f in campaign.md summary.json timeline.csv storage.csv stages.csv mc.csv tradeoff.csv utilisation.png storage.png mc_makespan.png tradeoff.png; do
   if [ -s "$T/res/$f" ]; then pass=$((pass+1)); else echo "FAIL: --out lacks $f"; fail=$((fail+1)); fi
 done
 if cmp -s "$T/res/campaign.md" "$T/out"; then pass=$((pass+1)); else echo "FAIL: campaign.md differs from stdout"; fail=$((fail+1)); fi
