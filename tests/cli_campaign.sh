@@ -72,6 +72,17 @@ for f in campaign.md summary.json timeline.csv storage.csv stages.csv mc.csv tra
 done
 if cmp -s "$T/res/campaign.md" "$T/out"; then pass=$((pass+1)); else echo "FAIL: campaign.md differs from stdout"; fail=$((fail+1)); fi
 expect 0 '^0\.125000,0,0,0,0\.0008,0\.0008$' -- tail -1 "$T/res/storage.csv"
+# a radius sweep on the first night of the real 10k-visit extract: three rows, node-days and
+# volume grow with the radius, and the plots are there
+TENK=${Y1_SHARED:-../shared}/data/opsim/baseline_10klines_2.0.db
+if [ -f "$TENK" ]; then
+  expect 0 '' -- "$Y1" campaign --platform perlmutter --nodes 100 --cadence "$TENK" --program all --nights 0:0 --sweep radius=1.8:2.0:0.1 --out "$T/sw"
+  if awk -F, 'NR > 1 { n++; if (NR > 2 && ($3 <= nd || $10 <= pb)) bad = 1; nd = $3; pb = $10 }
+              END { exit !(n == 3 && !bad) }' "$T/sw/sweep.csv"; then pass=$((pass+1)); else echo "FAIL: sweep.csv"; cat "$T/sw/sweep.csv"; fail=$((fail+1)); fi
+  for f in sweep_node_days.png sweep_pb.png; do
+    if [ -s "$T/sw/$f" ]; then pass=$((pass+1)); else echo "FAIL: sweep lacks $f"; fail=$((fail+1)); fi
+  done
+fi
 expect 3 'cannot create directory' -- "$Y1" campaign "${HAND[@]}" --nodes 1 --out /proc/nope/dir
 
 echo "cli_campaign: $pass passed, $fail failed"
