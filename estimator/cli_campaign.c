@@ -987,7 +987,9 @@ static size_t error_bars(plot_series *s, double *xy, const double *x, const doub
         p[0] = p[1] = x[i];
         p[2] = q[i][0];
         p[3] = q[i][1];
-        s[k++] = (plot_series){NULL, p, p + 2, NULL, 2, rgb, PLOT_LINE, 1.5};
+        s[k] = (plot_series){k ? NULL : "5-95 % (Monte Carlo)", p, p + 2, NULL, 2, rgb,
+                             PLOT_LINE, 1.5};
+        k++;
     }
     return k;
 }
@@ -1032,8 +1034,9 @@ static int write_plots(const camp *C, const char *dir, y1_err *err)
         if (!v) { rc = y1_errf(err, Y1_ENOMEM, "out of memory"); goto done; }
         for (long i = 0; i < C->nmc; i++) v[i] = C->mc[i].makespan_days;
         size_t off = offsetof(cmp_mc_sample, makespan_days);
-        plot_mark mk[2] = {{q_of(C, off, 0.05), "5%", PLOT_AUTO}, {q_of(C, off, 0.95), "95%",
-                                                                   PLOT_AUTO}};
+        plot_mark mk[3] = {{q_of(C, off, 0.05), "5%", PLOT_AUTO},
+                           {q_of(C, off, 0.95), "95%", PLOT_AUTO},
+                           {day(r->makespan_s), "nominal inputs", 0x000000}};
         plot_series s = {"samples", v, NULL, NULL, (size_t)C->nmc, PLOT_AUTO, PLOT_POINTS, 0};
         plot_spec sp;
         memset(&sp, 0, sizeof sp);
@@ -1041,8 +1044,9 @@ static int write_plots(const camp *C, const char *dir, y1_err *err)
         sp.xlabel = "makespan (days)";
         sp.series = &s;
         sp.nseries = 1;
+        sp.ylabel = "samples";
         sp.marks = mk;
-        sp.nmarks = 2;
+        sp.nmarks = 3;
         sp.nbins = 20;
         snprintf(path, sizeof path, "%s/mc_makespan.png", dir);
         rc = plot_histogram(path, &sp, err);
