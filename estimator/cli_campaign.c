@@ -566,6 +566,8 @@ static void report_md(FILE *fp, const camp *C)
             C->nmc ? " 5% | median | 95% |" : "", C->nmc ? "---:|---:|---:|" : "");
     md_row(fp, C, "makespan (days)", day(r->makespan_s),
            offsetof(cmp_mc_sample, makespan_days), "first task start to last task end");
+    md_row(fp, C, "makespan lower bound (days)", day(r->busy_core_s / (double)r->nodes /
+           (double)r->slots_per_node), (size_t)-1, "busy core time / cores held, no gaps");
     md_row(fp, C, "node-days held (simulated)", day(r->alloc_node_s),
            offsetof(cmp_mc_sample, alloc_node_days), "nodes x time in batch jobs");
     md_row(fp, C, "node-days (RTN-028 rule)", r->study_node_days,
