@@ -68,9 +68,8 @@ static const char campaign_usage[] =
     "  -h, --help            this help\n";
 
 enum { O_PLATFORM = 1, O_NODES, O_WALLTIME, O_QWAIT, O_OVERHEAD, O_RES, O_BIN, O_REGIONS,
-       O_INFLIGHT, O_ORDER, O_NODEMODEL, O_TRADEOFF, O_MC, O_MCSEED, O_MSIGMA, O_CPURANGE, O_MCROT, O_SWEEP,
-       O_FOOTPRINT, O_RADIUS, O_ROTATION, O_SEED, O_SKYMAP, O_WORKLOAD, O_MODELS, O_TASKS,
-       O_PRODUCTS, O_FORMAT, O_OUT, O_THREADS };
+       O_INFLIGHT, O_ORDER, O_NODEMODEL, O_TRADEOFF, O_MC, O_MCSEED, O_MSIGMA, O_CPURANGE,
+       O_MCROT, O_SWEEP, O_FORMAT, O_OUT };
 
 #define MAX_TRADE 32
 #define MAX_SWEEP 64
@@ -195,18 +194,9 @@ static int parse_options(int argc, char **argv, camp_args *a, y1_err *err)
         {"cpu-factor-range", required_argument, NULL, O_CPURANGE},
         {"mc-rotations", required_argument, NULL, O_MCROT},
         {"sweep", required_argument, NULL, O_SWEEP},
-        {"footprint", required_argument, NULL, O_FOOTPRINT},
-        {"radius", required_argument, NULL, O_RADIUS},
-        {"rotation", required_argument, NULL, O_ROTATION},
-        {"seed", required_argument, NULL, O_SEED},
-        {"skymap", required_argument, NULL, O_SKYMAP},
-        {"workload", required_argument, NULL, O_WORKLOAD},
-        {"models", required_argument, NULL, O_MODELS},
-        {"tasks", required_argument, NULL, O_TASKS},
-        {"products", required_argument, NULL, O_PRODUCTS},
+        EST_PIPE_LONGOPTS,
         {"format", required_argument, NULL, O_FORMAT},
         {"out", required_argument, NULL, O_OUT},
-        {"threads", required_argument, NULL, O_THREADS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int c, rc, have_nodes = 0;
@@ -221,8 +211,8 @@ static int parse_options(int argc, char **argv, camp_args *a, y1_err *err)
     opterr = 0;
     /* argv[0] is "campaign" */
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        if (c >= CLI_OPT_SEL && c < CLI_OPT_SEL_END) {
-            if ((rc = cli_sel_option(&a->eo.cs, c, optarg, err))) return rc;
+        if ((c >= CLI_OPT_SEL && c < CLI_OPT_SEL_END) || (c >= EST_OPT_PIPE && c < EST_OPT_PIPE_END)) {
+            if ((rc = est_opts_option(&a->eo, c, optarg, err))) return rc;
             continue;
         }
         switch (c) {
@@ -307,39 +297,12 @@ static int parse_options(int argc, char **argv, camp_args *a, y1_err *err)
         case O_SWEEP:
             if ((rc = parse_sweep(a, optarg, err))) return rc;
             break;
-        case O_FOOTPRINT:
-            if (strcmp(optarg, "circle") && strcmp(optarg, "lsstcam"))
-                return y1_errf(err, Y1_EUSAGE, "--footprint: expected circle or lsstcam, got '%s'",
-                               optarg);
-            a->eo.footprint = optarg;
-            break;
-        case O_RADIUS:
-            if ((rc = cli_parse_double("--radius", optarg, 1e-6, 10.0, &a->eo.radius_deg, err)))
-                return rc;
-            break;
-        case O_ROTATION:
-            if (strcmp(optarg, "rotskypos") && strcmp(optarg, "random"))
-                return y1_errf(err, Y1_EUSAGE, "--rotation: expected rotskypos or random, got "
-                               "'%s'", optarg);
-            a->eo.rotation = optarg;
-            break;
-        case O_SEED:
-            if ((rc = cli_parse_long("--seed", optarg, 0, 2147483647L, &a->eo.seed, err))) return rc;
-            break;
-        case O_SKYMAP: a->eo.skymap = optarg; break;
-        case O_WORKLOAD: a->eo.workload = optarg; break;
-        case O_MODELS: a->eo.models = optarg; break;
-        case O_TASKS: a->eo.tasks = optarg; break;
-        case O_PRODUCTS: a->eo.products = optarg; break;
         case O_FORMAT:
             if (strcmp(optarg, "md") && strcmp(optarg, "json"))
                 return y1_errf(err, Y1_EUSAGE, "--format: expected md or json, got '%s'", optarg);
             a->format = optarg;
             break;
         case O_OUT: a->out = optarg; break;
-        case O_THREADS:
-            if ((rc = cli_parse_long("--threads", optarg, 1, 64, &a->eo.threads, err))) return rc;
-            break;
         case ':': return y1_errf(err, Y1_EUSAGE, "option '%s' needs a value", argv[optind - 1]);
         default: return y1_errf(err, Y1_EUSAGE, "unknown option '%s'", argv[optind - 1]);
         }

@@ -43,8 +43,7 @@ static const char estimate_usage[] =
     "  --threads N           threads for the footprint overlaps (default 2)\n"
     "  -h, --help            this help\n";
 
-enum { O_PLATFORM = 1, O_FOOTPRINT, O_RADIUS, O_ROTATION, O_SEED, O_SKYMAP, O_WORKLOAD,
-       O_MODELS, O_TASKS, O_PRODUCTS, O_FORMAT, O_OUT, O_BPS, O_THREADS };
+enum { O_PLATFORM = 1, O_FORMAT, O_OUT, O_BPS };
 
 
 static int parse_options(int argc, char **argv, est_opts *o, y1_err *err)
@@ -52,19 +51,10 @@ static int parse_options(int argc, char **argv, est_opts *o, y1_err *err)
     static const struct option longopts[] = {
         CLI_SEL_LONGOPTS,
         {"platform", required_argument, NULL, O_PLATFORM},
-        {"footprint", required_argument, NULL, O_FOOTPRINT},
-        {"radius", required_argument, NULL, O_RADIUS},
-        {"rotation", required_argument, NULL, O_ROTATION},
-        {"seed", required_argument, NULL, O_SEED},
-        {"skymap", required_argument, NULL, O_SKYMAP},
-        {"workload", required_argument, NULL, O_WORKLOAD},
-        {"models", required_argument, NULL, O_MODELS},
-        {"tasks", required_argument, NULL, O_TASKS},
-        {"products", required_argument, NULL, O_PRODUCTS},
+        EST_PIPE_LONGOPTS,
         {"format", required_argument, NULL, O_FORMAT},
         {"out", required_argument, NULL, O_OUT},
         {"bps", required_argument, NULL, O_BPS},
-        {"threads", required_argument, NULL, O_THREADS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int c, rc;
@@ -72,8 +62,8 @@ static int parse_options(int argc, char **argv, est_opts *o, y1_err *err)
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        if (c >= CLI_OPT_SEL && c < CLI_OPT_SEL_END) {
-            if ((rc = cli_sel_option(&o->cs, c, optarg, err))) return rc;
+        if ((c >= CLI_OPT_SEL && c < CLI_OPT_SEL_END) || (c >= EST_OPT_PIPE && c < EST_OPT_PIPE_END)) {
+            if ((rc = est_opts_option(o, c, optarg, err))) return rc;
             continue;
         }
         switch (c) {
@@ -82,31 +72,6 @@ static int parse_options(int argc, char **argv, est_opts *o, y1_err *err)
             if (o->n_platforms == 32) return y1_errf(err, Y1_EUSAGE, "--platform: at most 32");
             o->platforms[o->n_platforms++] = optarg;
             break;
-        case O_FOOTPRINT:
-            if (strcmp(optarg, "circle") && strcmp(optarg, "lsstcam"))
-                return y1_errf(err, Y1_EUSAGE, "--footprint: expected circle or lsstcam, got '%s'",
-                               optarg);
-            o->footprint = optarg;
-            break;
-        case O_RADIUS:
-            /* beyond ~10 deg a circle is not a camera any more, and tract tests get costly */
-            if ((rc = cli_parse_double("--radius", optarg, 1e-6, 10.0, &o->radius_deg, err)))
-                return rc;
-            break;
-        case O_ROTATION:
-            if (strcmp(optarg, "rotskypos") && strcmp(optarg, "random"))
-                return y1_errf(err, Y1_EUSAGE, "--rotation: expected rotskypos or random, got "
-                               "'%s'", optarg);
-            o->rotation = optarg;
-            break;
-        case O_SEED:
-            if ((rc = cli_parse_long("--seed", optarg, 0, 2147483647L, &o->seed, err))) return rc;
-            break;
-        case O_SKYMAP: o->skymap = optarg; break;
-        case O_WORKLOAD: o->workload = optarg; break;
-        case O_MODELS: o->models = optarg; break;
-        case O_TASKS: o->tasks = optarg; break;
-        case O_PRODUCTS: o->products = optarg; break;
         case O_FORMAT:
             if (strcmp(optarg, "md") && strcmp(optarg, "csv") && strcmp(optarg, "json"))
                 return y1_errf(err, Y1_EUSAGE, "--format: expected md, csv or json, got '%s'",
@@ -115,9 +80,6 @@ static int parse_options(int argc, char **argv, est_opts *o, y1_err *err)
             break;
         case O_OUT: o->out = optarg; break;
         case O_BPS: o->bps = optarg; break;
-        case O_THREADS:
-            if ((rc = cli_parse_long("--threads", optarg, 1, 64, &o->threads, err))) return rc;
-            break;
         case ':': return y1_errf(err, Y1_EUSAGE, "option '%s' needs a value", argv[optind - 1]);
         default: return y1_errf(err, Y1_EUSAGE, "unknown option '%s'", argv[optind - 1]);
         }

@@ -24,6 +24,35 @@ void est_opts_default(est_opts *o)
     o->threads = 2;
 }
 
+int est_opts_option(est_opts *o, int code, const char *arg, y1_err *err)
+{
+    if (code >= CLI_OPT_SEL && code < CLI_OPT_SEL_END) return cli_sel_option(&o->cs, code, arg, err);
+    switch (code) {
+    case EST_OPT_FOOTPRINT:
+        if (strcmp(arg, "circle") && strcmp(arg, "lsstcam"))
+            return y1_errf(err, Y1_EUSAGE, "--footprint: expected circle or lsstcam, got '%s'", arg);
+        o->footprint = arg;
+        return Y1_OK;
+    case EST_OPT_RADIUS:
+        /* beyond ~10 deg a circle is not a camera any more, and tract tests get costly */
+        return cli_parse_double("--radius", arg, 1e-6, 10.0, &o->radius_deg, err);
+    case EST_OPT_ROTATION:
+        if (strcmp(arg, "rotskypos") && strcmp(arg, "random"))
+            return y1_errf(err, Y1_EUSAGE, "--rotation: expected rotskypos or random, got '%s'",
+                           arg);
+        o->rotation = arg;
+        return Y1_OK;
+    case EST_OPT_SEED: return cli_parse_long("--seed", arg, 0, 2147483647L, &o->seed, err);
+    case EST_OPT_SKYMAP: o->skymap = arg; return Y1_OK;
+    case EST_OPT_WORKLOAD: o->workload = arg; return Y1_OK;
+    case EST_OPT_MODELS: o->models = arg; return Y1_OK;
+    case EST_OPT_TASKS: o->tasks = arg; return Y1_OK;
+    case EST_OPT_PRODUCTS: o->products = arg; return Y1_OK;
+    case EST_OPT_THREADS: return cli_parse_long("--threads", arg, 1, 64, &o->threads, err);
+    default: return y1_errf(err, Y1_EUSAGE, "internal: unknown pipeline option %d", code);
+    }
+}
+
 /* A platform argument: an existing path, or a bare name in data/platforms/ ("perlmutter" or
  * "perlmutter.yaml"). */
 int est_resolve_platform(const char *arg, char *path, size_t n, y1_err *err)

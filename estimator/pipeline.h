@@ -19,6 +19,27 @@ typedef struct est_opts {
     long threads;
 } est_opts;
 
+/* The footprint, model and workload options shared by `estimate` and `campaign`. Codes start
+ * at EST_OPT_PIPE (above the selection codes of cli.h) so both getopt tables can hold them. */
+enum { EST_OPT_PIPE = 1100, EST_OPT_FOOTPRINT = EST_OPT_PIPE, EST_OPT_RADIUS, EST_OPT_ROTATION,
+       EST_OPT_SEED, EST_OPT_SKYMAP, EST_OPT_WORKLOAD, EST_OPT_MODELS, EST_OPT_TASKS,
+       EST_OPT_PRODUCTS, EST_OPT_THREADS, EST_OPT_PIPE_END };
+#define EST_PIPE_LONGOPTS                                                                   \
+    {"footprint", required_argument, NULL, EST_OPT_FOOTPRINT},                              \
+    {"radius", required_argument, NULL, EST_OPT_RADIUS},                                    \
+    {"rotation", required_argument, NULL, EST_OPT_ROTATION},                                \
+    {"seed", required_argument, NULL, EST_OPT_SEED},                                        \
+    {"skymap", required_argument, NULL, EST_OPT_SKYMAP},                                    \
+    {"workload", required_argument, NULL, EST_OPT_WORKLOAD},                                \
+    {"models", required_argument, NULL, EST_OPT_MODELS},                                    \
+    {"tasks", required_argument, NULL, EST_OPT_TASKS},                                      \
+    {"products", required_argument, NULL, EST_OPT_PRODUCTS},                                \
+    {"threads", required_argument, NULL, EST_OPT_THREADS}
+
+/* Handle one option of CLI_SEL_LONGOPTS or EST_PIPE_LONGOPTS. Returns Y1_EUSAGE for a bad
+ * value, naming the option. */
+int est_opts_option(est_opts *o, int code, const char *arg, y1_err *err);
+
 /* Defaults: circle of 2 deg, rotation rotskypos, seed 42, tasks "default", format md,
  * 2 threads, Y1 WFD of the embedded synthetic cadence. */
 void est_opts_default(est_opts *o);
