@@ -5,22 +5,7 @@ set -u
 Y1=${1:?usage: cli.sh path/to/y1est}
 SHARED=${Y1_SHARED:-../shared}
 OPSIM=$SHARED/data/opsim
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-
-# expect CODE PATTERN -- command...: exit code must be CODE and stderr+stdout must match PATTERN
-expect() {
-  local want=$1 pat=$2; shift 2; [ "$1" = "--" ] && shift
-  "$@" >"$T/out" 2>"$T/err"; local got=$?
-  if [ "$got" -ne "$want" ]; then
-    echo "FAIL: exit $got, expected $want: $*"; sed 's/^/  | /' "$T/err" | head -5; fail=$((fail+1)); return
-  fi
-  if [ -n "$pat" ] && ! grep -Eq -- "$pat" "$T/out" "$T/err"; then
-    echo "FAIL: output lacks /$pat/: $*"; sed 's/^/  | /' "$T/out" "$T/err" | head -8; fail=$((fail+1)); return
-  fi
-  pass=$((pass+1))
-}
+. "$(dirname "$0")/lib.sh"
 
 expect 0 '^y1est [0-9]+\.[0-9]+' -- "$Y1" --version
 expect 0 'usage: y1est' -- "$Y1" --help
@@ -73,25 +58,24 @@ expect 1 'products_badbasis.yaml:4:.*basis must name a level' -- "$Y1" --platfor
 # Tables 1-4 on the real 10k visits; every --out file is there
 expect 0 '## Table 4' -- "$Y1" --platform perlmutter.yaml --cadence "$TENK" --program all --out "$T/res" --bps "$T/bps.yaml"
 for f in table1.csv table2.csv table3.csv table4.csv report.md coadds.csv summary.json visits_per_patch.png pointings.png node_days.png disk.png; do
-  if [ -s "$T/res/$f" ]; then pass=$((pass+1)); else echo "FAIL: --out lacks $f"; fail=$((fail+1)); fi
+  if [ -s "$T/res/$f" ]; then ok; else bad "--out lacks $f"; fi
 done
 expect 0 'requestMemory' -- cat "$T/bps.yaml"
 # a workload file replays the same Tables 2-4 without the cadence
 "$Y1" --platform perlmutter --cadence "$TENK" --program all --format csv >"$T/a.csv" 2>/dev/null
 "$Y1" --platform perlmutter --workload "$T/res/coadds.csv" --format csv >"$T/b.csv" 2>/dev/null
-if diff <(sed -n '/# Table 2/,$p' "$T/a.csv") <(sed -n '/# Table 2/,$p' "$T/b.csv") >/dev/null; then pass=$((pass+1)); else echo "FAIL: --workload differs"; fail=$((fail+1)); fi
+if diff <(sed -n '/# Table 2/,$p' "$T/a.csv") <(sed -n '/# Table 2/,$p' "$T/b.csv") >/dev/null; then ok; else bad "--workload differs"; fi
 # JSON has the documented keys
 expect 0 '"node_days_optimistic"' -- "$Y1" --platform perlmutter --workload "$T/res/coadds.csv" --format json
 expect 0 '"all_tb"' -- "$Y1" --platform perlmutter --workload "$T/res/coadds.csv" --format json
 # same inputs, same bytes
 "$Y1" --platform all --workload "$T/res/coadds.csv" >"$T/r1.md" 2>/dev/null
 "$Y1" --platform all --workload "$T/res/coadds.csv" >"$T/r2.md" 2>/dev/null
-if cmp -s "$T/r1.md" "$T/r2.md"; then pass=$((pass+1)); else echo "FAIL: output not deterministic"; fail=$((fail+1)); fi
+if cmp -s "$T/r1.md" "$T/r2.md"; then ok; else bad "output not deterministic"; fi
 # a failed run writes nothing into --out
 expect 1 'task deblend needs' -- "$Y1" --platform tests/fixtures/platform_small.yaml --workload "$T/res/coadds.csv" --out "$T/failed"
-if [ -z "$(ls -A "$T/failed" 2>/dev/null)" ]; then pass=$((pass+1)); else echo "FAIL: failed run left files"; fail=$((fail+1)); fi
+if [ -z "$(ls -A "$T/failed" 2>/dev/null)" ]; then ok; else bad "failed run left files"; fi
 printf 'band,tract,patch_x,patch_y,num_visits\ng,1,2,3,4\n' >"$T/novisits.csv"
 expect 1 "no '# visits:' line" -- "$Y1" --platform perlmutter --workload "$T/novisits.csv"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish cli

@@ -4,21 +4,7 @@
 # Usage: tests/cli_campaign.sh path/to/y1est   (run from the repository root)
 set -u
 Y1=${1:?usage: cli_campaign.sh path/to/y1est}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-
-expect() {
-  local want=$1 pat=$2; shift 2; [ "$1" = "--" ] && shift
-  "$@" >"$T/out" 2>"$T/err"; local got=$?
-  if [ "$got" -ne "$want" ]; then
-    echo "FAIL: exit $got, expected $want: $*"; sed 's/^/  | /' "$T/err" | head -5; fail=$((fail+1)); return
-  fi
-  if [ -n "$pat" ] && ! grep -Eq -- "$pat" "$T/out" "$T/err"; then
-    echo "FAIL: output lacks /$pat/: $*"; sed 's/^/  | /' "$T/out" "$T/err" | head -8; fail=$((fail+1)); return
-  fi
-  pass=$((pass+1))
-}
+. "$(dirname "$0")/lib.sh"
 
 F=tests/fixtures
 WORK=(--workload $F/campaign_small.csv --models $F/campaign_models.yaml
@@ -63,14 +49,14 @@ expect 0 '128 jobs per node, each instance 2\.[0-9]+x slower \(occupancy\), \+ 2
 # Monte Carlo: same seed, same bytes
 "$Y1" campaign "${HAND[@]}" --nodes 1 --mc 30 --cpu-factor-range 0.5:1 --format json >"$T/a.json" 2>/dev/null
 "$Y1" campaign "${HAND[@]}" --nodes 1 --mc 30 --cpu-factor-range 0.5:1 --format json >"$T/b.json" 2>/dev/null
-if cmp -s "$T/a.json" "$T/b.json" && grep -q '"monte_carlo"' "$T/a.json"; then pass=$((pass+1)); else echo "FAIL: MC not reproducible"; fail=$((fail+1)); fi
+if cmp -s "$T/a.json" "$T/b.json" && grep -q '"monte_carlo"' "$T/a.json"; then ok; else bad "MC not reproducible"; fi
 expect 0 '\| makespan \(days\) \| 0\.09722 \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \|' -- "$Y1" campaign "${HAND[@]}" --nodes 1 --mc 30 --cpu-factor-range 0.5:1
 # --out: every file, and the report is the stdout report
 expect 0 '' -- "$Y1" campaign "${HAND[@]}" --nodes 1 --mc 10 --tradeoff 1,2 --out "$T/res"
 for f in campaign.md summary.json timeline.csv storage.csv stages.csv mc.csv tradeoff.csv utilisation.png storage.png mc_makespan.png tradeoff.png; do
-  if [ -s "$T/res/$f" ]; then pass=$((pass+1)); else echo "FAIL: --out lacks $f"; fail=$((fail+1)); fi
+  if [ -s "$T/res/$f" ]; then ok; else bad "--out lacks $f"; fi
 done
-if cmp -s "$T/res/campaign.md" "$T/out"; then pass=$((pass+1)); else echo "FAIL: campaign.md differs from stdout"; fail=$((fail+1)); fi
+if cmp -s "$T/res/campaign.md" "$T/out"; then ok; else bad "campaign.md differs from stdout"; fi
 expect 0 '^0\.125000,0,0,0,0\.0008,0\.0008$' -- tail -1 "$T/res/storage.csv"
 # a radius sweep on the first night of the real 10k-visit extract: three rows, node-days and
 # volume grow with the radius, and the plots are there
@@ -78,12 +64,11 @@ TENK=${Y1_SHARED:-../shared}/data/opsim/baseline_10klines_2.0.db
 if [ -f "$TENK" ]; then
   expect 0 '' -- "$Y1" campaign --platform perlmutter --nodes 100 --cadence "$TENK" --program all --nights 0:0 --sweep radius=1.8:2.0:0.1 --out "$T/sw"
   if awk -F, 'NR > 1 { n++; if (NR > 2 && ($3 <= nd || $10 <= pb)) bad = 1; nd = $3; pb = $10 }
-              END { exit !(n == 3 && !bad) }' "$T/sw/sweep.csv"; then pass=$((pass+1)); else echo "FAIL: sweep.csv"; cat "$T/sw/sweep.csv"; fail=$((fail+1)); fi
+              END { exit !(n == 3 && !bad) }' "$T/sw/sweep.csv"; then ok; else echo "FAIL: sweep.csv"; cat "$T/sw/sweep.csv"; fail=$((fail+1)); fi
   for f in sweep_node_days.png sweep_pb.png; do
-    if [ -s "$T/sw/$f" ]; then pass=$((pass+1)); else echo "FAIL: sweep lacks $f"; fail=$((fail+1)); fi
+    if [ -s "$T/sw/$f" ]; then ok; else bad "sweep lacks $f"; fi
   done
 fi
 expect 3 'cannot create directory' -- "$Y1" campaign "${HAND[@]}" --nodes 1 --out /proc/nope/dir
 
-echo "cli_campaign: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish cli_campaign

@@ -2,110 +2,95 @@
 # cli_models.sh: exit codes and messages of `y1est models ...`. $1 = path of y1est; cwd = repo root.
 Y1EST=${1:?usage: cli_models.sh PATH/TO/y1est}
 FX=tests/fixtures
-TMP=$(mktemp -d /tmp/y1mdlcli.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-pass=0; fail=0
+. "$(dirname "$0")/lib.sh"
+TMP=$T
 
-# expect CODE DESCRIPTION -- command...: runs it, checks the exit code, keeps stdout/stderr
-expect() {
-    local want=$1 what=$2; shift 3
-    "$@" >"$TMP/out" 2>"$TMP/err"; local got=$?
-    if [ "$got" -eq "$want" ]; then pass=$((pass + 1))
-    else fail=$((fail + 1)); echo "FAIL: $what: exit $got, expected $want"; sed 's/^/  stderr: /' "$TMP/err"; fi
-}
-# has FILE TEXT DESCRIPTION: FILE (out|err) contains TEXT
-has() {
-    if grep -qF -- "$2" "$TMP/$1"; then pass=$((pass + 1))
-    else fail=$((fail + 1)); echo "FAIL: $3: $1 lacks '$2'"; sed 's/^/  /' "$TMP/$1" | head -5; fi
-}
-
-expect 0 "models --help" -- "$Y1EST" models --help
+run 0 "models --help" -- "$Y1EST" models --help
 has out "models show" "help text"
-expect 2 "models without subcommand" -- "$Y1EST" models
-expect 2 "unknown subcommand" -- "$Y1EST" models frobnicate
+run 2 "models without subcommand" -- "$Y1EST" models
+run 2 "unknown subcommand" -- "$Y1EST" models frobnicate
 has err "y1est: unknown models subcommand 'frobnicate'" "usage message"
-expect 0 "models show default" -- "$Y1EST" models show
+run 0 "models show default" -- "$Y1EST" models show
 has out "rtn028-dc2-3828" "default set name"
 has out "measure" "measure listed"
 has out "335.7 n + 2137" "measure CPU in seconds"
-expect 0 "models show fixture" -- "$Y1EST" models show $FX/models_ok.yaml
+run 0 "models show fixture" -- "$Y1EST" models show $FX/models_ok.yaml
 has out "450 n + 1800" "hours converted to seconds"
-expect 1 "bad key" -- "$Y1EST" models show $FX/models_bad_key.yaml
+run 1 "bad key" -- "$Y1EST" models show $FX/models_bad_key.yaml
 has err "y1est: $FX/models_bad_key.yaml:9:5: unknown task key 'colour'" "bad key message"
-expect 1 "malformed YAML" -- "$Y1EST" models show $FX/models_bad_syntax.yaml
+run 1 "malformed YAML" -- "$Y1EST" models show $FX/models_bad_syntax.yaml
 has err "models_bad_syntax.yaml:6:1: malformed YAML" "syntax message"
-expect 3 "missing file" -- "$Y1EST" models show $FX/no_such_file.yaml
+run 3 "missing file" -- "$Y1EST" models show $FX/no_such_file.yaml
 has err "no_such_file.yaml: cannot open" "missing file message"
-expect 2 "show bad option" -- "$Y1EST" models show --frob
-expect 2 "show two files" -- "$Y1EST" models show a.yaml b.yaml
+run 2 "show bad option" -- "$Y1EST" models show --frob
+run 2 "show two files" -- "$Y1EST" models show a.yaml b.yaml
 
 # ---- models fit: CSV ----
-expect 0 "fit --help" -- "$Y1EST" models fit --help
+run 0 "fit --help" -- "$Y1EST" models fit --help
 has out "--quantile" "fit help lists options"
-expect 0 "fit CSV" -- "$Y1EST" models fit $FX/models_records.csv --out "$TMP/csv.yaml" --bootstrap 20 --plots "$TMP/plots"
+run 0 "fit CSV" -- "$Y1EST" models fit $FX/models_records.csv --out "$TMP/csv.yaml" --bootstrap 20 --plots "$TMP/plots"
 has out "calibrate" "report lists calibrate"
 has out "88.62" "calibrate 95th percentile by hand: 83 + 0.75 x 7.5 = 88.625"
 has out "200 n + 2200" "measure envelope through the top points (4, 3000) and (24, 7000)"
 has err "warning: measure: fitted on n in [4, 24]" "extrapolation warning"
 for f in calibrate_cpu calibrate_maxrss measure_cpu measure_maxrss; do
-    if [ -s "$TMP/plots/$f.png" ] && [ "$(head -c 4 "$TMP/plots/$f.png" | tail -c 3)" = "PNG" ]; then pass=$((pass + 1))
-    else fail=$((fail + 1)); echo "FAIL: plot $f.png missing or not a PNG"; fi
+    if [ -s "$TMP/plots/$f.png" ] && [ "$(head -c 4 "$TMP/plots/$f.png" | tail -c 3)" = "PNG" ]; then ok
+    else bad "plot $f.png missing or not a PNG"; fi
 done
-expect 0 "show fitted file" -- "$Y1EST" models show "$TMP/csv.yaml"
+run 0 "show fitted file" -- "$Y1EST" models show "$TMP/csv.yaml"
 has out "200 n + 2200" "fitted file loads back"
 # byte-identical outputs for the same inputs
-expect 0 "fit CSV again" -- "$Y1EST" models fit $FX/models_records.csv --out "$TMP/csv2.yaml" --bootstrap 20 --name csv
-if cmp -s "$TMP/csv.yaml" "$TMP/csv2.yaml"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: fit output not reproducible"; fi
+run 0 "fit CSV again" -- "$Y1EST" models fit $FX/models_records.csv --out "$TMP/csv2.yaml" --bootstrap 20 --name csv
+if cmp -s "$TMP/csv.yaml" "$TMP/csv2.yaml"; then ok; else bad "fit output not reproducible"; fi
 
 # ---- models fit: task metadata (YAML + JSON tree), both CPU conventions ----
-expect 0 "fit metadata absolute" -- "$Y1EST" models fit $FX/models_md_tree --out "$TMP/md.yaml" --min-points 1 --bootstrap 0 --cpu run
+run 0 "fit metadata absolute" -- "$Y1EST" models fit $FX/models_md_tree --out "$TMP/md.yaml" --min-points 1 --bootstrap 0 --cpu run
 has out "calibrate              ccd         2" "metadata: 2 calibrate records"
 has out "CPU definition 'run'" "metadata: CPU definition reported"
-expect 1 "metadata: isr has 1 record" -- "$Y1EST" models fit $FX/models_md_tree --out "$TMP/md.yaml" --min-points 3 --bootstrap 0
+run 1 "metadata: isr has 1 record" -- "$Y1EST" models fit $FX/models_md_tree --out "$TMP/md.yaml" --min-points 3 --bootstrap 0
 has err "task 'calibrate': 2 records, need at least 3" "too few points message"
-expect 1 "metadata with NaN CPU" -- "$Y1EST" models fit $FX/models_md_bad/nan_cpu.json --out "$TMP/x.yaml"
+run 1 "metadata with NaN CPU" -- "$Y1EST" models fit $FX/models_md_bad/nan_cpu.json --out "$TMP/x.yaml"
 has err "y1est: $FX/models_md_bad/nan_cpu.json: isr.runEndCpuTime is NaN" "NaN CPU names file and key"
-expect 1 "malformed metadata YAML" -- "$Y1EST" models fit $FX/models_md_bad/malformed.yaml --out "$TMP/x.yaml"
+run 1 "malformed metadata YAML" -- "$Y1EST" models fit $FX/models_md_bad/malformed.yaml --out "$TMP/x.yaml"
 has err "malformed.yaml:6:7: malformed YAML" "YAML line and column"
-expect 2 "bad --cpu" -- "$Y1EST" models fit $FX/models_md_tree --cpu wall --out "$TMP/x.yaml"
+run 2 "bad --cpu" -- "$Y1EST" models fit $FX/models_md_tree --cpu wall --out "$TMP/x.yaml"
 
 # ---- models fit: Parsl monitoring.db built from SQL text ----
 if command -v sqlite3 >/dev/null; then
     sqlite3 "$TMP/monitoring.db" < $FX/models_parsl.sql
-    expect 0 "fit Parsl DB" -- "$Y1EST" models fit "$TMP/monitoring.db" --ids $FX/models_parsl_ids.csv --min-points 3 --bootstrap 0 --out "$TMP/parsl.yaml"
+    run 0 "fit Parsl DB" -- "$Y1EST" models fit "$TMP/monitoring.db" --ids $FX/models_parsl_ids.csv --min-points 3 --bootstrap 0 --out "$TMP/parsl.yaml"
     # calibrate tries: CPU 63, 32, 18.5, 31, 0 s -> 95%: 32 + 0.8 x 31 = 56.8 s;
     # peaks 2.5, 1.2, 3.0, 1.5, 0.9 GB -> 2.9e9 B = 2.701 GiB; measure CPU = 300 n + 1000
     has out "56.8" "Parsl CPU quantile"
     has out "2.701" "Parsl RSS quantile (last post-exit sample dropped)"
     has out "300 n + 1000" "Parsl envelope with n from --ids"
     has err "underestimate the true peak" "sampled-peak note"
-    expect 1 "Parsl coadd task without n" -- "$Y1EST" models fit "$TMP/monitoring.db" --min-points 3 --out "$TMP/x.yaml"
+    run 1 "Parsl coadd task without n" -- "$Y1EST" models fit "$TMP/monitoring.db" --min-points 3 --out "$TMP/x.yaml"
     has err "task 'measure' is coadd-level but 4 of its 4 records have no n_visits" "missing n message"
     sqlite3 "$TMP/old.db" < $FX/models_parsl_old.sql
-    expect 1 "Parsl 1.0 DB refused" -- "$Y1EST" models fit "$TMP/old.db" --out "$TMP/x.yaml"
+    run 1 "Parsl 1.0 DB refused" -- "$Y1EST" models fit "$TMP/old.db" --out "$TMP/x.yaml"
     has err "Parsl older than 1.1" "old schema message"
     sqlite3 "$TMP/empty.db" "CREATE TABLE x (a);"
-    expect 1 "not a monitoring DB" -- "$Y1EST" models fit "$TMP/empty.db" --out "$TMP/x.yaml"
-    expect 3 "missing DB" -- "$Y1EST" models fit "$TMP/nope.db" --out "$TMP/x.yaml"
+    run 1 "not a monitoring DB" -- "$Y1EST" models fit "$TMP/empty.db" --out "$TMP/x.yaml"
+    run 3 "missing DB" -- "$Y1EST" models fit "$TMP/nope.db" --out "$TMP/x.yaml"
 else
     echo "skip: sqlite3 command not found"
 fi
 
 # ---- models fit: usage and input errors ----
-expect 2 "fit without --out" -- "$Y1EST" models fit $FX/models_records.csv
-expect 2 "fit without input" -- "$Y1EST" models fit --out "$TMP/x.yaml"
-expect 2 "fit unknown format" -- "$Y1EST" models fit README.md --out "$TMP/x.yaml"
-expect 2 "fit bad quantile" -- "$Y1EST" models fit $FX/models_records.csv --quantile 1.5 --out "$TMP/x.yaml"
-expect 2 "fit bad option" -- "$Y1EST" models fit $FX/models_records.csv --frob --out "$TMP/x.yaml"
-expect 1 "fit NaN CSV" -- "$Y1EST" models fit $FX/models_records_nan.csv --out "$TMP/x.yaml"
+run 2 "fit without --out" -- "$Y1EST" models fit $FX/models_records.csv
+run 2 "fit without input" -- "$Y1EST" models fit --out "$TMP/x.yaml"
+run 2 "fit unknown format" -- "$Y1EST" models fit README.md --out "$TMP/x.yaml"
+run 2 "fit bad quantile" -- "$Y1EST" models fit $FX/models_records.csv --quantile 1.5 --out "$TMP/x.yaml"
+run 2 "fit bad option" -- "$Y1EST" models fit $FX/models_records.csv --frob --out "$TMP/x.yaml"
+run 1 "fit NaN CSV" -- "$Y1EST" models fit $FX/models_records_nan.csv --out "$TMP/x.yaml"
 has err "y1est: $FX/models_records_nan.csv:2: cpu_s must be a finite number" "CSV NaN message"
-expect 1 "fit empty CSV" -- "$Y1EST" models fit $FX/models_records_empty.csv --out "$TMP/x.yaml"
-expect 3 "fit missing CSV" -- "$Y1EST" models fit $FX/nope.csv --out "$TMP/x.yaml"
-expect 3 "fit unwritable out" -- "$Y1EST" models fit $FX/models_records.csv --out /nonexistent-dir/m.yaml
-if [ ! -e "$TMP/x.yaml" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: failed fit left an output"; fi
+run 1 "fit empty CSV" -- "$Y1EST" models fit $FX/models_records_empty.csv --out "$TMP/x.yaml"
+run 3 "fit missing CSV" -- "$Y1EST" models fit $FX/nope.csv --out "$TMP/x.yaml"
+run 3 "fit unwritable out" -- "$Y1EST" models fit $FX/models_records.csv --out /nonexistent-dir/m.yaml
+if [ ! -e "$TMP/x.yaml" ]; then ok; else bad "failed fit left an output"; fi
 # coadd ids joined with coadds.csv
-expect 0 "fit with --coadds" -- "$Y1EST" models fit $FX/models_records_coadd.csv --coadds $FX/models_coadds.csv --min-points 1 --level deblend=patch --bootstrap 0 --out "$TMP/cd.yaml"
+run 0 "fit with --coadds" -- "$Y1EST" models fit $FX/models_records_coadd.csv --coadds $FX/models_coadds.csv --min-points 1 --level deblend=patch --bootstrap 0 --out "$TMP/cd.yaml"
 has out "measure" "coadds join"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish cli_models

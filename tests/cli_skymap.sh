@@ -3,28 +3,8 @@
 # cwd = repo root. Expected numbers come from shared/reference/skymap.md, not from y1est.
 Y1EST=${1:?usage: cli_skymap.sh PATH/TO/y1est}
 FX=tests/fixtures
-TMP=$(mktemp -d /tmp/y1skycli.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-pass=0; fail=0
-
-# run CODE WHAT -- command...: check the exit code, keep stdout and stderr in $TMP
-run() {
-    local want=$1 what=$2; shift 3
-    "$@" >"$TMP/out" 2>"$TMP/err"; local got=$?
-    if [ "$got" -eq "$want" ]; then pass=$((pass + 1))
-    else fail=$((fail + 1)); echo "FAIL: $what: exit $got, expected $want"; sed 's/^/  stderr: /' "$TMP/err"; fi
-}
-# has out|err TEXT WHAT: the saved stream contains TEXT
-has() {
-    if grep -qF -- "$2" "$TMP/$1"; then pass=$((pass + 1))
-    else fail=$((fail + 1)); echo "FAIL: $3: $1 lacks '$2'"; sed 's/^/  /' "$TMP/$1" | head -5; fi
-}
-# lines N WHAT: stdout has N lines matching the extended regex $3
-count() {
-    local got; got=$(grep -cE -- "$3" "$TMP/out")
-    if [ "$got" -eq "$1" ]; then pass=$((pass + 1))
-    else fail=$((fail + 1)); echo "FAIL: $2: $got lines match '$3', expected $1"; fi
-}
+. "$(dirname "$0")/lib.sh"
+TMP=$T
 
 run 0 "help" -- "$Y1EST" skymap --help
 has out "usage: y1est skymap tract ID" "help text on stdout"
@@ -102,7 +82,6 @@ run 2 "missing value" -- "$Y1EST" skymap find 10 10 --radius
 # same inputs, same bytes
 "$Y1EST" skymap find 55 -30 --footprint lsstcam --rotation 12.5 --format json >"$TMP/a"
 "$Y1EST" skymap find 55 -30 --footprint lsstcam --rotation 12.5 --format json >"$TMP/b"
-if cmp -s "$TMP/a" "$TMP/b"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: repeat differs"; fi
+if cmp -s "$TMP/a" "$TMP/b"; then ok; else bad "repeat differs"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish cli_skymap
