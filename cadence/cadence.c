@@ -426,12 +426,14 @@ void cad_selection_desc(const cad_db *db, const cad_selection *sel, char *buf, s
     night_range(db, sel, &lo, &hi);
     for (int b = 0, k = 0; b < CAD_NBANDS; b++)
         if (!sel->band_mask || (sel->band_mask >> b & 1)) bands[k++] = CAD_BANDS[b];
-    char nights[96];
+    char nights[160];
+    const char *origin = sel->relative_nights ? "night - first night" : "survey night";
     if (sel->use_nights)
-        snprintf(nights, sizeof nights, "nights %d..%d", lo, hi);
+        snprintf(nights, sizeof nights, "nights %d..%d (%s)", lo, hi,
+                 sel->relative_nights ? "counted from the file's first night" : "survey nights");
     else if (sel->years > 0)
-        snprintf(nights, sizeof nights, "nights %d..%d (first %d year%s: night - first night < "
-                 "floor(365.25 x %d))", lo, hi, sel->years, sel->years > 1 ? "s" : "", sel->years);
+        snprintf(nights, sizeof nights, "nights %d..%d (first %d year%s: %s < floor(365.25 x %d))",
+                 lo, hi, sel->years, sel->years > 1 ? "s" : "", origin, sel->years);
     else
         snprintf(nights, sizeof nights, "all nights");
     snprintf(n ? buf : NULL, n, "%s%s, program %s, bands %s", nights,

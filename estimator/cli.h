@@ -30,7 +30,8 @@ const char *cli_datadir(void);
  * start at CLI_OPT_SEL so each subcommand can put them in its getopt_long table. */
 #include "cadence/cadence.h"
 enum { CLI_OPT_SEL = 1000, CLI_OPT_CADENCE = CLI_OPT_SEL, CLI_OPT_YEARS, CLI_OPT_NIGHTS,
-       CLI_OPT_PROGRAM, CLI_OPT_BANDS, CLI_OPT_WFD_ID, CLI_OPT_WFD_NOTE, CLI_OPT_SEL_END };
+       CLI_OPT_PROGRAM, CLI_OPT_BANDS, CLI_OPT_WFD_ID, CLI_OPT_WFD_NOTE, CLI_OPT_NIGHT_ZERO,
+       CLI_OPT_SEL_END };
 #define CLI_SEL_LONGOPTS                                                                    \
     {"cadence", required_argument, NULL, CLI_OPT_CADENCE},                                  \
     {"years", required_argument, NULL, CLI_OPT_YEARS},                                      \
@@ -38,13 +39,16 @@ enum { CLI_OPT_SEL = 1000, CLI_OPT_CADENCE = CLI_OPT_SEL, CLI_OPT_YEARS, CLI_OPT
     {"program", required_argument, NULL, CLI_OPT_PROGRAM},                                  \
     {"bands", required_argument, NULL, CLI_OPT_BANDS},                                      \
     {"wfd-proposal-id", required_argument, NULL, CLI_OPT_WFD_ID},                           \
-    {"wfd-note", required_argument, NULL, CLI_OPT_WFD_NOTE}
+    {"wfd-note", required_argument, NULL, CLI_OPT_WFD_NOTE},                                \
+    {"survey-nights", no_argument, NULL, CLI_OPT_NIGHT_ZERO}
 #define CLI_SEL_HELP                                                                        \
     "Visit selection:\n"                                                                    \
     "  --cadence DB          OpSim sqlite file (default: the embedded synthetic baseline v2.0\n" \
     "                        stand-in; pass the real baseline_v2.0_10yrs.db for real numbers)\n" \
     "  --years N             first N years: night - first night < floor(365.25 N) (default 1)\n" \
     "  --nights A:B          nights A..B inclusive, counted from the file's first night\n"     \
+    "  --survey-nights       count --years/--nights from the survey's night 0, not from the\n" \
+    "                        file's first night (for extracts such as imSim's small files)\n" \
     "  --program P           wfd (default), ddf, other, all, or a label such as DD:COSMOS\n" \
     "  --bands B             bands to keep, e.g. ugrizy (default) or g,r,i\n"                \
     "  --wfd-proposal-id ID  these proposalIds (comma list) are WFD, overriding the file\n"   \

@@ -69,6 +69,9 @@ int cli_sel_option(cli_sel *cs, int code, const char *arg, y1_err *err)
         cs->sel.n_wfd_ids = n;
         return Y1_OK;
     }
+    case CLI_OPT_NIGHT_ZERO:
+        cs->sel.relative_nights = 0;
+        return Y1_OK;
     case CLI_OPT_WFD_NOTE:
         if (!*arg) return y1_errf(err, Y1_EUSAGE, "--wfd-note: empty pattern");
         cs->sel.wfd_note = arg;

@@ -24,6 +24,9 @@ expect 1 "cannot select program 'wfd'" -- "$Y1" cadence summary --cadence "$OPSI
 # imSim extract with the explicit WFD proposalId: the README's 13 Y1 (night < 365) visits.
 # --years counts from the file's first night (14); nights 365..378 hold none of its rows.
 expect 0 '^band,total,13$' -- "$Y1" cadence summary --cadence "$OPSIM/imsim_small_opsim_9683.db" --wfd-proposal-id 1 --format csv
+# the other extract starts at night 26; with survey nights, Y1 is nights 0..364: 11 visits
+expect 0 '^band,total,11$' -- "$Y1" cadence summary --cadence "$OPSIM/imsim_small_opsim.db" --wfd-proposal-id 1 --survey-nights --format csv
+expect 0 'nights 0\.\.364' -- "$Y1" cadence summary --cadence "$OPSIM/imsim_small_opsim.db" --wfd-proposal-id 1 --survey-nights
 # DDFs by note in a raw v2.0-era run
 expect 0 '^band,total,503$' -- "$Y1" cadence summary --cadence "$OPSIM/roll_weight_rs_0.3_v2.0_0yrs.db" --program ddf --format csv
 
