@@ -31,17 +31,7 @@ static int read_cam(cam_cfg *c, const char *path, y1_err *err)
         yaml_node_t *vn = yaml_document_get_node(&doc, p->value);
         const char *k = sky__yaml_scalar(kn), *s = sky__yaml_scalar(vn);
         int which = -1;
-        for (int i = 0; k && i < NKEYS; i++)
-            if (!strcmp(k, keys[i])) which = i;
-        if (which < 0) {
-            rc = sky__yaml_err(kn, path, err, "unknown key '%s'", k ? k : "?");
-            goto done;
-        }
-        if (seen[which]) {
-            rc = sky__yaml_err(kn, path, err, "duplicate key '%s'", k);
-            goto done;
-        }
-        seen[which] = 1;
+        if ((rc = sky__yaml_key(kn, path, keys, NKEYS, seen, &which, err))) goto done;
         switch (which) {
         case 0:
             if (!s) rc = sky__yaml_err(vn, path, err, "name: expected a string");

@@ -117,5 +117,9 @@ int sky__yaml_int(const yaml_node_t *node, const char *path, const char *key, lo
                   long *out, y1_err *err);
 int sky__yaml_err(const yaml_node_t *node, const char *path, y1_err *err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Which of keys[0..nkeys) the key node kn names, into *which; marks it in seen[]. Y1_EINPUT
+ * naming path:line:col for an unknown key (listing the known ones) or a repeated one. */
+int sky__yaml_key(const yaml_node_t *kn, const char *path, const char *const *keys, int nkeys,
+                  int *seen, int *which, y1_err *err);
 
 #endif

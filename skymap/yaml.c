@@ -95,3 +95,23 @@ int sky__yaml_int(const yaml_node_t *node, const char *path, const char *key, lo
     *out = v;
     return Y1_OK;
 }
+
+int sky__yaml_key(const yaml_node_t *kn, const char *path, const char *const *keys, int nkeys,
+                  int *seen, int *which, y1_err *err)
+{
+    const char *k = sky__yaml_scalar(kn);
+    char list[512] = "";
+    for (int i = 0; k && i < nkeys; i++)
+        if (!strcmp(k, keys[i])) {
+            if (seen[i]) return sky__yaml_err(kn, path, err, "duplicate key '%s'", k);
+            seen[i] = 1;
+            *which = i;
+            return Y1_OK;
+        }
+    for (int i = 0; i < nkeys; i++) {
+        size_t l = strlen(list);
+        snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", keys[i]);
+    }
+    return sky__yaml_err(kn, path, err, "unknown key '%s' (expected one of: %s)", k ? k : "?",
+                         list);
+}
