@@ -286,6 +286,11 @@ int cad_open(cad_db **out, const char *path, y1_err *err)
         snprintf(sql, sizeof sql, indexed ? "SELECT night FROM %s ORDER BY observationStartMJD "
                  "LIMIT 1" : "SELECT min(night) FROM %s", db->table);
         db->min_night = (int)query_int(db->sql, sql, 0);
+        if (db->min_night < 0 || db->min_night > 1000000) {
+            rc = y1_errf(err, Y1_EINPUT, "%s: first night %d is out of range (expected 0..1000000)",
+                         path, db->min_night);
+            goto fail;
+        }
     } else {
         db->min_night = 0;
     }
@@ -551,6 +556,54 @@ static int classify(cad_db *db, const cad_selection *sel, sqlite3_stmt *st, int6
     }
 }
 
+static int is_num(sqlite3_stmt *st, int col)
+{
+    int t = sqlite3_column_type(st, col);
+    return t == SQLITE_INTEGER || t == SQLITE_FLOAT;
+}
+
+/* Values no reader should guess at: non-numeric or NULL (NaN is stored as NULL) coordinates,
+ * times and nights, and values out of physical range. */
+static int check_row(const cad_db *db, sqlite3_stmt *st, int64_t id, y1_err *err)
+{
+    const char *what = NULL, *range = "";
+    int col = COL_RA;
+    if (!is_num(st, COL_RA)) what = "fieldRA";
+    else if (!is_num(st, COL_DEC)) what = "fieldDec", col = COL_DEC;
+    else if (!is_num(st, COL_MJD)) what = "observationStartMJD", col = COL_MJD;
+    else if (db->has_night && sqlite3_column_type(st, COL_NIGHT) != SQLITE_INTEGER)
+        what = "night", col = COL_NIGHT, range = " (expected an integer)";
+    else if (db->has_rot && sqlite3_column_type(st, COL_ROT) != SQLITE_NULL && !is_num(st, COL_ROT))
+        what = "rotSkyPos", col = COL_ROT;
+    if (what)
+        return y1_errf(err, Y1_EINPUT, "%s: observationId %lld: %s is %s%s", db->path,
+                       (long long)id, what,
+                       sqlite3_column_type(st, col) == SQLITE_NULL ? "NULL or NaN" : "not a number",
+                       range);
+    double ra = sqlite3_column_double(st, COL_RA), dec = sqlite3_column_double(st, COL_DEC);
+    double mjd = sqlite3_column_double(st, COL_MJD);
+    double rot = sqlite3_column_double(st, COL_ROT);
+    if (!(ra >= -360.0 && ra <= 720.0))
+        return y1_errf(err, Y1_EINPUT, "%s: observationId %lld: fieldRA %g is out of range "
+                       "(expected degrees in [0, 360))", db->path, (long long)id, ra);
+    if (!(dec >= -90.0 && dec <= 90.0))
+        return y1_errf(err, Y1_EINPUT, "%s: observationId %lld: fieldDec %g is out of range "
+                       "(expected degrees, |Dec| <= 90)", db->path, (long long)id, dec);
+    if (!(mjd >= 0.0 && mjd <= 200000.0))
+        return y1_errf(err, Y1_EINPUT, "%s: observationId %lld: observationStartMJD %g is out "
+                       "of range (expected an MJD in [0, 200000])", db->path, (long long)id, mjd);
+    if (db->has_night) {
+        sqlite3_int64 nt = sqlite3_column_int64(st, COL_NIGHT);
+        if (nt < 0 || nt > 1000000)
+            return y1_errf(err, Y1_EINPUT, "%s: observationId %lld: night %lld is out of range "
+                           "(expected 0..1000000)", db->path, (long long)id, (long long)nt);
+    }
+    if (db->has_rot && !(fabs(rot) <= 100000.0))
+        return y1_errf(err, Y1_EINPUT, "%s: observationId %lld: rotSkyPos %g is out of range",
+                       db->path, (long long)id, rot);
+    return Y1_OK;
+}
+
 /* Apply the band and program filters, then hand the visit to the callback. */
 static int emit(const cad_db *db, const cad_selection *sel, want_kind kind, cad_class want_cls,
                 const cad_visit *v, cad_visit_cb cb, void *ud, int64_t *n)
@@ -576,19 +629,15 @@ int cad_scan(cad_db *db, const cad_selection *sel, cad_visit_cb cb, void *ud,
     char sql[1024];
     char where[256] = "";
     int lim = sel->use_nights || sel->years > 0;
+    /* The night cut is applied below, row by row, so that every row read is also checked
+     * (NULL, text or out-of-range values are errors, never silently skipped). With an MJD
+     * index the read is limited to a bracket 2 days wider than the cut on each side; rows
+     * whose MJD is NULL or text (sqlite sorts text after every number) are read too. */
     if (lim && db->has_night && db->mjd_bracket)
-        /* the night cut stays exact; the MJD bracket (2 days wider on each side) only lets
-         * sqlite read the selected years through the index instead of the whole table */
-        snprintf(where, sizeof where, " WHERE night BETWEEN %d AND %d AND observationStartMJD "
-                 ">= %.6f AND observationStartMJD < %.6f", lo, hi,
-                 db->night_ref_mjd + (lo - db->min_night) - 2.0,
+        snprintf(where, sizeof where, " WHERE (observationStartMJD >= %.6f AND "
+                 "observationStartMJD < %.6f) OR observationStartMJD IS NULL OR "
+                 "observationStartMJD > 1e300", db->night_ref_mjd + (lo - db->min_night) - 2.0,
                  db->night_ref_mjd + (hi - db->min_night) + 3.0);
-    else if (lim && db->has_night)
-        snprintf(where, sizeof where, " WHERE night BETWEEN %d AND %d", lo, hi);
-    else if (lim)
-        snprintf(where, sizeof where, " WHERE observationStartMJD >= %.10f AND "
-                 "observationStartMJD < %.10f", db->night_ref_mjd + lo,
-                 db->night_ref_mjd + hi + 1);
     snprintf(sql, sizeof sql,
              "SELECT observationId, fieldRA, fieldDec, \"%s\", %s, observationStartMJD, %s, %s, "
              "%s, %s, %s, %s FROM \"%s\"%s%s",
@@ -615,21 +664,12 @@ int cad_scan(cad_db *db, const cad_selection *sel, cad_visit_cb cb, void *ud,
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(st, COL_ID);
-        if (sqlite3_column_type(st, COL_RA) == SQLITE_NULL ||
-            sqlite3_column_type(st, COL_DEC) == SQLITE_NULL ||
-            sqlite3_column_type(st, COL_MJD) == SQLITE_NULL) {
-            rc = y1_errf(err, Y1_EINPUT, "%s: observationId %lld: fieldRA, fieldDec or "
-                         "observationStartMJD is NULL or NaN", db->path, (long long)id);
-            goto done;
-        }
+        if ((rc = check_row(db, st, id, err))) goto done;
         double ra = sqlite3_column_double(st, COL_RA), dec = sqlite3_column_double(st, COL_DEC);
         double mjd = sqlite3_column_double(st, COL_MJD);
-        if (!isfinite(ra) || !isfinite(dec) || !isfinite(mjd) || dec < -90.0 || dec > 90.0) {
-            rc = y1_errf(err, Y1_EINPUT, "%s: observationId %lld: bad coordinates (fieldRA %g, "
-                         "fieldDec %g; expected finite degrees, |Dec| <= 90)", db->path,
-                         (long long)id, ra, dec);
-            goto done;
-        }
+        int night = db->has_night ? sqlite3_column_int(st, COL_NIGHT)
+                                  : (int)floor(mjd - db->night_ref_mjd);
+        if (lim && (night < lo || night > hi)) continue;
         const char *bs = (const char *)sqlite3_column_text(st, COL_BAND);
         const char *bp = bs && *bs ? strchr(CAD_BANDS, tolower((unsigned char)bs[0])) : NULL;
         if (!bp || !*bp) {
@@ -660,9 +700,7 @@ int cad_scan(cad_db *db, const cad_selection *sel, cad_visit_cb cb, void *ud,
             if (v.rot_deg < 0) v.rot_deg += 360.0;
         }
         v.mjd = mjd;
-        v.night = sqlite3_column_type(st, COL_NIGHT) == SQLITE_NULL
-                      ? (int)floor(mjd - db->night_ref_mjd)
-                      : sqlite3_column_int(st, COL_NIGHT);
+        v.night = night;
         v.band = band;
         v.program = prog;
         v.cls = db->progs[prog].cls;

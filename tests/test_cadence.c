@@ -288,6 +288,36 @@ static void test_fixtures(void)
     CHECK_INT(summarize(p, &sel, &c, &err), Y1_EINPUT);
     CHECK_HAS(err.msg, "observationId 9");
 
+    /* text, NULL and out-of-range values are errors naming the visit, never skipped or read
+     * as 0; with an MJD index too (the index bracket must not hide them) */
+    static const struct { const char *name, *row, *msg; } badrows[] = {
+        {"textra", "(11, 'abc', -30.25, 60218.01, 'g', 0, 0, '', 1)", "observationId 11: fieldRA is not a number"},
+        {"hugera", "(12, 1e300, -30.25, 60218.01, 'g', 0, 0, '', 1)", "observationId 12: fieldRA 1e+300 is out of range"},
+        {"nullmjd", "(13, 10.5, -30.25, NULL, 'g', 0, 0, '', 1)", "observationId 13: observationStartMJD is NULL"},
+        {"textmjd", "(14, 10.5, -30.25, 'x', 'g', 0, 0, '', 1)", "observationId 14: observationStartMJD is not a number"},
+        {"nullnight", "(15, 10.5, -30.25, 60218.2, 'g', 0, NULL, '', 1)", "observationId 15: night is NULL"},
+        {"negnight", "(16, 10.5, -30.25, 60218.2, 'g', 0, -5, '', 1)", "night -5 is out of range"},
+        {"textrot", "(17, 10.5, -30.25, 60218.2, 'g', 'abc', 0, '', 1)", "observationId 17: rotSkyPos is not a number"},
+    };
+    for (size_t i = 0; i < sizeof badrows / sizeof badrows[0]; i++) {
+        for (int indexed = 0; indexed < 2; indexed++) {
+            char sql[1024], name[64];
+            snprintf(name, sizeof name, "%s%d", badrows[i].name, indexed);
+            snprintf(sql, sizeof sql, V2_COLS
+                     "INSERT INTO observations VALUES (1, 20.5, -31.25, 60218.1, 'r', 0, 0, '', 1);"
+                     "INSERT INTO observations VALUES %s;"
+                     "INSERT INTO observations VALUES (2, 21.5, -31.25, 60218.3, 'r', 0, 0, '', 1);%s",
+                     badrows[i].row,
+                     indexed ? "CREATE INDEX idx_mjd ON observations (observationStartMJD);" : "");
+            p = fixture(name, sql);
+            cad_selection_default(&sel);
+            sel.program = "all";
+            int rc = summarize(p, &sel, &c, &err);
+            CHECK_MSG(rc == Y1_EINPUT, "%s: rc %d", name, rc);
+            CHECK_HAS(err.msg, badrows[i].msg);
+        }
+    }
+
     /* a proposalId without Proposal table, few values incl. 0 and 1: 1 is WFD, with a warning */
     p = fixture("propsmall", V2_COLS
         "INSERT INTO observations VALUES (0, 10.5, -30.25, 60218.01, 'g', 0, 0, '', 0);"
