@@ -47,5 +47,10 @@ int main(int argc, char **argv)
     gsl_set_error_handler_off(); /* GSL would abort(); every caller checks its status */
     int code = dispatch(argc, argv);
     plot_cleanup(); /* cairo/fontconfig caches, so leak checkers see only our own leaks */
+    /* a report that did not reach its reader (full disk, closed pipe) is a failure */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "y1est: standard output: write error\n");
+        if (code == 0) code = 3;
+    }
     return code;
 }

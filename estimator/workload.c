@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char bands[] = "ugrizy";
 
@@ -55,6 +56,20 @@ static int parse_long(const char *s, long *out)
     return 0;
 }
 
+/* Marks a header key as seen; returns 1 if it already was. */
+static int seen_key(unsigned *seen, const char *key)
+{
+    static const char *const keys[] = {"visits", "ccds_per_visit", "visits_u", "visits_g",
+                                       "visits_r", "visits_i", "visits_z", "visits_y"};
+    for (unsigned i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (!strcmp(key, keys[i])) {
+            int was = (int)(*seen >> i & 1u);
+            *seen |= 1u << i;
+            return was;
+        }
+    return 0;
+}
+
 int est_coadds_read(est_coadds *out, const char *path, y1_err *err)
 {
     est_coadds c;
@@ -62,22 +77,38 @@ int est_coadds_read(est_coadds *out, const char *path, y1_err *err)
     size_t cap = 0;
     long lineno = 0;
     int rc = Y1_OK, header = 0;
+    unsigned seen = 0;
     est_coadds_init(&c);
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return y1_errf(err, Y1_EIO, "%s: is a directory, expected a coadds.csv file", path);
     FILE *fp = fopen(path, "r");
     if (!fp) return y1_errf(err, Y1_EIO, "%s: cannot open: %s", path, strerror(errno));
     while (getline(&line, &cap, fp) > 0) {
         lineno++;
         line[strcspn(line, "\r\n")] = '\0';
         if (line[0] == '#') {
-            char key[32];
+            /* "# key: value" lines carry the visit totals; other comments are free text */
+            char key[32], val[64];
             long v;
-            char val[64];
-            if (sscanf(line, "# %31[a-z_]: %63s", key, val) == 2 && !parse_long(val, &v)) {
-                if (!strcmp(key, "visits")) c.visits = v;
-                else if (!strcmp(key, "ccds_per_visit")) c.ccds_per_visit = (int)v;
-                else if (!strncmp(key, "visits_", 7) && strlen(key) == 8 && strchr(bands, key[7]))
-                    c.visits_per_band[strchr(bands, key[7]) - bands] = v;
+            if (sscanf(line, "# %31[a-z_]: %63s", key, val) != 2) continue;
+            int is_band = !strncmp(key, "visits_", 7) && strlen(key) == 8 && strchr(bands, key[7]);
+            if (strcmp(key, "visits") && strcmp(key, "ccds_per_visit") && !is_band) continue;
+            if (parse_long(val, &v) || v < 0 || v > 1000000000L ||
+                (!strcmp(key, "ccds_per_visit") && (v < 1 || v > 10000))) {
+                rc = y1_errf(err, Y1_EINPUT, "%s:%ld: '# %s:' expects an integer in [%d, %s], got "
+                             "'%s'", path, lineno, key, strcmp(key, "ccds_per_visit") ? 0 : 1,
+                             strcmp(key, "ccds_per_visit") ? "10^9" : "10000", val);
+                goto done;
             }
+            int64_t *slot = !strcmp(key, "visits") ? &c.visits : NULL;
+            if (is_band) slot = &c.visits_per_band[strchr(bands, key[7]) - bands];
+            if (seen_key(&seen, key)) {
+                rc = y1_errf(err, Y1_EINPUT, "%s:%ld: '# %s:' given twice", path, lineno, key);
+                goto done;
+            }
+            if (slot) *slot = v;
+            else c.ccds_per_visit = (int)v;
             continue;
         }
         if (!header) {
@@ -105,10 +136,11 @@ int est_coadds_read(est_coadds *out, const char *path, y1_err *err)
                          path, lineno, f[0]);
             goto done;
         }
-        if (parse_long(f[1], &tract) || tract < 0 || parse_long(f[2], &px) || px < 0 ||
+        if (parse_long(f[1], &tract) || tract < 0 || tract > 100000000L ||
+            parse_long(f[2], &px) || px < 0 ||
             px > 32767 || parse_long(f[3], &py) || py < 0 || py > 32767) {
-            rc = y1_errf(err, Y1_EINPUT, "%s:%ld: tract, patch_x and patch_y must be "
-                         "non-negative integers", path, lineno);
+            rc = y1_errf(err, Y1_EINPUT, "%s:%ld: tract (0..10^8), patch_x and patch_y "
+                         "(0..32767) must be non-negative integers", path, lineno);
             goto done;
         }
         if (parse_long(f[4], &n) || n < 1 || n > 100000) {
@@ -127,6 +159,16 @@ int est_coadds_read(est_coadds *out, const char *path, y1_err *err)
     if (c.n == 0) {
         rc = y1_errf(err, Y1_EINPUT, "%s: no coadds (empty workload)", path);
         goto done;
+    }
+    if (c.visits >= 0 && (seen & 0xFCu)) {
+        int64_t sum = 0;
+        for (int b = 0; b < 6; b++) sum += c.visits_per_band[b];
+        if (sum != c.visits) {
+            rc = y1_errf(err, Y1_EINPUT, "%s: '# visits: %lld' disagrees with the sum of the "
+                         "'# visits_<band>:' lines (%lld)", path, (long long)c.visits,
+                         (long long)sum);
+            goto done;
+        }
     }
     qsort(c.v, c.n, sizeof *c.v, cmp_coadd);
     for (size_t i = 1; i < c.n; i++)

@@ -78,6 +78,8 @@ if cmp -s "$T/r1.md" "$T/r2.md"; then ok; else bad "output not deterministic"; f
 # a failed run writes nothing into --out
 expect 1 'task deblend needs' -- "$Y1" --platform tests/fixtures/platform_small.yaml --workload "$T/res/coadds.csv" --out "$T/failed"
 if [ -z "$(ls -A "$T/failed" 2>/dev/null)" ]; then ok; else bad "failed run left files"; fi
+# a report that cannot be written is an I/O failure
+expect 3 'standard output: write error' -- sh -c "'$Y1' --platform perlmutter --workload '$T/res/coadds.csv' >/dev/full"
 printf 'band,tract,patch_x,patch_y,num_visits\ng,1,2,3,4\n' >"$T/novisits.csv"
 expect 1 "no '# visits:' line" -- "$Y1" --platform perlmutter --workload "$T/novisits.csv"
 

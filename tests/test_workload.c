@@ -113,6 +113,30 @@ static void test_csv_errors(void)
     CHECK_INT(est_coadds_read(&c, write_text("f.csv", "band,tract,patch_x,patch_y,num_visits\n"
                                                       "g,1,2,3\n"), &err), Y1_EINPUT);
     CHECK_HAS(err.msg, "f.csv:2: expected 5 columns");
+    static const char *hdr = "band,tract,patch_x,patch_y,num_visits\ng,1,2,3,4\n";
+    char text[512];
+    static const struct { const char *head, *msg; } bad[] = {
+        {"# visits: abc\n", "hv.csv:1: '# visits:' expects an integer"},
+        {"# visits: -5\n", "hv.csv:1: '# visits:' expects an integer"},
+        {"# visits: 9000000000000000000\n", "hv.csv:1: '# visits:' expects an integer"},
+        {"# ccds_per_visit: 0\n", "hv.csv:1: '# ccds_per_visit:' expects an integer in [1, 10000]"},
+        {"# visits: 5\n# visits: 6\n", "hv.csv:2: '# visits:' given twice"},
+        {"# visits: 1\n# visits_g: 7\n", "disagrees with the sum"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(text, sizeof text, "%s%s", bad[i].head, hdr);
+        CHECK_INT(est_coadds_read(&c, write_text("hv.csv", text), &err), Y1_EINPUT);
+        CHECK_HAS(err.msg, bad[i].msg);
+    }
+    /* free-text comments stay comments */
+    snprintf(text, sizeof text, "# written by hand: 3 coadds\n%s", hdr);
+    CHECK_INT(est_coadds_read(&c, write_text("ok.csv", text), &err), Y1_OK);
+    est_coadds_clear(&c);
+    CHECK_INT(est_coadds_read(&c, write_text("t.csv", "band,tract,patch_x,patch_y,num_visits\n"
+                                                      "g,5000000000,2,3,4\n"), &err), Y1_EINPUT);
+    CHECK_HAS(err.msg, "t.csv:2: tract");
+    CHECK_INT(est_coadds_read(&c, tmpdir, &err), Y1_EIO);
+    CHECK_HAS(err.msg, "is a directory");
     char path[512];
     snprintf(path, sizeof path, "%s/none.csv", tmpdir);
     CHECK_INT(est_coadds_read(&c, path, &err), Y1_EIO);
