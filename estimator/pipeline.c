@@ -58,14 +58,16 @@ int est_opts_option(est_opts *o, int code, const char *arg, y1_err *err)
 int est_resolve_platform(const char *arg, char *path, size_t n, y1_err *err)
 {
     struct stat sb;
-    if (stat(arg, &sb) == 0) {
+    if (stat(arg, &sb) == 0 && S_ISREG(sb.st_mode)) {
         snprintf(path, n, "%s", arg);
         return Y1_OK;
     }
+    if (stat(arg, &sb) == 0 && S_ISDIR(sb.st_mode) && strchr(arg, '/'))
+        return y1_errf(err, Y1_EIO, "%s: is a directory, expected a platform YAML file", arg);
     if (!strchr(arg, '/')) {
         const char *ext = strstr(arg, ".yaml") ? "" : ".yaml";
         snprintf(path, n, "%s/platforms/%s%s", cli_datadir(), arg, ext);
-        if (stat(path, &sb) == 0) return Y1_OK;
+        if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) return Y1_OK;
     }
     return y1_errf(err, Y1_EIO, "%s: no such platform file (looked in the current directory and "
                    "in %s/platforms/)", arg, cli_datadir());

@@ -175,6 +175,14 @@ int est_platform_load(est_platform *out, const char *path, y1_err *err)
                      p->memory_reserve_gib, p->memory_per_node_gib);
         goto done;
     }
+    /* the name goes into CSV cells and file names: keep it to a plain label */
+    if (!*name || strlen(name) >= sizeof p->name || strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+            "abcdefghijklmnopqrstuvwxyz0123456789 ._-()") != strlen(name)) {
+        yaml_node_t *v = est_yget(&d, root, "name");
+        rc = y1_errf(err, Y1_EINPUT, "%s: name must be 1-63 letters, digits, spaces or ._-(), "
+                     "got '%s'", est_ywhere(&d, v, w, sizeof w), name);
+        goto done;
+    }
     yaml_node_t *ob = est_yget(&d, root, "occupancy"), *wb = est_yget(&d, root, "workflow");
     if (ob && (rc = load_occupancy(&d, ob, p->cores_per_node, &p->occ, err))) goto done;
     if (wb && (rc = load_workflow(&d, wb, &p->wf, err))) goto done;

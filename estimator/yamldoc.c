@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int est_ydoc_load(est_ydoc *d, const char *path, y1_err *err)
 {
@@ -13,6 +14,9 @@ int est_ydoc_load(est_ydoc *d, const char *path, y1_err *err)
     int rc = Y1_OK;
     memset(d, 0, sizeof *d);
     d->path = path;
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return y1_errf(err, Y1_EIO, "%s: is a directory, expected a YAML file", path);
     FILE *fp = fopen(path, "rb");
     if (!fp) return y1_errf(err, Y1_EIO, "%s: cannot open: %s", path, strerror(errno));
     if (!yaml_parser_initialize(&p)) {
@@ -73,6 +77,13 @@ int est_ycheck_keys(est_ydoc *d, yaml_node_t *map, const char *const *allowed, c
         const char *key = scalar(k);
         int ok = 0;
         for (const char *const *a = allowed; key && *a; a++) ok |= !strcmp(key, *a);
+        /* a repeated key would silently win or lose: refuse it */
+        for (yaml_node_pair_t *q = map->data.mapping.pairs.start; ok && key && q < pr; q++) {
+            const char *prev = scalar(est_ynode(d, q->key));
+            if (prev && !strcmp(prev, key))
+                return y1_errf(err, Y1_EINPUT, "%s: duplicate key '%s' in %s",
+                               est_ywhere(d, k, w, sizeof w), key, what);
+        }
         if (!ok) {
             char list[400] = "";
             for (const char *const *a = allowed; *a; a++) {

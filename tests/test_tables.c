@@ -137,6 +137,12 @@ static void test_bad_files(void)
     CHECK_INT(est_platform_load(&p, "tests/fixtures/platform_malformed.yaml", &err), Y1_EINPUT);
     CHECK_HAS(err.msg, "platform_malformed.yaml:");
     CHECK_HAS(err.msg, "malformed YAML");
+    CHECK_INT(est_platform_load(&p, "tests/fixtures/platform_dupkey.yaml", &err), Y1_EINPUT);
+    CHECK_HAS(err.msg, "platform_dupkey.yaml:3:1: duplicate key 'cpu_factor'");
+    CHECK_INT(est_platform_load(&p, "tests/fixtures/platform_badname.yaml", &err), Y1_EINPUT);
+    CHECK_HAS(err.msg, "platform_badname.yaml:1:7: name must be");
+    CHECK_INT(est_platform_load(&p, "tests/fixtures", &err), Y1_EIO);
+    CHECK_HAS(err.msg, "is a directory");
     CHECK_INT(est_platform_load(&p, "tests/fixtures/no_such.yaml", &err), Y1_EIO);
     CHECK_HAS(err.msg, "no_such.yaml");
     CHECK_INT(est_products_load(&prod, "tests/fixtures/products_badbasis.yaml", &err), Y1_EINPUT);
