@@ -176,9 +176,22 @@ static int at(ld *L, const yaml_node_t *nd, const char *fmt, const char *a, cons
                    what);
 }
 
+
 static const char *scalar(const yaml_node_t *nd)
 {
     return nd->type == YAML_SCALAR_NODE ? (const char *)nd->data.scalar.value : NULL;
+}
+
+/* A key that appears twice in one mapping would silently override the first: refuse it. */
+static int dup_key(ld *L, yaml_document_t *doc, const yaml_node_t *map, const yaml_node_pair_t *p)
+{
+    const yaml_node_t *k = yaml_document_get_node(doc, p->key);
+    const char *key = scalar(k);
+    for (const yaml_node_pair_t *q = map->data.mapping.pairs.start; key && q < p; q++) {
+        const char *prev = scalar(yaml_document_get_node(doc, q->key));
+        if (prev && !strcmp(prev, key)) return at(L, k, "duplicate key '%s'", key, NULL);
+    }
+    return Y1_OK;
 }
 
 static int get_str(ld *L, const yaml_node_t *nd, const char *key, char **out)
@@ -236,6 +249,7 @@ static int load_quantity(ld *L, const yaml_node_t *nd, const char *which, mdl_li
         yaml_node_t *val = yaml_document_get_node(L->doc, p->value);
         const char *key = scalar(k);
         if (!key) return at(L, k, "%s: keys must be strings", which, NULL);
+        if ((rc = dup_key(L, L->doc, nd, p))) return rc;
         if (!strcmp(key, "model")) model = val;
         else if (!strcmp(key, "unit")) unit = val;
         else if (!strcmp(key, "value")) value = val;
@@ -314,6 +328,7 @@ static int load_task(ld *L, const yaml_node_t *nd, mdl_task *t)
         yaml_node_t *val = yaml_document_get_node(L->doc, p->value);
         const char *key = scalar(k);
         if (!key) return at(L, k, "task keys must be strings", NULL, NULL);
+        if ((rc = dup_key(L, L->doc, nd, p))) return rc;
         if (!strcmp(key, "label")) { if ((rc = get_str(L, val, key, &t->label))) return rc; }
         else if (!strcmp(key, "source")) { if ((rc = get_str(L, val, key, &t->source))) return rc; }
         else if (!strcmp(key, "level")) level = val;
@@ -389,6 +404,7 @@ int mdl_set_load(mdl_set **out, const char *path, y1_err *err)
         yaml_node_t *val = yaml_document_get_node(&doc, p->value);
         const char *key = scalar(k);
         if (!key) { rc = at(&L, k, "keys must be strings", NULL, NULL); goto done; }
+        if ((rc = dup_key(&L, &doc, root, p))) goto done;
         if (!strcmp(key, "y1est_models")) version = val;
         else if (!strcmp(key, "name")) { if ((rc = get_str(&L, val, key, &name))) goto done; }
         else if (!strcmp(key, "description")) { if ((rc = get_str(&L, val, key, &desc))) goto done; }

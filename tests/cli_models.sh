@@ -93,4 +93,8 @@ if [ ! -e "$TMP/x.yaml" ]; then ok; else bad "failed fit left an output"; fi
 run 0 "fit with --coadds" -- "$Y1EST" models fit $FX/models_records_coadd.csv --coadds $FX/models_coadds.csv --min-points 1 --level deblend=patch --bootstrap 0 --out "$TMP/cd.yaml"
 has out "measure" "coadds join"
 
+# a repeated key would silently override the first: refused with file:line:col
+run 1 "duplicate key" -- "$Y1EST" models show tests/fixtures/models_bad_dupkey.yaml
+has err "models_bad_dupkey.yaml:7:50: duplicate key 'value'" "duplicate key message"
+
 finish cli_models
