@@ -326,6 +326,9 @@ static int parse_options(int argc, char **argv, camp_args *a, y1_err *err)
         return y1_errf(err, Y1_EUSAGE, "--sweep radius needs --footprint circle");
     if (a->sweep_name && !strcmp(a->sweep_name, "years") && a->eo.cs.sel.use_nights)
         return y1_errf(err, Y1_EUSAGE, "--sweep years cannot be combined with --nights");
+    char warn[300];
+    if ((rc = est_opts_check(&a->eo, warn, sizeof warn, err))) return rc;
+    if (warn[0]) fprintf(stderr, "y1est: warning: %s\n", warn);
     return Y1_OK;
 }
 

@@ -88,6 +88,9 @@ static int parse_options(int argc, char **argv, est_opts *o, y1_err *err)
     if (o->n_platforms == 0)
         return y1_errf(err, Y1_EUSAGE, "no --platform given (e.g. --platform perlmutter.yaml, "
                        "or --platform all)");
+    char warn[300];
+    if ((rc = est_opts_check(o, warn, sizeof warn, err))) return rc;
+    if (warn[0]) fprintf(stderr, "y1est: warning: %s\n", warn);
     return Y1_OK;
 }
 

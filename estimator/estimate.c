@@ -89,6 +89,27 @@ int est_compute(est_result *r, const char *tasks, y1_err *err)
     if (!r->node) return y1_errf(err, Y1_ENOMEM, "out of memory");
     for (size_t p = 0; p < r->nplat; p++)
         if ((rc = est_node_compute(&r->plat[p], r->t2, r->ntasks, &r->node[p], err))) return rc;
+    /* Table 4 counts the products of the estimated tasks; a product of a task the models do
+     * not know is a mistake in the products file */
+    size_t kept = 0;
+    for (size_t i = 0; i < r->prod.n; i++) {
+        const est_product *p = &r->prod.v[i];
+        if (!mdl_set_find(r->model_set, p->task))
+            return y1_errf(err, Y1_EINPUT, "%s:%d: product %s: task '%s' is not in the models "
+                           "(%s)", r->prod.path, p->line, p->dataset, p->task,
+                           mdl_set_path(r->model_set) ? mdl_set_path(r->model_set) : "");
+        int estimated = 0;
+        for (size_t t = 0; t < r->ntasks; t++)
+            estimated |= !strcmp(r->t2[t].task->label, p->task);
+        if (estimated) r->prod.v[kept++] = *p;
+        else {
+            size_t l = strlen(r->products);
+            snprintf(r->products + l, sizeof r->products - l, "%s%s (task %s not estimated)",
+                     strstr(r->products, "left out:") ? ", " : "; left out: ", p->dataset,
+                     p->task);
+        }
+    }
+    r->prod.n = kept;
     return est_table4(&r->w, &r->prod, &r->disk, err);
 }
 

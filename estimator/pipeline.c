@@ -27,6 +27,7 @@ void est_opts_default(est_opts *o)
 int est_opts_option(est_opts *o, int code, const char *arg, y1_err *err)
 {
     if (code >= CLI_OPT_SEL && code < CLI_OPT_SEL_END) return cli_sel_option(&o->cs, code, arg, err);
+    if (code >= EST_OPT_PIPE && code < EST_OPT_PIPE_END) o->given |= 1u << (code - EST_OPT_PIPE);
     switch (code) {
     case EST_OPT_FOOTPRINT:
         if (strcmp(arg, "circle") && strcmp(arg, "lsstcam"))
@@ -51,6 +52,36 @@ int est_opts_option(est_opts *o, int code, const char *arg, y1_err *err)
     case EST_OPT_THREADS: return cli_parse_long("--threads", arg, 1, 64, &o->threads, err);
     default: return y1_errf(err, Y1_EUSAGE, "internal: unknown pipeline option %d", code);
     }
+}
+
+#define GIVEN(o, c) ((o)->given >> ((c) - EST_OPT_PIPE) & 1u)
+
+int est_opts_check(const est_opts *o, char *warn, size_t n, y1_err *err)
+{
+    warn[0] = '\0';
+    if (GIVEN(o, EST_OPT_RADIUS) && !strcmp(o->footprint, "lsstcam"))
+        return y1_errf(err, Y1_EUSAGE, "--radius applies to --footprint circle, not lsstcam");
+    if (o->workload) {
+        static const struct { int code; const char *name; } geo[] = {
+            {EST_OPT_FOOTPRINT, "--footprint"}, {EST_OPT_RADIUS, "--radius"},
+            {EST_OPT_ROTATION, "--rotation"}, {EST_OPT_SEED, "--seed"},
+            {EST_OPT_SKYMAP, "--skymap"}, {EST_OPT_THREADS, "--threads"}};
+        for (size_t i = 0; i < sizeof geo / sizeof geo[0]; i++)
+            if (GIVEN(o, geo[i].code)) {
+                size_t l = strlen(warn);
+                snprintf(warn + l, n - l, "%s%s", l ? ", " : "", geo[i].name);
+            }
+        if (warn[0]) {
+            char list[200];
+            snprintf(list, sizeof list, "%s", warn);
+            snprintf(warn, n, "%s ignored: --workload %s already holds the footprint overlaps",
+                     list, o->workload);
+        }
+    } else if (!strcmp(o->footprint, "circle") &&
+               (GIVEN(o, EST_OPT_ROTATION) || GIVEN(o, EST_OPT_SEED))) {
+        snprintf(warn, n, "--rotation and --seed ignored: a circle has no rotation");
+    }
+    return Y1_OK;
 }
 
 /* A platform argument: an existing path, or a bare name in data/platforms/ ("perlmutter" or

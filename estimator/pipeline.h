@@ -17,6 +17,7 @@ typedef struct est_opts {
     long seed;
     const char *skymap, *workload, *models, *tasks, *products, *format, *out, *bps;
     long threads;
+    unsigned given;         /* bit (code - EST_OPT_PIPE) for each footprint option given */
 } est_opts;
 
 /* The footprint, model and workload options shared by `estimate` and `campaign`. Codes start
@@ -43,6 +44,11 @@ int est_opts_option(est_opts *o, int code, const char *arg, y1_err *err);
 /* Defaults: circle of 2 deg, rotation rotskypos, seed 42, tasks "default", format md,
  * 2 threads, Y1 WFD of the embedded synthetic cadence. */
 void est_opts_default(est_opts *o);
+
+/* Options that contradict each other: an error (Y1_EUSAGE) when the combination has no
+ * meaning (--radius with --footprint lsstcam); a warning line (into warn, "" if none) when an
+ * option is ignored (footprint options with --workload, --rotation random with the circle). */
+int est_opts_check(const est_opts *o, char *warn, size_t n, y1_err *err);
 
 /* Run the pipeline into r (initialised by the caller with est_result_init, cleared with
  * est_result_clear even after a failure). want_pointings: also collect every program's

@@ -47,6 +47,7 @@ static int load_row(est_ydoc *d, yaml_node_t *m, int is_raw, est_product *p, y1_
     snprintf(p->dataset, sizeof p->dataset, "%s", dataset);
     snprintf(p->unit, sizeof p->unit, "%s", unit);
     p->size_bytes = p->size * ub;
+    p->line = (int)m->start_mark.line + 1;
     return Y1_OK;
 }
 

@@ -14,6 +14,7 @@ typedef struct est_product {
     double size_bytes;    /* size x unit */
     mdl_level basis;      /* what one file is: one per CCD-visit, warp, coadd, patch, visit */
     int keep;             /* kept after processing */
+    int line;             /* line of its entry in the products file (for messages) */
 } est_product;
 
 typedef struct est_products {

@@ -55,9 +55,12 @@ expect 1 'platform_negcores.yaml:3:17: cores_per_node' -- "$Y1" --platform tests
 expect 1 'task deblend needs 6.98 GiB per instance but platform Small' -- "$Y1" --platform tests/fixtures/platform_small.yaml --cadence "$TENK" --program all
 expect 2 '--footprint: expected circle or lsstcam' -- "$Y1" --platform perlmutter --footprint square
 expect 2 '--radius: -1 is out of range' -- "$Y1" --platform perlmutter --radius -1
+expect 2 '--radius applies to --footprint circle' -- "$Y1" --platform perlmutter --footprint lsstcam --radius 3
 expect 2 '--radius: expected a finite number' -- "$Y1" --platform perlmutter --radius nan
 expect 2 "--tasks: no task 'nosuch'" -- "$Y1" --platform perlmutter --cadence "$TENK" --program all --tasks isr,nosuch
 expect 1 'products_badbasis.yaml:4:.*basis must name a level' -- "$Y1" --platform perlmutter --cadence "$TENK" --program all --products tests/fixtures/products_badbasis.yaml
+sed 's/task: isr, /task: nosuchtask, /' data/products.yaml >"$T/pr.yaml"
+expect 1 "pr.yaml:14: product postISRCCD: task 'nosuchtask' is not in the models" -- "$Y1" --platform perlmutter --cadence "$TENK" --program all --products "$T/pr.yaml"
 # Tables 1-4 on the real 10k visits; every --out file is there
 expect 0 '## Table 4' -- "$Y1" --platform perlmutter.yaml --cadence "$TENK" --program all --out "$T/res" --bps "$T/bps.yaml"
 for f in table1.csv table2.csv table3.csv table4.csv report.md coadds.csv summary.json visits_per_patch.png pointings.png node_days.png disk.png; do
@@ -68,6 +71,7 @@ expect 0 'requestMemory' -- cat "$T/bps.yaml"
 "$Y1" --platform perlmutter --cadence "$TENK" --program all --format csv >"$T/a.csv" 2>/dev/null
 "$Y1" --platform perlmutter --workload "$T/res/coadds.csv" --format csv >"$T/b.csv" 2>/dev/null
 if diff <(sed -n '/# Table 2/,$p' "$T/a.csv") <(sed -n '/# Table 2/,$p' "$T/b.csv") >/dev/null; then ok; else bad "--workload differs"; fi
+expect 0 'warning: --footprint, --seed ignored: --workload' -- "$Y1" --platform perlmutter --workload "$T/res/coadds.csv" --footprint lsstcam --seed 7
 # JSON has the documented keys
 expect 0 '"node_days_optimistic"' -- "$Y1" --platform perlmutter --workload "$T/res/coadds.csv" --format json
 expect 0 '"all_tb"' -- "$Y1" --platform perlmutter --workload "$T/res/coadds.csv" --format json
