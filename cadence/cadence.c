@@ -441,9 +441,21 @@ void cad_selection_desc(const cad_db *db, const cad_selection *sel, char *buf, s
                  lo, hi, sel->years, sel->years > 1 ? "s" : "", origin, sel->years);
     else
         snprintf(nights, sizeof nights, "all nights");
-    snprintf(n ? buf : NULL, n, "%s%s, program %s, bands %s", nights,
+    char over[200] = "";
+    for (int i = 0; i < sel->n_wfd_ids; i++) {
+        size_t l = strlen(over);
+        snprintf(over + l, sizeof over - l, "%s%lld", i ? "," : " (WFD overridden: proposalId in ",
+                 (long long)sel->wfd_ids[i]);
+    }
+    if (sel->wfd_note) {
+        size_t l = strlen(over);
+        snprintf(over + l, sizeof over - l, "%snote LIKE '%.60s'",
+                 l ? " or " : " (WFD overridden: ", sel->wfd_note);
+    }
+    if (over[0]) strncat(over, "; DD notes stay DDF)", sizeof over - strlen(over) - 1);
+    snprintf(n ? buf : NULL, n, "%s%s, program %s%s, bands %s", nights,
              db->has_night ? "" : " (night derived from observationStartMJD)",
-             sel->program ? sel->program : "all", bands);
+             sel->program ? sel->program : "all", over, bands);
 }
 
 /* Decide what program request means for this file; fail if the file cannot say. */

@@ -51,7 +51,9 @@ enum { CLI_OPT_SEL = 1000, CLI_OPT_CADENCE = CLI_OPT_SEL, CLI_OPT_YEARS, CLI_OPT
     "                        file's first night (for extracts such as imSim's small files)\n" \
     "  --program P           wfd (default), ddf, other, all, or a label such as DD:COSMOS\n" \
     "  --bands B             bands to keep, e.g. ugrizy (default) or g,r,i\n"                \
-    "  --wfd-proposal-id ID  these proposalIds (comma list) are WFD, overriding the file\n"   \
+    "  --wfd-proposal-id ID  these proposalIds (comma list) are WFD, overriding the file's\n" \
+    "                        labels; a note starting with 'DD' still marks a DDF visit, as\n"  \
+    "                        the v2.0 labelling did\n"                                        \
     "  --wfd-note PATTERN    WFD = note (scheduler_note) LIKE PATTERN, e.g. 'blob%'\n"
 
 typedef struct cli_sel {

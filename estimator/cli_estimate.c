@@ -105,17 +105,29 @@ int cli_estimate(int argc, char **argv)
         return 0;
     }
     if (rc) return cli_usage("estimate", "%s", err.msg);
+    y1_out *bps = NULL;
     est_result_init(&r);
     if ((rc = est_run(&o, &r, o.out != NULL, &err))) goto done;
 
+    /* the BPS file is written to its temp name first and renamed only after the --out
+     * directory is complete, so a failure in either leaves neither half done */
+    if (o.bps) {
+        if ((rc = y1_out_open(&bps, o.bps, &err))) goto done;
+        est_report_bps(y1_out_fp(bps), &r);
+    }
     if (o.out && (rc = est_write_outdir(&r, o.out, &err))) goto done;
-    if (o.bps && (rc = est_write_bps(&r, o.bps, &err))) goto done;
+    if (bps) {
+        rc = y1_out_commit(bps, &err);
+        bps = NULL;
+        if (rc) goto done;
+    }
     if (!strcmp(o.format, "json")) rc = est_report_json(stdout, &r, &err);
     else if (!strcmp(o.format, "csv")) est_report_csv(stdout, &r);
     else est_report_md(stdout, &r);
     if (o.out) fprintf(stderr, "y1est: wrote tables, report, coadds.csv, summary.json and plots "
                        "to %s/\n", o.out);
 done:
+    y1_out_abort(bps);
     est_result_clear(&r);
     if (rc == Y1_EUSAGE) return cli_usage("estimate", "%s", err.msg);
     return rc ? cli_fail(rc, &err) : 0;

@@ -639,10 +639,6 @@ static void occupancy_png(const est_platform *p, char *buf, size_t n)
 
 int est_write_outdir(const est_result *r, const char *dir, y1_err *err)
 {
-    static const char *files[] = {"table1.csv", "table2.csv", "table3.csv", "table4.csv",
-                                  "report.md", "coadds.csv", "summary.json",
-                                  "visits_per_patch.png", "pointings.png", "node_days.png",
-                                  "disk.png"};
     char stage[1100], a[1400], b[1400];
     int rc = Y1_OK;
     if (mkdir(dir, 0777) != 0 && errno != EEXIST)
@@ -676,32 +672,40 @@ int est_write_outdir(const est_result *r, const char *dir, y1_err *err)
         occupancy_png(&r->plat[p], name, sizeof name);
         snprintf(a, sizeof a, "%s/%s", stage, name);
         if ((rc = est_node_plot_occupancy(&r->plat[p], a, err))) goto done;
-        snprintf(b, sizeof b, "%s/%s", dir, name);
+    }
+    /* Outputs of an earlier run that this run does not make (pointings.png without a cadence,
+     * another platform's occupancy plot) would mix two runs in one directory: remove them.
+     * Then move every staged file into place. */
+    DIR *dd = opendir(dir);
+    struct dirent *e;
+    while (dd && (e = readdir(dd))) {
+        size_t l = strlen(e->d_name);
+        int managed = !strcmp(e->d_name, "pointings.png") ||
+                      (!strncmp(e->d_name, "occupancy_", 10) && l > 4 &&
+                       !strcmp(e->d_name + l - 4, ".png"));
+        snprintf(a, sizeof a, "%s/%s", stage, e->d_name);
+        snprintf(b, sizeof b, "%s/%s", dir, e->d_name);
+        if (managed && access(a, F_OK) != 0) remove(b);
+    }
+    if (dd) closedir(dd);
+    dd = opendir(stage);
+    while (dd && (e = readdir(dd))) {
+        if (e->d_name[0] == '.') continue;
+        snprintf(a, sizeof a, "%s/%s", stage, e->d_name);
+        snprintf(b, sizeof b, "%s/%s", dir, e->d_name);
         if (rename(a, b) != 0) {
             rc = y1_errf(err, Y1_EIO, "%s: cannot rename into place: %s", b, strerror(errno));
-            goto done;
+            break;
         }
     }
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        snprintf(a, sizeof a, "%s/%s", stage, files[i]);
-        snprintf(b, sizeof b, "%s/%s", dir, files[i]);
-        if (access(a, F_OK) != 0) continue; /* pointings.png needs the cadence */
-        if (rename(a, b) != 0) {
-            rc = y1_errf(err, Y1_EIO, "%s: cannot rename into place: %s", b, strerror(errno));
-            goto done;
-        }
-    }
+    if (dd) closedir(dd);
 done:
     remove_tree(stage);
     return rc;
 }
 
-int est_write_bps(const est_result *r, const char *path, y1_err *err)
+void est_report_bps(FILE *fp, const est_result *r)
 {
-    y1_out *o = NULL;
-    int rc = y1_out_open(&o, path, err);
-    if (rc) return rc;
-    FILE *fp = y1_out_fp(o);
     fprintf(fp, "# BPS requestMemory per pipetask (MB), written by y1est: each task's maxRSS "
             "model at the\n# workload's largest n (coadd %d, patch %d visits), rounded up to "
             "the next MB\n# (BPS and HTCondor count MB as 2^20 bytes).\n# Models: %s\npipetask:\n", r->w.max_coadd_n, r->w.max_patch_n,
@@ -711,5 +715,4 @@ int est_write_bps(const est_result *r, const char *path, y1_err *err)
         double mb = ceil(r->t2[t].max_rss_gib * 1024.0);
         fprintf(fp, "  %s:\n    requestMemory: %.0f\n", r->t2[t].task->label, mb);
     }
-    return y1_out_commit(o, err);
 }

@@ -72,6 +72,6 @@ void est_report_csv(FILE *fp, const est_result *r);
 int  est_report_json(FILE *fp, const est_result *r, y1_err *err);
 int  est_write_outdir(const est_result *r, const char *dir, y1_err *err);
 /* BPS-style requestMemory YAML: each task's maxRSS at the workload's largest n, in MB. */
-int  est_write_bps(const est_result *r, const char *path, y1_err *err);
+void est_report_bps(FILE *fp, const est_result *r);
 
 #endif

@@ -199,7 +199,8 @@ static int load_platforms(const est_opts *o, est_result *r, y1_err *err)
 }
 
 /* The footprint step: visits -> coadds with their n. */
-static int run_footprints(const est_opts *o, collect_ctx *vis, est_result *r, y1_err *err)
+static int run_footprints(const est_opts *o, collect_ctx *vis, est_result *r, const char *src,
+                          y1_err *err)
 {
     sky_map *m = NULL;
     sky_footprint *fp = NULL;
@@ -222,8 +223,14 @@ static int run_footprints(const est_opts *o, collect_ctx *vis, est_result *r, y1
     /* progress only for a person watching a long run */
     int tty = isatty(fileno(stderr)) && vis->n > 300000;
     if ((rc = sky_agg_run(&agg, m, fp, vis->v, vis->n, (int)o->threads, tty ? progress : NULL,
-                          NULL, err)))
+                          NULL, err))) {
+        /* the visit came from the cadence: say which file, and the way out for rotSkyPos */
+        char msg[sizeof err->msg];
+        snprintf(msg, sizeof msg, "%s", err->msg);
+        y1_errf(err, rc, "%s: %s%s", src, msg, strstr(msg, "rotSkyPos")
+                ? " (pass --rotation random when the cadence has no usable rotSkyPos)" : "");
         goto done;
+    }
     size_t nc = 0;
     const sky_coadd *c = sky_agg_coadds(agg, &nc);
     for (size_t i = 0; i < nc; i++)
@@ -309,7 +316,7 @@ int est_run(const est_opts *o_, est_result *r, int want_pointings, y1_err *err_)
             memcpy(r->visits_per_band, r->coadds.visits_per_band, sizeof r->visits_per_band);
         }
     } else {
-        if ((rc = run_footprints(&o, &vis, r, err))) goto done;
+        if ((rc = run_footprints(&o, &vis, r, cad_path(db), err))) goto done;
         r->coadds.visits = r->visits;
         memcpy(r->coadds.visits_per_band, r->visits_per_band, sizeof r->visits_per_band);
     }

@@ -67,6 +67,10 @@ for f in table1.csv table2.csv table3.csv table4.csv report.md coadds.csv summar
   if [ -s "$T/res/$f" ]; then ok; else bad "--out lacks $f"; fi
 done
 expect 0 'requestMemory' -- cat "$T/bps.yaml"
+# a later run into the same --out removes what it does not make (no mixing of two runs)
+cp -r "$T/res" "$T/res2"
+expect 0 '' -- "$Y1" --platform cori-knl --workload "$T/res2/coadds.csv" --out "$T/res2"
+if [ ! -e "$T/res2/pointings.png" ] && [ ! -e "$T/res2/occupancy_perlmutter.png" ] && [ -s "$T/res2/table3.csv" ]; then ok; else bad "stale outputs left in --out"; fi
 # a workload file replays the same Tables 2-4 without the cadence
 "$Y1" --platform perlmutter --cadence "$TENK" --program all --format csv >"$T/a.csv" 2>/dev/null
 "$Y1" --platform perlmutter --workload "$T/res/coadds.csv" --format csv >"$T/b.csv" 2>/dev/null
