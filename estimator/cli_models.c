@@ -257,9 +257,8 @@ static int models_fit(int argc, char **argv)
         switch (c) {
         case O_OUT: out = optarg; break;
         case O_Q:
-            if (cli_parse_double("--quantile", optarg, 0.5, 0.999, &fo.quantile, &err))
+            if (cli_parse_double("--quantile", optarg, 0.501, 0.999, &fo.quantile, &err))
                 return cli_usage("models fit", "%s", err.msg);
-            if (fo.quantile <= 0.5) return cli_usage("models fit", "--quantile must exceed 0.5");
             break;
         case O_CPU:
             if (!strcmp(optarg, "absolute")) mo.cpu = MDL_CPU_ABSOLUTE;
@@ -353,8 +352,9 @@ static int models_fit(int argc, char **argv)
              r.cpu_definition[0] ? r.cpu_definition : "unknown");
     fo.source = source;
     if (!rc) rc = mdl_fit_records(&set, &r, &fo, &err);
-    if (!rc) rc = mdl_set_save(set, out, &err);
+    /* plots first: a plot directory that cannot be written must not leave a new model file */
     if (!rc && plots) rc = fit_plots(plots, set, &r, fo.quantile, y1_max_n, &err);
+    if (!rc) rc = mdl_set_save(set, out, &err);
     if (plots) plot_cleanup();
     if (rc) goto done;
 
