@@ -65,7 +65,7 @@ int est_opts_check(const est_opts *o, char *warn, size_t n, y1_err *err)
         static const struct { int code; const char *name; } geo[] = {
             {EST_OPT_FOOTPRINT, "--footprint"}, {EST_OPT_RADIUS, "--radius"},
             {EST_OPT_ROTATION, "--rotation"}, {EST_OPT_SEED, "--seed"},
-            {EST_OPT_SKYMAP, "--skymap"}, {EST_OPT_THREADS, "--threads"}};
+            {EST_OPT_THREADS, "--threads"}};
         for (size_t i = 0; i < sizeof geo / sizeof geo[0]; i++)
             if (GIVEN(o, geo[i].code)) {
                 size_t l = strlen(warn);
@@ -245,6 +245,28 @@ done:
     return rc;
 }
 
+/* A workload's tracts and patches must exist in the sky map (DC2: 18,938 tracts of 7 x 7). */
+static int check_workload_ids(const est_opts *o, const est_coadds *c, const char *path,
+                              y1_err *err)
+{
+    sky_map *m = NULL;
+    char skymap[600];
+    int rc;
+    if (o->skymap) snprintf(skymap, sizeof skymap, "%s", o->skymap);
+    else snprintf(skymap, sizeof skymap, "%s/skymaps/dc2.yaml", cli_datadir());
+    if ((rc = sky_map_new(&m, skymap, err))) return rc;
+    const sky_map_info *info = sky_map_get_info(m);
+    for (size_t i = 0; i < c->n && !rc; i++)
+        if (c->v[i].tract >= info->num_tracts || c->v[i].patch_x >= info->patches_x ||
+            c->v[i].patch_y >= info->patches_y)
+            rc = y1_errf(err, Y1_EINPUT, "%s: coadd tract %d patch %d,%d is not in sky map %s "
+                         "(%d tracts of %d x %d patches)", path, c->v[i].tract, c->v[i].patch_x,
+                         c->v[i].patch_y, info->name, info->num_tracts, info->patches_x,
+                         info->patches_y);
+    sky_map_free(m);
+    return rc;
+}
+
 int est_run(const est_opts *o_, est_result *r, int want_pointings, y1_err *err_)
 {
     const est_opts o = *o_;
@@ -267,6 +289,7 @@ int est_run(const est_opts *o_, est_result *r, int want_pointings, y1_err *err_)
 
     if (o.workload) {
         if ((rc = est_coadds_read(&r->coadds, o.workload, err))) goto done;
+        if ((rc = check_workload_ids(&o, &r->coadds, o.workload, err))) goto done;
         snprintf(r->footprint, sizeof r->footprint, "as recorded in the workload file");
         snprintf(r->skymap, sizeof r->skymap, "as recorded in the workload file");
     }

@@ -88,6 +88,8 @@ expect 1 'task deblend needs' -- "$Y1" --platform tests/fixtures/platform_small.
 if [ -z "$(ls -A "$T/failed" 2>/dev/null)" ]; then ok; else bad "failed run left files"; fi
 # a report that cannot be written is an I/O failure
 expect 3 'standard output: write error' -- sh -c "'$Y1' --platform perlmutter --workload '$T/res/coadds.csv' >/dev/full"
+printf '# visits: 4\n# visits_g: 4\nband,tract,patch_x,patch_y,num_visits\ng,99999999,2,3,4\n' >"$T/badtract.csv"
+expect 1 'badtract.csv: coadd tract 99999999 patch 2,3 is not in sky map DC2' -- "$Y1" --platform perlmutter --workload "$T/badtract.csv"
 printf 'band,tract,patch_x,patch_y,num_visits\ng,1,2,3,4\n' >"$T/novisits.csv"
 expect 1 "no '# visits:' line" -- "$Y1" --platform perlmutter --workload "$T/novisits.csv"
 
