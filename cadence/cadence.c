@@ -42,6 +42,7 @@ struct cad_db {
     int64_t n_propids;    /* distinct proposalIds in the file, when it has the column */
     double min_mjd;
     int min_night;        /* first night in the file (from night column or derived) */
+    int max_night;        /* last night in the file */
     int mjd_bracket;      /* 1: nights follow the MJD closely and an MJD index exists, so a
                              night cut can also bracket observationStartMJD (index range scan) */
     double night_ref_mjd; /* when the file has no night column: night = floor(mjd - ref) */
@@ -294,6 +295,18 @@ int cad_open(cad_db **out, const char *path, y1_err *err)
     } else {
         db->min_night = 0;
     }
+    {
+        /* the last night, to say when a selection reaches past the end of the file */
+        snprintf(sql, sizeof sql, db->has_night
+                 ? (indexed ? "SELECT night FROM %s ORDER BY observationStartMJD DESC LIMIT 1"
+                            : "SELECT max(night) FROM %s")
+                 : "SELECT max(observationStartMJD) FROM %s", db->table);
+        if (db->has_night) db->max_night = (int)query_int(db->sql, sql, db->min_night);
+        else {
+            double mx = query_double(db->sql, sql, NAN);
+            db->max_night = isfinite(mx) && mx < 200000 ? (int)floor(mx - db->night_ref_mjd) : 0;
+        }
+    }
     if (db->has_night && isfinite(db->min_mjd)) {
         /* An index on the MJD makes a year a range scan. Use it only if the first and last
          * visits' nights agree with night = min night + floor(MJD - ref) to within a day. */
@@ -453,9 +466,12 @@ void cad_selection_desc(const cad_db *db, const cad_selection *sel, char *buf, s
                  l ? " or " : " (WFD overridden: ", sel->wfd_note);
     }
     if (over[0]) strncat(over, "; DD notes stay DDF)", sizeof over - strlen(over) - 1);
-    snprintf(n ? buf : NULL, n, "%s%s, program %s%s, bands %s", nights,
+    char ends[80] = "";
+    if ((sel->use_nights || sel->years > 0) && db->max_night < hi)
+        snprintf(ends, sizeof ends, "; NOTE: the file ends at night %d", db->max_night);
+    snprintf(n ? buf : NULL, n, "%s%s, program %s%s, bands %s%s", nights,
              db->has_night ? "" : " (night derived from observationStartMJD)",
-             sel->program ? sel->program : "all", over, bands);
+             sel->program ? sel->program : "all", over, bands, ends);
 }
 
 /* Decide what program request means for this file; fail if the file cannot say. */
