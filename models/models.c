@@ -216,6 +216,8 @@ static int get_num(ld *L, const yaml_node_t *nd, const char *key, double *out)
     if (end == s || *end != '\0' || errno == ERANGE)
         return at(L, nd, "%s must be a finite number, got '%s'", key, s);
     if (!isfinite(v)) return at(L, nd, "%s must be a finite number, got '%s'", key, s);
+    /* no task costs 10^12 of anything: such a number is a typo, and would flood the tables */
+    if (fabs(v) > 1e12) return at(L, nd, "%s must be within +-1e12, got '%s'", key, s);
     *out = v;
     return Y1_OK;
 }
