@@ -1123,20 +1123,28 @@ int cli_campaign(int argc, char **argv)
     if (a.sweep_name && (rc = run_sweep(&C, &err))) goto done;
 
     if (a.out) {
-        if (mkdir(a.out, 0777) != 0 && errno != EEXIST) {
-            rc = y1_errf(&err, Y1_EIO, "%s: cannot create directory: %s", a.out, strerror(errno));
-            goto done;
-        }
+        /* staged: a failed run leaves the directory as it was, and outputs of an earlier run
+         * that this one does not make (mc.csv, sweep plots, ...) are removed */
+        static const char *const managed[] = {"timeline.csv", "storage.csv", "stages.csv",
+                                              "mc.csv", "tradeoff.csv", "sweep.csv",
+                                              "campaign.md", "summary.json", "utilisation.png",
+                                              "storage.png", "mc_makespan.png", "tradeoff.png",
+                                              "sweep_*.png", NULL};
+        char stage[1100];
         y1_out *jo = NULL;
         FILE *jf;
-        if ((rc = write_csvs(&C, a.out, &err)) || (rc = write_plots(&C, a.out, &err)) ||
-            (rc = open_out(a.out, "summary.json", &jo, &jf, &err)))
-            goto done;
-        if ((rc = dump_json(&C, jf, &err))) {
+        if ((rc = y1_stage_open(a.out, stage, sizeof stage, &err))) goto done;
+        if ((rc = write_csvs(&C, stage, &err)) || (rc = write_plots(&C, stage, &err)) ||
+            (rc = open_out(stage, "summary.json", &jo, &jf, &err)) ||
+            (rc = dump_json(&C, jf, &err))) {
             y1_out_abort(jo);
+            y1_stage_abort(stage);
             goto done;
         }
-        if ((rc = y1_out_commit(jo, &err))) goto done;
+        if ((rc = y1_out_commit(jo, &err)) || (rc = y1_stage_commit(stage, a.out, managed, &err))) {
+            y1_stage_abort(stage);
+            goto done;
+        }
         plot_cleanup();
     }
     if (!strcmp(a.format, "json")) {

@@ -610,19 +610,6 @@ done:
     return rc;
 }
 
-static void remove_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char p[1200];
-    while (d && (e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-        remove(p);
-    }
-    if (d) closedir(d);
-    rmdir(dir);
-}
 
 /* occupancy_<platform name, lower case, [a-z0-9-] only>.png */
 static void occupancy_png(const est_platform *p, char *buf, size_t n)
@@ -639,15 +626,14 @@ static void occupancy_png(const est_platform *p, char *buf, size_t n)
 
 int est_write_outdir(const est_result *r, const char *dir, y1_err *err)
 {
-    char stage[1100], a[1400], b[1400];
+    char stage[1100], a[1400];
     int rc = Y1_OK;
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-        return y1_errf(err, Y1_EIO, "%s: cannot create directory: %s", dir, strerror(errno));
-    /* everything is written into a staging directory first and renamed into place only when
+    /* everything is written into a staging directory first and moved into place only when
      * all files exist: a failed run leaves the previous outputs untouched */
-    snprintf(stage, sizeof stage, "%s/.y1est-stage.%ld", dir, (long)getpid());
-    if (mkdir(stage, 0777) != 0)
-        return y1_errf(err, Y1_EIO, "%s: cannot create directory: %s", stage, strerror(errno));
+    static const char *const managed[] = {"table[1-4].csv", "report.md", "coadds.csv",
+                                          "summary.json", "visits_per_patch.png", "pointings.png",
+                                          "node_days.png", "disk.png", "occupancy_*.png", NULL};
+    if ((rc = y1_stage_open(dir, stage, sizeof stage, err))) return rc;
     if ((rc = write_file(stage, "table1.csv", w_table1, r, err)) ||
         (rc = write_file(stage, "table2.csv", w_table2, r, err)) ||
         (rc = write_file(stage, "table3.csv", w_table3, r, err)) ||
@@ -673,34 +659,9 @@ int est_write_outdir(const est_result *r, const char *dir, y1_err *err)
         snprintf(a, sizeof a, "%s/%s", stage, name);
         if ((rc = est_node_plot_occupancy(&r->plat[p], a, err))) goto done;
     }
-    /* Outputs of an earlier run that this run does not make (pointings.png without a cadence,
-     * another platform's occupancy plot) would mix two runs in one directory: remove them.
-     * Then move every staged file into place. */
-    DIR *dd = opendir(dir);
-    struct dirent *e;
-    while (dd && (e = readdir(dd))) {
-        size_t l = strlen(e->d_name);
-        int managed = !strcmp(e->d_name, "pointings.png") ||
-                      (!strncmp(e->d_name, "occupancy_", 10) && l > 4 &&
-                       !strcmp(e->d_name + l - 4, ".png"));
-        snprintf(a, sizeof a, "%s/%s", stage, e->d_name);
-        snprintf(b, sizeof b, "%s/%s", dir, e->d_name);
-        if (managed && access(a, F_OK) != 0) remove(b);
-    }
-    if (dd) closedir(dd);
-    dd = opendir(stage);
-    while (dd && (e = readdir(dd))) {
-        if (e->d_name[0] == '.') continue;
-        snprintf(a, sizeof a, "%s/%s", stage, e->d_name);
-        snprintf(b, sizeof b, "%s/%s", dir, e->d_name);
-        if (rename(a, b) != 0) {
-            rc = y1_errf(err, Y1_EIO, "%s: cannot rename into place: %s", b, strerror(errno));
-            break;
-        }
-    }
-    if (dd) closedir(dd);
+    return y1_stage_commit(stage, dir, managed, err);
 done:
-    remove_tree(stage);
+    y1_stage_abort(stage);
     return rc;
 }
 

@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <dirent.h>
+#include <fnmatch.h>
+#include <sys/stat.h>
 
 int y1_errf(y1_err *err, int code, const char *fmt, ...)
 {
@@ -90,4 +93,57 @@ void y1_out_abort(y1_out *o)
     fclose(o->fp);
     remove(o->tmp);
     out_free(o);
+}
+
+int y1_stage_open(const char *dir, char *stage, size_t n, y1_err *err)
+{
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return y1_errf(err, Y1_EIO, "%s: cannot create directory: %s", dir, strerror(errno));
+    snprintf(stage, n, "%s/.y1est-stage.%ld", dir, (long)getpid());
+    if (mkdir(stage, 0777) != 0)
+        return y1_errf(err, Y1_EIO, "%s: cannot create directory: %s", stage, strerror(errno));
+    return Y1_OK;
+}
+
+void y1_stage_abort(const char *stage)
+{
+    DIR *d = opendir(stage);
+    struct dirent *e;
+    char p[2048];
+    while (d && (e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        snprintf(p, sizeof p, "%s/%s", stage, e->d_name);
+        remove(p);
+    }
+    if (d) closedir(d);
+    rmdir(stage);
+}
+
+int y1_stage_commit(const char *stage, const char *dir, const char *const *managed,
+                    y1_err *err)
+{
+    char a[2048], b[2048];
+    int rc = Y1_OK;
+    struct dirent *e;
+    DIR *d = opendir(dir);
+    while (d && (e = readdir(d))) {
+        int ours = 0;
+        for (const char *const *m = managed; m && *m && !ours; m++)
+            ours = fnmatch(*m, e->d_name, 0) == 0;
+        snprintf(a, sizeof a, "%s/%s", stage, e->d_name);
+        snprintf(b, sizeof b, "%s/%s", dir, e->d_name);
+        if (ours && access(a, F_OK) != 0) remove(b);
+    }
+    if (d) closedir(d);
+    d = opendir(stage);
+    while (d && (e = readdir(d)) && !rc) {
+        if (e->d_name[0] == '.') continue;
+        snprintf(a, sizeof a, "%s/%s", stage, e->d_name);
+        snprintf(b, sizeof b, "%s/%s", dir, e->d_name);
+        if (rename(a, b) != 0)
+            rc = y1_errf(err, Y1_EIO, "%s: cannot rename into place: %s", b, strerror(errno));
+    }
+    if (d) closedir(d);
+    y1_stage_abort(stage);
+    return rc;
 }

@@ -35,4 +35,15 @@ int  y1_out_commit(y1_out *o, y1_err *err);
 void y1_out_abort(y1_out *o);          /* NULL is fine */
 const char *y1_out_tmp_path(const y1_out *o);
 
+/* Staged output directories: y1_stage_open() makes dir (if needed) and a staging directory
+ * "dir/.y1est-stage.<pid>" (its path into stage, size n); the caller writes every file there.
+ * y1_stage_commit() removes from dir the files matching any of the `managed` patterns
+ * (fnmatch; NULL-terminated) that this run did not write, then moves every staged file into
+ * dir, and removes the staging directory; y1_stage_abort() only removes the staging directory.
+ * A failed run therefore leaves dir as it was, and a finished one never mixes two runs. */
+int  y1_stage_open(const char *dir, char *stage, size_t n, y1_err *err);
+int  y1_stage_commit(const char *stage, const char *dir, const char *const *managed,
+                     y1_err *err);
+void y1_stage_abort(const char *stage);
+
 #endif
