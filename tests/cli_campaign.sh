@@ -73,6 +73,6 @@ expect 3 'cannot create directory' -- "$Y1" campaign "${HAND[@]}" --nodes 1 --ou
 
 # a second run into the same --out without --mc removes the first run's Monte Carlo outputs
 expect 0 '' -- "$Y1" campaign "${HAND[@]}" --nodes 1 --out "$T/res"
-if [ ! -e "$T/res/mc.csv" ] && [ ! -e "$T/res/tradeoff.csv" ] && [ -s "$T/res/campaign.md" ] && [ -z "$(ls -A "$T/res" | grep stage)" ]; then ok; else bad "stale campaign outputs"; fi
+if [ ! -e "$T/res/mc.csv" ] && [ ! -e "$T/res/tradeoff.csv" ] && [ -s "$T/res/campaign.md" ] && [ -z "$(ls -A "$T/res" | grep "^\.y1est-stage")" ]; then ok; else bad "stale campaign outputs"; fi
 
 finish cli_campaign
