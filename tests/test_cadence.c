@@ -31,6 +31,17 @@ static const char *fixture(const char *name, const char *sql)
     "observationStartMJD REAL, filter TEXT, rotSkyPos REAL, night INTEGER, note TEXT, " \
     "proposalId INTEGER);"
 
+/* Nights 0 and 364 (Y1) and 365 (year 2), angles to be reduced modulo 360; a DDF visit. */
+#define YEAR_ROWS \
+        "INSERT INTO observations VALUES (0, 10.5, -30.25, 60218.01, 'g', 12.5, 0, 'blob, gr, a', 1);" \
+        "INSERT INTO observations VALUES (1, 20.5, -31.25, 60582.2, 'r', 370.5, 364, 'greedy', 1);" \
+        "INSERT INTO observations VALUES (2, 30.5, -32.25, 60583.2, 'i', -10.5, 365, 'greedy', 1);"
+#define DDF_ROW \
+        "INSERT INTO observations VALUES (3, 40.5, -33.25, 60583.3, 'i', 10.5, 365, 'DD:COSMOS', 2);"
+#define PROPOSALS \
+        "CREATE TABLE Proposal (proposalId INT, proposalName TEXT, proposalType TEXT);" \
+        "INSERT INTO Proposal VALUES (0, 'Other', 'Other'), (1, 'WFD', 'WFD'), (2, 'DD:COSMOS', 'DD');"
+
 typedef struct { int64_t per_band[6]; int64_t total; int first, last; } counts;
 
 static int summarize(const char *path, const cad_selection *sel, counts *c, y1_err *err)
@@ -179,13 +190,7 @@ static void test_fixtures(void)
     cad_db *db = NULL;
 
     /* the year boundary: nights 0 and 364 are Y1, 365 is not */
-    const char *p = fixture("year", V2_COLS
-        "INSERT INTO observations VALUES (0, 10.5, -30.25, 60218.01, 'g', 12.5, 0, 'blob, gr, a', 1);"
-        "INSERT INTO observations VALUES (1, 20.5, -31.25, 60582.2, 'r', 370.5, 364, 'greedy', 1);"
-        "INSERT INTO observations VALUES (2, 30.5, -32.25, 60583.2, 'i', -10.5, 365, 'greedy', 1);"
-        "INSERT INTO observations VALUES (3, 40.5, -33.25, 60583.3, 'i', 10.5, 365, 'DD:COSMOS', 2);"
-        "CREATE TABLE Proposal (proposalId INT, proposalName TEXT, proposalType TEXT);"
-        "INSERT INTO Proposal VALUES (0, 'Other', 'Other'), (1, 'WFD', 'WFD'), (2, 'DD:COSMOS', 'DD');");
+    const char *p = fixture("year", V2_COLS YEAR_ROWS DDF_ROW PROPOSALS);
     cad_selection_default(&sel);
     CHECK_INT(summarize(p, &sel, &c, &err), Y1_OK);
     CHECK_INT(c.total, 2);
@@ -203,14 +208,8 @@ static void test_fixtures(void)
 
     /* the same file with an MJD index: the night cut also brackets the MJD (index range
      * scan); the selected visits must not change */
-    p = fixture("year_indexed", V2_COLS
-        "INSERT INTO observations VALUES (0, 10.5, -30.25, 60218.01, 'g', 12.5, 0, 'blob, gr, a', 1);"
-        "INSERT INTO observations VALUES (1, 20.5, -31.25, 60582.2, 'r', 370.5, 364, 'greedy', 1);"
-        "INSERT INTO observations VALUES (2, 30.5, -32.25, 60583.2, 'i', -10.5, 365, 'greedy', 1);"
-        "INSERT INTO observations VALUES (3, 40.5, -33.25, 60583.3, 'i', 10.5, 365, 'DD:COSMOS', 2);"
-        "CREATE UNIQUE INDEX idx_mjd ON observations (observationStartMJD);"
-        "CREATE TABLE Proposal (proposalId INT, proposalName TEXT, proposalType TEXT);"
-        "INSERT INTO Proposal VALUES (0, 'Other', 'Other'), (1, 'WFD', 'WFD'), (2, 'DD:COSMOS', 'DD');");
+    p = fixture("year_indexed", V2_COLS YEAR_ROWS DDF_ROW
+        "CREATE UNIQUE INDEX idx_mjd ON observations (observationStartMJD);" PROPOSALS);
     cad_selection_default(&sel);
     CHECK_INT(summarize(p, &sel, &c, &err), Y1_OK);
     CHECK_INT(c.total, 2);
@@ -233,12 +232,7 @@ static void test_fixtures(void)
     sel.program = "all";
     CHECK_INT(summarize(p, &sel, &c, &err), Y1_OK);
     CHECK_INT(c.total, 1);
-    p = fixture("year2", V2_COLS
-        "INSERT INTO observations VALUES (0, 10.5, -30.25, 60218.01, 'g', 12.5, 0, 'blob, gr, a', 1);"
-        "INSERT INTO observations VALUES (1, 20.5, -31.25, 60582.2, 'r', 370.5, 364, 'greedy', 1);"
-        "INSERT INTO observations VALUES (2, 30.5, -32.25, 60583.2, 'i', -10.5, 365, 'greedy', 1);"
-        "CREATE TABLE Proposal (proposalId INT, proposalName TEXT, proposalType TEXT);"
-        "INSERT INTO Proposal VALUES (0, 'Other', 'Other'), (1, 'WFD', 'WFD');");
+    p = fixture("year2", V2_COLS YEAR_ROWS PROPOSALS);
 
     /* angles reduced modulo 360: 370.5 -> 10.5, -10.5 -> 349.5 */
     {
