@@ -158,7 +158,7 @@ int main(int argc, char **argv)
         for (int n = 1; n < NMAX; n++) d += fabs(h[b][n] / tot - ref[b][n] / rs);
         double ratio = s->mean / fig2_mean[b];
         if (fabs(ratio - 1) > worst) worst = fabs(ratio - 1);
-        printf("%c   %7lld %7lld  %5.2f %5.2f  %5.3f  %4.0f %4.0f %4.0f  %.3f\n", sky_band_letters[b],
+        printf("%c   %7lld %7lld  %5.2f %5.2f  %5.3f  %4.0f %4.0f %4.0f  %.3f\n", y1_band_letters[b],
                (long long)s->visits, (long long)s->coadds, s->mean, fig2_mean[b], ratio, s->p10,
                s->p50, s->p90, d / 2);
     }

@@ -11,7 +11,6 @@
 
 #include <sqlite3.h>
 
-const char CAD_BANDS[CAD_NBANDS + 1] = "ugrizy";
 
 /* How this file says which program a visit belongs to. */
 typedef enum {

@@ -5,10 +5,12 @@
 #define CAD_CADENCE_H
 
 #include <stdint.h>
-#include "estimator/y1_err.h"
+#include "common/y1_band.h"
+#include "common/y1_err.h"
 
-#define CAD_NBANDS 6
-extern const char CAD_BANDS[CAD_NBANDS + 1]; /* "ugrizy" */
+/* the band table is common/y1_band.h; these names are the cadence module's view of it */
+#define CAD_NBANDS Y1_NBANDS
+#define CAD_BANDS y1_band_letters
 
 /* Program classes. The label (a name such as "WFD", "Other", "DD:COSMOS") is per file. */
 typedef enum { CAD_CLASS_OTHER = 0, CAD_CLASS_WFD = 1, CAD_CLASS_DDF = 2,

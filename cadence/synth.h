@@ -6,7 +6,7 @@
 #define CAD_SYNTH_H
 
 #include <stdint.h>
-#include "estimator/y1_err.h"
+#include "common/y1_err.h"
 
 #define CAD_SYNTH_SEED_DEFAULT 42   /* the default seed: `y1est cadence synth` without --seed */
 #define CAD_SYNTH_VERSION "synth-1" /* algorithm version, written into the info table */

@@ -5,7 +5,7 @@
 #define CAD_SYNTH_DB_H
 
 #include <stdint.h>
-#include "estimator/y1_err.h"
+#include "common/y1_err.h"
 
 /* One observations row; field names follow the v2.0 columns (units there). */
 typedef struct syn_row {

@@ -3,6 +3,7 @@
  * volumes over time, and the Monte Carlo driver. Seconds, GiB and bytes throughout. */
 #include "estimator/campaign.h"
 #include "estimator/node.h"
+#include "common/y1_grow.h"
 
 #include <assert.h>
 #include <math.h>
@@ -306,13 +307,7 @@ typedef struct sim {
 
 static int hg_push(heapg *h, int64_t x)
 {
-    if (h->n == h->cap) {
-        size_t cap = h->cap ? 2 * h->cap : 64;
-        int64_t *v = realloc(h->v, cap * sizeof *v);
-        if (!v) return Y1_ENOMEM;
-        h->v = v;
-        h->cap = cap;
-    }
+    if (y1_grow(&h->v, &h->cap, h->n + 1, sizeof *h->v, 64)) return Y1_ENOMEM;
     size_t i = h->n++;
     while (i > 0 && h->v[(i - 1) / 2] > x) {
         h->v[i] = h->v[(i - 1) / 2];
@@ -381,13 +376,7 @@ static void gh_down(sim *S, size_t i)
 static int ev_push(sim *S, ev e)
 {
     evheap *h = &S->nh[e.node];
-    if (h->n == h->cap) {
-        size_t cap = h->cap ? 2 * h->cap : 16;
-        ev *v = realloc(h->v, cap * sizeof *v);
-        if (!v) return Y1_ENOMEM;
-        h->v = v;
-        h->cap = cap;
-    }
+    if (y1_grow(&h->v, &h->cap, h->n + 1, sizeof *h->v, 16)) return Y1_ENOMEM;
     e.seq = S->seq++;
     size_t i = h->n++;
     while (i > 0 && ev_less(&e, &h->v[(i - 1) / 2])) {

@@ -21,7 +21,7 @@
 #include "estimator/products.h"
 #include "estimator/tables.h"
 #include "estimator/workload.h"
-#include "estimator/y1_err.h"
+#include "common/y1_err.h"
 #include "models/models.h"
 
 /* ---- per-tract workload ------------------------------------------------------------------ */

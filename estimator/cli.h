@@ -5,7 +5,7 @@
 #define Y1_CLI_H
 
 #include <stdio.h>
-#include "estimator/y1_err.h"
+#include "common/y1_err.h"
 
 int cli_estimate(int argc, char **argv); /* the main job (default subcommand) */
 int cli_cadence(int argc, char **argv);  /* cadence summary | cadence synth */

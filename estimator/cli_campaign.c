@@ -2,6 +2,7 @@
  * (makespan, utilisation, walltime losses, critical stage), scratch volume over time, the peak
  * against makespan by regions, Monte Carlo intervals and parameter sweeps. Days and PB (10^15
  * bytes) in the reports; the simulation itself is in campaign.c. */
+#include "common/y1_out.h"
 #include "estimator/cli.h"
 
 #include <errno.h>

@@ -1,10 +1,10 @@
-/* cli_common.c: small helpers shared by the subcommands: diagnostics and strict number parsing. */
+/* cli_common.c: small helpers shared by the subcommands: diagnostics, option numbers, the data folder. */
 #include "estimator/cli.h"
 
-#include <errno.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
+
+#include "common/y1_num.h"
 
 int cli_fail(int status, const y1_err *err)
 {
@@ -23,32 +23,16 @@ int cli_usage(const char *cmd, const char *fmt, ...)
     return 2;
 }
 
+/* An option value is parsed as any number is (common/y1_num.h); a bad one is bad usage. */
 int cli_parse_double(const char *opt, const char *s, double lo, double hi, double *out,
                      y1_err *err)
 {
-    char *end = NULL;
-    errno = 0;
-    double v = s ? strtod(s, &end) : NAN;
-    if (!s || end == s || *end != '\0' || errno == ERANGE || !isfinite(v))
-        return y1_errf(err, Y1_EUSAGE, "%s: expected a finite number, got '%s'", opt,
-                       s ? s : "");
-    if (v < lo || v > hi)
-        return y1_errf(err, Y1_EUSAGE, "%s: %s is out of range [%g, %g]", opt, s, lo, hi);
-    *out = v;
-    return Y1_OK;
+    return y1_num_double(opt, s, lo, hi, out, err) ? Y1_EUSAGE : Y1_OK;
 }
 
 int cli_parse_long(const char *opt, const char *s, long lo, long hi, long *out, y1_err *err)
 {
-    char *end = NULL;
-    errno = 0;
-    long v = s ? strtol(s, &end, 10) : 0;
-    if (!s || end == s || *end != '\0' || errno == ERANGE)
-        return y1_errf(err, Y1_EUSAGE, "%s: expected an integer, got '%s'", opt, s ? s : "");
-    if (v < lo || v > hi)
-        return y1_errf(err, Y1_EUSAGE, "%s: %ld is out of range [%ld, %ld]", opt, v, lo, hi);
-    *out = v;
-    return Y1_OK;
+    return y1_num_long(opt, s, lo, hi, out, err) ? Y1_EUSAGE : Y1_OK;
 }
 
 const char *cli_datadir(void)

@@ -1,6 +1,7 @@
 /* cli_estimate.c: the main job, `y1est [estimate] --platform P ...`: parses and checks every
  * option, then runs the pipeline cadence -> selection -> footprints -> workload -> models ->
  * Tables 2-4. Stages that are not built yet are named in the report, never faked. */
+#include "common/y1_out.h"
 #include "estimator/cli.h"
 
 #include <dirent.h>

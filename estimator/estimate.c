@@ -1,5 +1,7 @@
 /* estimate.c: Tables 2-4 over a workload, and the main job's outputs (Markdown, CSV, JSON, the
  * --out directory with its plots, the BPS memory file). CPU hours, GiB, bytes; node-days. */
+#include "common/y1_out.h"
+#include "common/y1_band.h"
 #include "estimator/estimate.h"
 
 #include <ctype.h>
@@ -15,7 +17,6 @@
 
 #include "estimator/plot.h"
 
-static const char bands[] = "ugrizy";
 #define TIB 1099511627776.0
 
 void est_result_init(est_result *r)
@@ -147,7 +148,7 @@ void est_report_md(FILE *fp, const est_result *r)
 
     fprintf(fp, "\n## Table 1: visits per band\n\n| band | visits |\n|---|---:|\n");
     for (int b = 0; b < 6; b++)
-        fprintf(fp, "| %c | %lld |\n", bands[b], (long long)r->visits_per_band[b]);
+        fprintf(fp, "| %c | %lld |\n", y1_band_letters[b], (long long)r->visits_per_band[b]);
     fprintf(fp, "| total | %lld |\n", (long long)r->visits);
 
     const est_workload *w = &r->w;
@@ -164,7 +165,7 @@ void est_report_md(FILE *fp, const est_result *r)
     for (int b = 0; b < 6; b++) {
         est_nstats s;
         est_coadds_nstats(&r->coadds, b, &s);
-        fprintf(fp, "| %c | %lld | %.2f | %d | %d | %d | %d |\n", bands[b], (long long)s.coadds,
+        fprintf(fp, "| %c | %lld | %.2f | %d | %d | %d | %d |\n", y1_band_letters[b], (long long)s.coadds,
                 s.mean, s.q05, s.median, s.q95, s.max);
     }
 
@@ -283,7 +284,7 @@ static json_t *summary_json(const est_result *r)
     json_t *v = json_object(), *nst = json_object(), *tasks = json_array(), *plats = json_array();
     for (int b = 0; b < 6; b++) {
         est_nstats st;
-        char k[2] = {bands[b], 0};
+        char k[2] = {y1_band_letters[b], 0};
         est_coadds_nstats(&r->coadds, b, &st);
         json_object_set_new(v, k, json_integer(r->visits_per_band[b]));
         json_object_set_new(nst, k, json_pack("{s:I, s:f, s:i, s:i, s:i}", "coadds",
@@ -371,7 +372,7 @@ static int write_file(const char *dir, const char *name, writer_fn fn, const est
 static void w_table1(FILE *fp, const est_result *r)
 {
     fprintf(fp, "band,visits\n");
-    for (int b = 0; b < 6; b++) fprintf(fp, "%c,%lld\n", bands[b], (long long)r->visits_per_band[b]);
+    for (int b = 0; b < 6; b++) fprintf(fp, "%c,%lld\n", y1_band_letters[b], (long long)r->visits_per_band[b]);
     fprintf(fp, "total,%lld\n", (long long)r->visits);
 }
 
@@ -492,11 +493,10 @@ static int plot_fig2(const est_result *r, const char *path, y1_err *err)
         count[r->coadds.v[i].band]++;
     }
     static const unsigned colours[6] = {0x7b3fa0, 0x2c8c2c, 0xd62728, 0xe07b00, 0x6b4c2a, 0x333333};
-    static const char *names[6] = {"u", "g", "r", "i", "z", "y"};
     for (int b = 0; b < 6; b++) {
         for (int n = 0; n <= maxn; n++)
             if (count[b]) ys[b * (maxn + 1) + n] /= (double)count[b];
-        s[b] = (plot_series){names[b], xs + 1, ys + b * (maxn + 1) + 1, NULL, (size_t)maxn,
+        s[b] = (plot_series){y1_band_name(b), xs + 1, ys + b * (maxn + 1) + 1, NULL, (size_t)maxn,
                              colours[b], PLOT_LINE, 2.0};
     }
     size_t nref = read_fig2(r->fig2_reference, ref_n, ref_f), ns = 6;

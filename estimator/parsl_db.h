@@ -4,7 +4,7 @@
 #ifndef Y1_PARSL_DB_H
 #define Y1_PARSL_DB_H
 
-#include "estimator/y1_err.h"
+#include "common/y1_err.h"
 #include "models/models.h"
 
 typedef struct est_parsl_stats {

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "skymap/agg.h"
+#include "common/y1_grow.h"
 
 void est_opts_default(est_opts *o)
 {
@@ -114,13 +115,7 @@ typedef struct collect_ctx {
 static int collect_cb(const cad_visit *v, void *ud)
 {
     collect_ctx *c = ud;
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? 2 * c->cap : 65536;
-        sky_visit *nv = realloc(c->v, cap * sizeof *nv);
-        if (!nv) return Y1_ENOMEM;
-        c->v = nv;
-        c->cap = cap;
-    }
+    if (y1_grow(&c->v, &c->cap, c->n + 1, sizeof *c->v, 65536)) return Y1_ENOMEM;
     c->v[c->n++] = (sky_visit){v->id, v->ra_deg, v->dec_deg, v->rot_deg, v->band};
     c->per_band[v->band]++;
     return 0;
@@ -135,13 +130,8 @@ static int point_cb(const cad_visit *v, void *ud)
 {
     point_ctx *c = ud;
     est_result *r = c->r;
-    if (r->npointings == c->cap) {
-        size_t cap = c->cap ? 2 * c->cap : 65536;
-        est_pointing *p = realloc(r->pointings, cap * sizeof *p);
-        if (!p) return Y1_ENOMEM;
-        r->pointings = p;
-        c->cap = cap;
-    }
+    if (y1_grow(&r->pointings, &c->cap, r->npointings + 1, sizeof *r->pointings, 65536))
+        return Y1_ENOMEM;
     r->pointings[r->npointings++] = (est_pointing){(float)v->ra_deg, (float)v->dec_deg,
                                                    (int8_t)v->cls};
     return 0;

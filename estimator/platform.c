@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "estimator/node.h"
-#include "estimator/yamldoc.h"
+#include "common/y1_yaml.h"
 
 void est_workflow_defaults(est_workflow *wf)
 {
@@ -26,22 +26,7 @@ void est_workflow_defaults(est_workflow *wf)
     wf->mixed_packing = 1;
 }
 
-/* A number from a scalar node that is not under a key (a sequence item). */
-static int node_num(est_ydoc *d, yaml_node_t *v, const char *what, double *out, y1_err *err)
-{
-    char w[600];
-    const char *s = v && v->type == YAML_SCALAR_NODE ? (const char *)v->data.scalar.value : NULL;
-    char *end = NULL;
-    errno = 0;
-    double x = s ? strtod(s, &end) : NAN;
-    if (!s || end == s || *end || errno == ERANGE || !isfinite(x))
-        return y1_errf(err, Y1_EINPUT, "%s: %s must be a finite number, got '%s'",
-                       est_ywhere(d, v, w, sizeof w), what, s ? s : "(not a scalar)");
-    *out = x;
-    return Y1_OK;
-}
-
-static int load_occupancy(est_ydoc *d, yaml_node_t *b, long cores, est_occupancy *o, y1_err *err)
+static int load_occupancy(y1_ydoc *d, yaml_node_t *b, long cores, est_occupancy *o, y1_err *err)
 {
     static const char *const keys[] = {"boost_ghz", "base_ghz", "points_are", "points",
                                        "compute_share", "source", NULL};
@@ -50,51 +35,50 @@ static int load_occupancy(est_ydoc *d, yaml_node_t *b, long cores, est_occupancy
     int rc;
     memset(o, 0, sizeof *o);
     o->compute_share = NAN;
-    if ((rc = est_yexpect(d, b, YAML_MAPPING_NODE, "a mapping (the occupancy block)", err)) ||
-        (rc = est_ycheck_keys(d, b, keys, "the occupancy block", err)) ||
-        (rc = est_ynum(d, b, "boost_ghz", 1, 1e-3, 100, &o->boost_ghz, err)) ||
-        (rc = est_ynum(d, b, "base_ghz", 1, 1e-3, 100, &o->base_ghz, err)) ||
-        (rc = est_ystr(d, b, "points_are", 1, &kind, err)) ||
-        (rc = est_ynum(d, b, "compute_share", 0, 0, 1, &o->compute_share, err)) ||
-        (rc = est_ystr(d, b, "source", 0, &source, err)))
+    if ((rc = y1_yexpect(d, b, YAML_MAPPING_NODE, "a mapping (the occupancy block)", err)) ||
+        (rc = y1_ycheck_keys(d, b, keys, "the occupancy block", err)) ||
+        (rc = y1_ynum(d, b, "boost_ghz", 1, 1e-3, 100, &o->boost_ghz, err)) ||
+        (rc = y1_ynum(d, b, "base_ghz", 1, 1e-3, 100, &o->base_ghz, err)) ||
+        (rc = y1_ystr(d, b, "points_are", 1, &kind, err)) ||
+        (rc = y1_ynum(d, b, "compute_share", 0, 0, 1, &o->compute_share, err)) ||
+        (rc = y1_ystr(d, b, "source", 0, &source, err)))
         return rc;
     if (o->base_ghz > o->boost_ghz)
         return y1_errf(err, Y1_EINPUT, "%s: base_ghz %g must not exceed boost_ghz %g",
-                       est_ywhere(d, est_yget(d, b, "base_ghz"), w, sizeof w), o->base_ghz,
+                       y1_ywhere(d, y1_yget(d, b, "base_ghz"), w, sizeof w), o->base_ghz,
                        o->boost_ghz);
     int throughput = !strcmp(kind, "throughput");
     if (!throughput && strcmp(kind, "wall_time"))
         return y1_errf(err, Y1_EINPUT, "%s: points_are must be 'throughput' or 'wall_time', "
-                       "got '%s'", est_ywhere(d, est_yget(d, b, "points_are"), w, sizeof w), kind);
-    yaml_node_t *pts = est_yget(d, b, "points");
+                       "got '%s'", y1_ywhere(d, y1_yget(d, b, "points_are"), w, sizeof w), kind);
+    yaml_node_t *pts = y1_yget(d, b, "points");
     if (!pts) return y1_errf(err, Y1_EINPUT, "%s: missing required key 'points'",
-                             est_ywhere(d, b, w, sizeof w));
-    if ((rc = est_yexpect(d, pts, YAML_SEQUENCE_NODE, "a list of [k, value] points", err)))
+                             y1_ywhere(d, b, w, sizeof w));
+    if ((rc = y1_yexpect(d, pts, YAML_SEQUENCE_NODE, "a list of [k, value] points", err)))
         return rc;
-    long n = pts->data.sequence.items.top - pts->data.sequence.items.start;
+    long n = (long)y1_yseq_len(pts);
     if (n < 3 || n > EST_OCC_MAX_POINTS)
         return y1_errf(err, Y1_EINPUT, "%s: occupancy needs 3 to %d points, got %ld",
-                       est_ywhere(d, pts, w, sizeof w), EST_OCC_MAX_POINTS, n);
+                       y1_ywhere(d, pts, w, sizeof w), EST_OCC_MAX_POINTS, n);
     for (long i = 0; i < n; i++) {
-        yaml_node_t *it = est_ynode(d, pts->data.sequence.items.start[i]);
+        yaml_node_t *it = y1_yseq_item(d, pts, (size_t)i);
         double k, v;
-        if (!it || it->type != YAML_SEQUENCE_NODE ||
-            it->data.sequence.items.top - it->data.sequence.items.start != 2)
+        if (!it || it->type != YAML_SEQUENCE_NODE || y1_yseq_len(it) != 2)
             return y1_errf(err, Y1_EINPUT, "%s: an occupancy point must be a pair [k, value]",
-                           est_ywhere(d, it ? it : pts, w, sizeof w));
-        yaml_node_t *kn = est_ynode(d, it->data.sequence.items.start[0]);
-        yaml_node_t *vn = est_ynode(d, it->data.sequence.items.start[1]);
-        if ((rc = node_num(d, kn, "k", &k, err)) || (rc = node_num(d, vn, "value", &v, err)))
+                           y1_ywhere(d, it ? it : pts, w, sizeof w));
+        yaml_node_t *kn = y1_yseq_item(d, it, 0), *vn = y1_yseq_item(d, it, 1);
+        if ((rc = y1_yval_num(d, kn, "k", -HUGE_VAL, HUGE_VAL, &k, err)) ||
+            (rc = y1_yval_num(d, vn, "value", -HUGE_VAL, HUGE_VAL, &v, err)))
             return rc;
         if (k < 1 || k > (double)cores)
             return y1_errf(err, Y1_EINPUT, "%s: k must be in [1, cores_per_node = %ld], got %g",
-                           est_ywhere(d, kn, w, sizeof w), cores, k);
+                           y1_ywhere(d, kn, w, sizeof w), cores, k);
         if (i > 0 && !(k > o->k[i - 1]))
             return y1_errf(err, Y1_EINPUT, "%s: occupancy points must have strictly increasing "
-                           "k, got %g after %g", est_ywhere(d, kn, w, sizeof w), k, o->k[i - 1]);
+                           "k, got %g after %g", y1_ywhere(d, kn, w, sizeof w), k, o->k[i - 1]);
         if (!(v > 0))
             return y1_errf(err, Y1_EINPUT, "%s: %s must be positive, got %g",
-                           est_ywhere(d, vn, w, sizeof w), throughput ? "throughput" : "wall time", v);
+                           y1_ywhere(d, vn, w, sizeof w), throughput ? "throughput" : "wall time", v);
         o->k[i] = k;
         o->wall[i] = throughput ? k / v : v;   /* throughput T per node -> wall time k / T */
     }
@@ -104,12 +88,12 @@ static int load_occupancy(est_ydoc *d, yaml_node_t *b, long cores, est_occupancy
     if ((rc = est_occ_fit(o, cores, err))) {
         y1_err e2;
         snprintf(e2.msg, sizeof e2.msg, "%s", err ? err->msg : "");
-        return y1_errf(err, rc, "%s: occupancy: %s", est_ywhere(d, b, w, sizeof w), e2.msg);
+        return y1_errf(err, rc, "%s: occupancy: %s", y1_ywhere(d, b, w, sizeof w), e2.msg);
     }
     return Y1_OK;
 }
 
-static int load_workflow(est_ydoc *d, yaml_node_t *b, est_workflow *wf, y1_err *err)
+static int load_workflow(y1_ydoc *d, yaml_node_t *b, est_workflow *wf, y1_err *err)
 {
     static const char *const keys[] = {"dispatch_latency_s", "tasks_per_manager",
                                        "manager_rate_hz", "allocation_nodes", "managers",
@@ -118,22 +102,22 @@ static int load_workflow(est_ydoc *d, yaml_node_t *b, est_workflow *wf, y1_err *
     const char *packing = "mixed", *source = "";
     int rc;
     est_workflow_defaults(wf);
-    if ((rc = est_yexpect(d, b, YAML_MAPPING_NODE, "a mapping (the workflow block)", err)) ||
-        (rc = est_ycheck_keys(d, b, keys, "the workflow block", err)) ||
-        (rc = est_ynum(d, b, "dispatch_latency_s", 0, 0, 1e6, &wf->dispatch_latency_s, err)) ||
-        (rc = est_ynum(d, b, "tasks_per_manager", 0, 1, 1e12, &wf->tasks_per_manager, err)) ||
-        (rc = est_ynum(d, b, "manager_rate_hz", 0, 1e-6, 1e12, &wf->manager_rate_hz, err)) ||
-        (rc = est_yint(d, b, "allocation_nodes", 0, 1, 100000000, &wf->allocation_nodes, err)) ||
-        (rc = est_yint(d, b, "managers", 0, 0, 100000000, &wf->managers, err)) ||
-        (rc = est_ynum(d, b, "short_task_factor", 0, 0, 1e6, &wf->short_task_factor, err)) ||
-        (rc = est_ystr(d, b, "packing", 0, &packing, err)) ||
-        (rc = est_ystr(d, b, "source", 0, &source, err)))
+    if ((rc = y1_yexpect(d, b, YAML_MAPPING_NODE, "a mapping (the workflow block)", err)) ||
+        (rc = y1_ycheck_keys(d, b, keys, "the workflow block", err)) ||
+        (rc = y1_ynum(d, b, "dispatch_latency_s", 0, 0, 1e6, &wf->dispatch_latency_s, err)) ||
+        (rc = y1_ynum(d, b, "tasks_per_manager", 0, 1, 1e12, &wf->tasks_per_manager, err)) ||
+        (rc = y1_ynum(d, b, "manager_rate_hz", 0, 1e-6, 1e12, &wf->manager_rate_hz, err)) ||
+        (rc = y1_yint(d, b, "allocation_nodes", 0, 1, 100000000, &wf->allocation_nodes, err)) ||
+        (rc = y1_yint(d, b, "managers", 0, 0, 100000000, &wf->managers, err)) ||
+        (rc = y1_ynum(d, b, "short_task_factor", 0, 0, 1e6, &wf->short_task_factor, err)) ||
+        (rc = y1_ystr(d, b, "packing", 0, &packing, err)) ||
+        (rc = y1_ystr(d, b, "source", 0, &source, err)))
         return rc;
     if (!strcmp(packing, "mixed")) wf->mixed_packing = 1;
     else if (!strcmp(packing, "one_type")) wf->mixed_packing = 0;
     else
         return y1_errf(err, Y1_EINPUT, "%s: packing must be 'mixed' or 'one_type', got '%s'",
-                       est_ywhere(d, est_yget(d, b, "packing"), w, sizeof w), packing);
+                       y1_ywhere(d, y1_yget(d, b, "packing"), w, sizeof w), packing);
     snprintf(wf->source, sizeof wf->source, "%s", source);
     wf->present = 1;
     return Y1_OK;
@@ -144,11 +128,11 @@ int est_platform_load(est_platform *out, const char *path, y1_err *err)
     static const char *const keys[] = {"name", "cpu_factor", "cores_per_node",
                                        "memory_per_node_gib", "memory_reserve_gib",
                                        "node_hour_cost", "notes", "occupancy", "workflow", NULL};
-    est_ydoc d;
+    y1_ydoc d;
     est_platform *p = NULL;
     const char *name = NULL, *notes = "";
     char w[600];
-    int rc = est_ydoc_load(&d, path, err);
+    int rc = y1_ydoc_load(&d, path, "platform settings", err);
     if (rc) goto done;
     /* the struct carries the occupancy points: too big to want it twice on the stack */
     p = calloc(1, sizeof *p);
@@ -156,34 +140,33 @@ int est_platform_load(est_platform *out, const char *path, y1_err *err)
     p->memory_reserve_gib = 10.0;
     p->node_hour_cost = NAN;
     est_workflow_defaults(&p->wf);
-    yaml_node_t *root = est_ydoc_root(&d);
-    if ((rc = est_yexpect(&d, root, YAML_MAPPING_NODE, "a mapping of platform fields", err)) ||
-        (rc = est_ycheck_keys(&d, root, keys, "a platform", err)) ||
-        (rc = est_ystr(&d, root, "name", 1, &name, err)) ||
-        (rc = est_ynum(&d, root, "cpu_factor", 1, 1e-6, 1e6, &p->cpu_factor, err)) ||
-        (rc = est_yint(&d, root, "cores_per_node", 1, 1, 1000000, &p->cores_per_node, err)) ||
-        (rc = est_ynum(&d, root, "memory_per_node_gib", 1, 1e-6, 1e9, &p->memory_per_node_gib,
+    yaml_node_t *root = y1_ydoc_root(&d);
+    if ((rc = y1_ycheck_keys(&d, root, keys, "a platform", err)) ||
+        (rc = y1_ystr(&d, root, "name", 1, &name, err)) ||
+        (rc = y1_ynum(&d, root, "cpu_factor", 1, 1e-6, 1e6, &p->cpu_factor, err)) ||
+        (rc = y1_yint(&d, root, "cores_per_node", 1, 1, 1000000, &p->cores_per_node, err)) ||
+        (rc = y1_ynum(&d, root, "memory_per_node_gib", 1, 1e-6, 1e9, &p->memory_per_node_gib,
                        err)) ||
-        (rc = est_ynum(&d, root, "memory_reserve_gib", 0, 0, 1e9, &p->memory_reserve_gib, err)) ||
-        (rc = est_ynum(&d, root, "node_hour_cost", 0, 0, 1e12, &p->node_hour_cost, err)) ||
-        (rc = est_ystr(&d, root, "notes", 0, &notes, err)))
+        (rc = y1_ynum(&d, root, "memory_reserve_gib", 0, 0, 1e9, &p->memory_reserve_gib, err)) ||
+        (rc = y1_ynum(&d, root, "node_hour_cost", 0, 0, 1e12, &p->node_hour_cost, err)) ||
+        (rc = y1_ystr(&d, root, "notes", 0, &notes, err)))
         goto done;
     if (p->memory_reserve_gib >= p->memory_per_node_gib) {
-        yaml_node_t *v = est_yget(&d, root, "memory_reserve_gib");
+        yaml_node_t *v = y1_yget(&d, root, "memory_reserve_gib");
         rc = y1_errf(err, Y1_EINPUT, "%s: memory_reserve_gib %g must be below "
-                     "memory_per_node_gib %g", v ? est_ywhere(&d, v, w, sizeof w) : path,
+                     "memory_per_node_gib %g", v ? y1_ywhere(&d, v, w, sizeof w) : path,
                      p->memory_reserve_gib, p->memory_per_node_gib);
         goto done;
     }
     /* the name goes into CSV cells and file names: keep it to a plain label */
     if (!*name || strlen(name) >= sizeof p->name || strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
             "abcdefghijklmnopqrstuvwxyz0123456789 ._-()") != strlen(name)) {
-        yaml_node_t *v = est_yget(&d, root, "name");
+        yaml_node_t *v = y1_yget(&d, root, "name");
         rc = y1_errf(err, Y1_EINPUT, "%s: name must be 1-63 letters, digits, spaces or ._-(), "
-                     "got '%s'", est_ywhere(&d, v, w, sizeof w), name);
+                     "got '%s'", y1_ywhere(&d, v, w, sizeof w), name);
         goto done;
     }
-    yaml_node_t *ob = est_yget(&d, root, "occupancy"), *wb = est_yget(&d, root, "workflow");
+    yaml_node_t *ob = y1_yget(&d, root, "occupancy"), *wb = y1_yget(&d, root, "workflow");
     if (ob && (rc = load_occupancy(&d, ob, p->cores_per_node, &p->occ, err))) goto done;
     if (wb && (rc = load_workflow(&d, wb, &p->wf, err))) goto done;
     snprintf(p->name, sizeof p->name, "%s", name);
@@ -192,6 +175,6 @@ int est_platform_load(est_platform *out, const char *path, y1_err *err)
     *out = *p;
 done:
     free(p);
-    est_ydoc_free(&d);
+    y1_ydoc_free(&d);
     return rc;
 }

@@ -6,7 +6,7 @@
 #ifndef EST_PLATFORM_H
 #define EST_PLATFORM_H
 
-#include "estimator/y1_err.h"
+#include "common/y1_err.h"
 
 #define EST_OCC_MAX_POINTS 32
 

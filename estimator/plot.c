@@ -1,6 +1,7 @@
 /* plot.c: the cairo charts behind plot.h: one canvas with a framed plot area, nice ticks, labels
  * and a legend, shared by histogram, scatter, stacked bars and the Hammer-Aitoff sky map.
  * Pixel units; sky angles in degrees. PNGs are written through y1_out (temp file + rename). */
+#include "common/y1_out.h"
 #include "estimator/plot.h"
 
 #include <dlfcn.h>

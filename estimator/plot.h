@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "estimator/y1_err.h"
+#include "common/y1_err.h"
 
 #define PLOT_AUTO 0xFFFFFFFFu /* rgb: take the next colour of the built-in palette */
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "estimator/yamldoc.h"
+#include "common/y1_yaml.h"
 
 static int unit_bytes(const char *u, double *out)
 {
@@ -15,7 +15,7 @@ static int unit_bytes(const char *u, double *out)
     return -1;
 }
 
-static int load_row(est_ydoc *d, yaml_node_t *m, int is_raw, est_product *p, y1_err *err)
+static int load_row(y1_ydoc *d, yaml_node_t *m, int is_raw, est_product *p, y1_err *err)
 {
     static const char *const keys[] = {"task", "dataset", "size", "unit", "basis", "keep",
                                        "source", NULL};
@@ -24,24 +24,24 @@ static int load_row(est_ydoc *d, yaml_node_t *m, int is_raw, est_product *p, y1_
     int rc;
     memset(p, 0, sizeof *p);
     p->keep = is_raw;
-    if ((rc = est_yexpect(d, m, YAML_MAPPING_NODE, "a product mapping {task, dataset, size, "
+    if ((rc = y1_yexpect(d, m, YAML_MAPPING_NODE, "a product mapping {task, dataset, size, "
                           "unit, basis, keep}", err)) ||
-        (rc = est_ycheck_keys(d, m, keys, "a product", err)) ||
-        (rc = est_ystr(d, m, "task", !is_raw, &task, err)) ||
-        (rc = est_ystr(d, m, "dataset", 1, &dataset, err)) ||
-        (rc = est_ynum(d, m, "size", 1, 0, 1e12, &p->size, err)) ||
-        (rc = est_ystr(d, m, "unit", 1, &unit, err)) ||
-        (rc = est_ystr(d, m, "basis", 1, &basis, err)) ||
-        (rc = est_ybool(d, m, "keep", !is_raw, &p->keep, err)) ||
-        (rc = est_ystr(d, m, "source", 0, &source, err)))
+        (rc = y1_ycheck_keys(d, m, keys, "a product", err)) ||
+        (rc = y1_ystr(d, m, "task", !is_raw, &task, err)) ||
+        (rc = y1_ystr(d, m, "dataset", 1, &dataset, err)) ||
+        (rc = y1_ynum(d, m, "size", 1, 0, 1e12, &p->size, err)) ||
+        (rc = y1_ystr(d, m, "unit", 1, &unit, err)) ||
+        (rc = y1_ystr(d, m, "basis", 1, &basis, err)) ||
+        (rc = y1_ybool(d, m, "keep", !is_raw, &p->keep, err)) ||
+        (rc = y1_ystr(d, m, "source", 0, &source, err)))
         return rc;
     double ub;
     if (unit_bytes(unit, &ub))
         return y1_errf(err, Y1_EINPUT, "%s: unit must be MB, MiB, GB or GiB, got '%s'",
-                       est_ywhere(d, est_yget(d, m, "unit"), w, sizeof w), unit);
+                       y1_ywhere(d, y1_yget(d, m, "unit"), w, sizeof w), unit);
     if (mdl_level_parse(basis, &p->basis))
         return y1_errf(err, Y1_EINPUT, "%s: basis must name a level (ccd, warp, coadd, patch or "
-                       "visit), got '%s'", est_ywhere(d, est_yget(d, m, "basis"), w, sizeof w),
+                       "visit), got '%s'", y1_ywhere(d, y1_yget(d, m, "basis"), w, sizeof w),
                        basis);
     snprintf(p->task, sizeof p->task, "%s", task);
     snprintf(p->dataset, sizeof p->dataset, "%s", dataset);
@@ -54,44 +54,42 @@ static int load_row(est_ydoc *d, yaml_node_t *m, int is_raw, est_product *p, y1_
 int est_products_load(est_products *out, const char *path, y1_err *err)
 {
     static const char *const keys[] = {"y1est_products", "raw", "products", NULL};
-    est_ydoc d;
+    y1_ydoc d;
     est_products p;
     int rc;
     memset(&p, 0, sizeof p);
-    if ((rc = est_ydoc_load(&d, path, err))) goto done;
-    yaml_node_t *root = est_ydoc_root(&d), *list;
+    if ((rc = y1_ydoc_load(&d, path, "raw and products", err))) goto done;
+    yaml_node_t *root = y1_ydoc_root(&d), *list;
     long version = 0;
-    if ((rc = est_yexpect(&d, root, YAML_MAPPING_NODE, "a mapping with raw and products", err)) ||
-        (rc = est_ycheck_keys(&d, root, keys, "a products file", err)) ||
-        (rc = est_yint(&d, root, "y1est_products", 1, 1, 1, &version, err)))
+    if ((rc = y1_ycheck_keys(&d, root, keys, "a products file", err)) ||
+        (rc = y1_yint(&d, root, "y1est_products", 1, 1, 1, &version, err)))
         goto done;
-    yaml_node_t *raw = est_yget(&d, root, "raw");
+    yaml_node_t *raw = y1_yget(&d, root, "raw");
     if (!raw) {
         rc = y1_errf(err, Y1_EINPUT, "%s: missing required key 'raw'", path);
         goto done;
     }
     if ((rc = load_row(&d, raw, 1, &p.raw, err))) goto done;
-    list = est_yget(&d, root, "products");
+    list = y1_yget(&d, root, "products");
     if (!list) {
         rc = y1_errf(err, Y1_EINPUT, "%s: missing required key 'products'", path);
         goto done;
     }
-    if ((rc = est_yexpect(&d, list, YAML_SEQUENCE_NODE, "a list of products", err))) goto done;
-    size_t n = (size_t)(list->data.sequence.items.top - list->data.sequence.items.start);
+    if ((rc = y1_yexpect(&d, list, YAML_SEQUENCE_NODE, "a list of products", err))) goto done;
+    size_t n = y1_yseq_len(list);
     p.v = calloc(n ? n : 1, sizeof *p.v);
     if (!p.v) {
         rc = y1_errf(err, Y1_ENOMEM, "%s: out of memory", path);
         goto done;
     }
-    for (yaml_node_item_t *it = list->data.sequence.items.start;
-         it < list->data.sequence.items.top; it++)
-        if ((rc = load_row(&d, est_ynode(&d, *it), 0, &p.v[p.n++], err))) goto done;
+    for (size_t i = 0; i < n; i++)
+        if ((rc = load_row(&d, y1_yseq_item(&d, list, i), 0, &p.v[p.n++], err))) goto done;
     snprintf(p.path, sizeof p.path, "%s", path);
     *out = p;
     p.v = NULL;
 done:
     free(p.v);
-    est_ydoc_free(&d);
+    y1_ydoc_free(&d);
     return rc;
 }
 

@@ -3,7 +3,7 @@
 #ifndef EST_PRODUCTS_H
 #define EST_PRODUCTS_H
 
-#include "estimator/y1_err.h"
+#include "common/y1_err.h"
 #include "models/models.h"
 
 typedef struct est_product {

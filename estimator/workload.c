@@ -1,5 +1,8 @@
 /* workload.c: coadds with their visit counts, coadds.csv, and the histogram workload. */
+#include "common/y1_out.h"
+#include "common/y1_band.h"
 #include "estimator/workload.h"
+#include "common/y1_grow.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -8,7 +11,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char bands[] = "ugrizy";
 
 void est_coadds_init(est_coadds *c)
 {
@@ -25,13 +27,8 @@ void est_coadds_clear(est_coadds *c)
 
 int est_coadds_push(est_coadds *c, int band, int tract, int px, int py, int n, y1_err *err)
 {
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? 2 * c->cap : 4096;
-        est_coadd *v = realloc(c->v, cap * sizeof *v);
-        if (!v) return y1_errf(err, Y1_ENOMEM, "coadds: out of memory");
-        c->v = v;
-        c->cap = cap;
-    }
+    if (y1_grow(&c->v, &c->cap, c->n + 1, sizeof *c->v, 4096))
+        return y1_errf(err, Y1_ENOMEM, "coadds: out of memory");
     c->v[c->n++] = (est_coadd){tract, (int16_t)px, (int16_t)py, (int8_t)band, n};
     return Y1_OK;
 }
@@ -92,7 +89,7 @@ int est_coadds_read(est_coadds *out, const char *path, y1_err *err)
             char key[32], val[64];
             long v;
             if (sscanf(line, "# %31[a-z_]: %63s", key, val) != 2) continue;
-            int is_band = !strncmp(key, "visits_", 7) && strlen(key) == 8 && strchr(bands, key[7]);
+            int is_band = !strncmp(key, "visits_", 7) && strlen(key) == 8 && strchr(y1_band_letters, key[7]);
             if (strcmp(key, "visits") && strcmp(key, "ccds_per_visit") && !is_band) continue;
             if (parse_long(val, &v) || v < 0 || v > 1000000000L ||
                 (!strcmp(key, "ccds_per_visit") && (v < 1 || v > 10000))) {
@@ -102,7 +99,7 @@ int est_coadds_read(est_coadds *out, const char *path, y1_err *err)
                 goto done;
             }
             int64_t *slot = !strcmp(key, "visits") ? &c.visits : NULL;
-            if (is_band) slot = &c.visits_per_band[strchr(bands, key[7]) - bands];
+            if (is_band) slot = &c.visits_per_band[strchr(y1_band_letters, key[7]) - y1_band_letters];
             if (seen_key(&seen, key)) {
                 rc = y1_errf(err, Y1_EINPUT, "%s:%ld: '# %s:' given twice", path, lineno, key);
                 goto done;
@@ -126,7 +123,7 @@ int est_coadds_read(est_coadds *out, const char *path, y1_err *err)
         int nf = 0;
         for (char *p = line, *tok; nf < 6 && (tok = strsep(&p, ",")); ) f[nf++] = tok;
         long tract, px, py, n;
-        const char *b = (nf >= 1 && strlen(f[0]) == 1) ? strchr(bands, tolower((unsigned char)f[0][0])) : NULL;
+        const char *b = (nf >= 1 && strlen(f[0]) == 1) ? strchr(y1_band_letters, tolower((unsigned char)f[0][0])) : NULL;
         if (nf != 5) {
             rc = y1_errf(err, Y1_EINPUT, "%s:%ld: expected 5 columns, got %d", path, lineno, nf);
             goto done;
@@ -148,7 +145,7 @@ int est_coadds_read(est_coadds *out, const char *path, y1_err *err)
                          "got '%s'", path, lineno, f[4]);
             goto done;
         }
-        if ((rc = est_coadds_push(&c, (int)(b - bands), (int)tract, (int)px, (int)py, (int)n, err)))
+        if ((rc = est_coadds_push(&c, (int)(b - y1_band_letters), (int)tract, (int)px, (int)py, (int)n, err)))
             goto done;
     }
     if (!header) {
@@ -174,7 +171,7 @@ int est_coadds_read(est_coadds *out, const char *path, y1_err *err)
     for (size_t i = 1; i < c.n; i++)
         if (!cmp_coadd(&c.v[i - 1], &c.v[i])) {
             rc = y1_errf(err, Y1_EINPUT, "%s: coadd band %c tract %d patch %d,%d appears twice",
-                         path, bands[c.v[i].band], c.v[i].tract, c.v[i].patch_x, c.v[i].patch_y);
+                         path, y1_band_letters[c.v[i].band], c.v[i].tract, c.v[i].patch_x, c.v[i].patch_y);
             goto done;
         }
     *out = c;
@@ -195,12 +192,12 @@ int est_coadds_write(const est_coadds *c, const char *path, y1_err *err)
     if (c->visits >= 0) {
         fprintf(fp, "# visits: %lld\n", (long long)c->visits);
         for (int b = 0; b < 6; b++)
-            fprintf(fp, "# visits_%c: %lld\n", bands[b], (long long)c->visits_per_band[b]);
+            fprintf(fp, "# visits_%c: %lld\n", y1_band_letters[b], (long long)c->visits_per_band[b]);
         fprintf(fp, "# ccds_per_visit: %d\n", c->ccds_per_visit);
     }
     fputs("band,tract,patch_x,patch_y,num_visits\n", fp);
     for (size_t i = 0; i < c->n; i++)
-        fprintf(fp, "%c,%d,%d,%d,%d\n", bands[c->v[i].band], c->v[i].tract, c->v[i].patch_x,
+        fprintf(fp, "%c,%d,%d,%d,%d\n", y1_band_letters[c->v[i].band], c->v[i].tract, c->v[i].patch_x,
                 c->v[i].patch_y, c->v[i].n);
     return y1_out_commit(o, err);
 }

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <yaml.h>
+#include "common/y1_out.h"
+#include "common/y1_yaml.h"
+#include "common/y1_grow.h"
 
 struct mdl_set {
     char *name;          /* set name, e.g. "rtn028-dc2-3828" */
@@ -140,13 +142,8 @@ int mdl_set_add(mdl_set *s, const mdl_task *t, y1_err *err)
         return y1_errf(err, Y1_EINPUT, "model set: task '%s': cpu model %s", t->label, p);
     if ((p = linear_problem(&t->maxrss_gib)))
         return y1_errf(err, Y1_EINPUT, "model set: task '%s': maxrss model %s", t->label, p);
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? 2 * s->cap : 16;
-        mdl_task *v = realloc(s->tasks, cap * sizeof *v);
-        if (!v) return y1_errf(err, Y1_ENOMEM, "model set: out of memory");
-        s->tasks = v;
-        s->cap = cap;
-    }
+    if (y1_grow(&s->tasks, &s->cap, s->n + 1, sizeof *s->tasks, 16))
+        return y1_errf(err, Y1_ENOMEM, "model set: out of memory");
     mdl_task *d = &s->tasks[s->n];
     *d = *t;
     d->label = strdup(t->label);
@@ -162,81 +159,52 @@ int mdl_set_add(mdl_set *s, const mdl_task *t, y1_err *err)
 /* ---- loader ------------------------------------------------------------------------------- */
 
 typedef struct ld {
-    const char *path;    /* for messages */
-    yaml_document_t *doc;
+    y1_ydoc *d;          /* the document and its path, for messages */
     y1_err *err;
 } ld;
 
-static int at(ld *L, const yaml_node_t *nd, const char *fmt, const char *a, const char *b)
+static int at(ld *L, yaml_node_t *nd, const char *fmt, const char *a, const char *b)
 {
     char what[400];
     snprintf(what, sizeof what, fmt, a ? a : "", b ? b : "");
-    return y1_errf(L->err, Y1_EINPUT, "%s:%lu:%lu: %s", L->path,
-                   (unsigned long)nd->start_mark.line + 1, (unsigned long)nd->start_mark.column + 1,
-                   what);
+    return y1_yerr(L->d, nd, L->err, "%s", what);
 }
 
+static const char *scalar(yaml_node_t *nd) { return y1_yscalar(nd); }
 
-static const char *scalar(const yaml_node_t *nd)
+static int dup_key(ld *L, yaml_node_t *map, yaml_node_pair_t *p)
 {
-    return nd->type == YAML_SCALAR_NODE ? (const char *)nd->data.scalar.value : NULL;
+    return y1_ydup(L->d, map, p, "the model file", L->err);
 }
 
-/* A key that appears twice in one mapping would silently override the first: refuse it. */
-static int dup_key(ld *L, yaml_document_t *doc, const yaml_node_t *map, const yaml_node_pair_t *p)
+static int get_str(ld *L, yaml_node_t *nd, const char *key, char **out)
 {
-    const yaml_node_t *k = yaml_document_get_node(doc, p->key);
-    const char *key = scalar(k);
-    for (const yaml_node_pair_t *q = map->data.mapping.pairs.start; key && q < p; q++) {
-        const char *prev = scalar(yaml_document_get_node(doc, q->key));
-        if (prev && !strcmp(prev, key)) return at(L, k, "duplicate key '%s'", key, NULL);
-    }
-    return Y1_OK;
-}
-
-static int get_str(ld *L, const yaml_node_t *nd, const char *key, char **out)
-{
-    const char *s = scalar(nd);
-    if (!s) return at(L, nd, "%s must be a string", key, NULL);
+    const char *s;
+    int rc = y1_yval_str(L->d, nd, key, &s, L->err);
+    if (rc) return rc;
     char *c = strdup(s);
-    if (!c) return y1_errf(L->err, Y1_ENOMEM, "%s: out of memory", L->path);
+    if (!c) return y1_errf(L->err, Y1_ENOMEM, "%s: out of memory", L->d->path);
     free(*out);
     *out = c;
     return Y1_OK;
 }
 
-static int get_num(ld *L, const yaml_node_t *nd, const char *key, double *out)
+/* no task costs 10^12 of anything: such a number is a typo, and would flood the tables */
+static int get_num(ld *L, yaml_node_t *nd, const char *key, double *out)
 {
-    const char *s = scalar(nd);
-    char *end = NULL;
-    if (!s || nd->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-        return at(L, nd, "%s must be a finite number", key, NULL);
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || *end != '\0' || errno == ERANGE)
-        return at(L, nd, "%s must be a finite number, got '%s'", key, s);
-    if (!isfinite(v)) return at(L, nd, "%s must be a finite number, got '%s'", key, s);
-    /* no task costs 10^12 of anything: such a number is a typo, and would flood the tables */
-    if (fabs(v) > 1e12) return at(L, nd, "%s must be within +-1e12, got '%s'", key, s);
-    *out = v;
-    return Y1_OK;
+    return y1_yval_num(L->d, nd, key, -1e12, 1e12, out, L->err);
 }
 
-static int get_bool(ld *L, const yaml_node_t *nd, const char *key, int *out)
+static int get_bool(ld *L, yaml_node_t *nd, const char *key, int *out)
 {
-    const char *s = scalar(nd);
-    if (s && !strcmp(s, "true")) *out = 1;
-    else if (s && !strcmp(s, "false")) *out = 0;
-    else return at(L, nd, "%s must be true or false", key, NULL);
-    return Y1_OK;
+    return y1_yval_bool(L->d, nd, key, out, L->err);
 }
-
 /* One quantity block: {model, unit, value | slope + intercept, sigmas, coverage, points}.
  * which is "cpu" (units s|min|h -> seconds) or "maxrss" (GiB|MiB -> GiB). */
-static int load_quantity(ld *L, const yaml_node_t *nd, const char *which, mdl_linear *m)
+static int load_quantity(ld *L, yaml_node_t *nd, const char *which, mdl_linear *m)
 {
     if (nd->type != YAML_MAPPING_NODE) return at(L, nd, "%s must be a mapping", which, NULL);
-    const yaml_node_t *model = NULL, *unit = NULL, *value = NULL, *slope = NULL, *icpt = NULL;
+    yaml_node_t *model = NULL, *unit = NULL, *value = NULL, *slope = NULL, *icpt = NULL;
     double scale = NAN, v;
     int rc;
     m->is_linear = 0;
@@ -247,11 +215,11 @@ static int load_quantity(ld *L, const yaml_node_t *nd, const char *which, mdl_li
     m->points = 0;
     double value_sigma = NAN, slope_sigma = NAN, icpt_sigma = NAN;
     for (yaml_node_pair_t *p = nd->data.mapping.pairs.start; p < nd->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = yaml_document_get_node(L->doc, p->key);
-        yaml_node_t *val = yaml_document_get_node(L->doc, p->value);
+        yaml_node_t *k = y1_ynode(L->d, p->key);
+        yaml_node_t *val = y1_ynode(L->d, p->value);
         const char *key = scalar(k);
         if (!key) return at(L, k, "%s: keys must be strings", which, NULL);
-        if ((rc = dup_key(L, L->doc, nd, p))) return rc;
+        if ((rc = dup_key(L, nd, p))) return rc;
         if (!strcmp(key, "model")) model = val;
         else if (!strcmp(key, "unit")) unit = val;
         else if (!strcmp(key, "value")) value = val;
@@ -319,18 +287,18 @@ static int load_quantity(ld *L, const yaml_node_t *nd, const char *which, mdl_li
     return Y1_OK;
 }
 
-static int load_task(ld *L, const yaml_node_t *nd, mdl_task *t)
+static int load_task(ld *L, yaml_node_t *nd, mdl_task *t)
 {
     if (nd->type != YAML_MAPPING_NODE) return at(L, nd, "each task must be a mapping", NULL, NULL);
-    const yaml_node_t *cpu = NULL, *rss = NULL, *level = NULL;
+    yaml_node_t *cpu = NULL, *rss = NULL, *level = NULL;
     int rc, have_default = 0;
     t->n_min = t->n_max = NAN;
     for (yaml_node_pair_t *p = nd->data.mapping.pairs.start; p < nd->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = yaml_document_get_node(L->doc, p->key);
-        yaml_node_t *val = yaml_document_get_node(L->doc, p->value);
+        yaml_node_t *k = y1_ynode(L->d, p->key);
+        yaml_node_t *val = y1_ynode(L->d, p->value);
         const char *key = scalar(k);
         if (!key) return at(L, k, "task keys must be strings", NULL, NULL);
-        if ((rc = dup_key(L, L->doc, nd, p))) return rc;
+        if ((rc = dup_key(L, nd, p))) return rc;
         if (!strcmp(key, "label")) { if ((rc = get_str(L, val, key, &t->label))) return rc; }
         else if (!strcmp(key, "source")) { if ((rc = get_str(L, val, key, &t->source))) return rc; }
         else if (!strcmp(key, "level")) level = val;
@@ -340,11 +308,10 @@ static int load_task(ld *L, const yaml_node_t *nd, mdl_task *t)
         } else if (!strcmp(key, "cpu")) cpu = val;
         else if (!strcmp(key, "maxrss")) rss = val;
         else if (!strcmp(key, "n_range")) {
-            yaml_node_item_t *it = val->type == YAML_SEQUENCE_NODE ? val->data.sequence.items.start : NULL;
-            if (!it || val->data.sequence.items.top - it != 2)
+            if (y1_yseq_len(val) != 2)
                 return at(L, val, "n_range must be a list [min, max]", NULL, NULL);
-            if ((rc = get_num(L, yaml_document_get_node(L->doc, it[0]), "n_range", &t->n_min)) ||
-                (rc = get_num(L, yaml_document_get_node(L->doc, it[1]), "n_range", &t->n_max)))
+            if ((rc = get_num(L, y1_yseq_item(L->d, val, 0), "n_range", &t->n_min)) ||
+                (rc = get_num(L, y1_yseq_item(L->d, val, 1), "n_range", &t->n_max)))
                 return rc;
             if (t->n_min < 0 || t->n_max < t->n_min)
                 return at(L, val, "n_range must satisfy 0 <= min <= max", NULL, NULL);
@@ -368,45 +335,21 @@ static int load_task(ld *L, const yaml_node_t *nd, mdl_task *t)
 
 int mdl_set_load(mdl_set **out, const char *path, y1_err *err)
 {
-    int rc = Y1_OK, have_doc = 0, have_parser = 0;
-    yaml_parser_t parser;
-    yaml_document_t doc;
+    y1_ydoc doc;
     mdl_set *s = NULL;
     mdl_task t = {0};
     char *name = NULL, *desc = NULL;
-    ld L = {path, &doc, err};
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return y1_errf(err, Y1_EIO, "%s: cannot open: %s", path, strerror(errno));
-    if (!yaml_parser_initialize(&parser)) {
-        rc = y1_errf(err, Y1_ENOMEM, "%s: out of memory", path);
-        goto done;
-    }
-    have_parser = 1;
-    yaml_parser_set_input_file(&parser, fp);
-    if (!yaml_parser_load(&parser, &doc)) {
-        rc = y1_errf(err, Y1_EINPUT, "%s:%lu:%lu: malformed YAML: %s", path,
-                     (unsigned long)parser.problem_mark.line + 1,
-                     (unsigned long)parser.problem_mark.column + 1,
-                     parser.problem ? parser.problem : "parse error");
-        goto done;
-    }
-    have_doc = 1;
-    yaml_node_t *root = yaml_document_get_root_node(&doc);
-    if (!root) {
-        rc = y1_errf(err, Y1_EINPUT, "%s:1:1: empty model file", path);
-        goto done;
-    }
-    if (root->type != YAML_MAPPING_NODE) {
-        rc = at(&L, root, "the model file must be a mapping (y1est_models, name, tasks)", NULL, NULL);
-        goto done;
-    }
-    const yaml_node_t *tasks = NULL, *version = NULL;
+    ld L = {&doc, err};
+    int rc = y1_ydoc_load(&doc, path, "model settings (y1est_models, name, tasks)", err);
+    if (rc) goto done;
+    yaml_node_t *root = y1_ydoc_root(&doc);
+    yaml_node_t *tasks = NULL, *version = NULL;
     for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = yaml_document_get_node(&doc, p->key);
-        yaml_node_t *val = yaml_document_get_node(&doc, p->value);
+        yaml_node_t *k = y1_ynode(&doc, p->key);
+        yaml_node_t *val = y1_ynode(&doc, p->value);
         const char *key = scalar(k);
         if (!key) { rc = at(&L, k, "keys must be strings", NULL, NULL); goto done; }
-        if ((rc = dup_key(&L, &doc, root, p))) goto done;
+        if ((rc = dup_key(&L, root, p))) goto done;
         if (!strcmp(key, "y1est_models")) version = val;
         else if (!strcmp(key, "name")) { if ((rc = get_str(&L, val, key, &name))) goto done; }
         else if (!strcmp(key, "description")) { if ((rc = get_str(&L, val, key, &desc))) goto done; }
@@ -425,14 +368,14 @@ int mdl_set_load(mdl_set **out, const char *path, y1_err *err)
     }
     if (!name) { rc = at(&L, root, "missing key 'name'", NULL, NULL); goto done; }
     if (!tasks) { rc = at(&L, root, "missing key 'tasks'", NULL, NULL); goto done; }
-    if (tasks->type != YAML_SEQUENCE_NODE || tasks->data.sequence.items.start == tasks->data.sequence.items.top) {
+    if (y1_yseq_len(tasks) == 0) {
         rc = at(&L, tasks, "tasks must be a non-empty list", NULL, NULL);
         goto done;
     }
     if ((rc = mdl_set_new(&s, name, desc, err))) goto done;
     if (!(s->path = strdup(path))) { rc = y1_errf(err, Y1_ENOMEM, "%s: out of memory", path); goto done; }
-    for (yaml_node_item_t *it = tasks->data.sequence.items.start; it < tasks->data.sequence.items.top; it++) {
-        yaml_node_t *tn = yaml_document_get_node(&doc, *it);
+    for (size_t i = 0; i < y1_yseq_len(tasks); i++) {
+        yaml_node_t *tn = y1_yseq_item(&doc, tasks, i);
         memset(&t, 0, sizeof t);
         if ((rc = load_task(&L, tn, &t))) goto done;
         if (mdl_set_find(s, t.label)) {
@@ -456,9 +399,7 @@ done:
     free(name);
     free(desc);
     mdl_set_free(s);
-    if (have_doc) yaml_document_delete(&doc);
-    if (have_parser) yaml_parser_delete(&parser);
-    fclose(fp);
+    y1_ydoc_free(&doc);
     return rc;
 }
 

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "estimator/y1_err.h"
+#include "common/y1_err.h"
 
 /* ---------------------------------------------------------------------------------------------
  * Model sets (the model files, models/NAME.yaml)

@@ -10,10 +10,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/y1_out.h"
 #include "skymap/agg.h"
 #include "skymap/sky_internal.h"
 
-const char sky_band_letters[SKY_NBANDS + 1] = "ugrizy";
 
 enum { CHUNK = 256 };                   /* visits per work item */
 #define MAX_DENSE ((size_t)1 << 27)     /* counters per thread: 512 MB */
@@ -316,7 +316,7 @@ int sky_agg_write_csv(const sky_agg *a, const char *path, y1_err *err)
     fprintf(fp, "%s\n", csv_header);
     for (size_t i = 0; i < a->ncoadds; i++) {
         const sky_coadd *c = &a->coadds[i];
-        fprintf(fp, "%c,%d,%d,%d,%u\n", sky_band_letters[c->band], (int)c->tract,
+        fprintf(fp, "%c,%d,%d,%d,%u\n", y1_band_letters[c->band], (int)c->tract,
                 (int)c->patch_x, (int)c->patch_y, (unsigned)c->num_visits);
     }
     return y1_out_commit(o, err);
@@ -376,7 +376,7 @@ int sky_agg_read_csv(sky_agg **out, const char *path, const sky_map *m, y1_err *
             rc = y1_errf(err, Y1_EINPUT, "%s:%ld: empty line", path, lineno);
             goto done;
         }
-        const char *p = line, *bl = strchr(sky_band_letters, line[0]);
+        const char *p = line, *bl = strchr(y1_band_letters, line[0]);
         unsigned long tract, px, py, nv;
         if (!bl || !line[0] || line[1] != ',') {
             rc = y1_errf(err, Y1_EINPUT, "%s:%ld: band must be one of u, g, r, i, z, y", path,
@@ -400,7 +400,7 @@ int sky_agg_read_csv(sky_agg **out, const char *path, const sky_map *m, y1_err *
         }
         sky_coadd c = {.tract = (int32_t)tract, .num_visits = (uint32_t)nv,
                        .patch_x = (int16_t)px, .patch_y = (int16_t)py,
-                       .band = (int8_t)(bl - sky_band_letters)};
+                       .band = (int8_t)(bl - y1_band_letters)};
         if (a->ncoadds && !coadd_less(&a->coadds[a->ncoadds - 1], &c)) {
             rc = y1_errf(err, Y1_EINPUT, "%s:%ld: rows must be sorted by band (ugrizy), tract, "
                          "patch_x, patch_y, without repeats", path, lineno);

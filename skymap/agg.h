@@ -8,10 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/y1_band.h"
 #include "skymap/skymap.h"
 
-enum { SKY_NBANDS = 6 };
-extern const char sky_band_letters[SKY_NBANDS + 1]; /* "ugrizy" */
+enum { SKY_NBANDS = Y1_NBANDS }; /* bands in the order of common/y1_band.h */
 
 /* One visit, as the cadence reader delivers it (skymap/ does not know the reader). */
 typedef struct sky_visit {

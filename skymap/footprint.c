@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "skymap/sky_internal.h"
+#include "common/y1_grow.h"
 
 /* fmin/fmax honour NaN rules and end up as library calls; these inputs are never NaN */
 static inline double dmin(double a, double b) { return a < b ? a : b; }
@@ -107,16 +108,9 @@ void sky__work_free(sky_work *w)
     memset(w, 0, sizeof *w);
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t size)
+static int grow(void *p, size_t *cap, size_t need, size_t size)
 {
-    if (need <= *cap) return 0;
-    size_t c = *cap ? *cap : 64;
-    while (c < need) c *= 2;
-    void *q = realloc(*p, c * size);
-    if (!q) return -1;
-    *p = q;
-    *cap = c;
-    return 0;
+    return y1_grow(p, cap, need, size, 64) ? -1 : 0;
 }
 
 /* ---- candidate tracts: centre within D of the boresight (a superset is fine) ---- */

@@ -18,46 +18,45 @@ static int read_cam(cam_cfg *c, const char *path, y1_err *err)
     static const char *const keys[] = {"name", "raft_grid", "corner_rafts_removed",
                                        "ccds_per_raft_side", "raft_pitch_mm", "ccd_pitch_mm",
                                        "ccd_width_px", "ccd_height_px", "pixel_size_um",
-                                       "pixel_scale_arcsec", "grow_px"};
-    enum { NKEYS = sizeof keys / sizeof keys[0] };
-    int seen[NKEYS] = {0};
-    yaml_document_t doc;
-    int rc = sky__yaml_load(&doc, path, err);
-    if (rc) return rc;
-    yaml_node_t *root = yaml_document_get_root_node(&doc);
+                                       "pixel_scale_arcsec", "grow_px", NULL};
+    enum { NKEYS = sizeof keys / sizeof keys[0] - 1 };
+    int seen[NKEYS] = {0}, flag = 0;
+    y1_ydoc doc;
+    int rc = y1_ydoc_load(&doc, path, "camera settings", err);
+    if (rc) goto done;
+    yaml_node_t *root = y1_ydoc_root(&doc);
     for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top;
          p++) {
-        yaml_node_t *kn = yaml_document_get_node(&doc, p->key);
-        yaml_node_t *vn = yaml_document_get_node(&doc, p->value);
-        const char *k = sky__yaml_scalar(kn), *s = sky__yaml_scalar(vn);
+        yaml_node_t *kn = y1_ynode(&doc, p->key);
+        yaml_node_t *vn = y1_ynode(&doc, p->value);
+        const char *k = y1_yscalar(kn), *s = y1_yscalar(vn);
         int which = -1;
-        if ((rc = sky__yaml_key(kn, path, keys, NKEYS, seen, &which, err))) goto done;
+        if ((rc = y1_ykey(&doc, root, p, keys, "the camera file", &which, err))) goto done;
+        seen[which] = 1;
         switch (which) {
         case 0:
-            if (!s) rc = sky__yaml_err(vn, path, err, "name: expected a string");
+            if (!s) rc = y1_yerr(&doc, vn, err, "name: expected a string");
             break;
-        case 1: rc = sky__yaml_int(vn, path, k, 1, 15, &c->raft_grid, err); break;
+        case 1: rc = y1_yval_int(&doc, vn, k, 1, 15, &c->raft_grid, err); break;
         case 2:
-            if (s && !strcmp(s, "true")) c->corners_removed = 1;
-            else if (s && !strcmp(s, "false")) c->corners_removed = 0;
-            else rc = sky__yaml_err(vn, path, err, "%s: expected true or false", k);
+            if (!(rc = y1_yval_bool(&doc, vn, k, &flag, err))) c->corners_removed = flag;
             break;
-        case 3: rc = sky__yaml_int(vn, path, k, 1, 15, &c->ccds_per_raft_side, err); break;
-        case 4: rc = sky__yaml_double(vn, path, k, 1.0, 10000.0, &c->raft_pitch_mm, err); break;
-        case 5: rc = sky__yaml_double(vn, path, k, 1.0, 10000.0, &c->ccd_pitch_mm, err); break;
-        case 6: rc = sky__yaml_int(vn, path, k, 1, 100000, &c->ccd_w_px, err); break;
-        case 7: rc = sky__yaml_int(vn, path, k, 1, 100000, &c->ccd_h_px, err); break;
-        case 8: rc = sky__yaml_double(vn, path, k, 0.1, 1000.0, &c->pixel_size_um, err); break;
+        case 3: rc = y1_yval_int(&doc, vn, k, 1, 15, &c->ccds_per_raft_side, err); break;
+        case 4: rc = y1_yval_num(&doc, vn, k, 1.0, 10000.0, &c->raft_pitch_mm, err); break;
+        case 5: rc = y1_yval_num(&doc, vn, k, 1.0, 10000.0, &c->ccd_pitch_mm, err); break;
+        case 6: rc = y1_yval_int(&doc, vn, k, 1, 100000, &c->ccd_w_px, err); break;
+        case 7: rc = y1_yval_int(&doc, vn, k, 1, 100000, &c->ccd_h_px, err); break;
+        case 8: rc = y1_yval_num(&doc, vn, k, 0.1, 1000.0, &c->pixel_size_um, err); break;
         case 9:
-            rc = sky__yaml_double(vn, path, k, 1e-3, 100.0, &c->pixel_scale_arcsec, err);
+            rc = y1_yval_num(&doc, vn, k, 1e-3, 100.0, &c->pixel_scale_arcsec, err);
             break;
-        case 10: rc = sky__yaml_double(vn, path, k, 0.0, 10000.0, &c->grow_px, err); break;
+        case 10: rc = y1_yval_num(&doc, vn, k, 0.0, 10000.0, &c->grow_px, err); break;
         }
         if (rc) goto done;
     }
     for (int i = 0; i < NKEYS; i++)
         if (!seen[i]) {
-            rc = sky__yaml_err(root, path, err, "missing key '%s'", keys[i]);
+            rc = y1_yerr(&doc, root, err, "missing key '%s'", keys[i]);
             goto done;
         }
     /* CCDs must not overlap within a raft, nor rafts each other */
@@ -80,7 +79,7 @@ static int read_cam(cam_cfg *c, const char *path, y1_err *err)
         goto done;
     }
 done:
-    yaml_document_delete(&doc);
+    y1_ydoc_free(&doc);
     return rc;
 }
 

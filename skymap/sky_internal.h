@@ -1,13 +1,12 @@
 /* sky_internal.h: what the skymap/ sources share and nobody else sees: the map and footprint
- * structs, the per-thread work buffer, the per-visit overlap routine and the YAML helpers.
+ * structs, the per-thread work buffer, and the per-visit overlap routine.
  * Angles here are in radians; tangent-plane coordinates (xi, eta) are in radians too. */
 #ifndef Y1_SKY_INTERNAL_H
 #define Y1_SKY_INTERNAL_H
 
 #include <math.h>
 
-#include <yaml.h>
-
+#include "common/y1_yaml.h"
 #include "skymap/skymap.h"
 
 #define SKY_PI 3.14159265358979323846
@@ -102,24 +101,5 @@ static inline double sky__dot(const double *a, const double *b)
 {
     return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
 }
-
-/* ---- YAML helpers (yaml.c) ---- */
-
-/* Parse path into doc; the root must be a mapping. Return Y1_OK, Y1_EIO or Y1_EINPUT
- * ("path:line:col: problem"). On failure doc needs no cleanup. */
-int sky__yaml_load(yaml_document_t *doc, const char *path, y1_err *err);
-/* Scalar value as text, or NULL when the node is not a scalar. */
-const char *sky__yaml_scalar(const yaml_node_t *node);
-/* Strict conversions; errors name path:line:col and the key. */
-int sky__yaml_double(const yaml_node_t *node, const char *path, const char *key, double lo,
-                     double hi, double *out, y1_err *err);
-int sky__yaml_int(const yaml_node_t *node, const char *path, const char *key, long lo, long hi,
-                  long *out, y1_err *err);
-int sky__yaml_err(const yaml_node_t *node, const char *path, y1_err *err, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-/* Which of keys[0..nkeys) the key node kn names, into *which; marks it in seen[]. Y1_EINPUT
- * naming path:line:col for an unknown key (listing the known ones) or a repeated one. */
-int sky__yaml_key(const yaml_node_t *kn, const char *path, const char *const *keys, int nkeys,
-                  int *seen, int *which, y1_err *err);
 
 #endif

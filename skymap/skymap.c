@@ -41,71 +41,72 @@ static int read_cfg(map_cfg *c, const char *path, y1_err *err)
     static const char *const keys[] = {"name", "kind", "version", "num_rings", "ra_start_deg",
                                        "projection", "rotation_deg", "pixel_scale_arcsec",
                                        "tract_overlap_arcmin", "tract_builder",
-                                       "patch_inner_px", "patch_border_px"};
-    enum { NKEYS = sizeof keys / sizeof keys[0] };
+                                       "patch_inner_px", "patch_border_px", NULL};
+    enum { NKEYS = sizeof keys / sizeof keys[0] - 1 };
     int seen[NKEYS] = {0};
-    yaml_document_t doc;
-    int rc = sky__yaml_load(&doc, path, err);
-    if (rc) return rc;
-    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    y1_ydoc doc;
+    int rc = y1_ydoc_load(&doc, path, "sky map settings", err);
+    if (rc) goto done;
+    yaml_node_t *root = y1_ydoc_root(&doc);
     for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top;
          p++) {
-        yaml_node_t *kn = yaml_document_get_node(&doc, p->key);
-        yaml_node_t *vn = yaml_document_get_node(&doc, p->value);
-        const char *k = sky__yaml_scalar(kn), *s = sky__yaml_scalar(vn);
+        yaml_node_t *kn = y1_ynode(&doc, p->key);
+        yaml_node_t *vn = y1_ynode(&doc, p->value);
+        const char *k = y1_yscalar(kn), *s = y1_yscalar(vn);
         int which = -1;
-        if ((rc = sky__yaml_key(kn, path, keys, NKEYS, seen, &which, err))) goto done;
+        if ((rc = y1_ykey(&doc, root, p, keys, "the sky map", &which, err))) goto done;
+        seen[which] = 1;
         switch (which) {
         case 0:
             if (!s || !*s || strlen(s) >= sizeof c->name) {
-                rc = sky__yaml_err(vn, path, err, "name: expected a short string");
+                rc = y1_yerr(&doc, vn, err, "name: expected a short string");
                 goto done;
             }
             strcpy(c->name, s);
             break;
         case 1:
             if (!s || strcmp(s, "rings")) {
-                rc = sky__yaml_err(vn, path, err, "kind: only 'rings' is supported, got '%s'",
+                rc = y1_yerr(&doc, vn, err, "kind: only 'rings' is supported, got '%s'",
                                    s ? s : "?");
                 goto done;
             }
             break;
-        case 2: rc = sky__yaml_int(vn, path, k, 1, 1, &c->version, err); break;
-        case 3: rc = sky__yaml_int(vn, path, k, 1, 10000, &c->num_rings, err); break;
-        case 4: rc = sky__yaml_double(vn, path, k, 0.0, 360.0, &c->ra_start_deg, err); break;
+        case 2: rc = y1_yval_int(&doc, vn, k, 1, 1, &c->version, err); break;
+        case 3: rc = y1_yval_int(&doc, vn, k, 1, 10000, &c->num_rings, err); break;
+        case 4: rc = y1_yval_num(&doc, vn, k, 0.0, 360.0, &c->ra_start_deg, err); break;
         case 5:
             if (!s || strcmp(s, "TAN")) {
-                rc = sky__yaml_err(vn, path, err, "projection: only 'TAN' is supported, got '%s'",
+                rc = y1_yerr(&doc, vn, err, "projection: only 'TAN' is supported, got '%s'",
                                    s ? s : "?");
                 goto done;
             }
             break;
         case 6:
             /* lsst allows a rotated sky map; DC2 uses 0 and the fast paths assume it */
-            rc = sky__yaml_double(vn, path, k, 0.0, 0.0, &c->rotation_deg, err);
+            rc = y1_yval_num(&doc, vn, k, 0.0, 0.0, &c->rotation_deg, err);
             break;
-        case 7: rc = sky__yaml_double(vn, path, k, 1e-3, 100.0, &c->pixel_scale, err); break;
-        case 8: rc = sky__yaml_double(vn, path, k, 0.0, 600.0, &c->overlap_arcmin, err); break;
+        case 7: rc = y1_yval_num(&doc, vn, k, 1e-3, 100.0, &c->pixel_scale, err); break;
+        case 8: rc = y1_yval_num(&doc, vn, k, 0.0, 600.0, &c->overlap_arcmin, err); break;
         case 9:
             if (!s || strcmp(s, "legacy")) {
-                rc = sky__yaml_err(vn, path, err,
+                rc = y1_yerr(&doc, vn, err,
                                    "tract_builder: only 'legacy' is supported, got '%s'",
                                    s ? s : "?");
                 goto done;
             }
             break;
-        case 10: rc = sky__yaml_int(vn, path, k, 1, 1000000, &c->patch_inner, err); break;
-        case 11: rc = sky__yaml_int(vn, path, k, 0, 1000000, &c->patch_border, err); break;
+        case 10: rc = y1_yval_int(&doc, vn, k, 1, 1000000, &c->patch_inner, err); break;
+        case 11: rc = y1_yval_int(&doc, vn, k, 0, 1000000, &c->patch_border, err); break;
         }
         if (rc) goto done;
     }
     for (int i = 0; i < NKEYS; i++)
         if (!seen[i]) {
-            rc = sky__yaml_err(root, path, err, "missing key '%s'", keys[i]);
+            rc = y1_yerr(&doc, root, err, "missing key '%s'", keys[i]);
             goto done;
         }
 done:
-    yaml_document_delete(&doc);
+    y1_ydoc_free(&doc);
     return rc;
 }
 

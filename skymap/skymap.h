@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "estimator/y1_err.h"
+#include "common/y1_err.h"
 
 /* ---- the sky map ---------------------------------------------------------------------- */
 

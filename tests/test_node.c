@@ -376,8 +376,8 @@ static void test_bad_blocks(void)
     static const struct { const char *file, *msg; } bad[] = {
         {"node_bad_k.yaml", "node_bad_k.yaml:12:8: occupancy points must have strictly "
                             "increasing k, got 32 after 48"},
-        {"node_bad_latency.yaml", "node_bad_latency.yaml:6:23: dispatch_latency_s must be in "
-                                  "[0, 1e+06], got -2"},
+        {"node_bad_latency.yaml", "node_bad_latency.yaml:6:23: dispatch_latency_s: -2 is out "
+                                  "of range [0, 1e+06]"},
         {"node_bad_key.yaml", "node_bad_key.yaml:7:3: unknown key 'latency' in the workflow block"},
         {"node_bad_occkey.yaml", "node_bad_occkey.yaml:8:3: unknown key 'turbo' in the "
                                  "occupancy block"},

@@ -1,36 +1,14 @@
-/* y1_err.c: error formatting, exit-code mapping and atomic (temp file + rename) output. */
-#include "estimator/y1_err.h"
+/* y1_out.c: atomic output files (temp file + rename) and staged output directories. */
+#include "common/y1_out.h"
 
+#include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <dirent.h>
-#include <fnmatch.h>
 #include <sys/stat.h>
-
-int y1_errf(y1_err *err, int code, const char *fmt, ...)
-{
-    if (err) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
-
-int y1_exit_code(int status)
-{
-    switch (status) {
-    case Y1_OK: return 0;
-    case Y1_EINPUT: return 1;
-    case Y1_EUSAGE: return 2;
-    default: return 3;
-    }
-}
+#include <unistd.h>
 
 struct y1_out {
     FILE *fp;
@@ -62,7 +40,6 @@ fail:
 }
 
 void *y1_out_fp(y1_out *o) { return o->fp; }
-const char *y1_out_tmp_path(const y1_out *o) { return o->tmp; }
 
 static void out_free(y1_out *o)
 {
