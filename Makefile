@@ -24,8 +24,11 @@ build-debug: deps
 run: build
 	./build/y1est --platform $(PLATFORM) --out out
 
+# ctest shows a skipped test's output only in its log: print the reasons after the summary.
 test: build-debug
-	ctest --test-dir build-debug --output-on-failure -j$(JOBS)
+	@rc=0; ctest --test-dir build-debug --output-on-failure -j$(JOBS) || rc=$$?; \
+	  grep -h '^  skipped: ' build-debug/Testing/Temporary/LastTest.log 2>/dev/null | sort -u; \
+	  exit $$rc
 
 bench: build
 	./bench/run.sh build

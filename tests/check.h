@@ -30,15 +30,8 @@ static int check_failed_ = 0, check_passed_ = 0;
 #define CHECK_DONE() do { printf("%d passed, %d failed\n", check_passed_, check_failed_); \
     return check_failed_ ? 1 : 0; } while (0)
 
-/* Path of a file in ../shared (the real data), honouring $Y1_SHARED. */
-static inline const char *check_shared(const char *rel)
-{
-    static char buf[4][1024];
-    static int k = 0;
-    const char *base = getenv("Y1_SHARED");
-    k = (k + 1) % 4;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", base && *base ? base : "../shared", rel);
-    return buf[k];
-}
+/* The real data files the tests read, shipped in tests/data/ (sources and checksums in its
+ * README); paths are relative to the repository root, the tests' working directory. */
+#define Y1_TESTDATA "tests/data/"
 
 #endif

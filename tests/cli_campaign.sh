@@ -47,9 +47,10 @@ expect 0 '\| 2 \| 0\.15 \| 0 \| 0\.000 \|' -- "$Y1" campaign "${HAND[@]}" --node
 # isr + warp + assembleCoadd(n=2) + deblend = 5400 s of work in a row, each slowed by s(k_best)
 expect 0 '128 jobs per node, each instance 2\.[0-9]+x slower \(occupancy\), \+ 2\.0 s' -- "$Y1" campaign "${WORK[@]}" --platform perlmutter --nodes 1 --node-model
 # Monte Carlo: same seed, same bytes
-"$Y1" campaign "${HAND[@]}" --nodes 1 --mc 30 --cpu-factor-range 0.5:1 --format json >"$T/a.json" 2>/dev/null
-"$Y1" campaign "${HAND[@]}" --nodes 1 --mc 30 --cpu-factor-range 0.5:1 --format json >"$T/b.json" 2>/dev/null
-if cmp -s "$T/a.json" "$T/b.json" && grep -q '"monte_carlo"' "$T/a.json"; then ok; else bad "MC not reproducible"; fi
+capture 0 "MC, first run" "$T/a.json" -- "$Y1" campaign "${HAND[@]}" --nodes 1 --mc 30 --cpu-factor-range 0.5:1 --format json
+has out '"monte_carlo"' "MC in the JSON"
+capture 0 "MC, second run" "$T/b.json" -- "$Y1" campaign "${HAND[@]}" --nodes 1 --mc 30 --cpu-factor-range 0.5:1 --format json
+same "$T/a.json" "$T/b.json" "MC reproducible"
 expect 0 '\| makespan \(days\) \| 0\.09722 \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \|' -- "$Y1" campaign "${HAND[@]}" --nodes 1 --mc 30 --cpu-factor-range 0.5:1
 # --out: every file, and the report is the stdout report
 expect 0 '' -- "$Y1" campaign "${HAND[@]}" --nodes 1 --mc 10 --tradeoff 1,2 --out "$T/res"
@@ -60,15 +61,13 @@ if cmp -s "$T/res/campaign.md" "$T/out"; then ok; else bad "campaign.md differs 
 expect 0 '^0\.125000,0,0,0,0\.0008,0\.0008$' -- tail -1 "$T/res/storage.csv"
 # a radius sweep on the first night of the real 10k-visit extract: three rows, node-days and
 # volume grow with the radius, and the plots are there
-TENK=${Y1_SHARED:-../shared}/data/opsim/baseline_10klines_2.0.db
-if [ -f "$TENK" ]; then
-  expect 0 '' -- "$Y1" campaign --platform perlmutter --nodes 100 --cadence "$TENK" --program all --nights 0:0 --sweep radius=1.8:2.0:0.1 --out "$T/sw"
-  if awk -F, 'NR > 1 { n++; if (NR > 2 && ($3 <= nd || $10 <= pb)) bad = 1; nd = $3; pb = $10 }
-              END { exit !(n == 3 && !bad) }' "$T/sw/sweep.csv"; then ok; else echo "FAIL: sweep.csv"; cat "$T/sw/sweep.csv"; fail=$((fail+1)); fi
-  for f in sweep_node_days.png sweep_pb.png; do
-    if [ -s "$T/sw/$f" ]; then ok; else bad "sweep lacks $f"; fi
-  done
-fi
+TENK=tests/data/opsim/baseline_10klines_2.0.db
+expect 0 '' -- "$Y1" campaign --platform perlmutter --nodes 100 --cadence "$TENK" --program all --nights 0:0 --sweep radius=1.8:2.0:0.1 --out "$T/sw"
+if awk -F, 'NR > 1 { n++; if (NR > 2 && ($3 <= nd || $10 <= pb)) bad = 1; nd = $3; pb = $10 }
+            END { exit !(n == 3 && !bad) }' "$T/sw/sweep.csv"; then ok; else bad "sweep.csv: not 3 rows growing with the radius"; sed 's/^/  | /' "$T/sw/sweep.csv"; fi
+for f in sweep_node_days.png sweep_pb.png; do
+  if [ -s "$T/sw/$f" ]; then ok; else bad "sweep lacks $f"; fi
+done
 expect 3 'cannot create directory' -- "$Y1" campaign "${HAND[@]}" --nodes 1 --out /proc/nope/dir
 
 # a second run into the same --out without --mc removes the first run's Monte Carlo outputs

@@ -56,26 +56,22 @@ has err "malformed.yaml:6:7: malformed YAML" "YAML line and column"
 run 2 "bad --cpu" -- "$Y1EST" models fit $FX/models_md_tree --cpu wall --out "$TMP/x.yaml"
 
 # ---- models fit: Parsl monitoring.db built from SQL text ----
-if command -v sqlite3 >/dev/null; then
-    sqlite3 "$TMP/monitoring.db" < $FX/models_parsl.sql
-    run 0 "fit Parsl DB" -- "$Y1EST" models fit "$TMP/monitoring.db" --ids $FX/models_parsl_ids.csv --min-points 3 --bootstrap 0 --out "$TMP/parsl.yaml"
-    # calibrate tries: CPU 63, 32, 18.5, 31, 0 s -> 95%: 32 + 0.8 x 31 = 56.8 s;
-    # peaks 2.5, 1.2, 3.0, 1.5, 0.9 GB -> 2.9e9 B = 2.701 GiB; measure CPU = 300 n + 1000
-    has out "56.8" "Parsl CPU quantile"
-    has out "2.701" "Parsl RSS quantile (last post-exit sample dropped)"
-    has out "300 n + 1000" "Parsl envelope with n from --ids"
-    has err "underestimate the true peak" "sampled-peak note"
-    run 1 "Parsl coadd task without n" -- "$Y1EST" models fit "$TMP/monitoring.db" --min-points 3 --out "$TMP/x.yaml"
-    has err "task 'measure' is coadd-level but 4 of its 4 records have no n_visits" "missing n message"
-    sqlite3 "$TMP/old.db" < $FX/models_parsl_old.sql
-    run 1 "Parsl 1.0 DB refused" -- "$Y1EST" models fit "$TMP/old.db" --out "$TMP/x.yaml"
-    has err "Parsl older than 1.1" "old schema message"
-    sqlite3 "$TMP/empty.db" "CREATE TABLE x (a);"
-    run 1 "not a monitoring DB" -- "$Y1EST" models fit "$TMP/empty.db" --out "$TMP/x.yaml"
-    run 3 "missing DB" -- "$Y1EST" models fit "$TMP/nope.db" --out "$TMP/x.yaml"
-else
-    echo "skip: sqlite3 command not found"
-fi
+mkdb "$TMP/monitoring.db" < $FX/models_parsl.sql
+run 0 "fit Parsl DB" -- "$Y1EST" models fit "$TMP/monitoring.db" --ids $FX/models_parsl_ids.csv --min-points 3 --bootstrap 0 --out "$TMP/parsl.yaml"
+# calibrate tries: CPU 63, 32, 18.5, 31, 0 s -> 95%: 32 + 0.8 x 31 = 56.8 s;
+# peaks 2.5, 1.2, 3.0, 1.5, 0.9 GB -> 2.9e9 B = 2.701 GiB; measure CPU = 300 n + 1000
+has out "56.8" "Parsl CPU quantile"
+has out "2.701" "Parsl RSS quantile (last post-exit sample dropped)"
+has out "300 n + 1000" "Parsl envelope with n from --ids"
+has err "underestimate the true peak" "sampled-peak note"
+run 1 "Parsl coadd task without n" -- "$Y1EST" models fit "$TMP/monitoring.db" --min-points 3 --out "$TMP/x.yaml"
+has err "task 'measure' is coadd-level but 4 of its 4 records have no n_visits" "missing n message"
+mkdb "$TMP/old.db" < $FX/models_parsl_old.sql
+run 1 "Parsl 1.0 DB refused" -- "$Y1EST" models fit "$TMP/old.db" --out "$TMP/x.yaml"
+has err "Parsl older than 1.1" "old schema message"
+mkdb "$TMP/empty.db" "CREATE TABLE x (a);"
+run 1 "not a monitoring DB" -- "$Y1EST" models fit "$TMP/empty.db" --out "$TMP/x.yaml"
+run 3 "missing DB" -- "$Y1EST" models fit "$TMP/nope.db" --out "$TMP/x.yaml"
 
 # ---- models fit: usage and input errors ----
 run 2 "fit without --out" -- "$Y1EST" models fit $FX/models_records.csv

@@ -80,8 +80,8 @@ run 2 "unknown footprint" -- "$Y1EST" skymap find 10 10 --footprint hexagon
 run 2 "missing value" -- "$Y1EST" skymap find 10 10 --radius
 
 # same inputs, same bytes
-"$Y1EST" skymap find 55 -30 --footprint lsstcam --rotation 12.5 --format json >"$TMP/a"
-"$Y1EST" skymap find 55 -30 --footprint lsstcam --rotation 12.5 --format json >"$TMP/b"
-if cmp -s "$TMP/a" "$TMP/b"; then ok; else bad "repeat differs"; fi
+capture 0 "find, first run" "$TMP/a" -- "$Y1EST" skymap find 55 -30 --footprint lsstcam --rotation 12.5 --format json
+capture 0 "find, second run" "$TMP/b" -- "$Y1EST" skymap find 55 -30 --footprint lsstcam --rotation 12.5 --format json
+same "$TMP/a" "$TMP/b" "same inputs, same bytes"
 
 finish cli_skymap

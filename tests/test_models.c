@@ -101,7 +101,7 @@ static void test_default_vs_desc(void)
     y1_err err = {{0}};
     mdl_set *s = NULL;
     json_error_t jerr;
-    json_t *j = json_load_file(check_shared("data/desc-gen3_workflow/resource_params_3828-y1.json"),
+    json_t *j = json_load_file(Y1_TESTDATA "desc-gen3_workflow/resource_params_3828-y1.json",
                                0, &jerr);
     CHECK(j != NULL);
     CHECK_INT(mdl_set_load(&s, DEFAULT_MODELS, &err), Y1_OK);

@@ -218,7 +218,7 @@ static void test_counts(const cad_synth_counts *c)
 
 static void test_file(const char *path)
 {
-    sqlite3 *h = open_ro(path), *ref = open_ro(check_shared("data/opsim/oneline_v2.0.db"));
+    sqlite3 *h = open_ro(path), *ref = open_ro(Y1_TESTDATA "opsim/oneline_v2.0.db");
     CHECK(h && ref);
     if (!h || !ref) goto done;
     static char a[16384], b[16384];
@@ -329,7 +329,7 @@ done:
 /* Compare dithering, pairs and rotator with the real first 10,000 visits (nights 0..12). */
 static void test_vs_real(const char *path)
 {
-    sqlite3 *h = open_ro(path), *real = open_ro(check_shared("data/opsim/baseline_10klines_2.0.db"));
+    sqlite3 *h = open_ro(path), *real = open_ro(Y1_TESTDATA "opsim/baseline_10klines_2.0.db");
     CHECK(h && real);
     if (!h || !real) goto done;
     double nn_s = nn_median(h, 13), nn_r = nn_median(real, 13);
