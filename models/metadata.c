@@ -81,9 +81,19 @@ static char *join_section(const char *a, const char *b)
 
 /* ---- YAML (PropertySet) ------------------------------------------------------------------- */
 
+/* A PropertySet nests only a few levels (task -> subtask -> method timers); deeper files are
+ * refused rather than walked, so recursion stays short. */
+#define MDL_MD_MAX_DEPTH 64
+/* An alias may point at one value list many times over ("billion laughs"): cap the values. */
+#define MDL_MD_MAX_VALUES 4000000
+#define MD_STR_(x) #x
+#define MD_STR(x) MD_STR_(x)
+
 typedef struct ymd {
     md *m;
     yaml_document_t *doc;
+    unsigned char *on_path;  /* per node: 1 while its PropertySet is being walked */
+    size_t values;           /* values stored so far, against MDL_MD_MAX_VALUES */
 } ymd;
 
 static int ypos(ymd *Y, const yaml_node_t *nd, const char *what, const char *arg)
@@ -124,9 +134,9 @@ static int is_numeric_type(const char *t)
     return 0;
 }
 
-static int yaml_set(ymd *Y, const yaml_node_t *seq, const char *section);
+static int yaml_set(ymd *Y, yaml_node_t *seq, const char *section, int depth);
 
-static int yaml_item(ymd *Y, const yaml_node_t *nd, const char *section)
+static int yaml_item(ymd *Y, const yaml_node_t *nd, const char *section, int depth)
 {
     if (nd->type != YAML_SEQUENCE_NODE)
         return ypos(Y, nd, "expected a [name, type, value] item", NULL);
@@ -146,13 +156,17 @@ static int yaml_item(ymd *Y, const yaml_node_t *nd, const char *section)
                         "!<lsst.daf.base.PropertySet> sequence", nm);
         char *sub = join_section(section, nm);
         if (!sub) return y1_errf(Y->m->err, Y1_ENOMEM, "%s: out of memory", Y->m->name);
-        int rc = yaml_set(Y, val, sub);
+        int rc = yaml_set(Y, val, sub, depth + 1);
         free(sub);
         return rc;
     }
     int numeric = is_numeric_type(tp);
     size_t nv = val->type == YAML_SEQUENCE_NODE
                     ? (size_t)(val->data.sequence.items.top - val->data.sequence.items.start) : 1;
+    if (nv > MDL_MD_MAX_VALUES - Y->values)
+        return ypos(Y, val, "more than %s values in the file (aliases repeating a list?)",
+                    MD_STR(MDL_MD_MAX_VALUES));
+    Y->values += nv;
     md_item *it = md_add(Y->m, section, nm, nv, numeric);
     if (!it) return Y1_ENOMEM;
     for (size_t k = 0; k < nv; k++) {
@@ -167,13 +181,22 @@ static int yaml_item(ymd *Y, const yaml_node_t *nd, const char *section)
     return Y1_OK;
 }
 
-static int yaml_set(ymd *Y, const yaml_node_t *seq, const char *section)
+static int yaml_set(ymd *Y, yaml_node_t *seq, const char *section, int depth)
 {
-    for (yaml_node_item_t *p = seq->data.sequence.items.start; p < seq->data.sequence.items.top; p++) {
-        int rc = yaml_item(Y, yaml_document_get_node(Y->doc, *p), section);
-        if (rc) return rc;
-    }
-    return Y1_OK;
+    /* an alias (*a) inside the node it anchors (&a) makes the tree a cycle */
+    size_t id = (size_t)(seq - Y->doc->nodes.start);
+    if (Y->on_path[id])
+        return ypos(Y, seq, "this PropertySet contains an alias to itself (a cycle)", NULL);
+    if (depth > MDL_MD_MAX_DEPTH)
+        return ypos(Y, seq, "PropertySets nested more than %s levels deep",
+                    MD_STR(MDL_MD_MAX_DEPTH));
+    Y->on_path[id] = 1;
+    int rc = Y1_OK;
+    for (yaml_node_item_t *p = seq->data.sequence.items.start;
+         !rc && p < seq->data.sequence.items.top; p++)
+        rc = yaml_item(Y, yaml_document_get_node(Y->doc, *p), section, depth);
+    Y->on_path[id] = 0;
+    return rc;
 }
 
 static int parse_yaml(md *m, const char *text, size_t len)
@@ -191,12 +214,14 @@ static int parse_yaml(md *m, const char *text, size_t len)
         yaml_parser_delete(&parser);
         return rc;
     }
-    ymd Y = {m, &doc};
+    ymd Y = {m, &doc, calloc((size_t)(doc.nodes.top - doc.nodes.start) + 1, 1), 0};
     yaml_node_t *root = yaml_document_get_root_node(&doc);
-    if (!root) rc = y1_errf(m->err, Y1_EINPUT, "%s:1:1: empty metadata file", m->name);
+    if (!Y.on_path) rc = y1_errf(m->err, Y1_ENOMEM, "%s: out of memory", m->name);
+    else if (!root) rc = y1_errf(m->err, Y1_EINPUT, "%s:1:1: empty metadata file", m->name);
     else if (root->type != YAML_SEQUENCE_NODE || !is_ps_tag(root))
         rc = ypos(&Y, root, "the root must be a !<lsst.daf.base.PropertySet> sequence", NULL);
-    else rc = yaml_set(&Y, root, "");
+    else rc = yaml_set(&Y, root, "", 0);
+    free(Y.on_path);
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
     return rc;
