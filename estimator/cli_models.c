@@ -1,6 +1,7 @@
 /* cli_models.c: the 'models' subcommand: `models show` prints a model file as a table,
  * `models fit` builds a model file from measured records (task metadata, CSV, Parsl DB). */
 #include "estimator/cli.h"
+#include "estimator/workload.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -187,6 +188,19 @@ static int fit_plot(const char *dir, const mdl_task *t, int is_cpu, const double
     return plot_scatter(path, &sp, err);
 }
 
+/* The models join takes the workload's coadds as rows. */
+static int join_coadds(mdl_records *r, const est_coadds *c, y1_err *err)
+{
+    mdl_coadd_row *rows = malloc((c->n ? c->n : 1) * sizeof *rows);
+    if (!rows) return y1_errf(err, Y1_ENOMEM, "coadds: out of memory");
+    for (size_t i = 0; i < c->n; i++)
+        rows[i] = (mdl_coadd_row){c->v[i].band, c->v[i].tract, c->v[i].patch_x, c->v[i].patch_y,
+                                  c->v[i].n};
+    int rc = mdl_coadds_join(r, rows, c->n, err);
+    free(rows);
+    return rc;
+}
+
 static int fit_plots(const char *dir, const mdl_set *set, const mdl_records *r, double q,
                      double y1_max_n, y1_err *err)
 {
@@ -328,7 +342,8 @@ static int models_fit(int argc, char **argv)
 
     mdl_records r;
     mdl_records_init(&r);
-    mdl_coadds *cd = NULL;
+    est_coadds cd;
+    est_coadds_init(&cd);
     mdl_set *set = NULL;
     long parsl_tries = 0, parsl_few = 0;
     for (int i = optind; i < argc && !rc; i++) {
@@ -343,8 +358,8 @@ static int models_fit(int argc, char **argv)
     }
     if (!rc && ids) rc = mdl_apply_ids(&r, ids, &err);
     if (!rc && coadds_path) {
-        rc = mdl_coadds_load(&cd, coadds_path, &err);
-        if (!rc) rc = mdl_coadds_join(&r, cd, &err);
+        rc = est_coadds_read(&cd, coadds_path, &err);
+        if (!rc) rc = join_coadds(&r, &cd, &err);
     }
     char source[400];
     snprintf(source, sizeof source, "y1est models fit: %zu records from %d input%s, CPU "
@@ -383,7 +398,7 @@ static int models_fit(int argc, char **argv)
     if (plots) printf("\nplots written to %s/\n", plots);
 done:
     mdl_set_free(set);
-    mdl_coadds_free(cd);
+    est_coadds_clear(&cd);
     mdl_records_clear(&r);
     return rc ? cli_fail(rc, &err) : 0;
 }

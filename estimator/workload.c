@@ -1,8 +1,7 @@
-/* workload.c: coadds with their visit counts, coadds.csv, and the histogram workload. */
-#include "common/y1_out.h"
-#include "common/y1_band.h"
+/* workload.c: the workload's one owner: coadds with their visit counts in memory, the one
+ * reader and writer of coadds.csv (read back by estimate, campaign and models fit), and the
+ * histogram workload of Tables 2-4. */
 #include "estimator/workload.h"
-#include "common/y1_grow.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -11,6 +10,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/y1_band.h"
+#include "common/y1_grow.h"
+#include "common/y1_out.h"
 
 void est_coadds_init(est_coadds *c)
 {
@@ -89,7 +91,8 @@ int est_coadds_read(est_coadds *out, const char *path, y1_err *err)
             char key[32], val[64];
             long v;
             if (sscanf(line, "# %31[a-z_]: %63s", key, val) != 2) continue;
-            int is_band = !strncmp(key, "visits_", 7) && strlen(key) == 8 && strchr(y1_band_letters, key[7]);
+            int is_band = !strncmp(key, "visits_", 7) && strlen(key) == 8 &&
+                          y1_band_index(key[7]) >= 0;
             if (strcmp(key, "visits") && strcmp(key, "ccds_per_visit") && !is_band) continue;
             if (parse_long(val, &v) || v < 0 || v > 1000000000L ||
                 (!strcmp(key, "ccds_per_visit") && (v < 1 || v > 10000))) {
@@ -99,7 +102,7 @@ int est_coadds_read(est_coadds *out, const char *path, y1_err *err)
                 goto done;
             }
             int64_t *slot = !strcmp(key, "visits") ? &c.visits : NULL;
-            if (is_band) slot = &c.visits_per_band[strchr(y1_band_letters, key[7]) - y1_band_letters];
+            if (is_band) slot = &c.visits_per_band[y1_band_index(key[7])];
             if (seen_key(&seen, key)) {
                 rc = y1_errf(err, Y1_EINPUT, "%s:%ld: '# %s:' given twice", path, lineno, key);
                 goto done;
@@ -123,12 +126,13 @@ int est_coadds_read(est_coadds *out, const char *path, y1_err *err)
         int nf = 0;
         for (char *p = line, *tok; nf < 6 && (tok = strsep(&p, ",")); ) f[nf++] = tok;
         long tract, px, py, n;
-        const char *b = (nf >= 1 && strlen(f[0]) == 1) ? strchr(y1_band_letters, tolower((unsigned char)f[0][0])) : NULL;
+        int b = (nf >= 1 && strlen(f[0]) == 1) ? y1_band_index(tolower((unsigned char)f[0][0]))
+                                                : -1;
         if (nf != 5) {
             rc = y1_errf(err, Y1_EINPUT, "%s:%ld: expected 5 columns, got %d", path, lineno, nf);
             goto done;
         }
-        if (!b || !*b) {
+        if (b < 0) {
             rc = y1_errf(err, Y1_EINPUT, "%s:%ld: column band: expected one of ugrizy, got '%s'",
                          path, lineno, f[0]);
             goto done;
@@ -145,7 +149,7 @@ int est_coadds_read(est_coadds *out, const char *path, y1_err *err)
                          "got '%s'", path, lineno, f[4]);
             goto done;
         }
-        if ((rc = est_coadds_push(&c, (int)(b - y1_band_letters), (int)tract, (int)px, (int)py, (int)n, err)))
+        if ((rc = est_coadds_push(&c, b, (int)tract, (int)px, (int)py, (int)n, err)))
             goto done;
     }
     if (!header) {
@@ -171,7 +175,8 @@ int est_coadds_read(est_coadds *out, const char *path, y1_err *err)
     for (size_t i = 1; i < c.n; i++)
         if (!cmp_coadd(&c.v[i - 1], &c.v[i])) {
             rc = y1_errf(err, Y1_EINPUT, "%s: coadd band %c tract %d patch %d,%d appears twice",
-                         path, y1_band_letters[c.v[i].band], c.v[i].tract, c.v[i].patch_x, c.v[i].patch_y);
+                         path, y1_band_letters[c.v[i].band], c.v[i].tract, c.v[i].patch_x,
+                         c.v[i].patch_y);
             goto done;
         }
     *out = c;
@@ -191,14 +196,15 @@ int est_coadds_write(const est_coadds *c, const char *path, y1_err *err)
     FILE *fp = y1_out_fp(o);
     if (c->visits >= 0) {
         fprintf(fp, "# visits: %lld\n", (long long)c->visits);
-        for (int b = 0; b < 6; b++)
-            fprintf(fp, "# visits_%c: %lld\n", y1_band_letters[b], (long long)c->visits_per_band[b]);
+        for (int b = 0; b < Y1_NBANDS; b++)
+            fprintf(fp, "# visits_%c: %lld\n", y1_band_letters[b],
+                    (long long)c->visits_per_band[b]);
         fprintf(fp, "# ccds_per_visit: %d\n", c->ccds_per_visit);
     }
     fputs("band,tract,patch_x,patch_y,num_visits\n", fp);
     for (size_t i = 0; i < c->n; i++)
-        fprintf(fp, "%c,%d,%d,%d,%d\n", y1_band_letters[c->v[i].band], c->v[i].tract, c->v[i].patch_x,
-                c->v[i].patch_y, c->v[i].n);
+        fprintf(fp, "%c,%d,%d,%d,%d\n", y1_band_letters[c->v[i].band], c->v[i].tract,
+                c->v[i].patch_x, c->v[i].patch_y, c->v[i].n);
     return y1_out_commit(o, err);
 }
 

@@ -1,17 +1,19 @@
 /* workload.h: the coadds of a selection, each (band, tract, patch) with its number of visits n,
- * plus the visit totals, and their exchange file coadds.csv. From this the Table 2-4 workload
+ * plus the visit totals, and their exchange file coadds.csv (this is its only reader and
+ * writer; every command that takes the file reads it here). From this the Table 2-4 workload
  * (histograms of n per coadd and per patch) is derived. */
 #ifndef EST_WORKLOAD_H
 #define EST_WORKLOAD_H
 
 #include <stdint.h>
 
+#include "common/y1_band.h"
 #include "estimator/tables.h"
 
 typedef struct est_coadd {
     int32_t tract;
     int16_t patch_x, patch_y;
-    int8_t band;           /* 0..5 = ugrizy */
+    int8_t band;           /* 0..5, the index of common/y1_band.h */
     int32_t n;             /* visits in this coadd, >= 1 */
 } est_coadd;
 
@@ -19,7 +21,7 @@ typedef struct est_coadds {
     est_coadd *v;          /* sorted by (band, tract, patch_x, patch_y) */
     size_t n, cap;
     int64_t visits;        /* selected visits; -1 when unknown (a coadds.csv without the line) */
-    int64_t visits_per_band[6];
+    int64_t visits_per_band[Y1_NBANDS];
     int ccds_per_visit;    /* 189 for LSSTCam */
 } est_coadds;
 

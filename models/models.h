@@ -142,17 +142,17 @@ int mdl_read_metadata_text(mdl_records *out, const char *name, const char *text,
  * Parsl try's "run:task:try"), gets those values. Ids that match nothing are ignored. */
 int mdl_apply_ids(mdl_records *r, const char *ids_csv, y1_err *err);
 
-/* coadds.csv from the sky-map step: band,tract,patch_x,patch_y,num_visits. */
-typedef struct mdl_coadds mdl_coadds;
-int mdl_coadds_load(mdl_coadds **out, const char *path, y1_err *err);
-void mdl_coadds_free(mdl_coadds *c);
-size_t mdl_coadds_count(const mdl_coadds *c);
-/* n for one coadd; for band == "" (patch-level tasks) the sum over bands. Returns 1 if found. */
-int mdl_coadds_lookup(const mdl_coadds *c, const char *band, long tract, long px, long py,
-                      double *n_out);
-/* Fill n_visits of every record that has a coadd id and no n. Records whose id is missing from
- * the table are an error naming the record. */
-int mdl_coadds_join(mdl_records *r, const mdl_coadds *c, y1_err *err);
+/* One coadd of the workload and its number of visits n, as the caller read it (the coadds
+ * file belongs to the workload, estimator/workload.h). */
+typedef struct mdl_coadd_row {
+    int band;             /* 0..5, the index of common/y1_band.h */
+    long tract, patch_x, patch_y;
+    double n;             /* visits in the coadd */
+} mdl_coadd_row;
+/* Fill n_visits of every record that has a coadd id and no n, from rows[0..n) (any order;
+ * not modified). A record of a patch-level task (empty band) gets the sum over the patch's
+ * bands. A record whose coadd is not among the rows is an error naming the record. */
+int mdl_coadds_join(mdl_records *r, const mdl_coadd_row *rows, size_t n, y1_err *err);
 
 /* ---------------------------------------------------------------------------------------------
  * Fits

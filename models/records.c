@@ -2,6 +2,8 @@
  * table inputs: the records CSV, the sky-map step's coadds.csv, and the data-id side table. */
 #include "models/models.h"
 
+#include "common/y1_band.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -261,124 +263,38 @@ done:
     return rc;
 }
 
-/* ---- coadds.csv --------------------------------------------------------------------------- */
+/* ---- the coadds join -------------------------------------------------------------------- */
 
-typedef struct coadd_row {
-    long tract, px, py;
-    char band[8];
-    double n;
-} coadd_row;
-
-struct mdl_coadds {
-    coadd_row *v;   /* sorted by (tract, px, py, band) */
-    size_t n;
-};
-
-static int coadd_cmp(const void *a, const void *b)
+static int row_cmp(const void *a, const void *b)
 {
-    const coadd_row *x = a, *y = b;
+    const mdl_coadd_row *x = a, *y = b;
     if (x->tract != y->tract) return x->tract < y->tract ? -1 : 1;
-    if (x->px != y->px) return x->px < y->px ? -1 : 1;
-    if (x->py != y->py) return x->py < y->py ? -1 : 1;
-    return strcmp(x->band, y->band);
+    if (x->patch_x != y->patch_x) return x->patch_x < y->patch_x ? -1 : 1;
+    if (x->patch_y != y->patch_y) return x->patch_y < y->patch_y ? -1 : 1;
+    return x->band < y->band ? -1 : x->band > y->band;
 }
 
-enum { CC_BAND, CC_TRACT, CC_PX, CC_PY, CC_N, CC_NCOL };
-static const char *const coadd_cols[CC_NCOL] = {"band", "tract", "patch_x", "patch_y",
-                                                "num_visits"};
-
-int mdl_coadds_load(mdl_coadds **out, const char *path, y1_err *err)
+/* n of one coadd in the sorted rows; band -1 (a patch-level task) sums the bands. */
+static int lookup(const mdl_coadd_row *v, size_t n, int band, long tract, long px, long py,
+                  double *n_out)
 {
-    csv c;
-    int col[CC_NCOL], rc, r;
-    size_t cap = 0;
-    mdl_coadds *t = calloc(1, sizeof *t);
-    if (!t) return y1_errf(err, Y1_ENOMEM, "%s: out of memory", path);
-    if ((rc = csv_open(&c, path, err))) {
-        free(t);
-        return rc;
-    }
-    if ((rc = csv_header(&c, coadd_cols, CC_NCOL, col, err))) goto done;
-    for (int k = 0; k < CC_NCOL; k++)
-        if (col[k] < 0) {
-            rc = y1_errf(err, Y1_EINPUT, "%s:%ld: missing column '%s' (need band, tract, "
-                         "patch_x, patch_y, num_visits)", path, c.lineno, coadd_cols[k]);
-            goto done;
-        }
-    while ((r = csv_next(&c, err)) > 0) {
-        coadd_row row;
-        if ((rc = csv_band(&c, col[CC_BAND], row.band, sizeof row.band, 0, err)) ||
-            (rc = csv_long(&c, col[CC_TRACT], "tract", &row.tract, err)) ||
-            (rc = csv_long(&c, col[CC_PX], "patch_x", &row.px, err)) ||
-            (rc = csv_long(&c, col[CC_PY], "patch_y", &row.py, err)) ||
-            (rc = csv_num(&c, col[CC_N], "num_visits", &row.n, err)))
-            goto done;
-        if (t->n == cap) {
-            cap = cap ? 2 * cap : 1024;
-            coadd_row *v = realloc(t->v, cap * sizeof *v);
-            if (!v) {
-                rc = y1_errf(err, Y1_ENOMEM, "%s: out of memory", path);
-                goto done;
-            }
-            t->v = v;
-        }
-        t->v[t->n++] = row;
-    }
-    if (r < 0) {
-        rc = -r;
-        goto done;
-    }
-    if (t->n == 0) {
-        rc = y1_errf(err, Y1_EINPUT, "%s:%ld: no coadds after the header", path, c.lineno);
-        goto done;
-    }
-    qsort(t->v, t->n, sizeof *t->v, coadd_cmp);
-    for (size_t i = 1; i < t->n; i++)
-        if (!coadd_cmp(&t->v[i - 1], &t->v[i])) {
-            rc = y1_errf(err, Y1_EINPUT, "%s: coadd (band %s, tract %ld, patch %ld,%ld) is "
-                         "listed twice", path, t->v[i].band, t->v[i].tract, t->v[i].px,
-                         t->v[i].py);
-            goto done;
-        }
-    *out = t;
-    t = NULL;
-done:
-    csv_close(&c);
-    mdl_coadds_free(t);
-    return rc;
-}
-
-void mdl_coadds_free(mdl_coadds *c)
-{
-    if (!c) return;
-    free(c->v);
-    free(c);
-}
-
-size_t mdl_coadds_count(const mdl_coadds *c) { return c->n; }
-
-int mdl_coadds_lookup(const mdl_coadds *c, const char *band, long tract, long px, long py,
-                      double *n_out)
-{
-    coadd_row key = {tract, px, py, "", 0};
-    /* first row with (tract, px, py) >= key, band "" sorts before every band */
-    size_t lo = 0, hi = c->n;
+    mdl_coadd_row key = {-1, tract, px, py, 0};
+    size_t lo = 0, hi = n;  /* first row with (tract, px, py, band) >= key: band -1 sorts first */
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (coadd_cmp(&c->v[mid], &key) < 0) lo = mid + 1;
+        if (row_cmp(&v[mid], &key) < 0) lo = mid + 1;
         else hi = mid;
     }
     double sum = 0;
     int found = 0;
-    for (size_t i = lo; i < c->n && c->v[i].tract == tract && c->v[i].px == px &&
-                        c->v[i].py == py; i++) {
-        if (band && *band) {
-            if (!strcmp(c->v[i].band, band)) {
-                *n_out = c->v[i].n;
-                return 1;
-            }
-        } else {
-            sum += c->v[i].n;
+    for (size_t i = lo; i < n && v[i].tract == tract && v[i].patch_x == px && v[i].patch_y == py;
+         i++) {
+        if (band >= 0 && v[i].band == band) {
+            *n_out = v[i].n;
+            return 1;
+        }
+        if (band < 0) {
+            sum += v[i].n;
             found = 1;
         }
     }
@@ -386,19 +302,28 @@ int mdl_coadds_lookup(const mdl_coadds *c, const char *band, long tract, long px
     return found;
 }
 
-int mdl_coadds_join(mdl_records *r, const mdl_coadds *c, y1_err *err)
+int mdl_coadds_join(mdl_records *r, const mdl_coadd_row *rows, size_t n, y1_err *err)
 {
+    int rc = Y1_OK;
+    mdl_coadd_row *v = malloc((n ? n : 1) * sizeof *v);
+    if (!v) return y1_errf(err, Y1_ENOMEM, "coadds join: out of memory");
+    memcpy(v, rows, n * sizeof *v);
+    qsort(v, n, sizeof *v, row_cmp);
     for (size_t i = 0; i < r->n; i++) {
         mdl_record *rec = &r->v[i];
         if (!isnan(rec->n_visits) || !rec->has_coadd_id) continue;
-        if (!mdl_coadds_lookup(c, rec->band, rec->tract, rec->patch_x, rec->patch_y,
-                               &rec->n_visits))
-            return y1_errf(err, Y1_EINPUT, "%s: coadd (band %s, tract %ld, patch %ld,%ld) of "
-                           "task %s is not in the coadds table", rec->data_id,
-                           rec->band[0] ? rec->band : "(all)", rec->tract, rec->patch_x,
-                           rec->patch_y, rec->task);
+        int band = rec->band[0] ? y1_band_index(rec->band[0]) : -1;
+        if ((rec->band[0] && (band < 0 || rec->band[1])) ||
+            !lookup(v, n, band, rec->tract, rec->patch_x, rec->patch_y, &rec->n_visits)) {
+            rc = y1_errf(err, Y1_EINPUT, "%s: coadd (band %s, tract %ld, patch %ld,%ld) of "
+                         "task %s is not in the coadds table", rec->data_id,
+                         rec->band[0] ? rec->band : "(all)", rec->tract, rec->patch_x,
+                         rec->patch_y, rec->task);
+            break;
+        }
     }
-    return Y1_OK;
+    free(v);
+    return rc;
 }
 
 /* ---- data-id side table ------------------------------------------------------------------- */

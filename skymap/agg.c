@@ -10,7 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "common/y1_out.h"
 #include "skymap/agg.h"
 #include "skymap/sky_internal.h"
 
@@ -66,7 +65,7 @@ double sky_agg_quantile(const sky_agg *a, int band, double q)
     return xl + (h - (double)lo) * (xh - xl);
 }
 
-/* Totals and histograms from the sorted coadd list (shared by run and read_csv). */
+/* Totals and histograms from the sorted coadd list (shared by run and from_coadds). */
 static int finish(sky_agg *a)
 {
     int32_t maxt = -1;
@@ -303,141 +302,51 @@ done:
     return rc;
 }
 
-/* ---- coadds.csv ---- */
+/* ---- a result from coadds the caller already has ---- */
 
-static const char csv_header[] = "band,tract,patch_x,patch_y,num_visits";
-
-int sky_agg_write_csv(const sky_agg *a, const char *path, y1_err *err)
+static int coadd_cmp(const void *pa, const void *pb)
 {
-    y1_out *o = NULL;
-    int rc = y1_out_open(&o, path, err);
-    if (rc) return rc;
-    FILE *fp = y1_out_fp(o);
-    fprintf(fp, "%s\n", csv_header);
-    for (size_t i = 0; i < a->ncoadds; i++) {
+    const sky_coadd *x = pa, *y = pb;
+    if (x->band != y->band) return x->band < y->band ? -1 : 1;
+    if (x->tract != y->tract) return x->tract < y->tract ? -1 : 1;
+    if (x->patch_x != y->patch_x) return x->patch_x < y->patch_x ? -1 : 1;
+    return x->patch_y < y->patch_y ? -1 : x->patch_y > y->patch_y;
+}
+
+int sky_agg_from_coadds(sky_agg **out, const sky_coadd *coadds, size_t n, y1_err *err)
+{
+    int rc = Y1_ENOMEM;
+    sky_agg *a = calloc(1, sizeof *a);
+    if (!a) goto done;
+    a->coadds = malloc((n ? n : 1) * sizeof *a->coadds);
+    if (!a->coadds) goto done;
+    memcpy(a->coadds, coadds, n * sizeof *coadds);
+    a->ncoadds = n;
+    qsort(a->coadds, n, sizeof *a->coadds, coadd_cmp);
+    for (size_t i = 0; i < n; i++) {
         const sky_coadd *c = &a->coadds[i];
-        fprintf(fp, "%c,%d,%d,%d,%u\n", y1_band_letters[c->band], (int)c->tract,
-                (int)c->patch_x, (int)c->patch_y, (unsigned)c->num_visits);
-    }
-    return y1_out_commit(o, err);
-}
-
-/* strict non-negative decimal field ending at ',' or end of line; advances *s */
-static int field_u(const char **s, char end, unsigned long max, unsigned long *out)
-{
-    const char *p = *s;
-    unsigned long v = 0;
-    if (*p < '0' || *p > '9') return -1;
-    while (*p >= '0' && *p <= '9') {
-        v = v * 10 + (unsigned long)(*p - '0');
-        if (v > max) return -1;
-        p++;
-    }
-    if (*p != end) return -1;
-    *s = end ? p + 1 : p;
-    *out = v;
-    return 0;
-}
-
-static int coadd_less(const sky_coadd *x, const sky_coadd *y)
-{
-    if (x->band != y->band) return x->band < y->band;
-    if (x->tract != y->tract) return x->tract < y->tract;
-    if (x->patch_x != y->patch_x) return x->patch_x < y->patch_x;
-    return x->patch_y < y->patch_y;
-}
-
-int sky_agg_read_csv(sky_agg **out, const char *path, const sky_map *m, y1_err *err)
-{
-    int rc = Y1_OK;
-    char *line = NULL;
-    size_t cap = 0, ncap = 0;
-    long lineno = 0;
-    sky_agg *a = NULL;
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return y1_errf(err, Y1_EIO, "%s: cannot open: %s", path, strerror(errno));
-    a = calloc(1, sizeof *a);
-    if (!a) {
-        rc = Y1_ENOMEM;
-        goto done;
-    }
-    ssize_t len;
-    while ((len = getline(&line, &cap, fp)) >= 0) {
-        lineno++;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = '\0';
-        if (lineno == 1) {
-            if (strcmp(line, csv_header)) {
-                rc = y1_errf(err, Y1_EINPUT, "%s:1: expected the header '%s'", path, csv_header);
-                goto done;
-            }
-            continue;
-        }
-        if (len == 0) {
-            rc = y1_errf(err, Y1_EINPUT, "%s:%ld: empty line", path, lineno);
+        if (c->band < 0 || c->band >= SKY_NBANDS || c->num_visits == 0 || c->tract < 0 ||
+            c->patch_x < 0 || c->patch_y < 0) {
+            rc = y1_errf(err, Y1_EINPUT, "coadd tract %d patch (%d, %d) band %d: tract and "
+                         "patch must be >= 0, band 0..5 and num_visits >= 1, got %u",
+                         (int)c->tract, c->patch_x, c->patch_y, c->band,
+                         (unsigned)c->num_visits);
             goto done;
         }
-        const char *p = line, *bl = strchr(y1_band_letters, line[0]);
-        unsigned long tract, px, py, nv;
-        if (!bl || !line[0] || line[1] != ',') {
-            rc = y1_errf(err, Y1_EINPUT, "%s:%ld: band must be one of u, g, r, i, z, y", path,
-                         lineno);
+        if (i && !coadd_cmp(&a->coadds[i - 1], c)) {
+            rc = y1_errf(err, Y1_EINPUT, "coadd band %c tract %d patch (%d, %d) appears twice",
+                         y1_band_letters[c->band], (int)c->tract, c->patch_x, c->patch_y);
             goto done;
         }
-        p += 2;
-        if (field_u(&p, ',', 2147483647UL, &tract) || field_u(&p, ',', 32767, &px) ||
-            field_u(&p, ',', 32767, &py) || field_u(&p, '\0', 4294967295UL, &nv) || nv == 0) {
-            rc = y1_errf(err, Y1_EINPUT, "%s:%ld: expected 'band,tract,patch_x,patch_y,"
-                         "num_visits' with non-negative integers and num_visits >= 1, got '%s'",
-                         path, lineno, line);
-            goto done;
-        }
-        if (m && (tract >= (unsigned long)m->info.num_tracts ||
-                  px >= (unsigned long)m->info.patches_x ||
-                  py >= (unsigned long)m->info.patches_y)) {
-            rc = y1_errf(err, Y1_EINPUT, "%s:%ld: tract %lu patch (%lu, %lu) is not in sky map "
-                         "%s", path, lineno, tract, px, py, m->name);
-            goto done;
-        }
-        sky_coadd c = {.tract = (int32_t)tract, .num_visits = (uint32_t)nv,
-                       .patch_x = (int16_t)px, .patch_y = (int16_t)py,
-                       .band = (int8_t)(bl - y1_band_letters)};
-        if (a->ncoadds && !coadd_less(&a->coadds[a->ncoadds - 1], &c)) {
-            rc = y1_errf(err, Y1_EINPUT, "%s:%ld: rows must be sorted by band (ugrizy), tract, "
-                         "patch_x, patch_y, without repeats", path, lineno);
-            goto done;
-        }
-        if (a->ncoadds == ncap) {
-            size_t nc = ncap ? 2 * ncap : 4096;
-            sky_coadd *q = realloc(a->coadds, nc * sizeof *q);
-            if (!q) {
-                rc = Y1_ENOMEM;
-                goto done;
-            }
-            a->coadds = q;
-            ncap = nc;
-        }
-        a->coadds[a->ncoadds++] = c;
-    }
-    if (ferror(fp)) {
-        rc = y1_errf(err, Y1_EIO, "%s: read error: %s", path, strerror(errno));
-        goto done;
-    }
-    if (lineno == 0) {
-        rc = y1_errf(err, Y1_EINPUT, "%s:1: empty file, expected the header '%s'", path,
-                     csv_header);
-        goto done;
     }
     a->tot.visits = -1;
     a->tot.ccd_visits = -1;
     for (int b = 0; b < SKY_NBANDS; b++) a->tot.band[b].visits = -1;
-    rc = finish(a);
-    if (rc) goto done;
+    if ((rc = finish(a))) goto done;
     *out = a;
     a = NULL;
 done:
-    if (rc == Y1_ENOMEM) y1_errf(err, rc, "%s: out of memory", path);
-    free(line);
-    fclose(fp);
+    if (rc == Y1_ENOMEM) y1_errf(err, rc, "coadds: out of memory");
     sky_agg_free(a);
     return rc;
 }

@@ -1,6 +1,6 @@
 /* agg.h: visits -> coadds. Counts, for every (band, tract, patch), how many visits touch it
  * (a visit counts at most once per coadd), with the totals the estimator needs (visits,
- * CCD-visits, warps, coadds, patches, per-band distributions of n), and reads/writes coadds.csv.
+ * CCD-visits, warps, coadds, patches, per-band distributions of n).
  * Angles in degrees. Bands are 0..5 = u, g, r, i, z, y. */
 #ifndef Y1_SKY_AGG_H
 #define Y1_SKY_AGG_H
@@ -33,7 +33,7 @@ typedef struct sky_coadd {
 /* Distribution of num_visits over one band's coadds. Quantiles use linear interpolation between
  * order statistics (numpy's default). All zero when the band has no coadds. */
 typedef struct sky_band_stats {
-    int64_t visits;   /* visits in this band; -1 when unknown (read from coadds.csv) */
+    int64_t visits;   /* visits in this band; -1 when unknown (sky_agg_from_coadds) */
     int64_t coadds;
     int64_t warps;    /* sum of num_visits over the band's coadds */
     double mean;
@@ -42,7 +42,7 @@ typedef struct sky_band_stats {
 } sky_band_stats;
 
 typedef struct sky_totals {
-    int64_t visits;      /* -1 when unknown (read from coadds.csv) */
+    int64_t visits;      /* -1 when unknown (sky_agg_from_coadds) */
     int64_t ccd_visits;  /* visits x CCDs per visit (189); -1 when unknown */
     int64_t warps;       /* visit x (tract, patch) pairs = sum of num_visits over all coadds */
     int64_t coadds;      /* (band, tract, patch) with n >= 1 */
@@ -78,15 +78,10 @@ const sky_coadd *sky_agg_coadds(const sky_agg *a, size_t *n);
  * when the band has none. */
 double sky_agg_quantile(const sky_agg *a, int band, double q);
 
-/* Write coadds.csv: header "band,tract,patch_x,patch_y,num_visits", one row per coadd in the
- * sorted order, band as its letter. Atomic (temp file + rename).
- * Return: Y1_OK, Y1_EIO (message names the path). */
-int sky_agg_write_csv(const sky_agg *a, const char *path, y1_err *err);
-
-/* Read a coadds.csv back (as written above; rows must be sorted and unique). visits and
- * ccd_visits are unknown (-1) afterwards; warps, coadds, patches and the band statistics are
- * recomputed. m may be NULL; when given, tracts and patches are checked against it.
- * Return: Y1_OK; Y1_EIO; Y1_EINPUT "path:line: ..." for a bad header or row; Y1_ENOMEM. */
-int sky_agg_read_csv(sky_agg **out, const char *path, const sky_map *m, y1_err *err);
+/* A result for coadds the caller already has (any order; copied and sorted): the totals and
+ * statistics are computed as sky_agg_run does, with visits and ccd_visits unknown (-1).
+ * Return: Y1_OK; Y1_EINPUT for a band outside 0..5, num_visits 0 or a repeated coadd;
+ * Y1_ENOMEM. The coadds file itself belongs to the workload (estimator/workload.h). */
+int sky_agg_from_coadds(sky_agg **out, const sky_coadd *coadds, size_t n, y1_err *err);
 
 #endif

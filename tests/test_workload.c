@@ -135,6 +135,20 @@ static void test_csv_errors(void)
     CHECK_INT(est_coadds_read(&c, write_text("t.csv", "band,tract,patch_x,patch_y,num_visits\n"
                                                       "g,5000000000,2,3,4\n"), &err), Y1_EINPUT);
     CHECK_HAS(err.msg, "t.csv:2: tract");
+    CHECK_INT(est_coadds_read(&c, write_text("x.csv", "band,tract,patch_x,patch_y,num_visits\n"
+                                                      "g,10,0,0,2x\n"), &err), Y1_EINPUT);
+    CHECK_HAS(err.msg, "x.csv:2: column num_visits");
+    /* a table of another kind (the records CSV) is not a coadds file */
+    CHECK_INT(est_coadds_read(&c, "tests/fixtures/models_records.csv", &err), Y1_EINPUT);
+    CHECK_HAS(err.msg, "models_records.csv:2: expected the header");
+    /* rows in any order are read and sorted (band, tract, patch_x, patch_y) */
+    CHECK_INT(est_coadds_read(&c, write_text("u.csv", "band,tract,patch_x,patch_y,num_visits\n"
+                                                      "g,10,0,1,2\ng,10,0,0,3\nu,11,0,0,1\n"),
+                              &err), Y1_OK);
+    CHECK_INT(c.n, 3);
+    CHECK(c.n == 3 && c.v[0].band == 0 && c.v[1].patch_y == 0 && c.v[1].n == 3 &&
+          c.v[2].patch_y == 1);
+    est_coadds_clear(&c);
     CHECK_INT(est_coadds_read(&c, tmpdir, &err), Y1_EIO);
     CHECK_HAS(err.msg, "is a directory");
     char path[512];
