@@ -3,9 +3,11 @@
 #include <stdint.h>
 #include <unistd.h>
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
+#include <gsl/gsl_statistics_double.h>
 #include <jansson.h>
 
 #include "models/models.h"
@@ -296,9 +298,27 @@ static void test_quantile(void)
     CHECK_INT(mdl_quantile(v, 5, 0.5, &q, &err), Y1_EINPUT);
 }
 
+/* Visits per coadd in the synthetic fits below: uniform on the 24 integers 4..27, so
+ * var n = (24^2 - 1) / 12 and mean n = 15.5. */
+#define FIT_NLO 4
+#define FIT_NVAL 24
+static const double fit_var_n = (FIT_NVAL * FIT_NVAL - 1) / 12.0, fit_mean_n = 15.5;
+
+/* Asymptotic standard deviations of a linear quantile-regression fit at quantile q on npts points
+ * with iid errors of density f at the quantile (Koenker & Bassett 1978): cov = q (1 - q) / f^2
+ * (X'X)^-1, so sd(slope) = k / sqrt(N var n) and sd(intercept) = k sqrt((1 + mean^2 / var) / N)
+ * with k = sqrt(q (1 - q)) / f. */
+static void qr_theory_sd(double q, double f, int npts, double *sd_slope, double *sd_intercept)
+{
+    double k = sqrt(q * (1 - q)) / f;
+    *sd_slope = k / sqrt(npts * fit_var_n);
+    *sd_intercept = k * sqrt((1 + fit_mean_n * fit_mean_n / fit_var_n) / npts);
+}
+
 /* A cloud under a known line: y = 1800 + 300 n - d, d ~ U(0, 1000), plus 2% outliers at 2.5 y
  * (all above). P(y <= L) = 0.98 P(d >= c) = 0.95 at c = 1000 (1 - 0.95/0.98) = 30.6, so the
- * 95% envelope is 1769.4 + 300 n. */
+ * 95% envelope is 1769.4 + 300 n; the density of y there is 0.98 / 1000, which gives the
+ * theory's sd of 0.72 on the slope and 12.2 on the intercept for N = 2000. */
 static void test_fit_envelope(void)
 {
     y1_err err = {{0}};
@@ -314,11 +334,19 @@ static void test_fit_envelope(void)
     gsl_rng_free(rng);
     mdl_envelope e;
     CHECK_INT(mdl_fit_envelope(x, y, N, 0.95, 100, 7, &e, &err), Y1_OK);
-    CHECK_NEAR(e.slope, 300, 4);
-    CHECK_NEAR(e.intercept, 1800 - 1000 * (1 - 0.95 / 0.98), 60);
-    CHECK_NEAR(e.coverage, 0.95, 0.01);
-    CHECK(e.slope_sigma > 0 && e.slope_sigma < 4);
-    CHECK(e.intercept_sigma > 0 && e.intercept_sigma < 60);
+    double sd_s, sd_i;
+    qr_theory_sd(0.95, 0.98 / 1000, N, &sd_s, &sd_i);
+    /* one fixed data set: the line within 3.5 sd of the truth; the coverage of an exact
+     * quantile-regression optimum (2 parameters, 2 points on the line) is in [q, q + 2/N];
+     * one bootstrap sigma (100 resamples) within a factor 1.6 of the theory's sd. The spread
+     * itself is tested over many data sets in test_fit_sigma. */
+    CHECK_NEAR(e.slope, 300, 3.5 * sd_s);
+    CHECK_NEAR(e.intercept, 1800 - 1000 * (1 - 0.95 / 0.98), 3.5 * sd_i);
+    CHECK_MSG(e.coverage >= 0.95 && e.coverage <= 0.95 + 2.0 / N, "coverage %.5f", e.coverage);
+    CHECK_MSG(e.slope_sigma > sd_s / 1.6 && e.slope_sigma < 1.6 * sd_s, "slope sigma %.3f, "
+              "theory %.3f", e.slope_sigma, sd_s);
+    CHECK_MSG(e.intercept_sigma > sd_i / 1.6 && e.intercept_sigma < 1.6 * sd_i, "intercept sigma "
+              "%.3f, theory %.3f", e.intercept_sigma, sd_i);
     mdl_envelope e2;
     CHECK_INT(mdl_fit_envelope(x, y, N, 0.95, 100, 7, &e2, &err), Y1_OK);
     CHECK(e2.slope == e.slope && e2.slope_sigma == e.slope_sigma); /* fixed seed: repeatable */
@@ -327,6 +355,75 @@ static void test_fit_envelope(void)
     CHECK_HAS(err.msg, "distinct n");
     CHECK_INT(mdl_fit_envelope(x, y, 2, 0.95, 0, 7, &e, &err), Y1_EINPUT);
     CHECK_INT(mdl_fit_envelope(x, y, N, 1.0, 0, 7, &e, &err), Y1_EUSAGE);
+}
+
+/* The reported bootstrap sigma against the spread it claims to estimate, and the coverage
+ * against q. M independent data sets of N points, y = 1800 + 300 n + 400 e with e ~ N(0, 1),
+ * whose 95 % line is 1800 + 400 z + 300 n, z = Phi^-1(0.95), and whose error density there is
+ * phi(z) / 400. Over the M fits:
+ * - the spread of the slopes and intercepts matches the asymptotic theory (qr_theory_sd); the
+ *   sd of M estimates has a relative error of 1/sqrt(2M) = 8 %, so the band is +-25 %;
+ * - the mean reported bootstrap sigma matches both the observed spread and the theory within
+ *   25 % (the bootstrap of a quantile regression is consistent; with 40 resamples one sigma
+ *   scatters by ~25 %, the mean of M by ~3 %): a sigma 5x, or 1.5x, off fails;
+ * - the in-sample coverage of each fit is in [q, q + 2/N] (an exact optimum has at most
+ *   q N points below it and two on it);
+ * - the true coverage P(y <= line), from the normal CDF, averages q within its standard error
+ *   times 3 plus the O(p/N) = 2/N finite-sample bias of a fitted quantile. */
+static void test_fit_sigma(void)
+{
+    enum { M = 80, N = 300, NBOOT = 40 };
+    const double q = 0.95, noise = 400, z = gsl_cdf_ugaussian_Pinv(q);
+    static double x[N], y[N], slope[M], icpt[M], ssig[M], isig[M], truecov[M];
+    y1_err err = {{0}};
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    int bad_cov = 0;
+    for (int m = 0; m < M; m++) {
+        gsl_rng_set(rng, 2385 + 7919 * m);
+        for (int i = 0; i < N; i++) {
+            x[i] = FIT_NLO + gsl_rng_uniform_int(rng, FIT_NVAL);
+            y[i] = 1800 + 300 * x[i] + noise * gsl_ran_gaussian_ziggurat(rng, 1);
+        }
+        mdl_envelope e;
+        if (mdl_fit_envelope(x, y, N, q, NBOOT, 11 + m, &e, &err) != Y1_OK) {
+            CHECK_MSG(0, "data set %d: %s", m, err.msg);
+            gsl_rng_free(rng);
+            return;
+        }
+        slope[m] = e.slope;
+        icpt[m] = e.intercept;
+        ssig[m] = e.slope_sigma;
+        isig[m] = e.intercept_sigma;
+        bad_cov += !(e.coverage >= q - 1e-12 && e.coverage <= q + 2.0 / N + 1e-12);
+        double c = 0;
+        for (int k = FIT_NLO; k < FIT_NLO + FIT_NVAL; k++)
+            c += gsl_cdf_ugaussian_P((e.intercept + e.slope * k - 1800 - 300 * k) / noise);
+        truecov[m] = c / FIT_NVAL;
+    }
+    gsl_rng_free(rng);
+    double th_s, th_i;
+    qr_theory_sd(q, gsl_ran_ugaussian_pdf(z) / noise, N, &th_s, &th_i);
+    double sd_s = gsl_stats_sd(slope, 1, M), sd_i = gsl_stats_sd(icpt, 1, M);
+    double sig_s = gsl_stats_mean(ssig, 1, M), sig_i = gsl_stats_mean(isig, 1, M);
+    printf("envelope over %d data sets of %d points: slope sd %.3f (theory %.3f, mean bootstrap "
+           "sigma %.3f), intercept sd %.2f (theory %.2f, sigma %.2f)\n", M, N, sd_s, th_s, sig_s,
+           sd_i, th_i, sig_i);
+#define RATIO_OK(a, b, r) ((a) / (b) > 1 / (r) && (a) / (b) < (r))
+    CHECK_MSG(RATIO_OK(sd_s, th_s, 1.25), "slope spread %.3f, theory %.3f", sd_s, th_s);
+    CHECK_MSG(RATIO_OK(sd_i, th_i, 1.25), "intercept spread %.2f, theory %.2f", sd_i, th_i);
+    CHECK_MSG(RATIO_OK(sig_s, sd_s, 1.25), "slope sigma %.3f, spread %.3f", sig_s, sd_s);
+    CHECK_MSG(RATIO_OK(sig_i, sd_i, 1.25), "intercept sigma %.2f, spread %.2f", sig_i, sd_i);
+    CHECK_MSG(RATIO_OK(sig_s, th_s, 1.25), "slope sigma %.3f, theory %.3f", sig_s, th_s);
+    CHECK_MSG(RATIO_OK(sig_i, th_i, 1.25), "intercept sigma %.2f, theory %.2f", sig_i, th_i);
+#undef RATIO_OK
+    /* unbiased within 3 standard errors of the mean */
+    CHECK_NEAR(gsl_stats_mean(slope, 1, M), 300, 3 * th_s / sqrt(M));
+    CHECK_NEAR(gsl_stats_mean(icpt, 1, M), 1800 + noise * z, 3 * th_i / sqrt(M));
+    CHECK_MSG(bad_cov == 0, "%d of %d fits have an in-sample coverage outside [q, q + 2/N]",
+              bad_cov, M);
+    double cov = gsl_stats_mean(truecov, 1, M), cov_se = gsl_stats_sd(truecov, 1, M) / sqrt(M);
+    CHECK_MSG(fabs(cov - q) <= 3 * cov_se + 2.0 / N, "true coverage %.4f +- %.4f, q %.2f", cov,
+              cov_se, q);
 }
 
 static void test_fit_records(void)
@@ -501,6 +598,7 @@ int main(void)
     test_fit_norris();
     test_quantile();
     test_fit_envelope();
+    test_fit_sigma();
     test_fit_records();
     CHECK_DONE();
 }
