@@ -24,6 +24,12 @@ int cli_parse_double(const char *opt, const char *s, double lo, double hi, doubl
 int cli_parse_long(const char *opt, const char *s, long lo, long hi, long *out, y1_err *err);
 /* Shared data directory (data/ of the source tree, or $Y1_DATADIR). */
 const char *cli_datadir(void);
+/* The sky map file of a --skymap argument, into path (size n). NULL: the default map,
+ * DATADIR/skymaps/dc2.yaml. An argument holding a '/' or ending in .yaml is a file, used as
+ * given (sky_map_new reports a missing one). Anything else is a map name, looked up without
+ * regard to case as DATADIR/skymaps/NAME.yaml ("dc2", "lsst_cells_v1"). Returns Y1_EUSAGE for
+ * an unknown name, listing the known ones. */
+int cli_skymap_path(const char *arg, char *path, size_t n, y1_err *err);
 
 
 /* The visit-selection options shared by `estimate` and `cadence summary`. Long-option codes

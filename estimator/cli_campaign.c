@@ -61,8 +61,9 @@ static const char campaign_usage[] =
     "                        rerun the estimate and the campaign for each value\n"
     "\n" CLI_SEL_HELP
     "Footprint, models and workload (as for estimate):\n"
-    "  --footprint F, --radius DEG, --rotation R, --seed S, --skymap YAML, --workload CSV,\n"
-    "  --models YAML, --tasks T, --products YAML, --threads N\n"
+    "  --footprint F, --radius DEG, --rotation R, --seed S, --skymap NAME|YAML,\n"
+    "  --overlap exact|bbox, --workload CSV, --models YAML, --tasks T, --products YAML,\n"
+    "  --threads N\n"
     "Output:\n"
     "  --format F            md (default) or json on stdout\n"
     "  --out DIR             CSV tables and PNG plots there (each written atomically)\n"

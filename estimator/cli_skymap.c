@@ -11,11 +11,14 @@
 #include "skymap/skymap.h"
 
 static const char usage[] =
-    "usage: y1est skymap tract ID [--format text|json] [--skymap YAML]\n"
+    "usage: y1est skymap tract ID [--format text|json] [--skymap NAME|YAML]\n"
     "       y1est skymap find RA DEC [--radius R | --footprint circle|lsstcam [--rotation DEG]]\n"
-    "                        [--format text|json] [--skymap YAML] [--camera YAML]\n"
+    "                        [--overlap exact|bbox] [--format text|json] [--skymap NAME|YAML]\n"
+    "                        [--camera YAML]\n"
     "\n"
-    "Inspect a rings sky map (default: the DC2 map, DATADIR/skymaps/dc2.yaml).\n"
+    "Inspect a rings sky map: dc2 (the default, DATADIR/skymaps/dc2.yaml: 7 x 7 patches of\n"
+    "4000 px per tract) or lsst_cells_v1 (10 x 10 patches of 3000 px, border 200 px, not\n"
+    "clipped to the tract), or a sky map YAML file.\n"
     "  tract ID          centre, ring, inner RA/Dec range, pixel box, CRPIX and patch grid\n"
     "  find RA DEC       the tract that owns the point, every tract that contains it and the\n"
     "                    patch in each (RA in [0, 360], Dec in [-90, 90], degrees)\n"
@@ -23,14 +26,17 @@ static const char usage[] =
     "  --footprint F     circle (radius 2 deg unless --radius) or lsstcam (189 CCDs)\n"
     "  --rotation DEG    lsstcam: angle from north through east to the focal plane's +y (0)\n"
     "  --camera YAML     lsstcam focal plane (default DATADIR/cameras/lsstcam.yaml)\n"
+    "  --overlap RULE    exact (default): the footprint meets the patch's outer (border-\n"
+    "                    included) sky polygon; bbox: the LSST stack's rule, the footprint's\n"
+    "                    pixel box grown by the patch border against patch inner ranges\n"
     "  --format F        text (default) or json\n"
-    "A patch is touched when the footprint meets its outer (border-included) sky polygon.\n"
-    "Exit codes: 0 ok, 1 bad input (coordinates, radius, tract, map file), 2 bad usage.\n";
+    "Exit codes: 0 ok, 1 bad input (coordinates, radius, tract, map file), 2 bad usage\n"
+    "(including an unknown sky map name), 3 a file that cannot be read.\n";
 
 typedef struct sm_opts {
     const char *pos[3];       /* positional arguments after the subcommand */
     int npos;
-    const char *format, *skymap, *camera, *footprint, *radius, *rotation;
+    const char *format, *skymap, *camera, *footprint, *radius, *rotation, *overlap;
     int help;
 } sm_opts;
 
@@ -39,7 +45,8 @@ typedef struct sm_opts {
 static int parse(int argc, char **argv, sm_opts *o, y1_err *err)
 {
     static const char *const names[] = {"format", "skymap", "camera", "footprint", "radius",
-                                        "rotation"};
+                                        "rotation", "overlap"};
+    enum { NNAMES = sizeof names / sizeof names[0] };
     memset(o, 0, sizeof *o);
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -55,18 +62,20 @@ static int parse(int argc, char **argv, sm_opts *o, y1_err *err)
         const char *eq = strchr(a, '='), *val = NULL;
         size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
         int which = -1;
-        for (int k = 0; k < 6; k++)
+        for (int k = 0; k < NNAMES; k++)
             if (strlen(names[k]) == len && !strncmp(a + 2, names[k], len)) which = k;
         if (which < 0) return y1_errf(err, Y1_EUSAGE, "unknown option '%s'", a);
         if (eq) val = eq + 1;
         else if (i + 1 < argc) val = argv[++i];
         else return y1_errf(err, Y1_EUSAGE, "option '--%s' needs a value", names[which]);
         const char **slot[] = {&o->format, &o->skymap, &o->camera, &o->footprint, &o->radius,
-                               &o->rotation};
+                               &o->rotation, &o->overlap};
         *slot[which] = val;
     }
     if (o->format && strcmp(o->format, "text") && strcmp(o->format, "json"))
         return y1_errf(err, Y1_EUSAGE, "--format: expected text or json, got '%s'", o->format);
+    if (o->overlap && strcmp(o->overlap, "exact") && strcmp(o->overlap, "bbox"))
+        return y1_errf(err, Y1_EUSAGE, "--overlap: expected exact or bbox, got '%s'", o->overlap);
     return Y1_OK;
 }
 
@@ -145,6 +154,10 @@ static int do_find(const sky_map *m, const sm_opts *o, y1_err *err)
         return y1_errf(err, Y1_EUSAGE, "--radius applies to the circle footprint, not lsstcam");
     if (o->rotation && !lsstcam)
         return y1_errf(err, Y1_EUSAGE, "--rotation applies to --footprint lsstcam only");
+    int bbox = o->overlap && !strcmp(o->overlap, "bbox");
+    if (o->overlap && !o->radius && !o->footprint)
+        return y1_errf(err, Y1_EUSAGE, "--overlap applies to a footprint (--radius or "
+                       "--footprint)");
 
     int owner, all[SKY_MAX_FIND_ALL], nall, px[SKY_MAX_FIND_ALL], py[SKY_MAX_FIND_ALL];
     if ((rc = sky_find_tract(m, ra, dec, &owner, err)) ||
@@ -161,6 +174,7 @@ static int do_find(const sky_map *m, const sm_opts *o, y1_err *err)
         sky_fp_opts_init(&fo);
         fo.kind = lsstcam ? SKY_FP_LSSTCAM : SKY_FP_CIRCLE;
         fo.radius_deg = radius;
+        fo.overlap = bbox ? SKY_OVERLAP_BBOX : SKY_OVERLAP_EXACT;
         snprintf(camera, sizeof camera, "%s/cameras/lsstcam.yaml", cli_datadir());
         fo.camera_path = o->camera ? o->camera : camera;
         if ((rc = sky_footprint_new(&fp, &fo, err)) ||
@@ -188,7 +202,9 @@ static int do_find(const sky_map *m, const sm_opts *o, y1_err *err)
             for (size_t i = 0; ps && i < h.n; i++)
                 json_array_append_new(ps, json_pack("[i, i, i]", h.v[i].tract, h.v[i].patch_x,
                                                     h.v[i].patch_y));
+            json_object_set_new(j, "skymap", json_string(sky_map_get_info(m)->name));
             json_object_set_new(j, "footprint", json_string(lsstcam ? "lsstcam" : "circle"));
+            json_object_set_new(j, "overlap", json_string(bbox ? "bbox" : "exact"));
             json_object_set_new(j, lsstcam ? "rotation" : "radius",
                                 json_real(lsstcam ? rot : radius));
             json_object_set_new(j, "num_patches", json_integer((json_int_t)h.n));
@@ -206,7 +222,8 @@ static int do_find(const sky_map *m, const sm_opts *o, y1_err *err)
         printf("patch      tract %d  patch %d,%d\n", all[i], px[i], py[i]);
     if (fp) {
         if (lsstcam)
-            printf("footprint  lsstcam, %d CCDs, rotation %g deg", sky_footprint_num_ccds(fp), rot);
+            printf("footprint  lsstcam, %d CCDs, rotation %g deg%s", sky_footprint_num_ccds(fp),
+                   rot, bbox ? ", bounding-box rule" : "");
         else
             printf("footprint  %s", sky_footprint_describe(fp));
         printf("\npatches    %zu (tract patch_x patch_y)\n", h.n);
@@ -234,9 +251,10 @@ int cli_skymap(int argc, char **argv)
     if (strcmp(sub, "tract") && strcmp(sub, "find"))
         return cli_usage("skymap", "skymap: unknown subcommand '%s'", sub);
     char path[1024];
-    snprintf(path, sizeof path, "%s/skymaps/dc2.yaml", cli_datadir());
+    if ((rc = cli_skymap_path(o.skymap, path, sizeof path, &err)))
+        return cli_usage("skymap", "%s", err.msg);
     sky_map *m = NULL;
-    if ((rc = sky_map_new(&m, o.skymap ? o.skymap : path, &err))) return cli_fail(rc, &err);
+    if ((rc = sky_map_new(&m, path, &err))) return cli_fail(rc, &err);
     rc = !strcmp(sub, "tract") ? do_tract(m, &o, &err) : do_find(m, &o, &err);
     sky_map_free(m);
     if (rc == Y1_EUSAGE) return cli_usage("skymap", "%s", err.msg);

@@ -11,7 +11,7 @@
 static const char usage[] =
     "usage: y1est [estimate] [options]     the main job: Tables 1-4 (see y1est estimate --help)\n"
     "       y1est cadence summary|synth ...  read an OpSim cadence, or write the synthetic one\n"
-    "       y1est skymap tract|find ...      inspect the DC2 tract/patch sky map\n"
+    "       y1est skymap tract|find ...      inspect a tract/patch sky map (dc2, lsst_cells_v1)\n"
     "       y1est models fit|show ...        build per-task resource models from metadata\n"
     "       y1est campaign --platform P --nodes N  campaign timeline, scratch peak, intervals\n"
     "       y1est --version | --help\n"

@@ -19,6 +19,7 @@ void est_opts_default(est_opts *o)
     o->footprint = "circle";
     o->radius_deg = 2.0;
     o->rotation = "rotskypos";
+    o->overlap = "exact";
     o->seed = 42;
     o->tasks = "default";
     o->format = "md";
@@ -45,7 +46,14 @@ int est_opts_option(est_opts *o, int code, const char *arg, y1_err *err)
         o->rotation = arg;
         return Y1_OK;
     case EST_OPT_SEED: return cli_parse_long("--seed", arg, 0, 2147483647L, &o->seed, err);
-    case EST_OPT_SKYMAP: o->skymap = arg; return Y1_OK;
+    case EST_OPT_SKYMAP:
+        o->skymap = arg;
+        return cli_skymap_path(arg, o->skymap_path, sizeof o->skymap_path, err);
+    case EST_OPT_OVERLAP:
+        if (strcmp(arg, "exact") && strcmp(arg, "bbox"))
+            return y1_errf(err, Y1_EUSAGE, "--overlap: expected exact or bbox, got '%s'", arg);
+        o->overlap = arg;
+        return Y1_OK;
     case EST_OPT_WORKLOAD: o->workload = arg; return Y1_OK;
     case EST_OPT_MODELS: o->models = arg; return Y1_OK;
     case EST_OPT_TASKS: o->tasks = arg; return Y1_OK;
@@ -66,7 +74,7 @@ int est_opts_check(const est_opts *o, char *warn, size_t n, y1_err *err)
         static const struct { int code; const char *name; } geo[] = {
             {EST_OPT_FOOTPRINT, "--footprint"}, {EST_OPT_RADIUS, "--radius"},
             {EST_OPT_ROTATION, "--rotation"}, {EST_OPT_SEED, "--seed"},
-            {EST_OPT_THREADS, "--threads"}};
+            {EST_OPT_THREADS, "--threads"}, {EST_OPT_OVERLAP, "--overlap"}};
         for (size_t i = 0; i < sizeof geo / sizeof geo[0]; i++)
             if (GIVEN(o, geo[i].code)) {
                 size_t l = strlen(warn);
@@ -198,8 +206,8 @@ static int run_footprints(const est_opts *o, collect_ctx *vis, est_result *r, co
     sky_fp_opts fo;
     char skymap[600], camera[600];
     int rc;
-    snprintf(skymap, sizeof skymap, "%s", o->skymap ? o->skymap : "");
-    if (!o->skymap) snprintf(skymap, sizeof skymap, "%s/skymaps/dc2.yaml", cli_datadir());
+    if (o->skymap) snprintf(skymap, sizeof skymap, "%s", o->skymap_path);
+    else snprintf(skymap, sizeof skymap, "%s/skymaps/dc2.yaml", cli_datadir());
     snprintf(camera, sizeof camera, "%s/cameras/lsstcam.yaml", cli_datadir());
     sky_fp_opts_init(&fo);
     fo.kind = strcmp(o->footprint, "lsstcam") ? SKY_FP_CIRCLE : SKY_FP_LSSTCAM;
@@ -207,6 +215,7 @@ static int run_footprints(const est_opts *o, collect_ctx *vis, est_result *r, co
     fo.rotation = strcmp(o->rotation, "random") ? SKY_ROT_VISIT : SKY_ROT_RANDOM;
     fo.seed = (uint64_t)o->seed;
     fo.camera_path = camera;
+    fo.overlap = strcmp(o->overlap, "bbox") ? SKY_OVERLAP_EXACT : SKY_OVERLAP_BBOX;
     if ((rc = sky_map_new(&m, skymap, err)) || (rc = sky_footprint_new(&fp, &fo, err))) goto done;
     snprintf(r->skymap, sizeof r->skymap, "%s", skymap);
     snprintf(r->footprint, sizeof r->footprint, "%s", sky_footprint_describe(fp));
@@ -235,14 +244,15 @@ done:
     return rc;
 }
 
-/* A workload's tracts and patches must exist in the sky map (DC2: 18,938 tracts of 7 x 7). */
+/* A workload's tracts and patches must exist in the sky map (DC2: 18,938 tracts of 7 x 7,
+ * lsst_cells_v1: of 10 x 10). */
 static int check_workload_ids(const est_opts *o, const est_coadds *c, const char *path,
                               y1_err *err)
 {
     sky_map *m = NULL;
     char skymap[600];
     int rc;
-    if (o->skymap) snprintf(skymap, sizeof skymap, "%s", o->skymap);
+    if (o->skymap) snprintf(skymap, sizeof skymap, "%s", o->skymap_path);
     else snprintf(skymap, sizeof skymap, "%s/skymaps/dc2.yaml", cli_datadir());
     if ((rc = sky_map_new(&m, skymap, err))) return rc;
     const sky_map_info *info = sky_map_get_info(m);

@@ -16,6 +16,8 @@ typedef struct est_opts {
     const char *rotation;   /* rotskypos | random */
     long seed;
     const char *skymap, *workload, *models, *tasks, *products, *format, *out, *bps;
+    char skymap_path[600];  /* the --skymap argument resolved (cli_skymap_path); "" = default */
+    const char *overlap;    /* exact | bbox */
     long threads;
     unsigned given;         /* bit (code - EST_OPT_PIPE) for each footprint option given */
 } est_opts;
@@ -24,7 +26,7 @@ typedef struct est_opts {
  * at EST_OPT_PIPE (above the selection codes of cli.h) so both getopt tables can hold them. */
 enum { EST_OPT_PIPE = 1100, EST_OPT_FOOTPRINT = EST_OPT_PIPE, EST_OPT_RADIUS, EST_OPT_ROTATION,
        EST_OPT_SEED, EST_OPT_SKYMAP, EST_OPT_WORKLOAD, EST_OPT_MODELS, EST_OPT_TASKS,
-       EST_OPT_PRODUCTS, EST_OPT_THREADS, EST_OPT_PIPE_END };
+       EST_OPT_PRODUCTS, EST_OPT_THREADS, EST_OPT_OVERLAP, EST_OPT_PIPE_END };
 #define EST_PIPE_LONGOPTS                                                                   \
     {"footprint", required_argument, NULL, EST_OPT_FOOTPRINT},                              \
     {"radius", required_argument, NULL, EST_OPT_RADIUS},                                    \
@@ -35,7 +37,8 @@ enum { EST_OPT_PIPE = 1100, EST_OPT_FOOTPRINT = EST_OPT_PIPE, EST_OPT_RADIUS, ES
     {"models", required_argument, NULL, EST_OPT_MODELS},                                    \
     {"tasks", required_argument, NULL, EST_OPT_TASKS},                                      \
     {"products", required_argument, NULL, EST_OPT_PRODUCTS},                                \
-    {"threads", required_argument, NULL, EST_OPT_THREADS}
+    {"threads", required_argument, NULL, EST_OPT_THREADS},                                  \
+    {"overlap", required_argument, NULL, EST_OPT_OVERLAP}
 
 /* Handle one option of CLI_SEL_LONGOPTS or EST_PIPE_LONGOPTS. Returns Y1_EUSAGE for a bad
  * value, naming the option. */

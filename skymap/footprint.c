@@ -2,7 +2,8 @@
  * a pair is hit when the footprint meets the patch's outer sky polygon. Both footprints are
  * tested in each candidate tract's gnomonic plane, where great circles are straight lines: the
  * circle becomes an ellipse and each CCD a convex quadrilateral, and patches are axis-aligned
- * rectangles. Angles in radians inside this file. */
+ * rectangles. The LSST stack's bounding-box rule (findPatchList) is here too, as an option.
+ * Angles in radians inside this file. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,7 @@ int sky_footprint_new(sky_footprint **out, const sky_fp_opts *o, y1_err *err)
     sky_footprint *fp = calloc(1, sizeof *fp);
     if (!fp) return y1_errf(err, Y1_ENOMEM, "footprint: out of memory");
     fp->kind = o->kind;
+    fp->overlap = o->overlap;
     fp->rot = o->rotation;
     fp->seed = o->seed;
     if (o->kind == SKY_FP_CIRCLE) {
@@ -50,6 +52,10 @@ int sky_footprint_new(sky_footprint **out, const sky_fp_opts *o, y1_err *err)
         else
             snprintf(fp->desc, sizeof fp->desc, "lsstcam, %d CCDs, rotation rotskypos",
                      fp->nccd);
+    }
+    if (o->overlap == SKY_OVERLAP_BBOX) {
+        size_t l = strlen(fp->desc);
+        snprintf(fp->desc + l, sizeof fp->desc - l, ", bounding-box rule");
     }
     *out = fp;
     return Y1_OK;
@@ -105,6 +111,7 @@ void sky__work_free(sky_work *w)
     if (!w) return;
     free(w->keys);
     free(w->tracts);
+    free(w->mark);
     memset(w, 0, sizeof *w);
 }
 
@@ -377,14 +384,123 @@ static void cam_axes(double ra, double dec, double rot, cam_visit *cv)
     }
 }
 
+/* ---- the bounding-box rule (lsst.skymap TractInfo.findPatchList, skymap-cells.md) ----
+ * A float pixel box becomes the integer box of every pixel it touches (lsst.geom's EXPAND:
+ * [ceil(min - 0.5), floor(max + 0.5)]), is grown by the patch border and clipped to the tract
+ * box; the patches are those whose inner index range meets what is left. Marks each patch once
+ * per tract in w->mark and appends its key. */
+static void bbox_patches(const sky_map *m, int t, double xmin, double xmax, double ymin,
+                         double ymax, sky_work *w)
+{
+    const sky_map_info *in = &m->info;
+    double b = in->patch_border_px;
+    double x0 = dmax(ceil(xmin - 0.5) - b, 0.0), x1 = dmin(floor(xmax + 0.5) + b,
+                                                            in->tract_width_px - 1.0);
+    double y0 = dmax(ceil(ymin - 0.5) - b, 0.0), y1 = dmin(floor(ymax + 0.5) + b,
+                                                            in->tract_height_px - 1.0);
+    if (!(x0 <= x1 && y0 <= y1)) return; /* empty, or NaN */
+    int p = in->patch_inner_px, npy = in->patches_y;
+    int i0 = (int)x0 / p, i1 = (int)x1 / p, j0 = (int)y0 / p, j1 = (int)y1 / p;
+    uint32_t base = (uint32_t)t * (uint32_t)m->npatch;
+    for (int i = i0; i <= i1; i++)
+        for (int j = j0; j <= j1; j++) {
+            int q = i * npy + j;
+            if (w->mark[q]) continue;
+            w->mark[q] = 1;
+            w->keys[w->nkeys++] = base + (uint32_t)q;
+        }
+}
+
+/* clear the marks of the keys appended since index `from` */
+static void bbox_unmark(const sky_map *m, sky_work *w, size_t from)
+{
+    for (size_t q = from; q < w->nkeys; q++) w->mark[w->keys[q] % (uint32_t)m->npatch] = 0;
+}
+
+/* Circle: the pixel box of the whole cap, i.e. of its ellipse (see circle_cols), in tract t. */
+static void circle_bbox_tract(const sky_map *m, int t, const double v[3], double k, double sr,
+                              sky_work *w)
+{
+    const double *tv = m->tv + 9 * (size_t)t;
+    double a = sky__dot(v, tv), b = sky__dot(v, tv + 3), d = sky__dot(v, tv + 6);
+    double wq = a * a - sr * sr;
+    if (a <= 0.0 || wq <= 0.0) return;
+    double xc = a * b / wq, yc = a * d / wq;
+    double hx = sr * sqrt(k * k - d * d) / wq, hy = sr * sqrt(k * k - b * b) / wq;
+    double s = m->scale_rad, cx = m->info.crpix_x, cy = m->info.crpix_y;
+    size_t from = w->nkeys;
+    /* pixel x grows westward: x = crpix - xi / s */
+    bbox_patches(m, t, cx - (xc + hx) / s, cx - (xc - hx) / s, cy + (yc - hy) / s,
+                 cy + (yc + hy) / s, w);
+    bbox_unmark(m, w, from);
+}
+
+/* LSSTCam: per CCD, its four grown corners; a tract takes part only when it contains one of
+ * them (lsst's `contains`: the pixel rounded with floor(v + 0.5) inside the box). A focal-plane
+ * point (fx, fy) is the direction b + fx U + fy V (see cam_axes). */
+static void cam_bbox_tract(const sky_map *m, const sky_footprint *fp, int t, const cam_visit *cv,
+                           sky_work *w)
+{
+    const double *tv = m->tv + 9 * (size_t)t, *c = tv, *e = tv + 3, *n = tv + 6;
+    double g[9] = {sky__dot(cv->b, c), sky__dot(cv->U, c), sky__dot(cv->V, c),
+                   sky__dot(cv->b, e), sky__dot(cv->U, e), sky__dot(cv->V, e),
+                   sky__dot(cv->b, n), sky__dot(cv->U, n), sky__dot(cv->V, n)};
+    double is = 1.0 / m->scale_rad, cx = m->info.crpix_x, cy = m->info.crpix_y;
+    double wmax = m->info.tract_width_px - 0.5, hmax = m->info.tract_height_px - 0.5;
+    size_t from = w->nkeys;
+    for (int k = 0; k < fp->nccd; k++) {
+        const double *r = fp->ccd[k];
+        double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY;
+        int inside = 0;
+        for (int q = 0; q < 4; q++) {
+            double fx = (q == 1 || q == 2) ? r[1] : r[0], fy = q >= 2 ? r[3] : r[2];
+            double dc = g[0] + fx * g[1] + fy * g[2];
+            if (!(dc > 0.0)) continue; /* no pixel position: lsst skips the point */
+            double idc = 1.0 / dc;
+            double px = cx - (g[3] + fx * g[4] + fy * g[5]) * idc * is;
+            double py = cy + (g[6] + fx * g[7] + fy * g[8]) * idc * is;
+            /* floor(v + 0.5) in [0, W - 1] is v in [-0.5, W - 0.5) */
+            inside |= px >= -0.5 && px < wmax && py >= -0.5 && py < hmax;
+            xmin = dmin(xmin, px), xmax = dmax(xmax, px);
+            ymin = dmin(ymin, py), ymax = dmax(ymax, py);
+        }
+        if (inside) bbox_patches(m, t, xmin, xmax, ymin, ymax, w);
+    }
+    bbox_unmark(m, w, from);
+}
+
 int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec, double rot,
                sky_work *w)
 {
     double reach = fp->kind == SKY_FP_CIRCLE ? fp->radius : fp->bound;
+    if (fp->overlap == SKY_OVERLAP_BBOX && fp->kind == SKY_FP_CIRCLE)
+        /* the circle's pixel box reaches sqrt(2) r on the diagonal, a little more where TAN
+         * stretches, and the box is grown by the border: 1.5 r and two borders cover that */
+        reach = 1.5 * fp->radius + 2.0 * m->info.patch_border_px * m->scale_rad;
     w->nkeys = 0;
     if (candidates(m, ra, dec, reach + m->half_diag + 1e-6, w)) return Y1_ENOMEM;
     if (grow((void **)&w->keys, &w->capkeys, w->ntracts * (size_t)m->npatch, sizeof *w->keys))
         return Y1_ENOMEM;
+    if (fp->overlap == SKY_OVERLAP_BBOX) {
+        if (w->capmark < (size_t)m->npatch) {
+            uint8_t *q = realloc(w->mark, (size_t)m->npatch);
+            if (!q) return Y1_ENOMEM;
+            memset(q, 0, (size_t)m->npatch);
+            w->mark = q;
+            w->capmark = (size_t)m->npatch;
+        }
+        if (fp->kind == SKY_FP_CIRCLE) {
+            double v[3];
+            sky__vec(ra, dec, v);
+            double k = cos(fp->radius), sr = sin(fp->radius);
+            for (size_t q = 0; q < w->ntracts; q++) circle_bbox_tract(m, w->tracts[q], v, k, sr, w);
+        } else {
+            cam_visit cv;
+            cam_axes(ra, dec, rot, &cv);
+            for (size_t q = 0; q < w->ntracts; q++) cam_bbox_tract(m, fp, w->tracts[q], &cv, w);
+        }
+        return Y1_OK;
+    }
     if (fp->kind == SKY_FP_CIRCLE) {
         double v[3];
         sky__vec(ra, dec, v);

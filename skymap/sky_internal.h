@@ -26,8 +26,9 @@ struct sky_map {
     double *tv;               /* 9 per tract: centre c, east e, north n (unit vectors) */
     double *col_xi;           /* 2 per patch column: xi range of its outer box (lo, hi) */
     double *row_eta;          /* 2 per patch row: eta range of its outer box (lo, hi) */
-    double box_xi[2], box_eta[2]; /* the whole tract box, half-pixel edges */
-    double half_diag;         /* rad, sky angle from centre to the farthest box corner */
+    double box_xi[2], box_eta[2]; /* extent of every outer patch box, half-pixel edges: the
+                                     tract box, grown by the border when patches are unclipped */
+    double half_diag;         /* rad, sky angle from centre to the farthest corner of that extent */
     double patch_diag;        /* rad: largest outer-patch diagonal in the tract plane (bounds
                                  its sky diameter, since TAN only stretches) */
     double patch_inradius;    /* rad: radius of a sky disk inside every outer patch */
@@ -47,6 +48,7 @@ typedef struct sky_axis {
 
 struct sky_footprint {
     sky_fp_kind kind;
+    sky_overlap_rule overlap;
     double radius;            /* circle radius (rad) */
     sky_rot_mode rot;
     uint64_t seed;
@@ -74,6 +76,8 @@ typedef struct sky_work {
     size_t nkeys, capkeys;
     int *tracts;
     size_t ntracts, captracts;
+    uint8_t *mark;   /* bbox rule: npatch flags, all 0 between tracts */
+    size_t capmark;
 } sky_work;
 void sky__work_free(sky_work *w);
 

@@ -1,6 +1,7 @@
 /* skymap.c: the rings sky map itself: load its YAML, lay out rings and tracts (numbering version 1),
- * build the legacy tract box and patch grid, the TAN WCS, and the point look-ups findTract,
- * findAllTracts and findPatch. Section numbers refer to shared/reference/skymap.md. */
+ * build the tract box and patch grid (legacy or cells builder), the TAN WCS, and the point
+ * look-ups findTract, findAllTracts and findPatch. Section numbers refer to
+ * shared/reference/skymap.md; the cells builder is in shared/reference/skymap-cells.md. */
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,18 +33,27 @@ int sky__check_coord(double ra_deg, double dec_deg, y1_err *err)
 
 typedef struct map_cfg {
     char name[64];
+    int cells;                /* tract_builder: 0 legacy, 1 cells */
     long version, num_rings, patch_inner, patch_border;
+    long cell_inner, cell_border, cells_per_patch, cells_in_border;
     double ra_start_deg, rotation_deg, pixel_scale, overlap_arcmin;
 } map_cfg;
 
-static int read_cfg(map_cfg *c, const char *path, y1_err *err)
-{
-    static const char *const keys[] = {"name", "kind", "version", "num_rings", "ra_start_deg",
+/* Keys 0..9 are common; the legacy builder takes the patch keys, the cells builder the cell
+ * keys (lsst.skymap LegacyTractBuilderConfig and CellTractBuilderConfig). */
+static const char *const cfg_keys[] = {"name", "kind", "version", "num_rings", "ra_start_deg",
                                        "projection", "rotation_deg", "pixel_scale_arcsec",
                                        "tract_overlap_arcmin", "tract_builder",
-                                       "patch_inner_px", "patch_border_px", NULL};
-    enum { NKEYS = sizeof keys / sizeof keys[0] - 1 };
+                                       "patch_inner_px", "patch_border_px", "cell_inner_px",
+                                       "cell_border_px", "cells_per_patch_inner",
+                                       "cells_in_patch_border", NULL};
+enum { NKEYS = sizeof cfg_keys / sizeof cfg_keys[0] - 1, K_COMMON = 10, K_LEGACY = 10,
+       K_CELLS = 12 };
+
+static int read_cfg(map_cfg *c, const char *path, y1_err *err)
+{
     int seen[NKEYS] = {0};
+    yaml_node_t *at[NKEYS] = {0};
     y1_ydoc doc;
     int rc = y1_ydoc_load(&doc, path, "sky map settings", err);
     if (rc) goto done;
@@ -54,8 +64,9 @@ static int read_cfg(map_cfg *c, const char *path, y1_err *err)
         yaml_node_t *vn = y1_ynode(&doc, p->value);
         const char *k = y1_yscalar(kn), *s = y1_yscalar(vn);
         int which = -1;
-        if ((rc = y1_ykey(&doc, root, p, keys, "the sky map", &which, err))) goto done;
+        if ((rc = y1_ykey(&doc, root, p, cfg_keys, "the sky map", &which, err))) goto done;
         seen[which] = 1;
+        at[which] = kn;
         switch (which) {
         case 0:
             if (!s || !*s || strlen(s) >= sizeof c->name) {
@@ -88,32 +99,61 @@ static int read_cfg(map_cfg *c, const char *path, y1_err *err)
         case 7: rc = y1_yval_num(&doc, vn, k, 1e-3, 100.0, &c->pixel_scale, err); break;
         case 8: rc = y1_yval_num(&doc, vn, k, 0.0, 600.0, &c->overlap_arcmin, err); break;
         case 9:
-            if (!s || strcmp(s, "legacy")) {
-                rc = y1_yerr(&doc, vn, err,
-                                   "tract_builder: only 'legacy' is supported, got '%s'",
-                                   s ? s : "?");
+            if (s && !strcmp(s, "legacy")) c->cells = 0;
+            else if (s && !strcmp(s, "cells")) c->cells = 1;
+            else {
+                rc = y1_yerr(&doc, vn, err, "tract_builder: expected legacy or cells, got '%s'",
+                             s ? s : "?");
                 goto done;
             }
             break;
         case 10: rc = y1_yval_int(&doc, vn, k, 1, 1000000, &c->patch_inner, err); break;
         case 11: rc = y1_yval_int(&doc, vn, k, 0, 1000000, &c->patch_border, err); break;
+        case 12: rc = y1_yval_int(&doc, vn, k, 1, 100000, &c->cell_inner, err); break;
+        case 13: rc = y1_yval_int(&doc, vn, k, 0, 100000, &c->cell_border, err); break;
+        case 14: rc = y1_yval_int(&doc, vn, k, 1, 1000, &c->cells_per_patch, err); break;
+        case 15: rc = y1_yval_int(&doc, vn, k, 0, 1000, &c->cells_in_border, err); break;
         }
         if (rc) goto done;
     }
-    for (int i = 0; i < NKEYS; i++)
-        if (!seen[i]) {
-            rc = y1_yerr(&doc, root, err, "missing key '%s'", keys[i]);
+    /* the builder's own keys are required, the other builder's are errors */
+    int lo = c->cells ? K_CELLS : K_LEGACY, hi = c->cells ? NKEYS : K_CELLS;
+    for (int i = 0; i < NKEYS; i++) {
+        int want = i < K_COMMON || (i >= lo && i < hi);
+        if (want && !seen[i]) {
+            rc = y1_yerr(&doc, root, err, "missing key '%s'%s", cfg_keys[i],
+                         i >= K_COMMON ? (c->cells ? " (tract_builder cells)"
+                                                   : " (tract_builder legacy)")
+                                       : "");
             goto done;
         }
+        if (!want && seen[i]) {
+            rc = y1_yerr(&doc, at[i], err, "'%s' does not apply to tract_builder %s",
+                         cfg_keys[i], c->cells ? "cells" : "legacy");
+            goto done;
+        }
+    }
+    if (c->cells) {
+        /* lsst.skymap CellTractBuilder: the patch is a whole number of cells, and its border is
+         * whole cells plus the cells' own border */
+        c->patch_inner = c->cell_inner * c->cells_per_patch;
+        c->patch_border = c->cells_in_border * c->cell_inner + c->cell_border;
+        if (c->patch_inner > 1000000) {
+            rc = y1_yerr(&doc, at[K_CELLS], err, "patches of %ld px are too large",
+                         c->patch_inner);
+            goto done;
+        }
+    }
 done:
     y1_ydoc_free(&doc);
     return rc;
 }
 
-/* Legacy tract builder (section 5): the integer box that holds the four points theta away from
- * the centre, rounded up to whole patches with the extra pixels split delta//2 on the low side.
+/* The tract box (section 5; both builders share lsst.skymap BaseTractBuilder.setupPatches): the
+ * integer box that holds the four points theta away from the centre, rounded up to whole
+ * patches with the extra pixels split delta//2 on the low side.
  * Returns the box size and the 0-based pixel of the centre after shifting the box to start at 0. */
-static void legacy_box(double T, long inner, long *size, double *crpix)
+static void tract_box(double T, long inner, long *size, double *crpix)
 {
     long lo = (long)ceil(-T - 0.5), hi = (long)floor(T + 0.5); /* lsst.geom EXPAND rounding */
     long width = hi - lo + 1;
@@ -170,8 +210,8 @@ int sky_map_new(sky_map **out, const char *yaml_path, y1_err *err)
     }
     double T = tan(theta) * SKY_R2D / s_deg;
     long w, h;
-    legacy_box(T, c.patch_inner, &w, &m->info.crpix_x);
-    legacy_box(T, c.patch_inner, &h, &m->info.crpix_y);
+    tract_box(T, c.patch_inner, &w, &m->info.crpix_x);
+    tract_box(T, c.patch_inner, &h, &m->info.crpix_y);
     if (c.patch_border >= c.patch_inner) {
         rc = y1_errf(err, Y1_EINPUT, "%s: patch_border_px (%ld) must be smaller than "
                      "patch_inner_px (%ld)", yaml_path, c.patch_border, c.patch_inner);
@@ -195,26 +235,30 @@ int sky_map_new(sky_map **out, const char *yaml_path, y1_err *err)
     m->tv = malloc(9 * (size_t)total * sizeof *m->tv);
     if (!m->col_xi || !m->row_eta || !m->tv) goto fail;
     double s = m->scale_rad, cx = m->info.crpix_x, cy = m->info.crpix_y;
+    /* The legacy builder clips outer patch boxes to the tract; the cells builder does not, so
+     * its edge patches reach patch_border pixels beyond the tract box (skymap-cells.md). */
+    double lo_x = c.cells ? -(double)c.patch_border : 0.0;
+    double hi_x = c.cells ? (double)(w - 1 + c.patch_border) : (double)(w - 1);
+    double lo_y = lo_x, hi_y = c.cells ? (double)(h - 1 + c.patch_border) : (double)(h - 1);
     for (int i = 0; i < npx; i++) {
-        /* outer box, clipped to the tract, outline at the half-pixel edges; x grows westward,
-         * so xi = (crpix - x) * s and the column's xi range is reversed */
-        double x0 = fmax(0.0, (double)(i * c.patch_inner - c.patch_border)) - 0.5;
-        double x1 = fmin((double)(w - 1), (double)((i + 1) * c.patch_inner - 1 + c.patch_border))
-                    + 0.5;
+        /* outer box, outline at the half-pixel edges; x grows westward, so
+         * xi = (crpix - x) * s and the column's xi range is reversed */
+        double x0 = fmax(lo_x, (double)(i * c.patch_inner - c.patch_border)) - 0.5;
+        double x1 = fmin(hi_x, (double)((i + 1) * c.patch_inner - 1 + c.patch_border)) + 0.5;
         m->col_xi[2 * i] = (cx - x1) * s;
         m->col_xi[2 * i + 1] = (cx - x0) * s;
     }
     for (int j = 0; j < npy; j++) {
-        double y0 = fmax(0.0, (double)(j * c.patch_inner - c.patch_border)) - 0.5;
-        double y1 = fmin((double)(h - 1), (double)((j + 1) * c.patch_inner - 1 + c.patch_border))
-                    + 0.5;
+        double y0 = fmax(lo_y, (double)(j * c.patch_inner - c.patch_border)) - 0.5;
+        double y1 = fmin(hi_y, (double)((j + 1) * c.patch_inner - 1 + c.patch_border)) + 0.5;
         m->row_eta[2 * j] = (y0 - cy) * s;
         m->row_eta[2 * j + 1] = (y1 - cy) * s;
     }
-    m->box_xi[0] = (cx - (w - 0.5)) * s;
-    m->box_xi[1] = (cx + 0.5) * s;
-    m->box_eta[0] = (-0.5 - cy) * s;
-    m->box_eta[1] = (h - 0.5 - cy) * s;
+    /* every outer patch box lies in this extent (the tract box, grown when not clipped) */
+    m->box_xi[0] = (cx - (hi_x + 0.5)) * s;
+    m->box_xi[1] = (cx - (lo_x - 0.5)) * s;
+    m->box_eta[0] = (lo_y - 0.5 - cy) * s;
+    m->box_eta[1] = (hi_y + 0.5 - cy) * s;
     double mx = fmax(-m->box_xi[0], m->box_xi[1]), my = fmax(-m->box_eta[0], m->box_eta[1]);
     m->half_diag = atan(hypot(mx, my));
     double wmax = 0, hmax = 0, wmin = INFINITY;
@@ -279,6 +323,9 @@ int sky_map_new(sky_map **out, const char *yaml_path, y1_err *err)
     m->info.tract_overlap_deg = c.overlap_arcmin / 60.0;
     m->info.patch_inner_px = (int)c.patch_inner;
     m->info.patch_border_px = (int)c.patch_border;
+    m->info.tract_builder = c.cells ? "cells" : "legacy";
+    m->info.patch_outer_clipped = !c.cells;
+    m->info.cell_inner_px = c.cells ? (int)c.cell_inner : 0;
     m->info.tract_width_px = (int)w;
     m->info.tract_height_px = (int)h;
     m->info.patches_x = npx;

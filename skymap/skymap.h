@@ -1,8 +1,9 @@
-/* skymap.h: the DC2 "rings" sky map (lsst.skymap RingsSkyMap, version 1 numbering, legacy
- * tract builder) and visit footprints (circle or LSSTCam CCDs) -> (tract, patch) pairs.
+/* skymap.h: "rings" sky maps (lsst.skymap RingsSkyMap, version 1 numbering): DC2 (legacy tract
+ * builder) and lsst_cells_v1 (cells builder), and visit footprints (circle or LSSTCam CCDs) ->
+ * (tract, patch) pairs, by the exact polygon rule or the LSST stack's bounding-box rule.
  * All angles are in degrees, ICRS. Pixel coordinates are LSST 0-based: an integer value is a
  * pixel centre and pixel (0, 0) is the lower-left one. The specification is
- * shared/reference/skymap.md; section numbers below refer to it.
+ * shared/reference/skymap.md (section numbers below) and skymap-cells.md.
  * Aggregation over many visits (coadds, warps) is in skymap/agg.h. */
 #ifndef Y1_SKYMAP_H
 #define Y1_SKYMAP_H
@@ -16,11 +17,16 @@
 
 typedef struct sky_map sky_map; /* opaque, read-only after sky_map_new: share it between threads */
 
-/* Load a rings sky map from YAML (data/skymaps/dc2.yaml is the DC2 map).
+/* Load a rings sky map from YAML (data/skymaps/dc2.yaml, data/skymaps/lsst_cells_v1.yaml).
  * Given:    yaml_path  keys: name, kind (rings), version (1), num_rings, ra_start_deg,
  *                      projection (TAN), rotation_deg (0), pixel_scale_arcsec,
- *                      tract_overlap_arcmin, tract_builder (legacy), patch_inner_px,
- *                      patch_border_px. Every key is required; unknown keys are errors.
+ *                      tract_overlap_arcmin, tract_builder (legacy or cells), then for legacy
+ *                      patch_inner_px and patch_border_px (outer boxes clipped to the tract),
+ *                      for cells cell_inner_px, cell_border_px, cells_per_patch_inner and
+ *                      cells_in_patch_border (patch inner = cell_inner x cells_per_patch_inner,
+ *                      border = cells_in_patch_border x cell_inner + cell_border, outer boxes
+ *                      not clipped). Every key of the builder is required; unknown keys and
+ *                      the other builder's keys are errors.
  * Returned: *out       the map, set only on success; free with sky_map_free.
  * Return:   Y1_OK; Y1_EIO if the file cannot be read; Y1_EINPUT for a YAML syntax error or a bad
  *           value (message "path:line:col: ..."); Y1_ENOMEM. */
@@ -40,7 +46,11 @@ typedef struct sky_map_info {
     int tract_height_px;
     int patches_x, patches_y;  /* 7 x 7 */
     double crpix_x, crpix_y;   /* 0-based pixel of the tract centre: 13999, 13999 */
-    double tract_half_diag_deg;/* sky angle from the centre to the box's farthest corner: 1.100 */
+    double tract_half_diag_deg;/* sky angle from the centre to the farthest corner of any outer
+                                  patch box: 1.100 for DC2 (the box), 1.194 for lsst_cells_v1 */
+    const char *tract_builder; /* "legacy" or "cells" (static string) */
+    int patch_outer_clipped;   /* 1 when outer patch boxes are clipped to the tract (legacy) */
+    int cell_inner_px;         /* cells builder: 150; 0 for legacy */
 } sky_map_info;
 
 /* Map-wide numbers (borrowed pointer, valid until sky_map_free). */
@@ -89,6 +99,8 @@ void sky_pixel_to_sky(const sky_map *m, int tract, double x, double y, double *r
 
 typedef enum { SKY_FP_CIRCLE = 0, SKY_FP_LSSTCAM = 1 } sky_fp_kind;
 typedef enum { SKY_ROT_VISIT = 0, SKY_ROT_RANDOM = 1 } sky_rot_mode;
+/* How a footprint is matched to patches (see sky_footprint_patches). */
+typedef enum { SKY_OVERLAP_EXACT = 0, SKY_OVERLAP_BBOX = 1 } sky_overlap_rule;
 
 typedef struct sky_fp_opts {
     sky_fp_kind kind;        /* default SKY_FP_CIRCLE */
@@ -97,6 +109,7 @@ typedef struct sky_fp_opts {
                                 uniform draw in [0, 360) per visit from (seed, visit id) */
     uint64_t seed;           /* for SKY_ROT_RANDOM */
     const char *camera_path; /* lsstcam only: camera YAML (data/cameras/lsstcam.yaml); copied */
+    sky_overlap_rule overlap;/* default SKY_OVERLAP_EXACT */
 } sky_fp_opts;
 
 /* Fill the defaults above (camera_path NULL). */
@@ -111,7 +124,8 @@ int  sky_footprint_new(sky_footprint **out, const sky_fp_opts *opts, y1_err *err
 void sky_footprint_free(sky_footprint *fp); /* NULL is fine */
 
 /* One line saying what produced the numbers, for reports: e.g. "circle, radius 2 deg" or
- * "lsstcam, 189 CCDs, rotation rotskypos". Borrowed string. */
+ * "lsstcam, 189 CCDs, rotation rotskypos"; ", bounding-box rule" is appended for
+ * SKY_OVERLAP_BBOX. Borrowed string. */
 const char *sky_footprint_describe(const sky_footprint *fp);
 
 /* CCDs per visit for CCD-visit counts: 189 for lsstcam and (by convention) 189 for the circle too,
@@ -138,10 +152,17 @@ typedef struct sky_hits {
 } sky_hits;
 void sky_hits_free(sky_hits *h); /* frees h->v and zeroes h; NULL is fine */
 
-/* The (tract, patch) pairs a footprint at boresight (ra, dec) touches: a pair is hit when the
- * footprint (the spherical cap, or any grown CCD polygon) meets the patch's outer sky polygon
- * (border included), section 8. Exact, no sampling. rot_deg is used as given (the random mode is
- * applied by the aggregator through sky_footprint_rotation).
+/* The (tract, patch) pairs a footprint at boresight (ra, dec) touches. rot_deg is used as given
+ * (the random mode is applied by the aggregator through sky_footprint_rotation).
+ * SKY_OVERLAP_EXACT: a pair is hit when the footprint (the spherical cap, or any grown CCD
+ *   polygon) meets the patch's outer sky polygon (border included), section 8. No sampling.
+ * SKY_OVERLAP_BBOX: lsst.skymap's TractInfo.findPatchList, the rule RTN-109 counted with: the
+ *   footprint's pixel bounding box in the tract (float box to integer box by the EXPAND rule),
+ *   grown by the patch border and clipped to the tract box, against the patches' inner index
+ *   ranges. lsstcam: per CCD, from its 4 grown corners, in the tracts that contain at least one
+ *   of them (RingsSkyMap.findTractPatchList); a pair is hit when any CCD hits it. circle: the
+ *   exact pixel box of the circle (its ellipse in the tract plane), in every tract (the
+ *   BaseSkyMap loop); so for a circle every exact pair is also a bbox pair.
  * Returned: out->v[0..n-1], sorted by (tract, patch_x, patch_y), no duplicates (previous
  *           contents replaced).
  * Return:   Y1_OK; Y1_EINPUT for a bad coordinate; Y1_ENOMEM. */

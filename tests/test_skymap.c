@@ -766,7 +766,7 @@ static void test_bad_yaml(void)
         {"tests/fixtures/skymap_unknown_key.yaml", "skymap_unknown_key.yaml:7:1: unknown key 'num_ring'"},
         {"tests/fixtures/skymap_bad_value.yaml", "skymap_bad_value.yaml:5:12: num_rings: -3 is out of range"},
         {"tests/fixtures/skymap_missing_key.yaml", "missing key 'patch_border_px'"},
-        {"tests/fixtures/skymap_cells.yaml", "skymap_cells.yaml:13:16: tract_builder: only 'legacy'"},
+        {"tests/fixtures/skymap_cells.yaml", "skymap_cells.yaml:11:1: 'patch_inner_px' does not apply to tract_builder cells"},
         {"tests/fixtures/skymap_not_mapping.yaml", "skymap_not_mapping.yaml:2:1: expected a mapping"},
     };
     y1_err e;
