@@ -299,7 +299,7 @@ static int load_task(y1_ydoc *d, yaml_node_t *m, pipe_task *t, y1_err *err)
 }
 
 static int load_product(y1_ydoc *d, yaml_node_t *m, int is_raw, pipe_product *p,
-                        const char **task, y1_err *err)
+                        const char **task, int *dim_given, y1_err *err)
 {
     static const char *const keys[] = {"task", "dataset", "dimensions", "size", "unit", "keep",
                                        "release", "source", NULL};
@@ -307,7 +307,7 @@ static int load_product(y1_ydoc *d, yaml_node_t *m, int is_raw, pipe_product *p,
                                            NULL};
     const char *dataset = NULL, *unit = NULL, *source = NULL;
     char w[600];
-    int given, rc;
+    int rc;
     double ub;
     memset(p, 0, sizeof *p);
     p->keep = is_raw;
@@ -317,7 +317,7 @@ static int load_product(y1_ydoc *d, yaml_node_t *m, int is_raw, pipe_product *p,
                          "a dataset type", err)) ||
         (rc = y1_ystr(d, m, "task", !is_raw, task, err)) ||
         (rc = y1_ystr(d, m, "dataset", 1, &dataset, err)) ||
-        (rc = load_dim(d, m, is_raw, &p->dim, &p->healpix_order, &given, err)) ||
+        (rc = load_dim(d, m, is_raw, &p->dim, &p->healpix_order, dim_given, err)) ||
         (rc = y1_ynum(d, m, "size", 1, 0, 1e12, &p->size, err)) ||
         (rc = y1_ystr(d, m, "unit", 1, &unit, err)) ||
         (rc = y1_ybool(d, m, "keep", 0, &p->keep, err)) ||
@@ -330,7 +330,6 @@ static int load_product(y1_ydoc *d, yaml_node_t *m, int is_raw, pipe_product *p,
     p->size_bytes = p->size * ub;
     snprintf(p->unit, sizeof p->unit, "%s", unit);
     p->pos = at(m);
-    p->task = given ? 1 : 0;   /* temporarily: 1 = dimensions given */
     if (!(p->dataset = dupstr(dataset)) || (source && !(p->source = dupstr(source))))
         return oom(d, err);
     return Y1_OK;
@@ -444,7 +443,8 @@ int pipe_load(pipe_pipeline **out, const char *name_or_path, const char *datadir
     yaml_node_t *raw = y1_yget(&d, root, "raw");
     if (raw) {
         const char *none = NULL;
-        if ((rc = load_product(&d, raw, 1, &p->raw, &none, err))) goto done;
+        int given;
+        if ((rc = load_product(&d, raw, 1, &p->raw, &none, &given, err))) goto done;
         p->has_raw = 1;
     }
 
@@ -463,8 +463,8 @@ int pipe_load(pipe_pipeline **out, const char *name_or_path, const char *datadir
         yaml_node_t *m = y1_ynode(&d, *it);
         pipe_product *pr = &p->products[p->n_products++];
         const char *task = NULL;
-        if ((rc = load_product(&d, m, 0, pr, &task, err))) goto done;
-        int dim_given = (int)pr->task;
+        int dim_given = 0;
+        if ((rc = load_product(&d, m, 0, pr, &task, &dim_given, err))) goto done;
         long ti = pipe_find_task(p, task);
         if (ti < 0) {
             rc = y1_errf(err, Y1_EINPUT, "%s: dataset type %s: its task '%s' is not in the "
@@ -660,19 +660,20 @@ static int task_result(const pipe_task *t, const pipe_counts *c, const pipe_conv
     return Y1_OK;
 }
 
-static const pipe_result *sort_ctx;   /* qsort has no context argument in C11 */
+/* Products by total size, largest first; ties in file order. */
+typedef struct size_key { double bytes; size_t i; } size_key;
 static int cmp_size(const void *a, const void *b)
 {
-    double x = sort_ctx->products[*(const size_t *)a].bytes;
-    double y = sort_ctx->products[*(const size_t *)b].bytes;
-    if (x != y) return x < y ? 1 : -1;
-    return (*(const size_t *)a > *(const size_t *)b) - (*(const size_t *)a < *(const size_t *)b);
+    const size_key *x = a, *y = b;
+    if (x->bytes != y->bytes) return x->bytes < y->bytes ? 1 : -1;
+    return (x->i > y->i) - (x->i < y->i);
 }
 
 int pipe_compute(const pipe_pipeline *p, const pipe_counts *c, const pipe_conv *v,
                  pipe_result *out, y1_err *err)
 {
     pipe_result r;
+    size_key *keys = NULL;
     char dn[64];
     int rc = Y1_OK;
     memset(&r, 0, sizeof r);
@@ -710,7 +711,6 @@ int pipe_compute(const pipe_pipeline *p, const pipe_counts *c, const pipe_conv *
         r.all_bytes += r.products[i].bytes;
         if (pr->keep) r.keep_bytes += r.products[i].bytes;
         if (pr->release) r.release_bytes += r.products[i].bytes;
-        r.by_size[i] = i;
     }
     if (p->has_raw) {
         double count = pipe_dim_count(c, p->raw.dim, p->raw.healpix_order);
@@ -721,9 +721,13 @@ int pipe_compute(const pipe_pipeline *p, const pipe_counts *c, const pipe_conv *
         }
         r.raw_bytes = count * p->raw.size_bytes;
     }
-    sort_ctx = &r;
-    qsort(r.by_size, p->n_products, sizeof *r.by_size, cmp_size);
-    sort_ctx = NULL;
+    if (!(keys = calloc(p->n_products ? p->n_products : 1, sizeof *keys))) {
+        rc = y1_errf(err, Y1_ENOMEM, "pipeline %s: out of memory", p->name);
+        goto done;
+    }
+    for (size_t i = 0; i < p->n_products; i++) keys[i] = (size_key){r.products[i].bytes, i};
+    qsort(keys, p->n_products, sizeof *keys, cmp_size);
+    for (size_t k = 0; k < p->n_products; k++) r.by_size[k] = keys[k].i;
     double cum = 0;
     for (size_t k = 0; k < p->n_products; k++) {
         cum += r.products[r.by_size[k]].bytes;
@@ -732,6 +736,7 @@ int pipe_compute(const pipe_pipeline *p, const pipe_counts *c, const pipe_conv *
     *out = r;
     memset(&r, 0, sizeof r);
 done:
+    free(keys);
     pipe_result_clear(&r);
     return rc;
 }
