@@ -42,8 +42,8 @@
  * - wall time of a try = CPU x w, w = 1.05, 1.10, 1.20, 1.50 for jobs 0, 1, 2, 3 of a label.
  * - dispatch: 4 workers (2 on nid001, 2 on nid002, a 2-core 16 GiB node each, one block per
  *   run); a stage starts when the previous one has returned; each try goes to the worker free
- *   first, launched 1, 2, 3, 1, 2, 3, ... s after that worker's previous try returned (the
- *   stage's start for its first try), running 0.5 s after launch.
+ *   first, launched 1, 2, 3, 1, 2, 3, ... s after that worker's previous try returned (or the
+ *   stage's start, or for a retry the failure, when later), running 0.5 s after launch.
  * - resource rows every 30 s: one at the start (CPU = the worker's cumulative 7.25 s, RSS
  *   0.05 GiB), one each 30 s while the try runs (CPU linear in time, RSS peaking at the middle
  *   row), one after the return (CPU 7.25 + cpu_s, RSS 0.1 GiB: children have exited).
@@ -369,9 +369,11 @@ static int64_t stage(gen *g, const spec *s, int run, int64_t start, int64_t *dep
             continue;
         }
         if (o == DEPFAIL) {
-            task_row(g, run, id, s->label, hash, start, *dep_fail_time, 0, "");
+            /* its stage is reached after the failure: dep_fail is stamped then */
+            int64_t tf = *dep_fail_time > start ? *dep_fail_time : start;
+            task_row(g, run, id, s->label, hash, start, tf, 0, "");
             status(g, run, id, 0, "pending", start);
-            status(g, run, id, 0, "dep_fail", *dep_fail_time);
+            status(g, run, id, 0, "dep_fail", tf);
             continue;
         }
         status(g, run, id, 0, "pending", start);
@@ -395,7 +397,7 @@ static int64_t stage(gen *g, const spec *s, int run, int64_t start, int64_t *dep
             fails++;
             status(g, run, id, try_id, "pending", ret);
             if (o == FAIL) {
-                ret = one_try(g, run, id, try_id++, start, fc, s->fail_rss_gib, fc * wf, exc, 0, 0,
+                ret = one_try(g, run, id, try_id++, ret, fc, s->fail_rss_gib, fc * wf, exc, 0, 0,
                               &running);
                 fails++;
                 *dep_fail_time = ret;
@@ -405,7 +407,8 @@ static int64_t stage(gen *g, const spec *s, int run, int64_t start, int64_t *dep
             }
         }
         int skew = is(g, "backwards") && !strcmp(s->label, "assembleCoadd") && j == 0;
-        ret = one_try(g, run, id, try_id, start, cpu, s->rss_gib[j], cpu * wf, NULL, 0, skew,
+        /* a retry is launched after the failure it follows */
+        ret = one_try(g, run, id, try_id, fails ? ret : start, cpu, s->rss_gib[j], cpu * wf, NULL, 0, skew,
                       &running);
         task_row(g, run, id, s->label, hash, start, ret, fails, "");
         if (ret > last) last = ret;
