@@ -14,6 +14,7 @@ static const char usage[] =
     "       y1est skymap tract|find ...      inspect a tract/patch sky map (dc2, lsst_cells_v1)\n"
     "       y1est models fit|show ...        build per-task resource models from metadata\n"
     "       y1est campaign --platform P --nodes N  campaign timeline, scratch peak, intervals\n"
+    "       y1est run-report MONITORING.db   runs, jobs by status and label, failures, retries\n"
     "       y1est --version | --help\n"
     "\n"
     "Estimates the computing (node-days, memory, disk) needed to process the first year of\n"
@@ -37,6 +38,7 @@ static int dispatch(int argc, char **argv)
         if (!strcmp(cmd, "skymap")) return cli_skymap(argc - 1, argv + 1);
         if (!strcmp(cmd, "models")) return cli_models(argc - 1, argv + 1);
         if (!strcmp(cmd, "campaign")) return cli_campaign(argc - 1, argv + 1);
+        if (!strcmp(cmd, "run-report")) return cli_runreport(argc - 1, argv + 1);
         return cli_usage(NULL, "unknown subcommand '%s'", cmd);
     }
     return cli_estimate(argc, argv);
