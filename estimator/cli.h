@@ -13,6 +13,7 @@ int cli_skymap(int argc, char **argv);   /* skymap tract | skymap find | skymap 
 int cli_models(int argc, char **argv);   /* models fit | models show */
 int cli_campaign(int argc, char **argv); /* campaign timeline, storage, uncertainty, sweeps */
 int cli_runreport(int argc, char **argv); /* run-report: a Parsl monitoring.db, after wstat */
+int cli_pipeline(int argc, char **argv); /* pipeline show: a pipeline file, optionally costed */
 
 /* Print "y1est: <msg>" to stderr and return the exit code for status. */
 int cli_fail(int status, const y1_err *err);

@@ -15,6 +15,7 @@ static const char usage[] =
     "       y1est models fit|show ...        build per-task resource models from metadata\n"
     "       y1est campaign --platform P --nodes N  campaign timeline, scratch peak, intervals\n"
     "       y1est run-report MONITORING.db   runs, jobs by status and label, failures, retries\n"
+    "       y1est pipeline show NAME|FILE ...  a pipeline file's tasks, models and dataset types\n"
     "       y1est --version | --help\n"
     "\n"
     "Estimates the computing (node-days, memory, disk) needed to process the first year of\n"
@@ -39,6 +40,7 @@ static int dispatch(int argc, char **argv)
         if (!strcmp(cmd, "models")) return cli_models(argc - 1, argv + 1);
         if (!strcmp(cmd, "campaign")) return cli_campaign(argc - 1, argv + 1);
         if (!strcmp(cmd, "run-report")) return cli_runreport(argc - 1, argv + 1);
+        if (!strcmp(cmd, "pipeline")) return cli_pipeline(argc - 1, argv + 1);
         return cli_usage(NULL, "unknown subcommand '%s'", cmd);
     }
     return cli_estimate(argc, argv);

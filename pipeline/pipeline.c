@@ -3,6 +3,7 @@
 #include "pipeline/pipeline.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -367,10 +368,26 @@ static int resolve(const char *arg, const char *datadir, char *path, size_t n, y
         if (!isalnum((unsigned char)*c) && *c != '-' && *c != '_' && *c != '.')
             return y1_errf(err, Y1_EIO, "pipeline '%s': no such file, and not a pipeline name",
                            arg);
-    snprintf(path, n, "%s/pipelines/%s.yaml", datadir ? datadir : Y1_DATADIR, arg);
-    if (stat(path, &sb) != 0)
-        return y1_errf(err, Y1_EIO, "pipeline '%s': no such file and no %s", arg, path);
-    return Y1_OK;
+    const char *dir = datadir ? datadir : Y1_DATADIR;
+    snprintf(path, n, "%s/pipelines/%s.yaml", dir, arg);
+    if (stat(path, &sb) == 0) return Y1_OK;
+    /* say which names there are */
+    char names[300] = "";
+    char pdir[1024];
+    snprintf(pdir, sizeof pdir, "%s/pipelines", dir);
+    DIR *dp = opendir(pdir);
+    struct dirent *e;
+    while (dp && (e = readdir(dp))) {
+        size_t len = strlen(e->d_name);
+        if (len > 5 && !strcmp(e->d_name + len - 5, ".yaml") &&
+            strlen(names) + len + 3 < sizeof names) {
+            if (*names) strcat(names, ", ");
+            strncat(names, e->d_name, len - 5);
+        }
+    }
+    if (dp) closedir(dp);
+    return y1_errf(err, Y1_EIO, "pipeline '%s': no such file, and no %s (known names: %s)", arg,
+                   path, *names ? names : "none");
 }
 
 int pipe_load(pipe_pipeline **out, const char *name_or_path, const char *datadir, y1_err *err)
