@@ -23,7 +23,9 @@ int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(print
 int cli_parse_double(const char *opt, const char *s, double lo, double hi, double *out,
                      y1_err *err);
 int cli_parse_long(const char *opt, const char *s, long lo, long hi, long *out, y1_err *err);
-/* Shared data directory (data/ of the source tree, or $Y1_DATADIR). */
+/* The data directory (platforms/, skymaps/, cameras/, products.yaml, rtn028/): --datadir, else
+ * $Y1_DATADIR, else data/ of the source tree for a binary of the build tree, else
+ * <bindir>/../share/y1est (installed). Borrowed string. */
 const char *cli_datadir(void);
 /* The sky map file of a --skymap argument, into path (size n). NULL: the default map,
  * DATADIR/skymaps/dc2.yaml. An argument holding a '/' or ending in .yaml is a file, used as
@@ -31,6 +33,10 @@ const char *cli_datadir(void);
  * regard to case as DATADIR/skymaps/NAME.yaml ("dc2", "lsst_cells_v1"). Returns Y1_EUSAGE for
  * an unknown name, listing the known ones. */
 int cli_skymap_path(const char *arg, char *path, size_t n, y1_err *err);
+void cli_set_datadir(const char *dir); /* --datadir (main) */
+/* The default model file: <datadir>/models/rtn028-dc2-3828.yaml when it exists (installed),
+ * else <datadir>/../models/... (source tree). Borrowed string. */
+const char *cli_default_models(void);
 
 
 /* The visit-selection options shared by `estimate` and `cadence summary`. Long-option codes

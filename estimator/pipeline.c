@@ -11,6 +11,7 @@
 
 #include "skymap/agg.h"
 #include "common/y1_grow.h"
+#include "common/y1_progress.h"
 
 void est_opts_default(est_opts *o)
 {
@@ -148,9 +149,7 @@ static int point_cb(const cad_visit *v, void *ud)
 static void progress(void *ctx, size_t done, size_t total)
 {
     (void)ctx;
-    fprintf(stderr, "\ry1est: footprints %zu / %zu visits (%.0f%%)", done, total,
-            total ? 100.0 * (double)done / (double)total : 100.0);
-    if (done == total) fputc('\n', stderr);
+    y1_progress("footprints (visits)", (double)done, (double)total);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -219,8 +218,8 @@ static int run_footprints(const est_opts *o, collect_ctx *vis, est_result *r, co
     if ((rc = sky_map_new(&m, skymap, err)) || (rc = sky_footprint_new(&fp, &fo, err))) goto done;
     snprintf(r->skymap, sizeof r->skymap, "%s", skymap);
     snprintf(r->footprint, sizeof r->footprint, "%s", sky_footprint_describe(fp));
-    /* progress only for a person watching a long run */
-    int tty = isatty(fileno(stderr)) && vis->n > 300000;
+    /* progress only for a long run (the hook in main prints it on a terminal only) */
+    int tty = vis->n > 300000;
     if ((rc = sky_agg_run(&agg, m, fp, vis->v, vis->n, (int)o->threads, tty ? progress : NULL,
                           NULL, err))) {
         /* the visit came from the cadence: say which file, and the way out for rotSkyPos */
@@ -279,7 +278,7 @@ int est_run(const est_opts *o_, est_result *r, int want_pointings, y1_err *err_)
     snprintf(r->fig2_reference, sizeof r->fig2_reference, "%s/rtn028/fig2_digitized.csv",
              cli_datadir());
     snprintf(path, sizeof path, "%s", o.models ? o.models : "");
-    if (!o.models) snprintf(path, sizeof path, "%s/../models/rtn028-dc2-3828.yaml", cli_datadir());
+    if (!o.models) snprintf(path, sizeof path, "%s", cli_default_models());
     if ((rc = mdl_set_load(&r->model_set, path, err))) goto done;
     snprintf(r->models, sizeof r->models, "%s (%s)", mdl_set_name(r->model_set), path);
     snprintf(path, sizeof path, "%s", o.products ? o.products : "");
