@@ -79,6 +79,10 @@ void cli_sel_init(cli_sel *cs);
 /* Handle one selection option (code from CLI_SEL_LONGOPTS). Returns Y1_EUSAGE on bad values. */
 int cli_sel_option(cli_sel *cs, int code, const char *arg, y1_err *err);
 
+/* The cadence's identity for outputs: "name.db (N bytes)", or "embedded synthetic cadence" when
+ * embedded (the default written to a temporary file); never a path. */
+void cli_cadence_ident(const cad_db *db, int embedded, char *buf, size_t n);
+
 /* Open the cadence to read: cs->cadence, or the embedded synthetic default written to a temp
  * file (its path goes into tmp_path, size n, to be removed by the caller; "" otherwise).
  * note (size nn) receives a sentence for the report saying which cadence is used. */
