@@ -3,8 +3,9 @@ DEBS = build-essential cmake pkg-config libgsl-dev libsqlite3-dev libyaml-dev li
        libjansson-dev sqlite3
 JOBS ?= 2
 PLATFORM ?= perlmutter.yaml
+PREFIX ?= /usr/local
 
-.PHONY: deps build build-debug run test bench clean
+.PHONY: deps build build-debug run test bench install clean
 
 deps:
 	@if ! dpkg -s $(DEBS) >/dev/null 2>&1; then \
@@ -29,6 +30,10 @@ test: build-debug
 	@rc=0; ctest --test-dir build-debug --output-on-failure -j$(JOBS) || rc=$$?; \
 	  grep -h '^  skipped: ' build-debug/Testing/Temporary/LastTest.log 2>/dev/null | sort -u; \
 	  exit $$rc
+
+# the binary, data, man page and bash completion under $(PREFIX) (see README, "Installing")
+install: build
+	cmake --install build --prefix $(PREFIX)
 
 bench: build
 	./bench/run.sh build

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <sqlite3.h>
 
@@ -48,6 +49,9 @@ struct cad_db {
     char schema[160];
     char program_source[200];
     char warning[256];
+    int synthetic;        /* 1: the info table says y1est's synthetic cadence wrote it */
+    char synth_desc[200]; /* e.g. "y1est cadence synth, synth-1, seed 42, 1 year" */
+    int64_t size_bytes;   /* the file's size (its identity in reports, with its name) */
 };
 
 static void lower_copy(char *dst, const char *src, size_t n)
@@ -74,6 +78,37 @@ bad:
     /* "file is not a database" surfaces here: the first read of the header */
     return y1_errf(err, Y1_EINPUT, "%s: not an OpSim sqlite database: %s", path,
                    sqlite3_errmsg(s));
+}
+
+/* The info table of a file written by `y1est cadence synth` has the row ('synthetic', 'yes');
+ * files written before that row existed say so by their 'generator' row. Either marks the
+ * file synthetic whatever it is called. A file without an info table is not marked. */
+static int detect_synthetic(cad_db *db, y1_err *err)
+{
+    int has_info = 0, rc;
+    if ((rc = table_exists(db->sql, "info", &has_info, db->path, err)) || !has_info) return rc;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db->sql, "SELECT Parameter, Value FROM info", -1, &st, NULL) !=
+        SQLITE_OK)
+        return Y1_OK; /* an info table of another shape: real OpSim files have several */
+    char algo[64] = "", seed[32] = "", years[16] = "";
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *k = (const char *)sqlite3_column_text(st, 0);
+        const char *v = (const char *)sqlite3_column_text(st, 1);
+        if (!k || !v) continue;
+        if (!strcmp(k, "synthetic") && !strncmp(v, "yes", 3)) db->synthetic = 1;
+        else if (!strcmp(k, "generator") && !strncmp(v, "y1est synthetic cadence", 23))
+            db->synthetic = 1;
+        else if (!strcmp(k, "synth algorithm")) snprintf(algo, sizeof algo, "%s", v);
+        else if (!strcmp(k, "seed")) snprintf(seed, sizeof seed, "%s", v);
+        else if (!strcmp(k, "years")) snprintf(years, sizeof years, "%s", v);
+    }
+    sqlite3_finalize(st);
+    if (db->synthetic)
+        snprintf(db->synth_desc, sizeof db->synth_desc, "y1est cadence synth%s%s%s%s%s%s",
+                 algo[0] ? ", " : "", algo, seed[0] ? ", seed " : "", seed,
+                 years[0] ? ", years " : "", years);
+    return Y1_OK;
 }
 
 /* Bitmask of known columns present in db->table. */
@@ -247,6 +282,11 @@ int cad_open(cad_db **out, const char *path, y1_err *err)
                      has_summary ? "; OpSim v3 'Summary' tables (radians) are not supported" : "");
         goto fail;
     }
+    if ((rc = detect_synthetic(db, err))) goto fail;
+    {
+        struct stat sb;
+        db->size_bytes = stat(path, &sb) == 0 ? (int64_t)sb.st_size : -1;
+    }
     unsigned m = 0;
     if ((rc = read_columns(db, &m, err))) goto fail;
     char missing[200] = "";
@@ -389,6 +429,9 @@ void cad_close(cad_db *db)
 
 const char *cad_schema_desc(const cad_db *db) { return db->schema; }
 const char *cad_path(const cad_db *db) { return db->path; }
+int cad_synthetic(const cad_db *db) { return db->synthetic; }
+const char *cad_synthetic_desc(const cad_db *db) { return db->synth_desc; }
+int64_t cad_size_bytes(const cad_db *db) { return db->size_bytes; }
 const char *cad_program_source(const cad_db *db) { return db->program_source; }
 const char *cad_warning(const cad_db *db) { return db->warning[0] ? db->warning : NULL; }
 int cad_program_count(const cad_db *db) { return db->n_progs; }

@@ -39,6 +39,12 @@ void cad_close(cad_db *db); /* NULL is fine */
 /* What was detected, for reports: e.g. "v2.x observations (labelled: Proposal table)". */
 const char *cad_schema_desc(const cad_db *db);
 const char *cad_path(const cad_db *db);
+/* 1 when the file's info table marks it as written by `y1est cadence synth` (whatever the
+ * file is called), with a description ("y1est cadence synth, synth-1, seed 42, years 1");
+ * "" when not synthetic. The file's size in bytes (-1 unknown), to identify it in reports. */
+int cad_synthetic(const cad_db *db);
+const char *cad_synthetic_desc(const cad_db *db);
+int64_t cad_size_bytes(const cad_db *db);
 /* How programs are identified in this file, e.g. "Proposal table (proposalName = 'WFD')". */
 const char *cad_program_source(const cad_db *db);
 

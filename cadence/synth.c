@@ -6,6 +6,7 @@
 #include "cadence/synth.h"
 #include "cadence/synth_db.h"
 #include "cadence/synth_internal.h"
+#include "common/y1_progress.h"
 
 #include <assert.h>
 #include <math.h>
@@ -1066,12 +1067,15 @@ int cad_synth_write_counts(const char *path, const cad_synth_opts *o, cad_synth_
         seqs = NULL;
         rc = plan_year(g, y, np, &seqs, &nseq, err);
         for (int i = 0; i < NIGHTS_PER_YEAR && rc == Y1_OK; i++) {
+            y1_progress("synthetic nights", (double)(y * NIGHTS_PER_YEAR + i),
+                        (double)(o->years * NIGHTS_PER_YEAR));
             if (np[i].n == 0) continue;
             int64_t before = g->counts.total;
             rc = run_night(g, y * NIGHTS_PER_YEAR + i, &np[i], seqs, nseq, err);
             if (g->counts.total > before) g->counts.nights_observed++;
         }
     }
+    y1_progress("synthetic nights", 1, 1); /* ends the line, also after a failure */
     if (rc == Y1_OK) rc = syn_db_finish(g->db, err);
     else syn_db_abort(g->db);
     g->db = NULL;

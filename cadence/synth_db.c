@@ -193,6 +193,8 @@ static int insert_info(syn_db *db, y1_err *err)
     snprintf(cmd, sizeof cmd, "y1est cadence synth --years %d --seed %llu", db->years,
              (unsigned long long)db->seed);
     const char *rows[][2] = {
+        /* readers mark the file synthetic by this row, whatever the file is called */
+        {"synthetic", "yes: written by y1est cadence synth, not by rubin_sim/OpSim"},
         {"generator", "y1est synthetic cadence: NOT a rubin_sim/OpSim simulation"},
         {"y1est version", Y1_VERSION},
         {"synth algorithm", CAD_SYNTH_VERSION},

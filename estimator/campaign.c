@@ -2,6 +2,7 @@
  * loop over blocks of identical instances on nodes, batch jobs with a wall-clock limit, product
  * volumes over time, and the Monte Carlo driver. Seconds, GiB and bytes throughout. */
 #include "estimator/campaign.h"
+#include "common/y1_progress.h"
 #include "estimator/node.h"
 #include "common/y1_grow.h"
 
@@ -1026,6 +1027,7 @@ int cmp_monte_carlo(const cmp_work *const *pool, size_t npool, const mdl_task *c
     for (long i = 0; i < o->samples; i++) {
         cmp_mc_sample *x = &out[i];
         cmp_opts so2 = *so;
+        y1_progress("Monte Carlo samples", (double)i, (double)o->samples);
         for (size_t t = 0; t < ntasks; t++) {
             copy[t] = *tasks[t];
             perturb(rng, &copy[t].cpu_s, o->model_sigma_frac);
@@ -1053,6 +1055,7 @@ int cmp_monte_carlo(const cmp_work *const *pool, size_t npool, const mdl_task *c
         x->peak_pb = r.peak_bytes / 1e15;
     }
 done:
+    y1_progress("Monte Carlo samples", 1, 1); /* ends the line, also after a failure */
     cmp_result_clear(&r);
     gsl_rng_free(rng);
     free(copy);

@@ -24,7 +24,9 @@ int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(print
 int cli_parse_double(const char *opt, const char *s, double lo, double hi, double *out,
                      y1_err *err);
 int cli_parse_long(const char *opt, const char *s, long lo, long hi, long *out, y1_err *err);
-/* Shared data directory (data/ of the source tree, or $Y1_DATADIR). */
+/* The data directory (platforms/, skymaps/, cameras/, products.yaml, rtn028/): --datadir, else
+ * $Y1_DATADIR, else data/ of the source tree for a binary of the build tree, else
+ * <bindir>/../share/y1est (installed). Borrowed string. */
 const char *cli_datadir(void);
 /* The sky map file of a --skymap argument, into path (size n). NULL: the default map,
  * DATADIR/skymaps/dc2.yaml. An argument holding a '/' or ending in .yaml is a file, used as
@@ -32,6 +34,10 @@ const char *cli_datadir(void);
  * regard to case as DATADIR/skymaps/NAME.yaml ("dc2", "lsst_cells_v1"). Returns Y1_EUSAGE for
  * an unknown name, listing the known ones. */
 int cli_skymap_path(const char *arg, char *path, size_t n, y1_err *err);
+void cli_set_datadir(const char *dir); /* --datadir (main) */
+/* The default model file: <datadir>/models/rtn028-dc2-3828.yaml when it exists (installed),
+ * else <datadir>/../models/... (source tree). Borrowed string. */
+const char *cli_default_models(void);
 
 
 /* The visit-selection options shared by `estimate` and `cadence summary`. Long-option codes
@@ -73,6 +79,10 @@ typedef struct cli_sel {
 void cli_sel_init(cli_sel *cs);
 /* Handle one selection option (code from CLI_SEL_LONGOPTS). Returns Y1_EUSAGE on bad values. */
 int cli_sel_option(cli_sel *cs, int code, const char *arg, y1_err *err);
+
+/* The cadence's identity for outputs: "name.db (N bytes)", or "embedded synthetic cadence" when
+ * embedded (the default written to a temporary file); never a path. */
+void cli_cadence_ident(const cad_db *db, int embedded, char *buf, size_t n);
 
 /* Open the cadence to read: cs->cadence, or the embedded synthetic default written to a temp
  * file (its path goes into tmp_path, size n, to be removed by the caller; "" otherwise).

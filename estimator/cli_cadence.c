@@ -52,7 +52,12 @@ static void print_summary(FILE *fp, out_format fmt, cad_db *db, const cad_select
 {
     char desc[400];
     cad_selection_desc(db, sel, desc, sizeof desc);
+    char id[320];
+    cli_cadence_ident(db, strstr(cadence_note, "embedded") != NULL, id, sizeof id);
     if (fmt == FMT_CSV) {
+        /* a synthetic file says so before the table, whatever it is called */
+        if (cad_synthetic(db))
+            fprintf(fp, "# SYNTHETIC cadence (%s), not an OpSim run\n", cad_synthetic_desc(db));
         fprintf(fp, "kind,name,visits\n");
         for (int b = 0; b < CAD_NBANDS; b++)
             fprintf(fp, "band,%c,%lld\n", CAD_BANDS[b], (long long)s->per_band[b]);
@@ -65,7 +70,10 @@ static void print_summary(FILE *fp, out_format fmt, cad_db *db, const cad_select
     }
     if (fmt == FMT_JSON) {
         json_t *root = json_object(), *visits = json_object(), *progs = json_array();
-        json_object_set_new(root, "cadence", json_string(cad_path(db)));
+        json_object_set_new(root, "cadence", json_string(id));
+        json_object_set_new(root, "synthetic", json_boolean(cad_synthetic(db)));
+        if (cad_synthetic(db))
+            json_object_set_new(root, "synthetic_by", json_string(cad_synthetic_desc(db)));
         json_object_set_new(root, "schema", json_string(cad_schema_desc(db)));
         json_object_set_new(root, "program_source", json_string(cad_program_source(db)));
         json_object_set_new(root, "selection", json_string(desc));

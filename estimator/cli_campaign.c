@@ -4,6 +4,7 @@
  * bytes) in the reports; the simulation itself is in campaign.c. */
 #include "common/y1_out.h"
 #include "estimator/cli.h"
+#include "common/y1_sha256.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -498,14 +499,14 @@ static void report_md(FILE *fp, const camp *C)
     const est_platform *p = &er->plat[0];
     double cores = (double)r->nodes * (double)r->cores_per_node;
     fprintf(fp, "# y1est campaign: %ld nodes of %s\n\n", r->nodes, p->name);
-    if (er->synthetic)
-        fprintf(fp, "> The cadence is y1est's SYNTHETIC stand-in for OpSim baseline v2.0, not the "
-                "real file. Pass --cadence baseline_v2.0_10yrs.db for real numbers.\n\n");
+    est_synthetic_banner(fp, er);
     fprintf(fp, "- %s\n", er->cadence);
     if (er->selection[0]) fprintf(fp, "- selection: %s\n", er->selection);
-    fprintf(fp, "- footprint: %s\n- models: %s\n- products: %s\n- platform: %s (%s): %ld cores, "
+    char pid[320];
+    y1_file_ident(p->path, pid, sizeof pid);
+    fprintf(fp, "- footprint: %s\n- models: %s\n- products: %s\n- platform: %s, %s: %ld cores, "
             "%g GiB (%g reserved) per node, cpu_factor %g\n", er->footprint, er->models,
-            er->products, p->name, p->path, p->cores_per_node, p->memory_per_node_gib,
+            er->products, p->name, pid, p->cores_per_node, p->memory_per_node_gib,
             p->memory_reserve_gib, r->cpu_factor);
     fprintf(fp, "- batch jobs: %s", a->co.walltime_h > 0 ? "" : "none (one allocation)");
     if (a->co.walltime_h > 0)
@@ -687,7 +688,8 @@ static json_t *report_json(const camp *C)
     json_object_set_new(root, "platform", json_string(C->er.plat[0].name));
     json_object_set_new(root, "nodes", json_integer(r->nodes));
     json_object_set_new(root, "cpu_factor", json_real(r->cpu_factor));
-    json_object_set_new(root, "synthetic_cadence", json_boolean(C->er.synthetic));
+    json_object_set_new(root, "synthetic_cadence", C->er.synthetic < 0 ? json_null()
+                                                   : json_boolean(C->er.synthetic));
     json_object_set_new(root, "visits", json_integer(C->er.visits));
     json_object_set_new(sum, "makespan_days", json_real(day(r->makespan_s)));
     json_object_set_new(sum, "node_days_held", json_real(day(r->alloc_node_s)));

@@ -4,10 +4,12 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/y1_num.h"
 
@@ -40,10 +42,59 @@ int cli_parse_long(const char *opt, const char *s, long lo, long hi, long *out, 
     return y1_num_long(opt, s, lo, hi, out, err) ? Y1_EUSAGE : Y1_OK;
 }
 
+static char datadir_given[PATH_MAX]; /* --datadir, or "" */
+
+void cli_set_datadir(const char *dir)
+{
+    snprintf(datadir_given, sizeof datadir_given, "%s", dir);
+}
+
+/* The directory of the running binary (from /proc/self/exe), or "" when unknown. */
+static void exe_dir(char *buf, size_t n)
+{
+    char exe[PATH_MAX];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    buf[0] = '\0';
+    if (len <= 0) return;
+    exe[len] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash) return;
+    *slash = '\0';
+    snprintf(buf, n, "%s", exe[0] ? exe : "/");
+}
+
+/* Where the data are, in this order: --datadir, $Y1_DATADIR, then by where the binary is: a
+ * binary of the build tree (its directory is the one CMake built it in) reads the source
+ * tree's data/, any other (installed, moved) reads <bindir>/../share/y1est (Y1_REL_DATADIR),
+ * so an installed copy never depends on the source tree it was built from. */
 const char *cli_datadir(void)
 {
+    static char found[PATH_MAX + 64];
+    if (datadir_given[0]) return datadir_given;
     const char *d = getenv("Y1_DATADIR");
-    return (d && *d) ? d : Y1_DATADIR;
+    if (d && *d) return d;
+    if (found[0]) return found;
+    char dir[PATH_MAX], real_dir[PATH_MAX], real_build[PATH_MAX];
+    exe_dir(dir, sizeof dir);
+    if (dir[0] && realpath(dir, real_dir) && realpath(Y1_BUILD_DIR, real_build) &&
+        !strcmp(real_dir, real_build))
+        snprintf(found, sizeof found, "%s", Y1_SOURCE_DATADIR);
+    else if (dir[0])
+        snprintf(found, sizeof found, "%s/%s", dir, Y1_REL_DATADIR);
+    else /* no /proc: the documented layout under the default prefix */
+        snprintf(found, sizeof found, "/usr/local/share/y1est");
+    return found;
+}
+
+const char *cli_default_models(void)
+{
+    /* installed: <datadir>/models/; source tree: models/ beside data/ */
+    static char path[PATH_MAX + 128];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/models/rtn028-dc2-3828.yaml", cli_datadir());
+    if (stat(path, &st) == 0) return path;
+    snprintf(path, sizeof path, "%s/../models/rtn028-dc2-3828.yaml", cli_datadir());
+    return path;
 }
 
 static int cmp_name(const void *a, const void *b)

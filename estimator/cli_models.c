@@ -60,10 +60,10 @@ static const char usage_fit[] =
     "Prints per task: level, points, model, 1-sigma uncertainties, coverage (fraction of points\n"
     "at or below the model) and the measured n range.\n";
 
-/* <repo>/models/rtn028-dc2-3828.yaml, found next to the data directory (<repo>/data). */
+/* The default model file (installed beside the data, or models/ of the source tree). */
 static void default_models_path(char *buf, size_t len)
 {
-    snprintf(buf, len, "%s/../models/rtn028-dc2-3828.yaml", cli_datadir());
+    snprintf(buf, len, "%s", cli_default_models());
 }
 
 /* "70.45" or "335.7 n + 2137" style text of a model, in its unit. */

@@ -86,14 +86,35 @@ int cli_sel_option(cli_sel *cs, int code, const char *arg, y1_err *err)
 #define HAVE_SYNTH 1
 #endif
 
+void cli_cadence_ident(const cad_db *db, int embedded, char *buf, size_t n)
+{
+    const char *path = cad_path(db);
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    /* the embedded default lives in a temporary file whose name means nothing */
+    if (embedded)
+        snprintf(buf, n, "embedded synthetic cadence");
+    else if (cad_size_bytes(db) >= 0)
+        snprintf(buf, n, "%s (%lld bytes)", base, (long long)cad_size_bytes(db));
+    else
+        snprintf(buf, n, "%s", base);
+}
+
 int cli_open_cadence(const cli_sel *cs, cad_db **db, char *tmp_path, size_t n, char *note,
                      size_t nn, y1_err *err)
 {
     tmp_path[0] = '\0';
     if (cs->cadence) {
         int rc = cad_open(db, cs->cadence, err);
-        if (!rc) snprintf(note, nn, "cadence: %s", cs->cadence);
-        return rc;
+        if (rc) return rc;
+        /* the file's name and size, never its path; a synthetic file says so, whatever its name */
+        char id[320];
+        cli_cadence_ident(*db, 0, id, sizeof id);
+        if (cad_synthetic(*db))
+            snprintf(note, nn, "cadence: %s: SYNTHETIC, written by %s, not an OpSim run; for real "
+                     "numbers pass --cadence baseline_v2.0_10yrs.db", id, cad_synthetic_desc(*db));
+        else
+            snprintf(note, nn, "cadence: %s", id);
+        return Y1_OK;
     }
 #ifdef HAVE_SYNTH
     const char *dir = getenv("TMPDIR");

@@ -3,6 +3,7 @@
 #include "common/y1_out.h"
 #include "common/y1_band.h"
 #include "estimator/estimate.h"
+#include "common/y1_sha256.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -127,6 +128,16 @@ void est_platform_totals(const est_result *r, size_t p, double *nd, double *nd_o
 
 /* ---- text reports --------------------------------------------------------------------- */
 
+void est_synthetic_banner(FILE *fp, const est_result *r)
+{
+    if (r->synthetic == 1)
+        fprintf(fp, "> The cadence is y1est's SYNTHETIC stand-in for OpSim baseline v2.0, not the "
+                "real file. Pass --cadence baseline_v2.0_10yrs.db for real numbers.\n\n");
+    else if (r->synthetic < 0)
+        fprintf(fp, "> The workload file does not record its cadence: whether these numbers come "
+                "from synthetic inputs is UNKNOWN. Rewrite it with this version's --out.\n\n");
+}
+
 static void md_provenance(FILE *fp, const est_result *r)
 {
     fprintf(fp, "- %s\n", r->cadence);
@@ -134,16 +145,17 @@ static void md_provenance(FILE *fp, const est_result *r)
     if (r->programs[0]) fprintf(fp, "- programs from: %s\n", r->programs);
     fprintf(fp, "- footprint: %s\n- sky map: %s\n- models: %s\n- products: %s\n", r->footprint,
             r->skymap, r->models, r->products);
-    for (size_t p = 0; p < r->nplat; p++)
-        fprintf(fp, "- platform: %s (%s)\n", r->plat[p].name, r->plat[p].path);
+    for (size_t p = 0; p < r->nplat; p++) {
+        char id[320];
+        y1_file_ident(r->plat[p].path, id, sizeof id);
+        fprintf(fp, "- platform: %s, %s\n", r->plat[p].name, id);
+    }
 }
 
 void est_report_md(FILE *fp, const est_result *r)
 {
     fprintf(fp, "# y1est: resource estimate\n\n");
-    if (r->synthetic)
-        fprintf(fp, "> The cadence is y1est's SYNTHETIC stand-in for OpSim baseline v2.0, not the "
-                "real file. Pass --cadence baseline_v2.0_10yrs.db for real numbers.\n\n");
+    est_synthetic_banner(fp, r);
     md_provenance(fp, r);
 
     fprintf(fp, "\n## Table 1: visits per band\n\n| band | visits |\n|---|---:|\n");
@@ -301,9 +313,11 @@ static json_t *summary_json(const est_result *r)
                                                "max_maxrss_gib", x->max_rss_gib,
                                                "mean_maxrss_gib", x->mean_rss_gib));
     }
+    char plat_id[r->nplat ? r->nplat : 1][320];
     for (size_t p = 0; p < r->nplat; p++) {
         double nd, ndo;
         const est_node_platform *np = &r->node[p];
+        y1_file_ident(r->plat[p].path, plat_id[p], sizeof plat_id[p]);
         json_t *per = json_array();
         est_platform_totals(r, p, &nd, &ndo);
         for (size_t t = 0; t < r->ntasks; t++) {
@@ -320,7 +334,7 @@ static json_t *summary_json(const est_result *r)
         }
         json_array_append_new(plats, json_pack(
             "{s:s, s:s, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:i, s:b, s:o}",
-            "name", r->plat[p].name, "file", r->plat[p].path, "node_days", nd,
+            "name", r->plat[p].name, "file", plat_id[p], "node_days", nd,
             "node_days_optimistic", ndo, "node_days_occupancy", np->nd_occupancy,
             "node_days_overheads", np->nd_overheads, "node_days_mixed_packing", np->nd_mixed,
             "node_days_lower_bound", np->nd_mixed_lower_bound, "node_days_charged_cores",
@@ -329,11 +343,11 @@ static json_t *summary_json(const est_result *r)
     }
     const est_disk *d = &r->disk;
     return json_pack(
-        "{s:{s:s, s:s, s:s, s:s, s:s, s:s, s:b}, s:o, s:I, s:I, s:I, s:I, s:o, s:o, s:o,"
+        "{s:{s:s, s:s, s:s, s:s, s:s, s:s, s:o}, s:o, s:I, s:I, s:I, s:I, s:o, s:o, s:o,"
         " s:{s:f, s:f, s:f, s:f, s:f, s:f, s:s}}",
         "provenance", "cadence", r->cadence, "selection", r->selection, "footprint",
         r->footprint, "skymap", r->skymap, "models", r->models, "products", r->products,
-        "synthetic_cadence", r->synthetic,
+        "synthetic_cadence", r->synthetic < 0 ? json_null() : json_boolean(r->synthetic),
         "visits", v, "ccd_visits", (json_int_t)r->w.ccd_visits, "warps", (json_int_t)r->w.warps,
         "coadds", (json_int_t)r->w.coadds, "patches", (json_int_t)r->w.patches,
         "visits_per_coadd", nst, "tasks", tasks, "platforms", plats,

@@ -23,11 +23,12 @@ typedef struct est_result {
     char cadence[600];     /* which cadence, or which workload file */
     char selection[400];
     char programs[240];
-    char footprint[200];
+    char footprint[320];
     char skymap[600];
     char models[1200];
     char products[600];
-    int synthetic;         /* 1: the embedded synthetic cadence was used */
+    int synthetic;         /* 1: the cadence (or the workload's) is synthetic, 0: not, -1: a
+                              workload file that does not record it */
     char fig2_reference[600]; /* digitised RTN-028 Figure 2 CSV to overlay, or "" */
 
     /* Table 1 and the workload */
@@ -68,6 +69,8 @@ void est_platform_totals(const est_result *r, size_t p, double *node_days,
 /* Outputs. The report goes to fp; est_write_outdir writes every file into dir through a
  * staging directory and renames them into place only when all succeeded. */
 void est_report_md(FILE *fp, const est_result *r);
+/* The report's warning about synthetic inputs (a Markdown quote), or nothing for real ones. */
+void est_synthetic_banner(FILE *fp, const est_result *r);
 void est_report_csv(FILE *fp, const est_result *r);
 int  est_report_json(FILE *fp, const est_result *r, y1_err *err);
 int  est_write_outdir(const est_result *r, const char *dir, y1_err *err);

@@ -11,6 +11,8 @@
 
 #include "skymap/agg.h"
 #include "common/y1_grow.h"
+#include "common/y1_progress.h"
+#include "common/y1_sha256.h"
 
 void est_opts_default(est_opts *o)
 {
@@ -148,9 +150,7 @@ static int point_cb(const cad_visit *v, void *ud)
 static void progress(void *ctx, size_t done, size_t total)
 {
     (void)ctx;
-    fprintf(stderr, "\ry1est: footprints %zu / %zu visits (%.0f%%)", done, total,
-            total ? 100.0 * (double)done / (double)total : 100.0);
-    if (done == total) fputc('\n', stderr);
+    y1_progress("footprints (visits)", (double)done, (double)total);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -217,10 +217,10 @@ static int run_footprints(const est_opts *o, collect_ctx *vis, est_result *r, co
     fo.camera_path = camera;
     fo.overlap = strcmp(o->overlap, "bbox") ? SKY_OVERLAP_EXACT : SKY_OVERLAP_BBOX;
     if ((rc = sky_map_new(&m, skymap, err)) || (rc = sky_footprint_new(&fp, &fo, err))) goto done;
-    snprintf(r->skymap, sizeof r->skymap, "%s", skymap);
+    y1_file_ident(skymap, r->skymap, sizeof r->skymap);
     snprintf(r->footprint, sizeof r->footprint, "%s", sky_footprint_describe(fp));
-    /* progress only for a person watching a long run */
-    int tty = isatty(fileno(stderr)) && vis->n > 300000;
+    /* progress only for a long run (the hook in main prints it on a terminal only) */
+    int tty = vis->n > 300000;
     if ((rc = sky_agg_run(&agg, m, fp, vis->v, vis->n, (int)o->threads, tty ? progress : NULL,
                           NULL, err))) {
         /* the visit came from the cadence: say which file, and the way out for rotSkyPos */
@@ -279,19 +279,27 @@ int est_run(const est_opts *o_, est_result *r, int want_pointings, y1_err *err_)
     snprintf(r->fig2_reference, sizeof r->fig2_reference, "%s/rtn028/fig2_digitized.csv",
              cli_datadir());
     snprintf(path, sizeof path, "%s", o.models ? o.models : "");
-    if (!o.models) snprintf(path, sizeof path, "%s/../models/rtn028-dc2-3828.yaml", cli_datadir());
+    if (!o.models) snprintf(path, sizeof path, "%s", cli_default_models());
     if ((rc = mdl_set_load(&r->model_set, path, err))) goto done;
-    snprintf(r->models, sizeof r->models, "%s (%s)", mdl_set_name(r->model_set), path);
+    char id[320];
+    y1_file_ident(path, id, sizeof id);
+    snprintf(r->models, sizeof r->models, "%s, %s", mdl_set_name(r->model_set), id);
     snprintf(path, sizeof path, "%s", o.products ? o.products : "");
     if (!o.products) snprintf(path, sizeof path, "%s/products.yaml", cli_datadir());
     if ((rc = est_products_load(&r->prod, path, err))) goto done;
-    snprintf(r->products, sizeof r->products, "%s", path);
+    y1_file_ident(path, r->products, sizeof r->products);
 
     if (o.workload) {
         if ((rc = est_coadds_read(&r->coadds, o.workload, err))) goto done;
         if ((rc = check_workload_ids(&o, &r->coadds, o.workload, err))) goto done;
-        snprintf(r->footprint, sizeof r->footprint, "as recorded in the workload file");
-        snprintf(r->skymap, sizeof r->skymap, "as recorded in the workload file");
+        /* what the workload file says made it: a replay reports the same provenance */
+        const est_provenance *pv = &r->coadds.prov;
+        snprintf(r->footprint, sizeof r->footprint, "%s%s", pv->footprint[0] ? pv->footprint :
+                 "not recorded", " (as recorded in the workload file)");
+        snprintf(r->skymap, sizeof r->skymap, "%s%s", pv->skymap[0] ? pv->skymap :
+                 "not recorded", " (as recorded in the workload file)");
+        snprintf(r->selection, sizeof r->selection, "%s", pv->selection);
+        r->synthetic = pv->synthetic;
     }
     if (!o.workload || r->coadds.visits < 0 || o.cs.cadence) {
         /* the cadence: Table 1, and the visits for the footprint step */
@@ -302,7 +310,9 @@ int est_run(const est_opts *o_, est_result *r, int want_pointings, y1_err *err_)
         }
         if ((rc = cli_open_cadence(&o.cs, &db, tmp, sizeof tmp, note, sizeof note, err))) goto done;
         if (cad_warning(db)) fprintf(stderr, "y1est: warning: %s\n", cad_warning(db));
-        r->synthetic = o.cs.cadence == NULL;
+        /* synthetic by the file's own mark; a workload made from a synthetic cadence stays so */
+        if (cad_synthetic(db)) r->synthetic = 1;
+        else if (!o.workload) r->synthetic = 0;
         rc = cad_scan(db, &o.cs.sel, collect_cb, &vis, NULL, err);
         if (rc == Y1_ENOMEM) y1_errf(err, rc, "out of memory reading visits");
         if (rc) goto done;
@@ -329,8 +339,14 @@ int est_run(const est_opts *o_, est_result *r, int want_pointings, y1_err *err_)
         }
     }
     if (o.workload) {
+        const est_provenance *pv = &r->coadds.prov;
+        char wid[320];
+        y1_file_ident(o.workload, wid, sizeof wid);
         snprintf(r->cadence + strlen(r->cadence), sizeof r->cadence - strlen(r->cadence),
-                 "%sworkload: %s", r->cadence[0] ? "; " : "", o.workload);
+                 "%sworkload: %s, made from: %s%s%s%s", r->cadence[0] ? "; " : "", wid,
+                 pv->cadence[0] ? pv->cadence : "(not recorded)",
+                 pv->synthetic == 1 ? ", SYNTHETIC (" : "", pv->synthetic == 1 ? pv->synth_desc : "",
+                 pv->synthetic == 1 ? ")" : "");
         if (r->coadds.visits < 0) {
             r->coadds.visits = r->visits;
             memcpy(r->coadds.visits_per_band, r->visits_per_band, sizeof r->visits_per_band);
@@ -340,6 +356,13 @@ int est_run(const est_opts *o_, est_result *r, int want_pointings, y1_err *err_)
         }
     } else {
         if ((rc = run_footprints(&o, &vis, r, cad_path(db), err))) goto done;
+        est_provenance *pv = &r->coadds.prov;
+        cli_cadence_ident(db, o.cs.cadence == NULL, pv->cadence, sizeof pv->cadence);
+        pv->synthetic = cad_synthetic(db);
+        snprintf(pv->synth_desc, sizeof pv->synth_desc, "%s", cad_synthetic_desc(db));
+        snprintf(pv->selection, sizeof pv->selection, "%s", r->selection);
+        snprintf(pv->footprint, sizeof pv->footprint, "%.190s", r->footprint);
+        snprintf(pv->skymap, sizeof pv->skymap, "%.190s", r->skymap);
         r->coadds.visits = r->visits;
         memcpy(r->coadds.visits_per_band, r->visits_per_band, sizeof r->visits_per_band);
     }

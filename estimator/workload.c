@@ -19,6 +19,7 @@ void est_coadds_init(est_coadds *c)
     memset(c, 0, sizeof *c);
     c->visits = -1;
     c->ccds_per_visit = 189;
+    c->prov.synthetic = -1;
 }
 
 void est_coadds_clear(est_coadds *c)
@@ -55,11 +56,25 @@ static int parse_long(const char *s, long *out)
     return 0;
 }
 
+/* A provenance line "# key: text": the field it fills (size into *n), or NULL for other keys. */
+static char *prov_field(est_provenance *p, const char *key, size_t *n)
+{
+#define Y1_PROV(k, f) if (!strcmp(key, k)) return *n = sizeof p->f, p->f
+    Y1_PROV("cadence", cadence);
+    Y1_PROV("selection", selection);
+    Y1_PROV("footprint", footprint);
+    Y1_PROV("skymap", skymap);
+#undef Y1_PROV
+    return NULL;
+}
+
 /* Marks a header key as seen; returns 1 if it already was. */
 static int seen_key(unsigned *seen, const char *key)
 {
     static const char *const keys[] = {"visits", "ccds_per_visit", "visits_u", "visits_g",
-                                       "visits_r", "visits_i", "visits_z", "visits_y"};
+                                       "visits_r", "visits_i", "visits_z", "visits_y",
+                                       "cadence", "synthetic", "selection", "footprint",
+                                       "skymap"};
     for (unsigned i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (!strcmp(key, keys[i])) {
             int was = (int)(*seen >> i & 1u);
@@ -90,6 +105,35 @@ int est_coadds_read(est_coadds *out, const char *path, y1_err *err)
             /* "# key: value" lines carry the visit totals; other comments are free text */
             char key[32], val[64];
             long v;
+            int at = 0;
+            if (sscanf(line, "# %31[a-z_]:%n", key, &at) == 1 && at > 0 &&
+                (!strcmp(key, "synthetic") || prov_field(&c.prov, key, &(size_t){0}))) {
+                const char *text = line + at;
+                while (*text == ' ') text++;
+                if (seen_key(&seen, key)) {
+                    rc = y1_errf(err, Y1_EINPUT, "%s:%ld: '# %s:' given twice", path, lineno, key);
+                    goto done;
+                }
+                size_t n = 0;
+                char *f = prov_field(&c.prov, key, &n);
+                if (f) {
+                    snprintf(f, n, "%s", text);
+                } else if (!strncmp(text, "yes", 3) && (!text[3] || text[3] == ' ')) {
+                    c.prov.synthetic = 1;
+                    const char *d = text + 3;
+                    while (*d == ' ' || *d == '(') d++;
+                    snprintf(c.prov.synth_desc, sizeof c.prov.synth_desc, "%s", d);
+                    size_t l = strlen(c.prov.synth_desc);
+                    if (l && c.prov.synth_desc[l - 1] == ')') c.prov.synth_desc[l - 1] = '\0';
+                } else if (!strcmp(text, "no")) {
+                    c.prov.synthetic = 0;
+                } else {
+                    rc = y1_errf(err, Y1_EINPUT, "%s:%ld: '# synthetic:' expects 'yes (...)' or "
+                                 "'no', got '%.60s'", path, lineno, text);
+                    goto done;
+                }
+                continue;
+            }
             if (sscanf(line, "# %31[a-z_]: %63s", key, val) != 2) continue;
             int is_band = !strncmp(key, "visits_", 7) && strlen(key) == 8 &&
                           y1_band_index(key[7]) >= 0;
@@ -201,6 +245,15 @@ int est_coadds_write(const est_coadds *c, const char *path, y1_err *err)
                     (long long)c->visits_per_band[b]);
         fprintf(fp, "# ccds_per_visit: %d\n", c->ccds_per_visit);
     }
+    /* provenance: what made this workload, so a replay can say it (identities, not paths) */
+    const est_provenance *p = &c->prov;
+    if (p->cadence[0]) fprintf(fp, "# cadence: %s\n", p->cadence);
+    if (p->synthetic == 1)
+        fprintf(fp, p->synth_desc[0] ? "# synthetic: yes (%s)\n" : "# synthetic: yes\n", p->synth_desc);
+    if (p->synthetic == 0) fputs("# synthetic: no\n", fp);
+    if (p->selection[0]) fprintf(fp, "# selection: %s\n", p->selection);
+    if (p->footprint[0]) fprintf(fp, "# footprint: %s\n", p->footprint);
+    if (p->skymap[0]) fprintf(fp, "# skymap: %s\n", p->skymap);
     fputs("band,tract,patch_x,patch_y,num_visits\n", fp);
     for (size_t i = 0; i < c->n; i++)
         fprintf(fp, "%c,%d,%d,%d,%d\n", y1_band_letters[c->v[i].band], c->v[i].tract,

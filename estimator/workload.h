@@ -17,12 +17,24 @@ typedef struct est_coadd {
     int32_t n;             /* visits in this coadd, >= 1 */
 } est_coadd;
 
+/* Where a workload came from, as recorded in coadds.csv: identities (file name with size or a
+ * short checksum), never machine paths. Empty strings: not recorded. */
+typedef struct est_provenance {
+    char cadence[300];     /* e.g. "baseline_v2.0_10yrs.db (742711296 bytes)" */
+    int synthetic;         /* 1 synthetic, 0 not, -1 not recorded */
+    char synth_desc[200];  /* for synthetic cadences: "y1est cadence synth, synth-1, seed 42, ..." */
+    char selection[400];
+    char footprint[200];
+    char skymap[200];      /* e.g. "dc2.yaml (sha256 0123456789ab)" */
+} est_provenance;
+
 typedef struct est_coadds {
     est_coadd *v;          /* sorted by (band, tract, patch_x, patch_y) */
     size_t n, cap;
     int64_t visits;        /* selected visits; -1 when unknown (a coadds.csv without the line) */
     int64_t visits_per_band[Y1_NBANDS];
     int ccds_per_visit;    /* 189 for LSSTCam */
+    est_provenance prov;
 } est_coadds;
 
 void est_coadds_init(est_coadds *c);
@@ -31,9 +43,12 @@ int  est_coadds_push(est_coadds *c, int band, int tract, int px, int py, int n, 
 
 /* Read coadds.csv: header `band,tract,patch_x,patch_y,num_visits`, band as a letter, n >= 1;
  * optional leading comment lines `# visits: N`, `# visits_<band>: N`, `# ccds_per_visit: N`
- * (written by est_coadds_write). Errors name file:line. Duplicated coadds are errors. */
+ * and the provenance `# cadence: ...`, `# synthetic: yes (...)|no`, `# selection: ...`,
+ * `# footprint: ...`, `# skymap: ...` (written by est_coadds_write). Errors name file:line.
+ * Duplicated coadds and duplicated header keys are errors. */
 int est_coadds_read(est_coadds *out, const char *path, y1_err *err);
-/* Write it (atomically), with the comment lines when visits are known. */
+/* Write it (atomically), with the visit lines when visits are known and the provenance lines
+ * that are recorded. */
 int est_coadds_write(const est_coadds *c, const char *path, y1_err *err);
 
 /* Build the histogram workload: coadds and their n, patches with n summed over bands,

@@ -247,6 +247,7 @@ static void test_file(const char *path)
     CHECK_HAS(a, "NOT a rubin_sim");
     CHECK_HAS(a, "seed|42");
     CHECK_HAS(a, CAD_SYNTH_VERSION);
+    CHECK_HAS(a, "synthetic|yes: written by y1est cadence synth");
     /* exact Y1 counts, from the file itself */
     const char *prog_sql = "SELECT group_concat(n) FROM (SELECT count(*) AS n FROM observations "
                            "WHERE night < 365 GROUP BY proposalId ORDER BY proposalId)";
@@ -321,6 +322,21 @@ static void test_file(const char *path)
         CHECK_INT(bad, 0);
     }
     sqlite3_finalize(st);
+    {
+        /* the cadence reader marks it synthetic by that row, and a real v2.0 file not */
+        cad_db *db = NULL, *real = NULL;
+        y1_err err = {{0}};
+        CHECK_INT(cad_open(&db, path, &err), Y1_OK);
+        CHECK_INT(cad_open(&real, Y1_TESTDATA "opsim/baseline_10klines_2.0.db", &err), Y1_OK);
+        if (db && real) {
+            CHECK_INT(cad_synthetic(db), 1);
+            CHECK_HAS(cad_synthetic_desc(db), "seed 42");
+            CHECK_INT(cad_synthetic(real), 0);
+            CHECK_STR(cad_synthetic_desc(real), "");
+        }
+        cad_close(db);
+        cad_close(real);
+    }
 done:
     sqlite3_close(h);
     sqlite3_close(ref);
