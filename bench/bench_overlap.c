@@ -18,8 +18,11 @@ static const char usage[] =
     "usage: bench_overlap (--random N | --cadence DB [--years Y] [--program P])\n"
     "                     [--footprint circle|lsstcam] [--radius R] [--rotation rotskypos|random]\n"
     "                     [--threads T] [--check] [--skymap YAML] [--camera YAML] [--label L]\n"
-    "Prints: label, footprint, visits, threads, read s, overlap s, wall s, visits/s,\n"
-    "warps/visit, coadds, patches, peak RSS MB. --check also runs 1 thread and compares.\n";
+    "                     [--overlap exact|bbox]\n"
+    "Prints: label, footprint, sky map, rule, visits, threads, read s, overlap s, wall s,\n"
+    "CPU s (user + system, the whole process so far), visits/s,\n"
+    "warps/visit, coadds, patches, tracts, (tract, band) pairs, peak RSS MB. --check also runs\n"
+    "1 thread and compares.\n";
 
 static double now_s(void)
 {
@@ -84,7 +87,7 @@ int main(int argc, char **argv)
 {
     const char *cadence = NULL, *program = "wfd", *fpname = "circle", *rotname = "rotskypos";
     const char *skymap = Y1_DATADIR "/skymaps/dc2.yaml", *camera = Y1_DATADIR "/cameras/lsstcam.yaml";
-    const char *label = NULL;
+    const char *label = NULL, *overlap = "exact";
     long nrandom = 0, years = 1, threads = 2;
     double radius = 2.0;
     int check = 0;
@@ -111,13 +114,15 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--skymap")) skymap = val;
         else if (!strcmp(a, "--camera")) camera = val;
         else if (!strcmp(a, "--label")) label = val;
+        else if (!strcmp(a, "--overlap")) overlap = val;
         else {
             fprintf(stderr, "bench_overlap: unknown option '%s'\n%s", a, usage);
             return 2;
         }
         i += used;
     }
-    if ((nrandom <= 0) == (cadence == NULL) || threads < 1) {
+    if ((nrandom <= 0) == (cadence == NULL) || threads < 1 ||
+        (strcmp(overlap, "exact") && strcmp(overlap, "bbox"))) {
         fputs(usage, stderr);
         return 2;
     }
@@ -167,6 +172,7 @@ int main(int argc, char **argv)
     fo.rotation = strcmp(rotname, "random") ? SKY_ROT_VISIT : SKY_ROT_RANDOM;
     fo.seed = 1;
     fo.camera_path = camera;
+    fo.overlap = strcmp(overlap, "bbox") ? SKY_OVERLAP_EXACT : SKY_OVERLAP_BBOX;
     if ((rc = sky_map_new(&m, skymap, &err)) || (rc = sky_footprint_new(&fp, &fo, &err)))
         goto fail;
     sky_agg *a = NULL, *b = NULL;
@@ -178,14 +184,28 @@ int main(int argc, char **argv)
     if (rc) goto fail;
     double wall = now_s() - t0;
     const sky_totals *t = sky_agg_totals(a);
+    /* distinct tracts and (tract, band): the coadds are sorted by (band, tract, patch) */
+    size_t nc, ntb = 0, ntr = 0;
+    const sky_coadd *c = sky_agg_coadds(a, &nc);
+    int nt = sky_map_get_info(m)->num_tracts;
+    unsigned char *seen = calloc((size_t)nt, 1);
+    for (size_t i = 0; i < nc; i++) {
+        ntb += i == 0 || c[i].band != c[i - 1].band || c[i].tract != c[i - 1].tract;
+        if (seen && !seen[c[i].tract]) seen[c[i].tract] = 1, ntr++;
+    }
+    free(seen);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    printf("%-22s %-8s %9zu visits  %ld thr  read %6.3f s  overlap %6.3f s  wall %6.3f s  "
-           "%9.0f visits/s  %6.1f warps/visit  %8lld coadds  %7lld patches  peak RSS %5.0f MB\n",
-           label ? label : (cadence ? "cadence" : "random"), fpname, vis.n, threads, t_read,
-           t_overlap, wall, t_overlap > 0 ? (double)vis.n / t_overlap : 0.0,
+    double cpu = (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec +
+                 (double)ru.ru_stime.tv_sec + 1e-6 * (double)ru.ru_stime.tv_usec;
+    printf("%-22s %-8s %-13s %-5s %9zu visits  %ld thr  read %6.3f s  overlap %6.3f s  "
+           "wall %6.3f s  cpu %6.3f s  %9.0f visits/s  %6.1f warps/visit  %8lld coadds  %7lld patches  "
+           "%6zu tracts  %6zu tract-bands  peak RSS %5.0f MB\n",
+           label ? label : (cadence ? "cadence" : "random"), fpname,
+           sky_map_get_info(m)->name, overlap, vis.n, threads, t_read,
+           t_overlap, wall, cpu, t_overlap > 0 ? (double)vis.n / t_overlap : 0.0,
            vis.n ? (double)t->warps / (double)vis.n : 0.0, (long long)t->coadds,
-           (long long)t->patches, (double)ru.ru_maxrss / 1024.0);
+           (long long)t->patches, ntr, ntb, (double)ru.ru_maxrss / 1024.0);
     if (check) {
         if ((rc = sky_agg_run(&b, m, fp, vis.v, vis.n, 1, NULL, NULL, &err))) goto fail;
         printf("%-22s 1 thread vs %ld: %s\n", "", threads, same(a, b) ? "identical" : "DIFFERENT");

@@ -112,6 +112,7 @@ void sky__work_free(sky_work *w)
     free(w->keys);
     free(w->tracts);
     free(w->mark);
+    free(w->ccdv);
     memset(w, 0, sizeof *w);
 }
 
@@ -225,9 +226,21 @@ static void circle_tract(const sky_map *m, int t, const double v[3], double k, d
     if (!circle_cols(m, t, v, k, sr, lo, hi)) return;
     int npx = m->info.patches_x, npy = m->info.patches_y;
     uint32_t base = (uint32_t)t * (uint32_t)m->npatch;
-    for (int i = 0; i < npx; i++)
-        for (int j = 0; j < npy; j++)
-            if (row_hit(m, j, lo[i], hi[i])) w->keys[w->nkeys++] = base + (uint32_t)(i * npy + j);
+    /* Rows' eta ranges increase with j at both ends, so the rows a column's [lo, hi] meets are
+     * one run j0..j1: start from the uniform-pitch guess and step to the exact ends. */
+    double inv_pitch = 1.0 / (m->info.patch_inner_px * m->scale_rad);
+    double off = m->info.crpix_y * m->scale_rad, top = npy - 1.0;
+    for (int i = 0; i < npx; i++) {
+        if (lo[i] > hi[i]) continue;
+        /* the clamps keep the guesses in [0, npy - 1] before the int conversion */
+        int j1 = (int)dmin(dmax((hi[i] + off) * inv_pitch, 0.0), top);
+        while (j1 >= 0 && m->row_eta[2 * j1] > hi[i]) j1--;
+        while (j1 + 1 < npy && m->row_eta[2 * (j1 + 1)] <= hi[i]) j1++;
+        int j0 = (int)dmin(dmax((lo[i] + off) * inv_pitch, 0.0), top);
+        while (j0 < npy && m->row_eta[2 * j0 + 1] < lo[i]) j0++;
+        while (j0 > 0 && m->row_eta[2 * (j0 - 1) + 1] >= lo[i]) j0--;
+        for (int j = j0; j <= j1; j++) w->keys[w->nkeys++] = base + (uint32_t)(i * npy + j);
+    }
 }
 
 /* ---- lsstcam ----
@@ -447,8 +460,13 @@ static void cam_bbox_tract(const sky_map *m, const sky_footprint *fp, int t, con
                    sky__dot(cv->b, n), sky__dot(cv->U, n), sky__dot(cv->V, n)};
     double is = 1.0 / m->scale_rad, cx = m->info.crpix_x, cy = m->info.crpix_y;
     double wmax = m->info.tract_width_px - 0.5, hmax = m->info.tract_height_px - 0.5;
+    /* a CCD whose middle is farther from the tract centre than the tract box's half-diagonal
+     * plus the CCD's own half-diagonal has no corner in the box (TAN only stretches, so the
+     * focal-plane half-diagonal bounds the sky one) */
+    double cos_far = cos(m->box_half_diag + fp->ccd_half_diag + 1e-9);
     size_t from = w->nkeys;
     for (int k = 0; k < fp->nccd; k++) {
+        if (sky__dot(w->ccdv + 3 * k, c) < cos_far) continue;
         const double *r = fp->ccd[k];
         double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY;
         int inside = 0;
@@ -497,6 +515,15 @@ int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec,
         } else {
             cam_visit cv;
             cam_axes(ra, dec, rot, &cv);
+            if (grow((void **)&w->ccdv, &w->capccdv, 3 * (size_t)fp->nccd, sizeof *w->ccdv))
+                return Y1_ENOMEM;
+            for (int k = 0; k < fp->nccd; k++) {
+                const double *r = fp->ccd[k];
+                double fx = 0.5 * (r[0] + r[1]), fy = 0.5 * (r[2] + r[3]), *u = w->ccdv + 3 * k;
+                for (int q = 0; q < 3; q++) u[q] = cv.b[q] + fx * cv.U[q] + fy * cv.V[q];
+                double nu = sqrt(sky__dot(u, u));
+                for (int q = 0; q < 3; q++) u[q] /= nu;
+            }
             for (size_t q = 0; q < w->ntracts; q++) cam_bbox_tract(m, fp, w->tracts[q], &cv, w);
         }
         return Y1_OK;

@@ -154,6 +154,9 @@ int sky__camera_load(sky_footprint *fp, const char *path, y1_err *err)
                     fp->ccd[n][3] = fp->slot_y[2 * ky + 1];
                     for (int q = 0; q < 4; q++)
                         far = fmax(far, hypot(fp->ccd[n][q & 1], fp->ccd[n][2 + (q >> 1)]));
+                    fp->ccd_half_diag = fmax(fp->ccd_half_diag,
+                                             0.5 * hypot(fp->ccd[n][1] - fp->ccd[n][0],
+                                                         fp->ccd[n][3] - fp->ccd[n][2]));
                     n++;
                 }
         }

@@ -29,6 +29,7 @@ struct sky_map {
     double box_xi[2], box_eta[2]; /* extent of every outer patch box, half-pixel edges: the
                                      tract box, grown by the border when patches are unclipped */
     double half_diag;         /* rad, sky angle from centre to the farthest corner of that extent */
+    double box_half_diag;     /* rad, the same for the tract box itself (what `contains` tests) */
     double patch_diag;        /* rad: largest outer-patch diagonal in the tract plane (bounds
                                  its sky diameter, since TAN only stretches) */
     double patch_inradius;    /* rad: radius of a sky disk inside every outer patch */
@@ -65,6 +66,7 @@ struct sky_footprint {
     int nocc;
     int *slot_ccd;            /* nslot_y * nslot_x: CCD index in that slot or -1 */
     double bound;             /* rad: sky angle from boresight to the farthest CCD corner */
+    double ccd_half_diag;     /* rad: largest half-diagonal of a grown CCD box */
     double tiled;             /* rad: sky radius of the boresight disk that CCD cells tile */
     double max_gap;           /* rad: widest gap between neighbouring grown CCDs; every point of
                                  a tile is within max_gap of its CCD */
@@ -78,6 +80,8 @@ typedef struct sky_work {
     size_t ntracts, captracts;
     uint8_t *mark;   /* bbox rule: npatch flags, all 0 between tracts */
     size_t capmark;
+    double *ccdv;    /* bbox rule, lsstcam: 3 per CCD, the unit vector of its middle */
+    size_t capccdv;
 } sky_work;
 void sky__work_free(sky_work *w);
 

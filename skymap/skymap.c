@@ -261,6 +261,8 @@ int sky_map_new(sky_map **out, const char *yaml_path, y1_err *err)
     m->box_eta[1] = (hi_y + 0.5 - cy) * s;
     double mx = fmax(-m->box_xi[0], m->box_xi[1]), my = fmax(-m->box_eta[0], m->box_eta[1]);
     m->half_diag = atan(hypot(mx, my));
+    double bx = fmax(cx + 0.5, w - 0.5 - cx), by = fmax(cy + 0.5, h - 0.5 - cy);
+    m->box_half_diag = atan(hypot(bx, by) * s);
     double wmax = 0, hmax = 0, wmin = INFINITY;
     for (int i = 0; i < npx; i++) {
         wmax = fmax(wmax, m->col_xi[2 * i + 1] - m->col_xi[2 * i]);

@@ -517,6 +517,16 @@ static void test_lsstcam(const sky_map *m)
         CHECK_MSG(hb.n == bb->n && missing_from(bb->v, bb->n, hb.v, hb.n) == 0,
                   "lsstcam bbox (%g, %g, rot %g): %zu pairs, brute force %zu", ra, dec, rot,
                   hb.n, bb->n);
+        /* a tract takes part in the bbox rule only through a CCD corner inside it, and the
+         * exact rule touches a patch of that tract at that corner: bbox tracts are exact tracts */
+        size_t stray = 0;
+        for (size_t q = 0; q < hb.n; q++) {
+            int found = 0;
+            for (size_t r = 0; r < he.n && !found; r++) found = he.v[r].tract == hb.v[q].tract;
+            stray += !found;
+        }
+        CHECK_MSG(stray == 0, "lsstcam (%g, %g, rot %g): %zu bbox pairs in tracts the exact rule "
+                  "does not touch", ra, dec, rot, stray);
         sum_e += he.n, sum_b += hb.n;
     }
     /* per CCD, a box is larger than the CCD: more pairs overall */
