@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "common/y1_sha256.h"
 #include "estimator/pipe_workload.h"
 #include "pipeline/pipeline.h"
 
@@ -87,9 +88,10 @@ static const char *src_of(const pipe_task *t) { return t->cpu.source ? t->cpu.so
 
 static void print_md(const pipe_pipeline *p, const pipe_result *r, const pipe_conv *v)
 {
-    char dn[64], cpu[128], mem[128], a[32], b[32], c[32], d[32], e[32];
+    char dn[64], cpu[128], mem[128], a[32], b[32], c[32], d[32], e[32], id[600];
+    y1_file_ident(p->path, id, sizeof id);   /* no machine paths in outputs */
     printf("# Pipeline %s\n\n%s\n\nFile: %s. Source: %s.\n\n", p->name,
-           p->description ? p->description : "", p->path, p->source);
+           p->description ? p->description : "", id, p->source);
     printf("CPU models in seconds per instance (core-weighted where marked), memory in GiB; n = "
            "visits per coadd (patch x band) or per patch summed over bands (patch).");
     if (r)
@@ -212,10 +214,11 @@ static json_t *jmodel(const pipe_model *m)
 static int print_json(const pipe_pipeline *p, const pipe_result *r, const pipe_conv *v,
                       y1_err *err)
 {
-    char dn[64];
+    char dn[64], id[600];
     json_t *root = json_object(), *tasks = json_array(), *prods = json_array();
+    y1_file_ident(p->path, id, sizeof id);
     json_object_set_new(root, "name", json_string(p->name));
-    json_object_set_new(root, "path", json_string(p->path));
+    json_object_set_new(root, "file", json_string(id));
     json_object_set_new(root, "source", json_string(p->source));
     if (p->description) json_object_set_new(root, "description", json_string(p->description));
     for (size_t i = 0; i < p->n_tasks; i++) {

@@ -24,6 +24,8 @@ has err "rtn109-w_2025_41" "the shipped file named"
 
 # the definition alone
 run 0 "show rtn028" -- "$Y1EST" pipeline show rtn028
+has out "File: rtn028.yaml (sha256 " "the file by name and checksum"
+grep -q "$PWD" "$T/out" && bad "a machine path in the output" || ok
 has out "| 8 | measure | patch x band | 335.7 n + 2137 | 0.02719 n + 1.32 |" "measure's model in s (5.594 min x 60)"
 has out "| deepCoadd_forced_src | forcedPhotCoadd | patch x band | 172.8 | yes | no |" "164.8 MiB = 172.8 MB"
 run 0 "show rtn109" -- "$Y1EST" pipeline show rtn109-w_2025_41

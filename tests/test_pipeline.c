@@ -501,6 +501,36 @@ static void test_rtn109_dm52836(const pipe_pipeline *p, const pipe_conv *v)
     pipe_result_clear(&r);
 }
 
+/* rtn028's chain through its inputs: each task waits for the one producing what it reads,
+ * on the keys the two share (a warp and its coadd share tract, patch and band). */
+static void test_rtn028_dependencies(void)
+{
+    pipe_pipeline *p = NULL;
+    y1_err e = {{0}};
+    int rc = pipe_load(&p, "rtn028", "data", &e);
+    CHECK_MSG(rc == Y1_OK, "%s", e.msg);
+    if (rc) return;
+    static const struct { const char *a, *b; unsigned keys; } dep[] = {
+        {"isr", "characterizeImage", PIPE_KEY_VISIT | PIPE_KEY_BAND | PIPE_KEY_DETECTOR},
+        {"calibrate", "makeWarp", PIPE_KEY_VISIT | PIPE_KEY_BAND},
+        {"makeWarp", "assembleCoadd", PIPE_KEY_TRACT | PIPE_KEY_PATCH | PIPE_KEY_BAND},
+        {"detection", "deblend", PIPE_KEY_TRACT | PIPE_KEY_PATCH},
+        {"deblend", "measure", PIPE_KEY_TRACT | PIPE_KEY_PATCH},
+        {"measure", "forcedPhotCoadd", PIPE_KEY_TRACT | PIPE_KEY_PATCH | PIPE_KEY_BAND}};
+    for (size_t i = 0; i < sizeof dep / sizeof dep[0]; i++) {
+        long a = pipe_find_task(p, dep[i].a), b = pipe_find_task(p, dep[i].b);
+        unsigned keys = 0;
+        CHECK_MSG(a >= 0 && b >= 0 && pipe_depends(p, (size_t)a, (size_t)b, &keys) == 1 &&
+                  keys == dep[i].keys, "%s -> %s: keys %u", dep[i].a, dep[i].b, keys);
+    }
+    /* measure reads only deblend's output: no direct dependency on makeWarp or isr */
+    unsigned keys;
+    CHECK_INT(pipe_depends(p, (size_t)pipe_find_task(p, "makeWarp"),
+                           (size_t)pipe_find_task(p, "measure"), &keys), 0);
+    CHECK_INT(pipe_depends(p, 0, 0, &keys), 0);
+    pipe_free(p);
+}
+
 static void test_rtn109(void)
 {
     pipe_pipeline *p = NULL;
@@ -532,6 +562,7 @@ int main(void)
     test_dims();
     test_load_errors();
     test_compute();
+    test_rtn028_dependencies();
     test_rtn109();
     /* the fixtures are ours alone: remove them */
     char cmd[128];

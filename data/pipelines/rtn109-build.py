@@ -39,8 +39,8 @@ FULL = {
     ("makeAnalysisSourceAssociationWho...", 0): "makeAnalysisSourceAssociationWholeSkyPlot",
 }
 
-# Quantum dimensions per task (the connections' dimensions of the w_2025_41 tasks, in our
-# vocabulary). Each agrees with the DP2 job count of Table 5, checked below.
+# Quantum dimensions per task, in our vocabulary, from each task's inputs and outputs in
+# DRP.yaml. Each must agree with the task's DP2 job count in Table 5 (asserted below).
 V, VD, VDT, W = "visit", "visit x detector", "visit x detector x tract", "visit x tract x patch"
 C, P, TR, TB, G, B = "patch x band", "patch", "tract", "tract x band", "global", "band"
 DIMS = {
@@ -138,8 +138,9 @@ w("""# rtn109-w_2025_41.yaml: the LSSTCam DRP pipeline as Rubin technote RTN-109
 #
 # Tasks: the 97 rows of RTN-109 Table 5 (DP2), in its order, which is the pipeline order of
 # drp_pipe pipelines/LSSTCam/DRP.yaml at w_2025_41 (labels the technote truncates are written
-# in full from the pipeline's analysis ingredients). Quantum dimensions: those of each task's
-# connections; each one's count equals the task's DP2 job count in Table 5.
+# in full from the pipeline's analysis ingredients). Quantum dimensions: assigned in y1est's
+# vocabulary from each task's role in the pipeline (what it reads and writes in DRP.yaml); every
+# assignment is checked against the task's DP2 job count in Table 5 (the generator asserts it).
 #
 # CPU: RTN-109's core-weighted CPU (each job charged ceil(maxRSS / 4 GB) cores; mean per job,
 # CPU = end minus start CPU of the run method), so every cpu model is `weighted: true` and no
