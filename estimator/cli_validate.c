@@ -55,6 +55,8 @@ static const char usage[] =
     "  --format F            md (default), csv or json on stdout\n"
     "  --plots DIR           validate_jobs.png, validate_cpu.png (log-log, 1:1 line) and\n"
     "                        validate_wall_cpu.png (box plot) into DIR\n"
+    "Calibration: y1est models fit on the same measurements, then validate --models with the\n"
+    "fitted file shows the bias left per task (the per-job ratio).\n"
     CLI_SEL_HELP
     "Footprint, sky map, models (as y1est estimate --help): --footprint, --radius, --rotation,\n"
     "  --seed, --skymap, --workload CSV, --models YAML, --tasks, --products, --threads\n";

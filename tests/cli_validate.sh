@@ -79,6 +79,21 @@ printf 'pipetask:\n  isr:\n    requestMemory: lots\n' > "$T/bps_bad.yaml"
 run 1 "bad bps" -- "$Y1EST" validate --measured "$DB" $WL --bps "$T/bps_bad.yaml"
 has err "bps_bad.yaml:3:20" "bad bps names line and column"
 
+# calibration loop: refit the visit-level tasks on the run's own metadata, validate again. A
+# fitted CPU model is the 95th percentile of the jobs' CPU: for 4 jobs at (1 + d), d = -0.1,
+# -0.033, 0.033, 0.1, that is 1 + 0.0333 + 0.85 x 0.0667 = 1.09 times the mean, so the ratio left
+# is 1 / 1.09 = 0.917 per job; makeWarp keeps its job-count bias, 2 / (3 x 1.09) = 0.612, and
+# deblend (one job measured, a model equal to it) 1 / 2 jobs = 0.500 with a per-job ratio of 1
+M=$T/normal/metadata
+run 0 "models fit" -- "$Y1EST" models fit $M/isr_*.json $M/characterizeImage_*.json $M/calibrate_*.json \
+    $M/makeWarp_*.json $M/deblend_*.json --cpu run --min-points 1 --bootstrap 0 --out "$T/fitted.yaml"
+run 0 "validate the refit" -- "$Y1EST" validate --measured "$DB" $WL --models "$T/fitted.yaml" \
+    --tasks all --products tests/fixtures/validate_products.yaml
+has out "| isr | 0.917 | within tolerance | - |" "isr after the refit (1.200 before)"
+has out "| makeWarp | 550.2 | 336.5 | 0.612 | 0.972 | 0.917 | 30.0 |" "makeWarp: the job-count bias stays"
+has out "| deblend | 20580.2 | 10290.1 | 0.500 | 0.873 | 1.000 | 0.0 |" "deblend"
+has err "labels the pipeline lacks, not compared: assembleCoadd (3 jobs), detection (3 jobs), measure (3 jobs), forcedPhotCoadd (3 jobs)" "coadd tasks were not refitted"
+
 # bad input
 run 0 "labels the pipeline lacks" -- "$Y1EST" validate --measured "$T/unknown-label/monitoring.db" $WL
 has err "warning: measured labels the pipeline lacks, not compared: isolatedStarAssociation (2 jobs)" "listed"
