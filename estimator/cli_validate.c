@@ -13,10 +13,12 @@
 
 #include <jansson.h>
 
+#include "estimator/campaign.h"
 #include "estimator/monitor.h"
 #include "estimator/pipeline.h"
 #include "estimator/plot.h"
 #include "estimator/rtable.h"
+#include "estimator/timeline.h"
 #include "estimator/validate.h"
 
 #define DEFAULT_TOLERANCE 0.15
@@ -40,6 +42,10 @@ static const char usage[] =
     "  memory    the model at the workload's largest n against the measured peaks (p50, p95,\n"
     "            max) and the jobs above it, and above --bps requestMemory when given\n"
     "  wall/CPU  percentiles 0, 32, 50, 68, 100 per job (RTN-109 Figure 3), monitoring.db only\n"
+    "  campaign  with a monitoring.db: the run's makespan (restarts end to end), busy cores over\n"
+    "            time, core utilisation, dispatch (launched -> running) and inter-task latency\n"
+    "            (a try's end to the next launch on the same host slot), beside y1est campaign\n"
+    "            on as many nodes of --platform\n"
     "  verdict   on the CPU ratio: within tolerance (|ratio - 1| <= T), over-predicted\n"
     "            (ratio < 1 - T) or under-predicted (ratio > 1 + T), and the same for the total\n"
     "options:\n"
@@ -53,8 +59,9 @@ static const char usage[] =
     "  --platform P          platform for the estimate (default perlmutter; jobs and CPU do not\n"
     "                        depend on it)\n"
     "  --format F            md (default), csv or json on stdout\n"
-    "  --plots DIR           validate_jobs.png, validate_cpu.png (log-log, 1:1 line) and\n"
-    "                        validate_wall_cpu.png (box plot) into DIR\n"
+    "  --plots DIR           validate_jobs.png, validate_cpu.png (log-log, 1:1 line),\n"
+    "                        validate_wall_cpu.png (box plot) and validate_utilisation.png\n"
+    "                        (busy cores over time, measured and predicted) into DIR\n"
     "Calibration: y1est models fit on the same measurements, then validate --models with the\n"
     "fitted file shows the bias left per task (the per-job ratio).\n"
     CLI_SEL_HELP
@@ -83,7 +90,8 @@ static int is_db(const char *p)
 }
 
 typedef struct tabs {
-    est_tab jobs, cpu, mem, wall, verdict;
+    est_tab jobs, cpu, mem, wall, verdict, camp, util;
+    int have_camp;
 } tabs;
 
 static int row_cells(est_tab *t, y1_err *err, const char *const *cells, size_t n)
@@ -171,12 +179,161 @@ static void tabs_clear(tabs *T)
     est_tab_clear(&T->mem);
     est_tab_clear(&T->wall);
     est_tab_clear(&T->verdict);
+    est_tab_clear(&T->camp);
+    est_tab_clear(&T->util);
+}
+
+/* ---- the campaign against the run -------------------------------------------------------- */
+
+typedef struct camp {
+    est_timeline tl;
+    cmp_result cr;
+    long nodes, cores_per_node;
+    char platform[200];
+} camp;
+
+/* The measured timeline of m and `y1est campaign` on as many nodes of the estimate's first
+ * platform, binned alike (40 bins over the longer of the two). */
+static int campaign(camp *C, const est_mon *m, const est_result *r, y1_err *err)
+{
+    cmp_work *w = NULL;
+    const mdl_task *tasks[128];
+    cmp_opts co;
+    int rc;
+    size_t nt = r->ntasks < 128 ? r->ntasks : 128;
+    for (size_t i = 0; i < nt; i++) tasks[i] = r->t2[i].task;
+    if ((rc = est_timeline_build(&C->tl, m, 3600, err))) return rc;
+    cmp_opts_default(&co);
+    co.nodes = C->tl.hosts;
+    if ((rc = cmp_work_new(&w, &r->coadds, err)) ||
+        (rc = cmp_simulate(w, tasks, nt, &r->plat[0], &r->prod, &co, &C->cr, err)))
+        goto done;
+    double bin_s = fmax(C->tl.active_s, C->cr.makespan_s) / 40, first_makespan_s = C->cr.makespan_s;
+    if (!(bin_s > 0)) bin_s = 1;
+    est_timeline_clear(&C->tl);
+    cmp_result_clear(&C->cr);
+    cmp_result_init(&C->cr);
+    co.bin_h = bin_s / 3600;
+    /* the simulator hands a core up to block_h of identical instances at once; a thousandth
+     * of the makespan keeps a small run's instances apart without slowing a large one */
+    if (first_makespan_s > 0) co.block_h = fmin(co.block_h, first_makespan_s / 3600 / 1000);
+    if ((rc = est_timeline_build(&C->tl, m, bin_s, err)) ||
+        (rc = cmp_simulate(w, tasks, nt, &r->plat[0], &r->prod, &co, &C->cr, err)))
+        goto done;
+    C->nodes = co.nodes;
+    C->cores_per_node = r->plat[0].cores_per_node;
+    snprintf(C->platform, sizeof C->platform, "%s", r->plat[0].name);
+done:
+    cmp_work_free(w);
+    return rc;
+}
+
+static int build_campaign(tabs *T, const camp *C, y1_err *err)
+{
+    static const char *cc[] = {"quantity", "#measured", "#predicted", NULL};
+    static const char *cu[] = {"#from (h)", "#measured busy cores", "#predicted busy cores", NULL};
+    static char title[300];
+    const est_timeline *t = &C->tl;
+    const cmp_result *p = &C->cr;
+    snprintf(title, sizeof title, "The campaign against the run (predicted: y1est campaign on %ld "
+             "nodes of %s, %ld cores each)", C->nodes, C->platform, C->cores_per_node);
+    est_tab_init(&T->camp, "campaign", title, cc);
+    est_tab_init(&T->util, "utilisation", "Busy cores over time (the run's active time: "
+                 "restarts laid end to end)", cu);
+    T->have_camp = 1;
+    char a[64], b[64];
+    double pcores = (double)C->nodes * (double)C->cores_per_node;
+    struct { const char *q; double m, p; int prec; } rows[] = {
+        {"nodes (hosts)", (double)t->hosts, (double)C->nodes, 0},
+        {"cores", t->cores ? (double)t->cores : NAN, pcores, 0},
+        {"makespan (h)", t->active_s / 3600, p->makespan_s / 3600, 3},
+        {"wall-clock span with restarts (h)", t->span_s / 3600, NAN, 3},
+        {"busy core-hours", t->busy_core_s / 3600, p->busy_core_s / 3600, 3},
+        {"core utilisation", t->cores ? t->busy_core_s / (t->cores * t->active_s) : NAN,
+         p->makespan_s > 0 ? p->busy_core_s / (pcores * p->makespan_s) : NAN, 3},
+        {"dispatch latency p50, launched to running (s)", t->dispatch_s[1], p->latency_s, 3},
+        {"dispatch latency max (s)", t->dispatch_s[3], p->latency_s, 3},
+        /* gaps include waits for dependencies and idle workers, not only dispatch */
+        {"inter-task gap p0, a try's end to the next launch on its host (s)", t->chain_s[0], NAN, 3},
+        {"inter-task gap p50 (s)", t->chain_s[1], NAN, 3},
+        {"inter-task gap p95 (s)", t->chain_s[2], NAN, 3},
+        {"inter-task gap max (s)", t->chain_s[3], NAN, 3},
+        {"chains (tries that followed another on the same host slot)", (double)t->nchain, NAN, 0},
+        {"chains under 10 s", (double)t->prompt, NAN, 0},
+    };
+    int rc = Y1_OK;
+    for (size_t i = 0; i < sizeof rows / sizeof *rows && !rc; i++) {
+        rc = est_tab_add(&T->camp, rows[i].q, err);
+        if (!rc) rc = est_tab_add(&T->camp, fmt(a, sizeof a, rows[i].m, rows[i].prec), err);
+        if (!rc) rc = est_tab_add(&T->camp, fmt(b, sizeof b, rows[i].p, rows[i].prec), err);
+    }
+    size_t nb = t->nbins > p->nbins ? t->nbins : p->nbins;
+    for (size_t k = 0; k < nb && !rc; k++) {
+        double pb = NAN;
+        if (k < p->nbins) {
+            pb = 0;
+            for (size_t s = 0; s < p->nstage; s++) pb += p->busy[k * p->nstage + s];
+            pb /= p->bin_s;
+        }
+        char c[64];
+        rc = est_tab_add(&T->util, fmt(a, sizeof a, k * t->bin_s / 3600, 3), err);
+        if (!rc) rc = est_tab_add(&T->util, fmt(b, sizeof b, k < t->nbins ? t->busy[k] : NAN, 3), err);
+        if (!rc) rc = est_tab_add(&T->util, fmt(c, sizeof c, pb, 3), err);
+    }
+    return rc;
+}
+
+static int plot_campaign(const char *dir, const camp *C, y1_err *err)
+{
+    const est_timeline *t = &C->tl;
+    const cmp_result *p = &C->cr;
+    size_t nb = t->nbins > p->nbins ? t->nbins : p->nbins;
+    double *x = calloc(nb + 1, sizeof *x), *ym = calloc(nb + 1, sizeof *ym);
+    double *yp = calloc(nb + 1, sizeof *yp);
+    int rc;
+    if (!x || !ym || !yp) {
+        rc = y1_errf(err, Y1_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t k = 0; k < nb; k++) {
+        x[k] = (k + 0.5) * t->bin_s / 3600;
+        ym[k] = k < t->nbins ? t->busy[k] : NAN;
+        yp[k] = NAN;
+        if (k < p->nbins) {
+            yp[k] = 0;
+            for (size_t s = 0; s < p->nstage; s++) yp[k] += p->busy[k * p->nstage + s];
+            yp[k] /= p->bin_s;
+        }
+    }
+    char path[4096], title[300], pl[200];
+    snprintf(path, sizeof path, "%s/validate_utilisation.png", dir);
+    snprintf(title, sizeof title, "Busy cores over time: the run (%ld hosts) and y1est campaign "
+             "(%ld nodes of %s)", t->hosts, C->nodes, C->platform);
+    snprintf(pl, sizeof pl, "predicted (y1est campaign, %ld cores)",
+             C->nodes * C->cores_per_node);
+    plot_series s[2] = {{.name = "measured (monitoring.db tries)", .x = x, .y = ym, .n = nb,
+                         .rgb = 0x1f77b4, .style = PLOT_LINE, .size_px = 2},
+                        {.name = pl, .x = x, .y = yp, .n = nb, .rgb = 0xd62728,
+                         .style = PLOT_LINE, .size_px = 2}};
+    double top = 1;
+    for (size_t k = 0; k < nb; k++) top = fmax(top, fmax(isnan(ym[k]) ? 0 : ym[k], isnan(yp[k]) ? 0 : yp[k]));
+    plot_spec sp = {.title = title, .xlabel = "time since the first launch, restarts end to end (h)",
+                    .ylabel = "busy cores", .series = s, .nseries = 2, .ymin = 0,
+                    .ymax = top * 1.15};
+    rc = plot_scatter(path, &sp, err);
+done:
+    free(x);
+    free(ym);
+    free(yp);
+    return rc;
 }
 
 static int emit(const tabs *T, const est_result *r, const est_val *v, const est_val_set *m,
                 const char *format, const char *cpu_def, y1_err *err)
 {
-    const est_tab *all[] = {&T->jobs, &T->cpu, &T->mem, &T->wall, &T->verdict};
+    const est_tab *all[] = {&T->jobs, &T->cpu, &T->mem, &T->wall, &T->verdict, &T->camp,
+                            &T->util};
+    size_t nt = T->have_camp ? 7 : 5;
     if (!strcmp(format, "json")) {
         json_t *o = json_object();
         int bad = !o || json_object_set_new(o, "models", json_string(r->models)) ||
@@ -186,7 +343,7 @@ static int emit(const tabs *T, const est_result *r, const est_val *v, const est_
                   json_object_set_new(o, "tolerance", json_real(v->tolerance)) ||
                   json_object_set_new(o, "labels_not_in_pipeline", json_string(v->unknown)) ||
                   json_object_set_new(o, "tasks_not_measured", json_string(v->unmeasured));
-        for (size_t i = 0; i < 5 && !bad; i++) {
+        for (size_t i = 0; i < nt && !bad; i++) {
             json_t *t = est_tab_json(all[i]);
             bad = !t || json_object_set_new(o, all[i]->key, t);
         }
@@ -199,7 +356,7 @@ static int emit(const tabs *T, const est_result *r, const est_val *v, const est_
         return Y1_OK;
     }
     if (!strcmp(format, "csv")) {
-        for (size_t i = 0; i < 5; i++) {
+        for (size_t i = 0; i < nt; i++) {
             if (i) fputc('\n', stdout);
             est_tab_csv(stdout, all[i]);
         }
@@ -212,7 +369,7 @@ static int emit(const tabs *T, const est_result *r, const est_val *v, const est_
     if (v->nunknown) printf("- labels the pipeline lacks (not compared): %s\n", v->unknown);
     if (v->nunmeasured) printf("- tasks of the estimate without a measured job: %s\n", v->unmeasured);
     printf("\n");
-    for (size_t i = 0; i < 5; i++) est_tab_md(stdout, all[i]);
+    for (size_t i = 0; i < nt; i++) est_tab_md(stdout, all[i]);
     return Y1_OK;
 }
 
@@ -328,6 +485,10 @@ int cli_validate(int argc, char **argv)
     mdl_records_init(&recs);
     est_result_init(&r);
     int have_wall = 0, have_db = 0;
+    est_mon *m0 = NULL;          /* the first monitoring.db: its timeline is the campaign */
+    camp C;
+    memset(&C, 0, sizeof C);
+    cmp_result_init(&C.cr);
     char cpu_def[200] = "";
     /* the measurements first: a bad input fails before the estimate's work */
     for (size_t i = 0; i < ninputs && !rc; i++) {
@@ -341,7 +502,8 @@ int cli_validate(int argc, char **argv)
                 fprintf(stderr, "y1est: warning: %s: %s\n", p, m->warn[k]);
             rc = est_val_add_monitor(&ms, m, &err);
             for (size_t k = 0; k < m->njobs; k++) have_wall |= isfinite(m->jobs[k].wall_s);
-            est_mon_free(m);
+            if (!m0) m0 = m;
+            else est_mon_free(m);
             have_db = 1;
         } else {
             size_t n0 = recs.n;
@@ -376,11 +538,22 @@ int cli_validate(int argc, char **argv)
         fprintf(stderr, "y1est: note: monitoring.db peaks are periodic RSS samples: they "
                 "underestimate the true peak memory\n");
     if ((rc = build(&T, &v, bps_path != NULL, &err))) goto done;
+    if (m0) {
+        if ((rc = campaign(&C, m0, &r, &err)) || (rc = build_campaign(&T, &C, &err))) goto done;
+        if (C.tl.cores && C.tl.cores != C.nodes * C.cores_per_node)
+            fprintf(stderr, "y1est: warning: the run's %ld hosts have %ld cores, %s's %ld nodes "
+                    "%ld: pass --platform for the run's machine to compare the campaigns\n",
+                    C.tl.hosts, C.tl.cores, C.platform, C.nodes, C.nodes * C.cores_per_node);
+    }
     if (plot_dir && (rc = plots(plot_dir, &v, have_wall, &err))) goto done;
+    if (plot_dir && m0 && (rc = plot_campaign(plot_dir, &C, &err))) goto done;
     rc = emit(&T, &r, &v, &ms, format, cpu_def, &err);
     if (!rc && plot_dir) fprintf(stderr, "y1est: wrote the plots to %s/\n", plot_dir);
 done:
     if (plot_dir) plot_cleanup();
+    est_timeline_clear(&C.tl);
+    cmp_result_clear(&C.cr);
+    est_mon_free(m0);
     tabs_clear(&T);
     est_val_clear(&v);
     est_val_bps_clear(&bps);

@@ -79,6 +79,35 @@ printf 'pipetask:\n  isr:\n    requestMemory: lots\n' > "$T/bps_bad.yaml"
 run 1 "bad bps" -- "$Y1EST" validate --measured "$DB" $WL --bps "$T/bps_bad.yaml"
 has err "bps_bad.yaml:3:20" "bad bps names line and column"
 
+# the campaign against the run, on the run's own nodes (2 hosts of 2 cores). Predicted: every
+# stage fits in one wave of 4 cores, so the makespan is the sum of each stage's longest
+# instance, 70.447 + 135.282 + 83.134 + 210.318 + 72.323 + 60.821 + 6351.925 + 2472.298 +
+# 2394.933 = 11851.48 s = 3.292 h, and the busy core time is the predicted CPU, 29491.4 s =
+# 8.192 h. Measured: dispatch is 0.5 s after launch for every try; 29 tries on 4 host slots in
+# each of 2 runs give 29 - 8 = 21 chains.
+run 0 "campaign" -- "$Y1EST" validate --measured "$DB" $WL --platform tests/fixtures/validate_platform.yaml --plots "$T/plots"
+has out "| nodes (hosts) | 2 | 2 |" "hosts"
+has out "| cores | 4 | 4 |" "cores from the node table"
+has out "| dispatch latency p50, launched to running (s) | 0.500 | 0.000 |" "dispatch"
+has out "| dispatch latency max (s) | 0.500 | 0.000 |" "dispatch max"
+has out "| chains (tries that followed another on the same host slot) | 21 | - |" "chains"
+count 1 "predicted makespan" "^\| makespan \(h\) \| [0-9.]+ \| 3.292 \|$"
+count 1 "predicted busy core-hours" "^\| busy core-hours \| [0-9.]+ \| 8.192 \|$"
+if [ -s "$T/plots/validate_utilisation.png" ]; then ok; else bad "validate_utilisation.png missing"; fi
+if command -v sqlite3 >/dev/null; then
+    # measured, with plain SQL: per run, the first launch to the last try end or sample; busy =
+    # the tries' running-to-return times plus the lost try's 60 s
+    q() { sqlite3 "$DB" "$1"; }
+    mk=$(q "select printf('%.3f', sum(m)/3600.0) from (select (julianday(max(e))-julianday(min(l)))*86400 m from (select run_id, task_try_time_launched l, task_try_time_returned e from try union all select run_id, NULL, timestamp from resource) group by run_id)")
+    busy=$(q "select printf('%.3f', (sum((julianday(task_try_time_returned)-julianday(task_try_time_running))*86400) + 60)/3600.0) from try where task_try_time_returned is not null")
+    has out "| makespan (h) | $mk | 3.292 |" "measured makespan (SQL: $mk)"
+    has out "| busy core-hours | $busy | 8.192 |" "measured busy core-hours (SQL: $busy)"
+else
+    skip "the sqlite3 program is not installed: the measured makespan is not cross-checked"
+fi
+run 0 "campaign on another machine" -- "$Y1EST" validate --measured "$DB" $WL
+has err "the run's 2 hosts have 4 cores, Perlmutter's 2 nodes 256" "platform mismatch named"
+
 # calibration loop: refit the visit-level tasks on the run's own metadata, validate again. A
 # fitted CPU model is the 95th percentile of the jobs' CPU: for 4 jobs at (1 + d), d = -0.1,
 # -0.033, 0.033, 0.1, that is 1 + 0.0333 + 0.85 x 0.0667 = 1.09 times the mean, so the ratio left
