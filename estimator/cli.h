@@ -14,6 +14,7 @@ int cli_models(int argc, char **argv);   /* models fit | models show */
 int cli_campaign(int argc, char **argv); /* campaign timeline, storage, uncertainty, sweeps */
 int cli_runreport(int argc, char **argv); /* run-report: a Parsl monitoring.db, after wstat */
 int cli_pipeline(int argc, char **argv); /* pipeline show: a pipeline file, optionally costed */
+int cli_validate(int argc, char **argv);  /* validate: the estimate against a measured run */
 
 /* Print "y1est: <msg>" to stderr and return the exit code for status. */
 int cli_fail(int status, const y1_err *err);

@@ -18,6 +18,7 @@ static const char usage[] =
     "       y1est campaign --platform P --nodes N  campaign timeline, scratch peak, intervals\n"
     "       y1est run-report MONITORING.db   runs, jobs by status and label, failures, retries\n"
     "       y1est pipeline show NAME|FILE ...  a pipeline file's tasks, models and dataset types\n"
+    "       y1est validate --measured INPUT...  the estimate against a run that was made\n"
     "       y1est --version | --help\n"
     "\n"
     "Global options (anywhere on the line, for every subcommand):\n"
@@ -97,6 +98,7 @@ static int dispatch(int argc, char **argv)
         if (!strcmp(cmd, "campaign")) return cli_campaign(argc - 1, argv + 1);
         if (!strcmp(cmd, "run-report")) return cli_runreport(argc - 1, argv + 1);
         if (!strcmp(cmd, "pipeline")) return cli_pipeline(argc - 1, argv + 1);
+        if (!strcmp(cmd, "validate")) return cli_validate(argc - 1, argv + 1);
         return cli_usage(NULL, "unknown subcommand '%s'", cmd);
     }
     return cli_estimate(argc, argv);

@@ -370,7 +370,7 @@ static int read_tries(sqlite3 *db, est_mon *m, int has_block, y1_err *err)
             free(y->fail_history);
             y->fail_history = NULL;
         }
-        y->cpu_s = y->peak_rss_bytes = NAN;
+        y->cpu_s = y->peak_rss_bytes = y->last_sample = NAN;
         if (nomem) break;
         char where[200];
         snprintf(where, sizeof where, "run %s task %ld try %ld", m->runs[t->run].run_id,
@@ -451,7 +451,7 @@ static int read_resource(sqlite3 *db, est_mon *m, y1_err *err)
     est_mon_try *cur = NULL;
     double cmin = 0, cmax = 0, rmax = 0, rlast = 0;
     if ((rc = prepare(db, m, "SELECT run_id, task_id, try_id, psutil_process_time_user, "
-                      "psutil_process_time_system, psutil_process_memory_resident FROM resource "
+                      "psutil_process_time_system, psutil_process_memory_resident, timestamp FROM resource "
                       "ORDER BY run_id, task_id, try_id, timestamp", &st, err)))
         return rc;
     while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
@@ -495,6 +495,10 @@ static int read_resource(sqlite3 *db, est_mon *m, y1_err *err)
         }
         rlast = rss;
         y->samples++;
+        char where[200];
+        snprintf(where, sizeof where, "resource row of run %s task %ld try %ld",
+                 m->runs[t->run].run_id, t->task_id, try_id);
+        if ((rc = time_col(m, st, 6, where, &y->last_sample, err))) break;
     }
     if (cur) {
         cur->cpu_s = cmax - cmin;

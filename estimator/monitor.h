@@ -24,6 +24,7 @@ typedef struct est_mon_try {
     double cpu_s;           /* max - min of user + system over its resource rows; NAN: no rows */
     double peak_rss_bytes;  /* largest RSS sample except the post-exit last row; NAN: no rows */
     long samples;           /* resource rows */
+    double last_sample;     /* time of its last resource row; NAN: no rows */
     char state[16];         /* its last status ("" if none) */
 } est_mon_try;
 
