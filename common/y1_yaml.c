@@ -62,7 +62,7 @@ const char *y1_ywhere(const y1_ydoc *d, const yaml_node_t *n, char *buf, size_t 
 
 int y1_yerr(const y1_ydoc *d, const yaml_node_t *n, y1_err *err, const char *fmt, ...)
 {
-    char w[600], what[400];
+    char w[600], what[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);

@@ -16,7 +16,7 @@
 
 #include <jansson.h>
 
-#include "estimator/plot.h"
+#include "estimator/report/plot.h"
 
 #define TIB 1099511627776.0
 

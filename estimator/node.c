@@ -17,7 +17,7 @@
 #include <gsl/gsl_permutation.h>
 #include <gsl/gsl_vector.h>
 
-#include "estimator/plot.h"
+#include "estimator/report/plot.h"
 
 /* ---------------------------------------------------------------------------------------------
  * 1. Occupancy

@@ -386,7 +386,7 @@ int mdl_set_load(mdl_set **out, const char *path, y1_err *err)
             /* re-prefix with the place: mdl_set_add speaks of "model set" */
             char msg[sizeof err->msg];
             snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
-            rc = at(&L, tn, "%s", msg, NULL);
+            rc = y1_yerr(&doc, tn, err, "%s", msg);
             goto done;
         }
         task_clear(&t);

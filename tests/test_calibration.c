@@ -3,17 +3,17 @@
  * study's published workload: Figure 2's per-band mean visits per patch (u 6.95, g 9.13,
  * r ~21.8, i 24.8, z 19.9, y 25.2) within 10 %, ~279 warps per visit (Table 2: 48.5 M warps for
  * 173,682 visits) and 2.7 M coadds. Those numbers come from the technote, not from our runs. */
-#include "estimator/pipeline.h"
-#include "estimator/plot.h"
+#include "estimator/run.h"
+#include "estimator/report/plot.h"
 #include "tests/check.h"
 
 int main(void)
 {
     static const double fig2_mean[6] = {6.95, 9.13, 21.8, 24.8, 19.9, 25.2};
-    est_opts o;
+    est_run_opts o;
     est_result r;
     y1_err err = {{0}};
-    est_opts_default(&o);
+    est_run_opts_default(&o);
     o.platforms[0] = "perlmutter";
     o.n_platforms = 1;
     o.footprint = "lsstcam";

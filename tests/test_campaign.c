@@ -3,7 +3,7 @@
  * errors, and the Monte Carlo (same seed same numbers, intervals shrink with the input spread). */
 #include <stddef.h>
 
-#include "estimator/campaign.h"
+#include "estimator/campaign/campaign.h"
 #include "tests/check.h"
 
 /* The workload (tests/fixtures/campaign_small.csv): 3 visits, 2 CCDs per visit, two tracts:

@@ -8,7 +8,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "estimator/node.h"
-#include "estimator/plot.h"
+#include "estimator/report/plot.h"
 #include "tests/check.h"
 
 static mdl_task task_a = {.label = "alpha"}, task_b = {.label = "beta"};

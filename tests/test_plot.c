@@ -5,7 +5,7 @@
 
 #include <cairo.h>
 
-#include "estimator/plot.h"
+#include "estimator/report/plot.h"
 #include "tests/check.h"
 
 static char dir[] = "/tmp/y1plotXXXXXX";

@@ -4,7 +4,7 @@
 #include <unistd.h>
 
 #include "estimator/estimate.h"
-#include "estimator/plot.h"
+#include "estimator/report/plot.h"
 #include "estimator/workload.h"
 #include "tests/check.h"
 

@@ -1,6 +1,6 @@
-/* cli_cadence.c: `y1est cadence summary` (Table 1: visits per band and per program) and
+/* cmd_cadence.c: `y1est cadence summary` (Table 1: visits per band and per program) and
  * `y1est cadence synth` (write the calibrated synthetic cadence). */
-#include "estimator/cli.h"
+#include "estimator/cli/cli.h"
 
 #include <getopt.h>
 #include <stdlib.h>

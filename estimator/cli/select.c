@@ -1,6 +1,6 @@
-/* cli_select.c: parsing of the visit-selection options shared by `estimate` and
+/* select.c: parsing of the visit-selection options shared by `estimate` and
  * `cadence summary`, and opening of the cadence (given, or the embedded synthetic default). */
-#include "estimator/cli.h"
+#include "estimator/cli/cli.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* cli.h: the command-line layer. Each subcommand is one cli_*.c file; it parses its own options
+/* cli.h: the command-line layer. Each subcommand is one cmd_<name>.c file; it parses its own options
  * (getopt_long), prints its results on stdout and returns a process exit code (0/1/2/3). Only
  * this layer prints; diagnostics go to stderr as "y1est: ...". */
 #ifndef Y1_CLI_H

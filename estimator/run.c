@@ -1,6 +1,6 @@
-/* pipeline.c: the main job's pipeline (see pipeline.h): reads the cadence or a workload file,
+/* run.c: the main job's run (see run.h): reads the cadence or a workload file,
  * runs the footprint overlaps, loads models, platforms and products, and computes Tables 2-4. */
-#include "estimator/pipeline.h"
+#include "estimator/run.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -14,7 +14,7 @@
 #include "common/y1_progress.h"
 #include "common/y1_sha256.h"
 
-void est_opts_default(est_opts *o)
+void est_run_opts_default(est_run_opts *o)
 {
     memset(o, 0, sizeof *o);
     cli_sel_init(&o->cs);
@@ -28,55 +28,55 @@ void est_opts_default(est_opts *o)
     o->threads = 2;
 }
 
-int est_opts_option(est_opts *o, int code, const char *arg, y1_err *err)
+int est_run_opts_option(est_run_opts *o, int code, const char *arg, y1_err *err)
 {
     if (code >= CLI_OPT_SEL && code < CLI_OPT_SEL_END) return cli_sel_option(&o->cs, code, arg, err);
-    if (code >= EST_OPT_PIPE && code < EST_OPT_PIPE_END) o->given |= 1u << (code - EST_OPT_PIPE);
+    if (code >= EST_RUN_OPT_FIRST && code < EST_RUN_OPT_END) o->given |= 1u << (code - EST_RUN_OPT_FIRST);
     switch (code) {
-    case EST_OPT_FOOTPRINT:
+    case EST_RUN_OPT_FOOTPRINT:
         if (strcmp(arg, "circle") && strcmp(arg, "lsstcam"))
             return y1_errf(err, Y1_EUSAGE, "--footprint: expected circle or lsstcam, got '%s'", arg);
         o->footprint = arg;
         return Y1_OK;
-    case EST_OPT_RADIUS:
+    case EST_RUN_OPT_RADIUS:
         /* beyond ~10 deg a circle is not a camera any more, and tract tests get costly */
         return cli_parse_double("--radius", arg, 1e-6, 10.0, &o->radius_deg, err);
-    case EST_OPT_ROTATION:
+    case EST_RUN_OPT_ROTATION:
         if (strcmp(arg, "rotskypos") && strcmp(arg, "random"))
             return y1_errf(err, Y1_EUSAGE, "--rotation: expected rotskypos or random, got '%s'",
                            arg);
         o->rotation = arg;
         return Y1_OK;
-    case EST_OPT_SEED: return cli_parse_long("--seed", arg, 0, 2147483647L, &o->seed, err);
-    case EST_OPT_SKYMAP:
+    case EST_RUN_OPT_SEED: return cli_parse_long("--seed", arg, 0, 2147483647L, &o->seed, err);
+    case EST_RUN_OPT_SKYMAP:
         o->skymap = arg;
         return cli_skymap_path(arg, o->skymap_path, sizeof o->skymap_path, err);
-    case EST_OPT_OVERLAP:
+    case EST_RUN_OPT_OVERLAP:
         if (strcmp(arg, "exact") && strcmp(arg, "bbox"))
             return y1_errf(err, Y1_EUSAGE, "--overlap: expected exact or bbox, got '%s'", arg);
         o->overlap = arg;
         return Y1_OK;
-    case EST_OPT_WORKLOAD: o->workload = arg; return Y1_OK;
-    case EST_OPT_MODELS: o->models = arg; return Y1_OK;
-    case EST_OPT_TASKS: o->tasks = arg; return Y1_OK;
-    case EST_OPT_PRODUCTS: o->products = arg; return Y1_OK;
-    case EST_OPT_THREADS: return cli_parse_long("--threads", arg, 1, 64, &o->threads, err);
-    default: return y1_errf(err, Y1_EUSAGE, "internal: unknown pipeline option %d", code);
+    case EST_RUN_OPT_WORKLOAD: o->workload = arg; return Y1_OK;
+    case EST_RUN_OPT_MODELS: o->models = arg; return Y1_OK;
+    case EST_RUN_OPT_TASKS: o->tasks = arg; return Y1_OK;
+    case EST_RUN_OPT_PRODUCTS: o->products = arg; return Y1_OK;
+    case EST_RUN_OPT_THREADS: return cli_parse_long("--threads", arg, 1, 64, &o->threads, err);
+    default: return y1_errf(err, Y1_EUSAGE, "internal: unknown run option %d", code);
     }
 }
 
-#define GIVEN(o, c) ((o)->given >> ((c) - EST_OPT_PIPE) & 1u)
+#define GIVEN(o, c) ((o)->given >> ((c) - EST_RUN_OPT_FIRST) & 1u)
 
-int est_opts_check(const est_opts *o, char *warn, size_t n, y1_err *err)
+int est_run_opts_check(const est_run_opts *o, char *warn, size_t n, y1_err *err)
 {
     warn[0] = '\0';
-    if (GIVEN(o, EST_OPT_RADIUS) && !strcmp(o->footprint, "lsstcam"))
+    if (GIVEN(o, EST_RUN_OPT_RADIUS) && !strcmp(o->footprint, "lsstcam"))
         return y1_errf(err, Y1_EUSAGE, "--radius applies to --footprint circle, not lsstcam");
     if (o->workload) {
         static const struct { int code; const char *name; } geo[] = {
-            {EST_OPT_FOOTPRINT, "--footprint"}, {EST_OPT_RADIUS, "--radius"},
-            {EST_OPT_ROTATION, "--rotation"}, {EST_OPT_SEED, "--seed"},
-            {EST_OPT_THREADS, "--threads"}, {EST_OPT_OVERLAP, "--overlap"}};
+            {EST_RUN_OPT_FOOTPRINT, "--footprint"}, {EST_RUN_OPT_RADIUS, "--radius"},
+            {EST_RUN_OPT_ROTATION, "--rotation"}, {EST_RUN_OPT_SEED, "--seed"},
+            {EST_RUN_OPT_THREADS, "--threads"}, {EST_RUN_OPT_OVERLAP, "--overlap"}};
         for (size_t i = 0; i < sizeof geo / sizeof geo[0]; i++)
             if (GIVEN(o, geo[i].code)) {
                 size_t l = strlen(warn);
@@ -89,7 +89,7 @@ int est_opts_check(const est_opts *o, char *warn, size_t n, y1_err *err)
                      list, o->workload);
         }
     } else if (!strcmp(o->footprint, "circle") &&
-               (GIVEN(o, EST_OPT_ROTATION) || GIVEN(o, EST_OPT_SEED))) {
+               (GIVEN(o, EST_RUN_OPT_ROTATION) || GIVEN(o, EST_RUN_OPT_SEED))) {
         snprintf(warn, n, "--rotation and --seed ignored: a circle has no rotation");
     }
     return Y1_OK;
@@ -97,7 +97,7 @@ int est_opts_check(const est_opts *o, char *warn, size_t n, y1_err *err)
 
 /* A platform argument: an existing path, or a bare name in data/platforms/ ("perlmutter" or
  * "perlmutter.yaml"). */
-int est_resolve_platform(const char *arg, char *path, size_t n, y1_err *err)
+int est_run_resolve_platform(const char *arg, char *path, size_t n, y1_err *err)
 {
     struct stat sb;
     if (stat(arg, &sb) == 0 && S_ISREG(sb.st_mode)) {
@@ -159,7 +159,7 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* --platform all: every *.yaml in data/platforms/, in name order. */
-static int load_platforms(const est_opts *o, est_result *r, y1_err *err)
+static int load_platforms(const est_run_opts *o, est_result *r, y1_err *err)
 {
     char paths[64][1024];
     int np = 0, rc;
@@ -184,7 +184,7 @@ static int load_platforms(const est_opts *o, est_result *r, y1_err *err)
             }
         } else {
             if (np == 64) return y1_errf(err, Y1_EUSAGE, "--platform: at most 64 platforms");
-            if ((rc = est_resolve_platform(o->platforms[i], paths[np], sizeof paths[np], err))) return rc;
+            if ((rc = est_run_resolve_platform(o->platforms[i], paths[np], sizeof paths[np], err))) return rc;
             np++;
         }
     }
@@ -197,7 +197,7 @@ static int load_platforms(const est_opts *o, est_result *r, y1_err *err)
 }
 
 /* The footprint step: visits -> coadds with their n. */
-static int run_footprints(const est_opts *o, collect_ctx *vis, est_result *r, const char *src,
+static int run_footprints(const est_run_opts *o, collect_ctx *vis, est_result *r, const char *src,
                           y1_err *err)
 {
     sky_map *m = NULL;
@@ -246,7 +246,7 @@ done:
 
 /* A workload's tracts and patches must exist in the sky map (DC2: 18,938 tracts of 7 x 7,
  * lsst_cells_v1: of 10 x 10). */
-static int check_workload_ids(const est_opts *o, const est_coadds *c, const char *path,
+static int check_workload_ids(const est_run_opts *o, const est_coadds *c, const char *path,
                               y1_err *err)
 {
     sky_map *m = NULL;
@@ -267,9 +267,9 @@ static int check_workload_ids(const est_opts *o, const est_coadds *c, const char
     return rc;
 }
 
-int est_run(const est_opts *o_, est_result *r, int want_pointings, y1_err *err_)
+int est_run(const est_run_opts *o_, est_result *r, int want_pointings, y1_err *err_)
 {
-    const est_opts o = *o_;
+    const est_run_opts o = *o_;
     int rc;
     cad_db *db = NULL;
     y1_err *err = err_;

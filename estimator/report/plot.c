@@ -2,7 +2,7 @@
  * and a legend, shared by histogram, scatter, stacked bars and the Hammer-Aitoff sky map.
  * Pixel units; sky angles in degrees. PNGs are written through y1_out (temp file + rename). */
 #include "common/y1_out.h"
-#include "estimator/plot.h"
+#include "estimator/report/plot.h"
 
 #include <dlfcn.h>
 #include <math.h>

@@ -1,4 +1,4 @@
-/* cli_skymap.c: 'y1est skymap tract|find', for people checking a sky map and for the tests.
+/* cmd_skymap.c: 'y1est skymap tract|find', for people checking a sky map and for the tests.
  * Prints tract geometry, or which tracts and patches hold a point and which patches a footprint
  * (circle or LSSTCam) touches there, as text or JSON (jansson). Angles in degrees. */
 #include <float.h>
@@ -7,7 +7,7 @@
 
 #include <jansson.h>
 
-#include "estimator/cli.h"
+#include "estimator/cli/cli.h"
 #include "skymap/skymap.h"
 
 static const char usage[] =

@@ -1,5 +1,5 @@
 /* rtable.c: one table, four renderings (text, Markdown, CSV, JSON). */
-#include "estimator/rtable.h"
+#include "estimator/report/rtable.h"
 
 #include <assert.h>
 #include <stdarg.h>

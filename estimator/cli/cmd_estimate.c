@@ -1,8 +1,8 @@
-/* cli_estimate.c: the main job, `y1est [estimate] --platform P ...`: parses and checks every
- * option, then runs the pipeline cadence -> selection -> footprints -> workload -> models ->
+/* cmd_estimate.c: the main job, `y1est [estimate] --platform P ...`: parses and checks every
+ * option, then runs cadence -> selection -> footprints -> workload -> models ->
  * Tables 2-4. Stages that are not built yet are named in the report, never faked. */
 #include "common/y1_out.h"
-#include "estimator/cli.h"
+#include "estimator/cli/cli.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "estimator/pipeline.h"
+#include "estimator/run.h"
 
 static const char estimate_usage[] =
     "usage: y1est [estimate] --platform P [--platform P2 ...] [options]\n"
@@ -50,24 +50,24 @@ static const char estimate_usage[] =
 enum { O_PLATFORM = 1, O_FORMAT, O_OUT, O_BPS };
 
 
-static int parse_options(int argc, char **argv, est_opts *o, y1_err *err)
+static int parse_options(int argc, char **argv, est_run_opts *o, y1_err *err)
 {
     static const struct option longopts[] = {
         CLI_SEL_LONGOPTS,
         {"platform", required_argument, NULL, O_PLATFORM},
-        EST_PIPE_LONGOPTS,
+        EST_RUN_LONGOPTS,
         {"format", required_argument, NULL, O_FORMAT},
         {"out", required_argument, NULL, O_OUT},
         {"bps", required_argument, NULL, O_BPS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int c, rc;
-    est_opts_default(o);
+    est_run_opts_default(o);
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        if ((c >= CLI_OPT_SEL && c < CLI_OPT_SEL_END) || (c >= EST_OPT_PIPE && c < EST_OPT_PIPE_END)) {
-            if ((rc = est_opts_option(o, c, optarg, err))) return rc;
+        if ((c >= CLI_OPT_SEL && c < CLI_OPT_SEL_END) || (c >= EST_RUN_OPT_FIRST && c < EST_RUN_OPT_END)) {
+            if ((rc = est_run_opts_option(o, c, optarg, err))) return rc;
             continue;
         }
         switch (c) {
@@ -93,14 +93,14 @@ static int parse_options(int argc, char **argv, est_opts *o, y1_err *err)
         return y1_errf(err, Y1_EUSAGE, "no --platform given (e.g. --platform perlmutter.yaml, "
                        "or --platform all)");
     char warn[300];
-    if ((rc = est_opts_check(o, warn, sizeof warn, err))) return rc;
+    if ((rc = est_run_opts_check(o, warn, sizeof warn, err))) return rc;
     if (warn[0]) fprintf(stderr, "y1est: warning: %s\n", warn);
     return Y1_OK;
 }
 
 int cli_estimate(int argc, char **argv)
 {
-    est_opts o;
+    est_run_opts o;
     est_result r;
     y1_err err = {{0}};
     int rc = parse_options(argc, argv, &o, &err);

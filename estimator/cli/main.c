@@ -6,8 +6,8 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "estimator/cli.h"
-#include "estimator/plot.h"
+#include "estimator/cli/cli.h"
+#include "estimator/report/plot.h"
 #include "common/y1_progress.h"
 
 static const char usage[] =

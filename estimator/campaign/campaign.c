@@ -1,7 +1,7 @@
 /* campaign.c: the campaign simulation behind campaign.h: per-tract work groups, a discrete-event
  * loop over blocks of identical instances on nodes, batch jobs with a wall-clock limit, product
  * volumes over time, and the Monte Carlo driver. Seconds, GiB and bytes throughout. */
-#include "estimator/campaign.h"
+#include "estimator/campaign/campaign.h"
 #include "common/y1_progress.h"
 #include "estimator/node.h"
 #include "common/y1_grow.h"

@@ -1,8 +1,8 @@
-/* cli_validate.c: `y1est validate --measured INPUT... [estimate options]`: runs the estimate for
+/* cmd_validate.c: `y1est validate --measured INPUT... [estimate options]`: runs the estimate for
  * the given selection, footprint, sky map and models, reads what the run measured (a Parsl
  * monitoring.db, task-metadata files or a records CSV) and prints per task predicted against
  * actual jobs, CPU, peak memory and the wall/CPU ratio, with a verdict; md, csv or json; plots. */
-#include "estimator/cli.h"
+#include "estimator/cli/cli.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -13,11 +13,11 @@
 
 #include <jansson.h>
 
-#include "estimator/campaign.h"
+#include "estimator/campaign/campaign.h"
 #include "estimator/monitor.h"
-#include "estimator/pipeline.h"
-#include "estimator/plot.h"
-#include "estimator/rtable.h"
+#include "estimator/run.h"
+#include "estimator/report/plot.h"
+#include "estimator/report/rtable.h"
 #include "estimator/timeline.h"
 #include "estimator/validate.h"
 
@@ -392,7 +392,7 @@ int cli_validate(int argc, char **argv)
 {
     static const struct option longopts[] = {
         CLI_SEL_LONGOPTS,
-        EST_PIPE_LONGOPTS,
+        EST_RUN_LONGOPTS,
         {"measured", required_argument, NULL, O_MEASURED},
         {"tolerance", required_argument, NULL, O_TOL},
         {"cpu", required_argument, NULL, O_CPU},
@@ -403,20 +403,20 @@ int cli_validate(int argc, char **argv)
         {"plots", required_argument, NULL, O_PLOTS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    est_opts o;
+    est_run_opts o;
     mdl_md_opts mo;
     const char *inputs[256], *bps_path = NULL, *plot_dir = NULL, *format = "md";
     size_t ninputs = 0;
     double tol = DEFAULT_TOLERANCE;
     y1_err err = {{0}};
     int c, rc;
-    est_opts_default(&o);
+    est_run_opts_default(&o);
     mdl_md_opts_default(&mo);
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        if ((c >= CLI_OPT_SEL && c < CLI_OPT_SEL_END) || (c >= EST_OPT_PIPE && c < EST_OPT_PIPE_END)) {
-            if ((rc = est_opts_option(&o, c, optarg, &err))) return cli_usage("validate", "%s", err.msg);
+        if ((c >= CLI_OPT_SEL && c < CLI_OPT_SEL_END) || (c >= EST_RUN_OPT_FIRST && c < EST_RUN_OPT_END)) {
+            if ((rc = est_run_opts_option(&o, c, optarg, &err))) return cli_usage("validate", "%s", err.msg);
             continue;
         }
         switch (c) {
@@ -470,7 +470,7 @@ int cli_validate(int argc, char **argv)
     }
     if (o.n_platforms == 0) o.platforms[o.n_platforms++] = "perlmutter";
     char warn[300];
-    if ((rc = est_opts_check(&o, warn, sizeof warn, &err))) return cli_usage("validate", "%s", err.msg);
+    if ((rc = est_run_opts_check(&o, warn, sizeof warn, &err))) return cli_usage("validate", "%s", err.msg);
     if (warn[0]) fprintf(stderr, "y1est: warning: %s\n", warn);
 
     est_result r;

@@ -1,9 +1,9 @@
-/* cli_campaign.c: `y1est campaign --platform P --nodes N ...`: the processing campaign on N nodes
+/* cmd_campaign.c: `y1est campaign --platform P --nodes N ...`: the processing campaign on N nodes
  * (makespan, utilisation, walltime losses, critical stage), scratch volume over time, the peak
  * against makespan by regions, Monte Carlo intervals and parameter sweeps. Days and PB (10^15
  * bytes) in the reports; the simulation itself is in campaign.c. */
 #include "common/y1_out.h"
-#include "estimator/cli.h"
+#include "estimator/cli/cli.h"
 #include "common/y1_sha256.h"
 
 #include <errno.h>
@@ -16,9 +16,9 @@
 
 #include <jansson.h>
 
-#include "estimator/campaign.h"
-#include "estimator/pipeline.h"
-#include "estimator/plot.h"
+#include "estimator/campaign/campaign.h"
+#include "estimator/run.h"
+#include "estimator/report/plot.h"
 
 static const char campaign_usage[] =
     "usage: y1est campaign --platform P --nodes N [options]\n"
@@ -78,7 +78,7 @@ enum { O_PLATFORM = 1, O_NODES, O_WALLTIME, O_QWAIT, O_OVERHEAD, O_RES, O_BIN, O
 #define MAX_SWEEP 64
 
 typedef struct camp_args {
-    est_opts eo;
+    est_run_opts eo;
     cmp_opts co;
     cmp_mc_opts mc;
     long mc_rot;
@@ -197,7 +197,7 @@ static int parse_options(int argc, char **argv, camp_args *a, y1_err *err)
         {"cpu-factor-range", required_argument, NULL, O_CPURANGE},
         {"mc-rotations", required_argument, NULL, O_MCROT},
         {"sweep", required_argument, NULL, O_SWEEP},
-        EST_PIPE_LONGOPTS,
+        EST_RUN_LONGOPTS,
         {"format", required_argument, NULL, O_FORMAT},
         {"out", required_argument, NULL, O_OUT},
         {"help", no_argument, NULL, 'h'},
@@ -205,7 +205,7 @@ static int parse_options(int argc, char **argv, camp_args *a, y1_err *err)
     int c, rc, have_nodes = 0;
     long v;
     memset(a, 0, sizeof *a);
-    est_opts_default(&a->eo);
+    est_run_opts_default(&a->eo);
     cmp_opts_default(&a->co);
     a->mc.seed = 20260101;
     a->mc.cpu_lo = a->mc.cpu_hi = NAN;
@@ -214,8 +214,8 @@ static int parse_options(int argc, char **argv, camp_args *a, y1_err *err)
     opterr = 0;
     /* argv[0] is "campaign" */
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        if ((c >= CLI_OPT_SEL && c < CLI_OPT_SEL_END) || (c >= EST_OPT_PIPE && c < EST_OPT_PIPE_END)) {
-            if ((rc = est_opts_option(&a->eo, c, optarg, err))) return rc;
+        if ((c >= CLI_OPT_SEL && c < CLI_OPT_SEL_END) || (c >= EST_RUN_OPT_FIRST && c < EST_RUN_OPT_END)) {
+            if ((rc = est_run_opts_option(&a->eo, c, optarg, err))) return rc;
             continue;
         }
         switch (c) {
@@ -330,7 +330,7 @@ static int parse_options(int argc, char **argv, camp_args *a, y1_err *err)
     if (a->sweep_name && !strcmp(a->sweep_name, "years") && a->eo.cs.sel.use_nights)
         return y1_errf(err, Y1_EUSAGE, "--sweep years cannot be combined with --nights");
     char warn[300];
-    if ((rc = est_opts_check(&a->eo, warn, sizeof warn, err))) return rc;
+    if ((rc = est_run_opts_check(&a->eo, warn, sizeof warn, err))) return rc;
     if (warn[0]) fprintf(stderr, "y1est: warning: %s\n", warn);
     return Y1_OK;
 }
@@ -338,7 +338,7 @@ static int parse_options(int argc, char **argv, camp_args *a, y1_err *err)
 /* ---- running ----------------------------------------------------------------------------- */
 
 /* Estimate (Tables 1-4) and the per-tract workload for options eo. */
-static int run_estimate(const est_opts *eo, est_result *er, cmp_work **w, y1_err *err)
+static int run_estimate(const est_run_opts *eo, est_result *er, cmp_work **w, y1_err *err)
 {
     int rc;
     est_result_init(er);
@@ -369,7 +369,7 @@ static int run_mc(camp *C, y1_err *err)
     }
     if (a->mc_rot > 0) {
         for (long k = 0; k < npool; k++) {
-            est_opts eo = a->eo;
+            est_run_opts eo = a->eo;
             eo.rotation = "random";
             eo.seed = a->eo.seed + k;
             fprintf(stderr, "y1est: Monte Carlo footprint %ld / %ld (rotation seed %ld)\n", k + 1,
@@ -402,7 +402,7 @@ static int run_sweep(camp *C, y1_err *err)
     if (a->mc.samples > 0 && !(s = calloc((size_t)a->mc.samples, sizeof *s)))
         return y1_errf(err, Y1_ENOMEM, "out of memory");
     for (int i = 0; i < a->nsweep; i++) {
-        est_opts eo = a->eo;
+        est_run_opts eo = a->eo;
         est_result er;
         cmp_work *w = NULL;
         const mdl_task **tasks = NULL;

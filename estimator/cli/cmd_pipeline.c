@@ -1,7 +1,7 @@
-/* cli_pipeline.c: 'y1est pipeline show', a pipeline file as tables (tasks in pipeline order,
+/* cmd_pipeline.c: 'y1est pipeline show', a pipeline file as tables (tasks in pipeline order,
  * dataset types), and with workload counts the per-task instances, core-weighted CPU and
  * node-days and the storage per dataset type (RTN-109's Tables 3-8 layout). md, csv or json. */
-#include "estimator/cli.h"
+#include "estimator/cli/cli.h"
 
 #include <getopt.h>
 #include <math.h>

@@ -1,7 +1,7 @@
-/* cli_runreport.c: `y1est run-report monitoring.db`: what a Parsl run did, after wstat: the
+/* cmd_runreport.c: `y1est run-report monitoring.db`: what a Parsl run did, after wstat: the
  * runs in the file (restarts joined by workflow name and task hash), jobs by status and by
  * label, failed tries with their exception text, retries, and one task's history. */
-#include "estimator/cli.h"
+#include "estimator/cli/cli.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -11,7 +11,7 @@
 #include <jansson.h>
 
 #include "estimator/monitor.h"
-#include "estimator/rtable.h"
+#include "estimator/report/rtable.h"
 
 static const char usage[] =
     "usage: y1est run-report MONITORING.db [--task ID [--run N]] [--format text|md|json]\n"

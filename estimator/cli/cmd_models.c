@@ -1,6 +1,6 @@
-/* cli_models.c: the 'models' subcommand: `models show` prints a model file as a table,
+/* cmd_models.c: the 'models' subcommand: `models show` prints a model file as a table,
  * `models fit` builds a model file from measured records (task metadata, CSV, Parsl DB). */
-#include "estimator/cli.h"
+#include "estimator/cli/cli.h"
 #include "estimator/workload.h"
 
 #include <errno.h>
@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 
 #include "estimator/parsl_db.h"
-#include "estimator/plot.h"
+#include "estimator/report/plot.h"
 #include "models/models.h"
 
 static const char usage_models[] =

@@ -1,6 +1,6 @@
-/* cli_common.c: small helpers shared by the subcommands: diagnostics, option numbers, the data
+/* util.c: small helpers shared by the subcommands: diagnostics, option numbers, the data
  * folder and the sky map names. */
-#include "estimator/cli.h"
+#include "estimator/cli/cli.h"
 
 #include <ctype.h>
 #include <dirent.h>
