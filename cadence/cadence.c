@@ -437,7 +437,6 @@ const char *cad_warning(const cad_db *db) { return db->warning[0] ? db->warning 
 int cad_program_count(const cad_db *db) { return db->n_progs; }
 const char *cad_program_name(const cad_db *db, int p) { return db->progs[p].name; }
 cad_class cad_program_class(const cad_db *db, int p) { return db->progs[p].cls; }
-int cad_first_night(const cad_db *db) { return db->min_night; }
 
 void cad_selection_default(cad_selection *sel)
 {

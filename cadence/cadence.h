@@ -51,8 +51,6 @@ const char *cad_program_source(const cad_db *db);
 /* A warning about how programs were inferred (e.g. "no Proposal table; treating proposalId 1
  * as WFD"), or NULL. The caller should print it. */
 const char *cad_warning(const cad_db *db);
-/* The first night number in the file (night column, or derived from the MJD: 0). */
-int cad_first_night(const cad_db *db);
 
 /* Program labels seen so far (grows while scanning). Borrowed strings. */
 int cad_program_count(const cad_db *db);

@@ -1,9 +1,7 @@
-/* estimate.h: the main job's result (Tables 1-4 with their provenance) and its outputs:
- * a Markdown report, CSV and JSON, the --out directory and the plots. */
+/* estimate.h: the main job's result: Tables 1-4 with their provenance (its outputs are in
+ * estimator/report/report.h). */
 #ifndef EST_ESTIMATE_H
 #define EST_ESTIMATE_H
-
-#include <stdio.h>
 
 #include "estimator/node.h"
 #include "estimator/platform.h"
@@ -48,7 +46,7 @@ typedef struct est_result {
     est_platform *plat;
     size_t nplat;
     est_node_row *t3;
-    est_node_platform *node; /* per platform: occupancy, mixed packing, overheads (issue 6) */
+    est_node_platform *node; /* per platform: occupancy, mixed packing, overheads */
 
     /* Table 4 */
     est_products prod;
@@ -65,16 +63,5 @@ int est_compute(est_result *r, const char *tasks, y1_err *err);
 /* Platform totals (node-days, optimistic node-days) for platform p. */
 void est_platform_totals(const est_result *r, size_t p, double *node_days,
                          double *node_days_optimistic);
-
-/* Outputs. The report goes to fp; est_write_outdir writes every file into dir through a
- * staging directory and renames them into place only when all succeeded. */
-void est_report_md(FILE *fp, const est_result *r);
-/* The report's warning about synthetic inputs (a Markdown quote), or nothing for real ones. */
-void est_synthetic_banner(FILE *fp, const est_result *r);
-void est_report_csv(FILE *fp, const est_result *r);
-int  est_report_json(FILE *fp, const est_result *r, y1_err *err);
-int  est_write_outdir(const est_result *r, const char *dir, y1_err *err);
-/* BPS-style requestMemory YAML: each task's maxRSS at the workload's largest n, in MB. */
-void est_report_bps(FILE *fp, const est_result *r);
 
 #endif

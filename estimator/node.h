@@ -1,4 +1,4 @@
-/* node.h: what the study's node-days leave out (issue 6): throughput that is not linear in the
+/* node.h: what the study's node-days leave out: throughput that is not linear in the
  * number of concurrent jobs on a node (occupancy), task types sharing nodes (mixed packing, the
  * Work Queue resource contract) and workflow overheads (dispatch latency, manager ceilings).
  * Pure functions over a loaded platform and Table 2 rows. Units: hours for work and node-hours,
@@ -56,6 +56,7 @@
 
 #include <stddef.h>
 
+#include "estimator/pack.h"
 #include "estimator/platform.h"
 #include "estimator/tables.h"
 
@@ -81,43 +82,6 @@ double est_occ_slowdown(const est_occupancy *o, long cores, double k);
  * !o->present. */
 long est_occ_best_k(const est_occupancy *o, long cores, long k_max);
 
-/* Throughput against k (one-job units) for k = 1..cores, the linear extrapolation and the
- * measured points, with a mark at the peak: the shape of the study's Figure 5.
- * Returns Y1_EINPUT if p has no occupancy block; plot_scatter's statuses otherwise. */
-int est_node_plot_occupancy(const est_platform *p, const char *png_path, y1_err *err);
-
-/* ---------------------------------------------------------------------------------------------
- * 2. Mixed packing (the LP), usable on its own
- * ------------------------------------------------------------------------------------------- */
-
-typedef struct est_pack_in {
-    size_t ntypes;
-    const double *work_h;      /* per type: slot-hours at low load (CPU h x cpu_factor), >= 0 */
-    const double *mem_gib;     /* per type: declared memory per task, > 0, <= node_mem_gib */
-    const double *run_s;       /* per type: low-load run time per task (s); NULL: no latency */
-    const double *util;        /* per type: manager utilisation u in (0, 1]; NULL: 1 */
-    long cores;                /* slots per node */
-    long k_cap;                /* most jobs on one node (the curve's peak); 0 = cores */
-    double node_mem_gib;       /* usable memory per node */
-    double latency_s;          /* dispatch latency per task (needs run_s) */
-    const est_occupancy *occ;  /* slowdown curve (NULL or !present: linear) */
-} est_pack_in;
-
-typedef struct est_pack_out {
-    double node_hours;         /* the LP optimum (mixed packing) */
-    double node_hours_one_type;/* the same costs with one type per node (the best k per type) */
-    double lower_bound;        /* max(core-hours / cores, GiB-hours / memory), linear, no latency */
-    double *share;             /* per type: node-hours attributed by the LP duals (sum = optimum);
-                                  malloc'ed, free with est_pack_out_clear */
-    size_t columns;            /* configurations considered */
-    int iterations;            /* simplex pivots */
-} est_pack_out;
-
-/* Given: in (types with work_h == 0 are skipped). Returned: *out (set only on success).
- * Returns: Y1_OK; Y1_EINPUT for a type that does not fit one node or a non-finite input, or a
- * failed GSL solve / no convergence; Y1_ENOMEM. */
-int  est_pack_mixed(const est_pack_in *in, est_pack_out *out, y1_err *err);
-void est_pack_out_clear(est_pack_out *o);   /* NULL is fine */
 
 /* ---------------------------------------------------------------------------------------------
  * 3 and everything: per platform, per task

@@ -1,5 +1,5 @@
 /* platform.c: strict loading of platform YAML files, with the optional `occupancy` and
- * `workflow` blocks of issue 6 (models in node.h). */
+ * `workflow` blocks (models in node.h). */
 #include "estimator/platform.h"
 
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* platform.h: compute platforms (YAML files in data/platforms/): cores and memory per node and
  * the CPU factor that scales task times measured on Cori-Haswell (RTN-028 Table 3), plus two
- * optional blocks that go beyond the study (issue 6): `occupancy` (throughput vs concurrent jobs
+ * optional blocks that go beyond the study: `occupancy` (throughput vs concurrent jobs
  * per node) and `workflow` (dispatch latency, manager ceilings, packing). Without them every
  * figure equals the study's. Units: GiB, seconds, GHz. The models live in node.h. */
 #ifndef EST_PLATFORM_H

@@ -1,6 +1,7 @@
 /* tables.c: RTN-028 Tables 2-4. The node packing follows the DESC code behind the study
  * (gen3_workflow resource_estimator): jobs per node limited by cores and by usable memory. */
 #include "estimator/tables.h"
+#include "estimator/pack.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -80,11 +81,11 @@ int est_table2_row(const est_workload *w, const mdl_task *t, est_task_row *out, 
     return Y1_OK;
 }
 
+/* Jobs of one task type on an empty node: the one packing rule. */
 static long jobs_for(const est_platform *p, double rss_gib)
 {
-    double usable = p->memory_per_node_gib - p->memory_reserve_gib;
-    long by_mem = rss_gib > 0 ? (long)floor(usable / rss_gib) : p->cores_per_node;
-    return by_mem < p->cores_per_node ? by_mem : p->cores_per_node;
+    return est_pack_jobs(p->cores_per_node, p->memory_per_node_gib - p->memory_reserve_gib,
+                         rss_gib);
 }
 
 int est_table3_row(const est_platform *p, const est_task_row *t, est_node_row *out, y1_err *err)

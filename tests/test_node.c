@@ -9,6 +9,7 @@
 
 #include "estimator/node.h"
 #include "estimator/report/plot.h"
+#include "estimator/report/report.h"
 #include "tests/check.h"
 
 static mdl_task task_a = {.label = "alpha"}, task_b = {.label = "beta"};
@@ -440,9 +441,27 @@ static void test_shipped_platforms(void)
     CHECK_HAS(err.msg, "has no occupancy block");
 }
 
+/* The one packing rule, by hand: min(cores, floor(memory / job memory)). */
+static void test_pack_rule(void)
+{
+    /* Perlmutter: 128 cores, 512 - 10 = 502 GiB usable */
+    CHECK_INT(est_pack_jobs(128, 502, 6.98), 71);    /* deblend: 502 / 6.98 = 71.9 */
+    CHECK_INT(est_pack_jobs(128, 502, 2.0), 128);    /* 251 by memory, 128 by cores */
+    CHECK_INT(est_pack_jobs(128, 502, 502.5), 0);    /* does not fit at all */
+    CHECK_INT(est_pack_jobs(128, 502, 0), 128);      /* no memory: cores only */
+    CHECK_INT(est_pack_jobs(0, 502, 1), 0);
+    CHECK_INT(est_pack_jobs(-3, 502, 1), 0);
+    /* memory left after other jobs: 0.3 GiB as 1 - 0.7 is 0.30000000000000004 and 0.3 / 0.1
+     * is 2.9999999999999996 in doubles; both are three jobs of 0.1 GiB */
+    CHECK_INT(est_pack_jobs(64, 1.0 - 0.7, 0.1), 3);
+    CHECK_INT(est_pack_jobs(64, 0.3, 0.1), 3);
+    CHECK_INT(est_pack_jobs(64, 0.3 - 1e-6, 0.1), 2); /* a real shortfall is not forgiven */
+}
+
 int main(void)
 {
-    gsl_set_error_handler_off();   /* as main does: every GSL status is checked */
+    gsl_set_error_handler_off();
+    test_pack_rule();   /* as main does: every GSL status is checked */
     test_no_blocks_equal_study();
     test_fit_recovers_curve();
     test_fit_from_yaml();

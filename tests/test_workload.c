@@ -5,6 +5,7 @@
 
 #include "estimator/estimate.h"
 #include "estimator/report/plot.h"
+#include "estimator/report/report.h"
 #include "estimator/workload.h"
 #include "tests/check.h"
 

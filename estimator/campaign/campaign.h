@@ -34,7 +34,6 @@ typedef struct cmp_work cmp_work; /* opaque: a workload's instances per tract */
 int cmp_work_new(cmp_work **out, const est_coadds *c, y1_err *err);
 void cmp_work_free(cmp_work *w);                      /* NULL is fine */
 size_t cmp_work_tracts(const cmp_work *w);
-const est_workload *cmp_work_hist(const cmp_work *w); /* borrowed: Table 2-4 histograms */
 
 /* ---- the simulation ---------------------------------------------------------------------- */
 

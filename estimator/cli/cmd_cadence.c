@@ -8,10 +8,7 @@
 
 #include <jansson.h>
 
-#if __has_include("cadence/synth.h")
 #include "cadence/synth.h"
-#define HAVE_SYNTH 1
-#endif
 
 static const char cadence_usage[] =
     "usage: y1est cadence summary [--cadence DB] [selection] [--format md|csv|json]\n"
@@ -196,7 +193,6 @@ static int cmd_synth(int argc, char **argv)
     }
     if (optind < argc) return cli_usage("cadence", "unexpected argument '%s'", argv[optind]);
     if (!out) return cli_usage("cadence", "synth needs --out FILE.db");
-#ifdef HAVE_SYNTH
     cad_synth_opts o;
     cad_synth_opts_default(&o);
     o.years = (int)years;
@@ -205,11 +201,6 @@ static int cmd_synth(int argc, char **argv)
     fprintf(stderr, "y1est: wrote %s (synthetic baseline v2.0 stand-in, %ld year%s, seed %llu)\n",
             out, years, years > 1 ? "s" : "", (unsigned long long)o.seed);
     return 0;
-#else
-    (void)seed;
-    y1_errf(&err, Y1_EUSAGE, "cadence synth is not built in this version");
-    return cli_fail(Y1_EUSAGE, &err);
-#endif
 }
 
 int cli_cadence(int argc, char **argv)

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "estimator/report/report.h"
 #include "estimator/run.h"
 
 static const char estimate_usage[] =

@@ -1,6 +1,7 @@
 /* select.c: parsing of the visit-selection options shared by `estimate` and
  * `cadence summary`, and opening of the cadence (given, or the embedded synthetic default). */
 #include "estimator/cli/cli.h"
+#include "cadence/synth.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -81,10 +82,6 @@ int cli_sel_option(cli_sel *cs, int code, const char *arg, y1_err *err)
     }
 }
 
-#if __has_include("cadence/synth.h")
-#include "cadence/synth.h"
-#define HAVE_SYNTH 1
-#endif
 
 void cli_cadence_ident(const cad_db *db, int embedded, char *buf, size_t n)
 {
@@ -116,7 +113,6 @@ int cli_open_cadence(const cli_sel *cs, cad_db **db, char *tmp_path, size_t n, c
             snprintf(note, nn, "cadence: %s", id);
         return Y1_OK;
     }
-#ifdef HAVE_SYNTH
     const char *dir = getenv("TMPDIR");
     int fd;
     cad_synth_opts o;
@@ -144,12 +140,4 @@ int cli_open_cadence(const cli_sel *cs, cad_db **db, char *tmp_path, size_t n, c
              "numbers pass --cadence baseline_v2.0_10yrs.db", (unsigned long long)o.seed, o.years,
              o.years > 1 ? "s" : "");
     return Y1_OK;
-#else
-    (void)db;
-    (void)n;
-    (void)note;
-    (void)nn;
-    return y1_errf(err, Y1_EUSAGE, "no --cadence given and the embedded synthetic cadence is not "
-                   "built in this version; pass --cadence baseline_v2.0_10yrs.db");
-#endif
 }

@@ -1,0 +1,684 @@
+/* campaign_report.c: the campaign's outputs: the Markdown report, summary.json, the CSV
+ * tables (timeline, storage, stages, Monte Carlo, trade-off, sweep) and the plots, the last
+ * two kinds in a staged --out directory. Days, node-days, PB. */
+#include "estimator/report/campaign_report.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "common/y1_out.h"
+#include "common/y1_sha256.h"
+#include "estimator/report/plot.h"
+
+/* ---- reports ----------------------------------------------------------------------------- */
+
+static double q_of(const camp *C, size_t off, double q)
+{
+    return cmp_mc_quantile(C->mc, (size_t)C->nmc, off, q);
+}
+
+/* A number with about four significant digits, without exponents for the sizes we print. */
+static void fmt_num(char *buf, size_t n, double v)
+{
+    double a = fabs(v);
+    if (a >= 1000) snprintf(buf, n, "%.0f", v);
+    else if (a >= 10) snprintf(buf, n, "%.1f", v);
+    else if (a >= 1) snprintf(buf, n, "%.2f", v);
+    else snprintf(buf, n, "%.4g", v);
+}
+
+/* A summary row with MC columns when there are samples (off == (size_t)-1: none for it). */
+static void md_row(FILE *fp, const camp *C, const char *name, double value, size_t off,
+                   const char *note)
+{
+    char v[64];
+    fmt_num(v, sizeof v, value);
+    fprintf(fp, "| %s | %s |", name, v);
+    if (C->nmc > 0) {
+        if (off == (size_t)-1) {
+            fprintf(fp, " | | |");
+        } else {
+            char a[64], b[64], c[64];
+            fmt_num(a, sizeof a, q_of(C, off, 0.05));
+            fmt_num(b, sizeof b, q_of(C, off, 0.5));
+            fmt_num(c, sizeof c, q_of(C, off, 0.95));
+            fprintf(fp, " %s | %s | %s |", a, b, c);
+        }
+    }
+    fprintf(fp, " %s |\n", note ? note : "");
+}
+
+static double day(double s) { return s / 86400.0; }
+
+void cmp_report_md(FILE *fp, const camp *C)
+{
+    const camp_args *a = C->a;
+    const est_result *er = &C->er;
+    const cmp_result *r = &C->cr;
+    const est_platform *p = &er->plat[0];
+    double cores = (double)r->nodes * (double)r->cores_per_node;
+    fprintf(fp, "# y1est campaign: %ld nodes of %s\n\n", r->nodes, p->name);
+    est_synthetic_banner(fp, er);
+    fprintf(fp, "- %s\n", er->cadence);
+    if (er->selection[0]) fprintf(fp, "- selection: %s\n", er->selection);
+    char pid[320];
+    y1_file_ident(p->path, pid, sizeof pid);
+    fprintf(fp, "- footprint: %s\n- models: %s\n- products: %s\n- platform: %s, %s: %ld cores, "
+            "%g GiB (%g reserved) per node, cpu_factor %g\n", er->footprint, er->models,
+            er->products, p->name, pid, p->cores_per_node, p->memory_per_node_gib,
+            p->memory_reserve_gib, r->cpu_factor);
+    fprintf(fp, "- batch jobs: %s", a->co.walltime_h > 0 ? "" : "none (one allocation)");
+    if (a->co.walltime_h > 0)
+        fprintf(fp, "%g h walltime, %g h between jobs, %ld jobs", a->co.walltime_h,
+                a->co.queue_wait_h, r->jobs);
+    fprintf(fp, "\n- regions: ");
+    if (a->co.regions == 0) fprintf(fp, "one per tract");
+    else fprintf(fp, "%ld", a->co.regions);
+    fprintf(fp, ", %ld in flight; %zu tracts; %s first; time resolution %g h; overhead %g s per "
+            "instance\n", a->co.in_flight, cmp_work_tracts(C->w),
+            a->co.order == CMP_ORDER_DEPTH ? "depth (later tasks)" : "breadth (earlier tasks)",
+            a->co.block_h, a->co.overhead_s);
+    fprintf(fp, "- packing: each instance takes 1 core and its task's max maxRSS (RTN-028's "
+            "jobs/node rule when a node runs one task); tasks of different kinds share a node "
+            "when cores and memory allow\n");
+    if (a->co.node_model)
+        fprintf(fp, "- node model (the platform's occupancy and workflow blocks): %ld jobs per node, each instance "
+                "%.3fx slower (occupancy%s), + %.1f s dispatch latency per instance\n",
+                r->slots_per_node, r->slowdown, p->occ.present ? "" : ": no block, none",
+                r->latency_s);
+    else
+        fprintf(fp, "- node model: the study's (throughput linear in jobs per node, no dispatch "
+                "latency); --node-model applies the platform's occupancy and workflow blocks\n");
+
+    fprintf(fp, "\n## Summary\n\n| quantity | value |%s note |\n|---|---:|%s---|\n",
+            C->nmc ? " 5% | median | 95% |" : "", C->nmc ? "---:|---:|---:|" : "");
+    md_row(fp, C, "makespan (days)", day(r->makespan_s),
+           offsetof(cmp_mc_sample, makespan_days), "first task start to last task end");
+    md_row(fp, C, "makespan lower bound (days)", day(r->busy_core_s / (double)r->nodes /
+           (double)r->slots_per_node), (size_t)-1, "busy core time / cores held, no gaps");
+    md_row(fp, C, "node-days held (simulated)", day(r->alloc_node_s),
+           offsetof(cmp_mc_sample, alloc_node_days), "nodes x time in batch jobs");
+    md_row(fp, C, "node-days (RTN-028 rule)", r->study_node_days,
+           offsetof(cmp_mc_sample, study_node_days), "CPU h x cpu_factor / jobs per node, summed");
+    md_row(fp, C, "core utilisation (%)", 100 * r->busy_core_s / (cores * day(r->alloc_node_s) /
+           (double)r->nodes * 86400.0), (size_t)-1, "busy core time / held core time");
+    md_row(fp, C, "walltime loss (node-days)", r->idle_core_s[CMP_IDLE_WALLTIME] /
+           (double)r->cores_per_node / 86400.0, (size_t)-1,
+           "cores idle because the ready tasks would overrun the job");
+    char note[160];
+    snprintf(note, sizeof note, "on day %.2f", day(r->peak_s));
+    md_row(fp, C, "peak scratch, all products (PB)", r->peak_bytes / 1e15,
+           offsetof(cmp_mc_sample, peak_pb), note);
+    snprintf(note, sizeof note, "on day %.2f", day(r->peak_inter_s));
+    md_row(fp, C, "peak of intermediates (PB)", r->peak_inter_bytes / 1e15, (size_t)-1,
+           note);
+    snprintf(note, sizeof note, "complete on day %.2f", day(r->final_keep_s));
+    md_row(fp, C, "final kept volume (PB)", r->final_keep_bytes / 1e15,
+           offsetof(cmp_mc_sample, keep_pb), note);
+    md_row(fp, C, "all products written (PB)", r->written_bytes / 1e15,
+           offsetof(cmp_mc_sample, all_pb), "Table 4 total for the simulated tasks");
+    fprintf(fp, "\nPB = 10^15 bytes. Raw inputs (%.3f PB) are not counted as scratch.\n",
+            er->disk.raw_bytes / 1e15);
+    if (C->nmc) {
+        fprintf(fp, "\nMonte Carlo: %ld samples, seed %lu. Model parameters ~ Normal(value, "
+                "sigma) clamped at 0, sigma from the model file%s", C->nmc, a->mc.seed,
+                a->mc.model_sigma_frac > 0 ? "" : " (parameters without one are exact");
+        if (a->mc.model_sigma_frac > 0)
+            fprintf(fp, ", else %g x |value|", a->mc.model_sigma_frac);
+        else
+            fprintf(fp, "; the RTN-028 models give none, see --model-sigma)");
+        if (!isnan(a->mc.cpu_lo)) fprintf(fp, "; cpu_factor ~ Uniform[%g, %g]", a->mc.cpu_lo,
+                                          a->mc.cpu_hi);
+        else fprintf(fp, "; cpu_factor fixed at %g", p->cpu_factor);
+        if (a->mc_rot > 0)
+            fprintf(fp, "; %ld lsstcam footprints with random rotations (seeds %ld..%ld)", a->mc_rot,
+                    a->eo.seed, a->eo.seed + a->mc_rot - 1);
+        else fprintf(fp, "; one footprint");
+        fprintf(fp, ". The value column is the run with the nominal inputs.\n");
+    }
+
+    fprintf(fp, "\n## Stages (pipeline order)\n\n| task | instances (M) | node-days busy | "
+            "memory/instance (GiB) | longest instance (h) | first start (day) | last end (day) | "
+            "on critical path (days) |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (size_t s = 0; s < r->nstage; s++) {
+        const cmp_stage *st = &r->stage[s];
+        fprintf(fp, "| %s%s | %.3f | %.1f | %.2f | %.2f | %.2f | %.2f | %.2f |\n", st->task->label,
+                (int)s == r->critical_stage ? " (critical)" : "", st->instances / 1e6,
+                st->core_s / (double)r->cores_per_node / 86400.0, st->mem_req_gib,
+                st->max_dur_s / 3600.0, day(st->first_start_s), day(st->last_end_s),
+                day(st->critical_s));
+    }
+    fprintf(fp, "\nCritical stage: **%s**, the task that runs longest on the critical path (the "
+            "chain of tract-level dependencies ending at the last task to finish). On that path "
+            "%.2f days are spent ready but waiting for free nodes.\n",
+            r->critical_stage >= 0 ? r->stage[r->critical_stage].task->label : "none",
+            day(r->critical_wait_s));
+
+    static const char *const why[CMP_NIDLE] = {
+        "no ready work (dependencies, the end of the campaign)",
+        "ready work, but not enough free memory",
+        "ready work that would overrun the batch job"};
+    fprintf(fp, "\n## Idle cores\n\n| reason | node-days | share of held time |\n"
+            "|---|---:|---:|\n");
+    for (int k = 0; k < CMP_NIDLE; k++)
+        fprintf(fp, "| %s | %.1f | %.1f%% |\n", why[k],
+                r->idle_core_s[k] / (double)r->cores_per_node / 86400.0,
+                100 * r->idle_core_s[k] / (r->alloc_node_s * (double)r->cores_per_node));
+
+    /* daily rows (or per bin when the campaign is shorter than three days) */
+    double step = r->makespan_s > 3 * 86400 ? 86400 : r->bin_s;
+    size_t per = (size_t)llround(step / r->bin_s);
+    if (per < 1) per = 1;
+    fprintf(fp, "\n## Over time\n\n| %s | core utilisation | busiest task | all products (PB) | "
+            "intermediates (PB) | kept (PB) |\n|---:|---:|---|---:|---:|---:|\n",
+            step == 86400 ? "day" : "hour");
+    for (size_t b0 = 0; b0 < r->nbins; b0 += per) {
+        size_t b1 = b0 + per < r->nbins ? b0 + per : r->nbins;
+        double busy = 0, held = 0, best = -1;
+        int bs = -1;
+        for (size_t s = 0; s < r->nstage; s++) {
+            double x = 0;
+            for (size_t b = b0; b < b1; b++) x += r->busy[b * r->nstage + s];
+            busy += x;
+            if (x > best) { best = x; bs = (int)s; }
+        }
+        for (size_t b = b0; b < b1; b++) held += r->alloc[b] * (double)r->cores_per_node;
+        double all = 0, inter = 0;
+        for (size_t q = 0; q < r->nprod; q++) {
+            double v = r->vol[(b1 - 1) * r->nprod + q];
+            all += v;
+            if (!r->prod[q].p->keep) inter += v;
+        }
+        fprintf(fp, "| %.0f | %.1f%% | %s | %.3f | %.3f | %.3f |\n",
+                (double)b0 * r->bin_s / step, held > 0 ? 100 * busy / held : 0.0,
+                best > 0 ? r->stage[bs].task->label : "-", all / 1e15, inter / 1e15,
+                (all - inter) / 1e15);
+    }
+    fprintf(fp, "\nVolumes at the end of each row's period.\n");
+
+    if (C->ntrade) {
+        fprintf(fp, "\n## Peak scratch against makespan\n\nTracts in R regions of equal CPU, one "
+                "region at a time (the next starts when the previous one has finished).\n\n"
+                "| regions | makespan (days) | node-days held | peak scratch (PB) |\n"
+                "|---:|---:|---:|---:|\n");
+        for (int i = 0; i < C->ntrade; i++)
+            fprintf(fp, "| %ld | %.2f | %.0f | %.3f |\n", C->trade[i].regions,
+                    C->trade[i].makespan_d, C->trade[i].alloc_nd, C->trade[i].peak_pb);
+    }
+    if (C->nsweep) {
+        int mc = a->mc.samples > 0;
+        fprintf(fp, "\n## Sweep over %s\n\n| %s | visits | node-days (RTN-028) |%s makespan "
+                "(days) |%s node-days held | all products (PB) | kept (PB) | peak scratch (PB) |%s"
+                "\n|---:|---:|---:|%s---:|%s---:|---:|---:|---:|%s\n", a->sweep_name,
+                a->sweep_name, mc ? " 5-95 % |" : "", mc ? " 5-95 % |" : "", mc ? " 5-95 % |" : "",
+                mc ? "---|" : "", mc ? "---|" : "", mc ? "---|" : "");
+        for (int i = 0; i < C->nsweep; i++) {
+            const sweep_row *w = &C->sweep[i];
+            fprintf(fp, "| %g | %lld | %.0f |", w->value, (long long)w->visits, w->study_nd);
+            if (mc) fprintf(fp, " %.0f-%.0f |", w->q[0][0], w->q[0][1]);
+            fprintf(fp, " %.2f |", w->makespan_d);
+            if (mc) fprintf(fp, " %.2f-%.2f |", w->q[1][0], w->q[1][1]);
+            fprintf(fp, " %.0f | %.3f | %.3f | %.3f |", w->alloc_nd, w->all_pb, w->keep_pb,
+                    w->peak_pb);
+            if (mc) fprintf(fp, " %.3f-%.3f |", w->q[2][0], w->q[2][1]);
+            fputc('\n', fp);
+        }
+    }
+    fprintf(fp, "\nModel: tasks grouped per (tract, task) in buckets of equal n; task k of a "
+            "tract starts when task k-1 of that tract is done; CCD-visits belong to the tracts "
+            "they overlap (apportioned by warps); intermediates are deleted when the next task of "
+            "the tract is done; tracts are taken in order within a task. CPU time is "
+            "taken as wall time (single-threaded tasks).\n");
+}
+
+static json_t *mc_json(const camp *C, size_t off)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "q05", json_real(q_of(C, off, 0.05)));
+    json_object_set_new(o, "median", json_real(q_of(C, off, 0.5)));
+    json_object_set_new(o, "q95", json_real(q_of(C, off, 0.95)));
+    return o;
+}
+
+static json_t *report_json(const camp *C)
+{
+    const cmp_result *r = &C->cr;
+    json_t *root = json_object(), *sum = json_object(), *st = json_array(), *idle = json_object();
+    json_object_set_new(root, "platform", json_string(C->er.plat[0].name));
+    json_object_set_new(root, "nodes", json_integer(r->nodes));
+    json_object_set_new(root, "cpu_factor", json_real(r->cpu_factor));
+    json_object_set_new(root, "synthetic_cadence", C->er.synthetic < 0 ? json_null()
+                                                   : json_boolean(C->er.synthetic));
+    json_object_set_new(root, "visits", json_integer(C->er.visits));
+    json_object_set_new(sum, "makespan_days", json_real(day(r->makespan_s)));
+    json_object_set_new(sum, "node_days_held", json_real(day(r->alloc_node_s)));
+    json_object_set_new(sum, "node_days_rtn028", json_real(r->study_node_days));
+    json_object_set_new(sum, "batch_jobs", json_integer(r->jobs));
+    json_object_set_new(sum, "peak_scratch_pb", json_real(r->peak_bytes / 1e15));
+    json_object_set_new(sum, "peak_scratch_day", json_real(day(r->peak_s)));
+    json_object_set_new(sum, "peak_intermediates_pb", json_real(r->peak_inter_bytes / 1e15));
+    json_object_set_new(sum, "peak_intermediates_day", json_real(day(r->peak_inter_s)));
+    json_object_set_new(sum, "final_kept_pb", json_real(r->final_keep_bytes / 1e15));
+    json_object_set_new(sum, "final_kept_day", json_real(day(r->final_keep_s)));
+    json_object_set_new(sum, "written_pb", json_real(r->written_bytes / 1e15));
+    json_object_set_new(sum, "critical_stage", json_string(r->critical_stage >= 0 ?
+                        r->stage[r->critical_stage].task->label : ""));
+    json_object_set_new(sum, "critical_wait_days", json_real(day(r->critical_wait_s)));
+    static const char *const k[CMP_NIDLE] = {"starved", "memory", "walltime"};
+    for (int i = 0; i < CMP_NIDLE; i++)
+        json_object_set_new(idle, k[i], json_real(r->idle_core_s[i] / (double)r->cores_per_node /
+                                                  86400.0));
+    json_object_set_new(sum, "idle_node_days", idle);
+    json_object_set_new(root, "summary", sum);
+    for (size_t s = 0; s < r->nstage; s++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "task", json_string(r->stage[s].task->label));
+        json_object_set_new(o, "instances", json_real(r->stage[s].instances));
+        json_object_set_new(o, "busy_node_days", json_real(r->stage[s].core_s /
+                                                           (double)r->cores_per_node / 86400.0));
+        json_object_set_new(o, "memory_gib", json_real(r->stage[s].mem_req_gib));
+        json_object_set_new(o, "first_start_day", json_real(day(r->stage[s].first_start_s)));
+        json_object_set_new(o, "last_end_day", json_real(day(r->stage[s].last_end_s)));
+        json_object_set_new(o, "critical_days", json_real(day(r->stage[s].critical_s)));
+        json_array_append_new(st, o);
+    }
+    json_object_set_new(root, "stages", st);
+    if (C->nmc) {
+        json_t *mc = json_object();
+        json_object_set_new(mc, "samples", json_integer(C->nmc));
+        json_object_set_new(mc, "seed", json_integer((json_int_t)C->a->mc.seed));
+        json_object_set_new(mc, "makespan_days", mc_json(C, offsetof(cmp_mc_sample, makespan_days)));
+        json_object_set_new(mc, "node_days_held", mc_json(C, offsetof(cmp_mc_sample,
+                                                                      alloc_node_days)));
+        json_object_set_new(mc, "node_days_rtn028", mc_json(C, offsetof(cmp_mc_sample,
+                                                                        study_node_days)));
+        json_object_set_new(mc, "peak_scratch_pb", mc_json(C, offsetof(cmp_mc_sample, peak_pb)));
+        json_object_set_new(mc, "written_pb", mc_json(C, offsetof(cmp_mc_sample, all_pb)));
+        json_object_set_new(mc, "kept_pb", mc_json(C, offsetof(cmp_mc_sample, keep_pb)));
+        json_object_set_new(root, "monte_carlo", mc);
+    }
+    if (C->ntrade) {
+        json_t *t = json_array();
+        for (int i = 0; i < C->ntrade; i++) {
+            json_t *o = json_object();
+            json_object_set_new(o, "regions", json_integer(C->trade[i].regions));
+            json_object_set_new(o, "makespan_days", json_real(C->trade[i].makespan_d));
+            json_object_set_new(o, "peak_scratch_pb", json_real(C->trade[i].peak_pb));
+            json_array_append_new(t, o);
+        }
+        json_object_set_new(root, "tradeoff", t);
+    }
+    if (C->nsweep) {
+        json_t *t = json_array();
+        for (int i = 0; i < C->nsweep; i++) {
+            const sweep_row *w = &C->sweep[i];
+            json_t *o = json_object();
+            json_object_set_new(o, C->a->sweep_name, json_real(w->value));
+            json_object_set_new(o, "visits", json_integer(w->visits));
+            json_object_set_new(o, "node_days_rtn028", json_real(w->study_nd));
+            json_object_set_new(o, "makespan_days", json_real(w->makespan_d));
+            json_object_set_new(o, "node_days_held", json_real(w->alloc_nd));
+            json_object_set_new(o, "written_pb", json_real(w->all_pb));
+            json_object_set_new(o, "kept_pb", json_real(w->keep_pb));
+            json_object_set_new(o, "peak_scratch_pb", json_real(w->peak_pb));
+            if (C->a->mc.samples > 0) {
+                json_object_set_new(o, "node_days_rtn028_q05", json_real(w->q[0][0]));
+                json_object_set_new(o, "node_days_rtn028_q95", json_real(w->q[0][1]));
+                json_object_set_new(o, "makespan_days_q05", json_real(w->q[1][0]));
+                json_object_set_new(o, "makespan_days_q95", json_real(w->q[1][1]));
+                json_object_set_new(o, "peak_scratch_pb_q05", json_real(w->q[2][0]));
+                json_object_set_new(o, "peak_scratch_pb_q95", json_real(w->q[2][1]));
+            }
+            json_array_append_new(t, o);
+        }
+        json_object_set_new(root, "sweep", t);
+    }
+    return root;
+}
+
+int cmp_report_json(const camp *C, FILE *fp, y1_err *err)
+{
+    json_t *root = report_json(C);
+    if (!root) return y1_errf(err, Y1_ENOMEM, "out of memory");
+    int bad = json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+    fputc('\n', fp);
+    json_decref(root);
+    return bad ? y1_errf(err, Y1_EIO, "summary: write failed") : Y1_OK;
+}
+
+/* ---- the --out directory ----------------------------------------------------------------- */
+
+static int open_out(const char *dir, const char *name, y1_out **o, FILE **fp, y1_err *err)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int rc = y1_out_open(o, path, err);
+    if (!rc) *fp = y1_out_fp(*o);
+    return rc;
+}
+
+static int write_csvs(const camp *C, const char *dir, y1_err *err)
+{
+    const cmp_result *r = &C->cr;
+    y1_out *o = NULL;
+    FILE *fp;
+    int rc;
+    if ((rc = open_out(dir, "timeline.csv", &o, &fp, err))) return rc;
+    fprintf(fp, "day,nodes_held");
+    for (size_t s = 0; s < r->nstage; s++) fprintf(fp, ",busy_cores_%s", r->stage[s].task->label);
+    fprintf(fp, ",core_utilisation\n");
+    for (size_t b = 0; b < r->nbins; b++) {
+        double busy = 0;
+        fprintf(fp, "%.6f,%.6g", (double)b * r->bin_s / 86400.0, r->alloc[b] / r->bin_s);
+        for (size_t s = 0; s < r->nstage; s++) {
+            fprintf(fp, ",%.6g", r->busy[b * r->nstage + s] / r->bin_s);
+            busy += r->busy[b * r->nstage + s];
+        }
+        double held = r->alloc[b] * (double)r->cores_per_node;
+        fprintf(fp, ",%.6f\n", held > 0 ? busy / held : 0.0);
+    }
+    if ((rc = y1_out_commit(o, err))) return rc;
+
+    if ((rc = open_out(dir, "storage.csv", &o, &fp, err))) return rc;
+    fprintf(fp, "day_end");
+    for (size_t p = 0; p < r->nprod; p++) fprintf(fp, ",%s_tb", r->prod[p].p->dataset);
+    fprintf(fp, ",total_tb\n");
+    for (size_t b = 0; b < r->nbins; b++) {
+        double tot = 0;
+        fprintf(fp, "%.6f", (double)(b + 1) * r->bin_s / 86400.0);
+        for (size_t p = 0; p < r->nprod; p++) {
+            fprintf(fp, ",%.6g", r->vol[b * r->nprod + p] / 1e12);
+            tot += r->vol[b * r->nprod + p];
+        }
+        fprintf(fp, ",%.6g\n", tot / 1e12);
+    }
+    if ((rc = y1_out_commit(o, err))) return rc;
+
+    if ((rc = open_out(dir, "stages.csv", &o, &fp, err))) return rc;
+    fprintf(fp, "task,instances,busy_node_days,memory_gib,longest_instance_h,first_start_day,"
+            "last_end_day,critical_days\n");
+    for (size_t s = 0; s < r->nstage; s++) {
+        const cmp_stage *st = &r->stage[s];
+        fprintf(fp, "%s,%.0f,%.6g,%.6g,%.6g,%.6f,%.6f,%.6f\n", st->task->label, st->instances,
+                st->core_s / (double)r->cores_per_node / 86400.0, st->mem_req_gib,
+                st->max_dur_s / 3600.0, day(st->first_start_s), day(st->last_end_s),
+                day(st->critical_s));
+    }
+    if ((rc = y1_out_commit(o, err))) return rc;
+
+    if (C->nmc) {
+        if ((rc = open_out(dir, "mc.csv", &o, &fp, err))) return rc;
+        fprintf(fp, "sample,workload,cpu_factor,node_days_rtn028,node_days_held,makespan_days,"
+                "written_pb,kept_pb,peak_scratch_pb\n");
+        for (long i = 0; i < C->nmc; i++) {
+            const cmp_mc_sample *s = &C->mc[i];
+            fprintf(fp, "%ld,%zu,%.6f,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n", i, s->workload,
+                    s->cpu_factor, s->study_node_days, s->alloc_node_days, s->makespan_days,
+                    s->all_pb, s->keep_pb, s->peak_pb);
+        }
+        if ((rc = y1_out_commit(o, err))) return rc;
+    }
+    if (C->ntrade) {
+        if ((rc = open_out(dir, "tradeoff.csv", &o, &fp, err))) return rc;
+        fprintf(fp, "regions,makespan_days,node_days_held,peak_scratch_pb\n");
+        for (int i = 0; i < C->ntrade; i++)
+            fprintf(fp, "%ld,%.6f,%.6g,%.6g\n", C->trade[i].regions, C->trade[i].makespan_d,
+                    C->trade[i].alloc_nd, C->trade[i].peak_pb);
+        if ((rc = y1_out_commit(o, err))) return rc;
+    }
+    if (C->nsweep) {
+        if ((rc = open_out(dir, "sweep.csv", &o, &fp, err))) return rc;
+        fprintf(fp, "%s,visits,node_days_rtn028,node_days_rtn028_q05,node_days_rtn028_q95,"
+                "makespan_days,makespan_days_q05,makespan_days_q95,node_days_held,written_pb,"
+                "kept_pb,peak_scratch_pb,peak_scratch_pb_q05,peak_scratch_pb_q95\n",
+                C->a->sweep_name);
+        for (int i = 0; i < C->nsweep; i++) {
+            const sweep_row *w = &C->sweep[i];
+            fprintf(fp, "%g,%lld,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n",
+                    w->value, (long long)w->visits, w->study_nd, w->q[0][0], w->q[0][1],
+                    w->makespan_d, w->q[1][0], w->q[1][1], w->alloc_nd, w->all_pb, w->keep_pb,
+                    w->peak_pb, w->q[2][0], w->q[2][1]);
+        }
+        if ((rc = y1_out_commit(o, err))) return rc;
+    }
+    if ((rc = open_out(dir, "campaign.md", &o, &fp, err))) return rc;
+    cmp_report_md(fp, C);
+    return y1_out_commit(o, err);
+}
+
+/* Stacked bars over time: the bins grouped into at most 40 columns. mode 0: a column shows the
+ * mean of its bins (rates); mode 1: the bin of the column where the layers' total is largest
+ * (volumes, so the peak shows). Every 5th column is labelled with its start day. */
+static const unsigned palette[12] = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b,
+                                     0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf, 0x393b79, 0xad494a};
+
+static int stacked_bars(const char *path, const char *title, const char *ylabel,
+                        const cmp_result *r, const double *layers, size_t nl, double scale,
+                        const char *const *names, double ymax, int mode, y1_err *err)
+{
+    size_t nb = r->nbins, per = (nb + 39) / 40, nc = (nb + per - 1) / per;
+    double *y = calloc(nl * nc + 1, sizeof *y);
+    char (*lab)[16] = calloc(nc, sizeof *lab);
+    const char **cat = calloc(nc, sizeof *cat);
+    plot_series *s = calloc(nl, sizeof *s);
+    int rc;
+    if (!y || !lab || !cat || !s) {
+        rc = y1_errf(err, Y1_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t c = 0; c < nc; c++) {
+        size_t b0 = c * per, b1 = b0 + per < nb ? b0 + per : nb, best = b0;
+        double top = -1;
+        for (size_t b = b0; b < b1; b++) {
+            double tot = 0;
+            for (size_t k = 0; k < nl; k++) tot += layers[b * nl + k];
+            if (tot > top) { top = tot; best = b; }
+        }
+        for (size_t k = 0; k < nl; k++) {
+            double v = 0;
+            if (mode == 1) v = layers[best * nl + k];
+            else {
+                for (size_t b = b0; b < b1; b++) v += layers[b * nl + k];
+                v /= (double)(b1 - b0);
+            }
+            y[k * nc + c] = v * scale > 0 ? v * scale : 0;
+        }
+        if (c % 5 == 0) snprintf(lab[c], sizeof lab[c], "%.1f", (double)b0 * r->bin_s / 86400.0);
+        cat[c] = lab[c];
+    }
+    for (size_t k = 0; k < nl; k++)
+        s[k] = (plot_series){names[k], NULL, y + k * nc, NULL, nc, palette[k % 12], PLOT_LINE, 0};
+    plot_spec sp;
+    memset(&sp, 0, sizeof sp);
+    sp.title = title;
+    sp.xlabel = "time since start (days)";
+    sp.ylabel = ylabel;
+    sp.series = s;
+    sp.nseries = nl;
+    sp.categories = cat;
+    sp.ncategories = nc;
+    if (ymax > 0) sp.ymax = ymax;
+    rc = plot_bars(path, &sp, err);
+done:
+    free(y);
+    free(lab);
+    free(cat);
+    free(s);
+    return rc;
+}
+
+/* A series of vertical error bars (5-95 %) as 2-point line series. */
+static size_t error_bars(plot_series *s, double *xy, const double *x, const double (*q)[2],
+                         size_t n, unsigned rgb)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(q[i][0])) continue;
+        double *p = xy + 4 * i;
+        p[0] = p[1] = x[i];
+        p[2] = q[i][0];
+        p[3] = q[i][1];
+        s[k] = (plot_series){k ? NULL : "5-95 % (Monte Carlo)", p, p + 2, NULL, 2, rgb,
+                             PLOT_LINE, 1.5};
+        k++;
+    }
+    return k;
+}
+
+static int write_plots(const camp *C, const char *dir, y1_err *err)
+{
+    const cmp_result *r = &C->cr;
+    char path[1200];
+    int rc;
+    const char **names = calloc(r->nstage + r->nprod + 1, sizeof *names);
+    double *tot = calloc(r->nbins ? r->nbins : 1, sizeof *tot);
+    double *layers = calloc(r->nbins * (r->nprod ? r->nprod : 1) + 1, sizeof *layers);
+    if (!names || !tot || !layers) {
+        rc = y1_errf(err, Y1_ENOMEM, "out of memory");
+        goto done;
+    }
+    /* utilisation: busy cores per task, stacked, against the cores held */
+    for (size_t s = 0; s < r->nstage; s++) names[s] = r->stage[s].task->label;
+    for (size_t b = 0; b < r->nbins; b++) tot[b] = r->alloc[b] * (double)r->cores_per_node / r->bin_s;
+    snprintf(path, sizeof path, "%s/utilisation.png", dir);
+    char title[200];
+    snprintf(title, sizeof title, "%ld nodes of %s: busy cores by task (top = cores held)",
+             r->nodes, C->er.plat[0].name);
+    double held_max = 0;
+    for (size_t b = 0; b < r->nbins; b++) held_max = tot[b] > held_max ? tot[b] : held_max;
+    if ((rc = stacked_bars(path, title, "busy cores", r, r->busy, r->nstage, 1.0 / r->bin_s,
+                           names, held_max, 0, err)))
+        goto done;
+    /* scratch volume by product, stacked */
+    for (size_t p = 0; p < r->nprod; p++) names[p] = r->prod[p].p->dataset;
+    for (size_t b = 0; b < r->nbins; b++)
+        for (size_t p = 0; p < r->nprod; p++) layers[b * r->nprod + p] = r->vol[b * r->nprod + p];
+    snprintf(path, sizeof path, "%s/storage.png", dir);
+    snprintf(title, sizeof title, "Products on disk (stacked); peak %.3f PB on day %.2f",
+             r->peak_bytes / 1e15, day(r->peak_s));
+    if ((rc = stacked_bars(path, title, "volume (PB)", r, layers, r->nprod, 1e-15, names, 0, 1,
+                           err)))
+        goto done;
+    if (C->nmc) {
+        /* makespan samples with the 5 and 95 % marks */
+        double *v = malloc((size_t)C->nmc * sizeof *v);
+        if (!v) { rc = y1_errf(err, Y1_ENOMEM, "out of memory"); goto done; }
+        for (long i = 0; i < C->nmc; i++) v[i] = C->mc[i].makespan_days;
+        size_t off = offsetof(cmp_mc_sample, makespan_days);
+        plot_mark mk[3] = {{q_of(C, off, 0.05), "5%", PLOT_AUTO},
+                           {q_of(C, off, 0.95), "95%", PLOT_AUTO},
+                           {day(r->makespan_s), "nominal inputs", 0x000000}};
+        plot_series s = {"samples", v, NULL, NULL, (size_t)C->nmc, PLOT_AUTO, PLOT_POINTS, 0};
+        plot_spec sp;
+        memset(&sp, 0, sizeof sp);
+        sp.title = "Monte Carlo: makespan";
+        sp.xlabel = "makespan (days)";
+        sp.series = &s;
+        sp.nseries = 1;
+        sp.ylabel = "samples";
+        sp.marks = mk;
+        sp.nmarks = 3;
+        sp.nbins = 20;
+        snprintf(path, sizeof path, "%s/mc_makespan.png", dir);
+        rc = plot_histogram(path, &sp, err);
+        free(v);
+        if (rc) goto done;
+    }
+    if (C->ntrade) {
+        double x[MAX_TRADE], y[MAX_TRADE];
+        for (int i = 0; i < C->ntrade; i++) {
+            x[i] = C->trade[i].makespan_d;
+            y[i] = C->trade[i].peak_pb;
+        }
+        plot_series s[2] = {{"regions, one at a time", x, y, NULL, (size_t)C->ntrade, PLOT_AUTO,
+                             PLOT_LINE, 1.5},
+                            {NULL, x, y, NULL, (size_t)C->ntrade, PLOT_AUTO, PLOT_POINTS, 4}};
+        plot_spec sp;
+        memset(&sp, 0, sizeof sp);
+        sp.title = "Peak scratch against makespan";
+        sp.xlabel = "makespan (days)";
+        sp.ylabel = "peak scratch (PB)";
+        sp.series = s;
+        sp.nseries = 2;
+        snprintf(path, sizeof path, "%s/tradeoff.png", dir);
+        if ((rc = plot_scatter(path, &sp, err))) goto done;
+    }
+    if (C->nsweep) {
+        /* node-days and PB against the parameter, with MC error bars when there are samples */
+        double x[MAX_SWEEP], y[4][MAX_SWEEP], q[2][MAX_SWEEP][2], xy[MAX_SWEEP * 4];
+        for (int i = 0; i < C->nsweep; i++) {
+            x[i] = C->sweep[i].value;
+            y[0][i] = C->sweep[i].study_nd;
+            y[1][i] = C->sweep[i].alloc_nd;
+            y[2][i] = C->sweep[i].all_pb;
+            y[3][i] = C->sweep[i].peak_pb;
+            for (int k = 0; k < 2; k++) {
+                q[0][i][k] = C->sweep[i].q[0][k];
+                q[1][i][k] = C->sweep[i].q[2][k];
+            }
+        }
+        for (int fig = 0; fig < 2; fig++) {
+            plot_series s[2 + MAX_SWEEP];
+            size_t n = (size_t)C->nsweep;
+            s[0] = (plot_series){fig ? "all products written" : "RTN-028 rule", x, y[2 * fig], NULL,
+                                 n, 0x1f77b4, PLOT_LINE, 2};
+            s[1] = (plot_series){fig ? "peak scratch" : "held in the simulation", x,
+                                 y[2 * fig + 1], NULL, n, 0xff7f0e, PLOT_LINE, 2};
+            size_t ns = 2 + error_bars(s + 2, xy, x, fig ? (const double (*)[2])q[1]
+                                                          : (const double (*)[2])q[0],
+                                       n, fig ? 0xff7f0e : 0x1f77b4);
+            plot_spec sp;
+            memset(&sp, 0, sizeof sp);
+            snprintf(title, sizeof title, "%s against %s%s", fig ? "Volume" : "Node-days",
+                     C->a->sweep_name, C->a->mc.samples ? " (bars: 5-95 %)" : "");
+            sp.title = title;
+            sp.xlabel = strcmp(C->a->sweep_name, "radius") ? "years of survey" : "radius (deg)";
+            sp.ylabel = fig ? "PB" : "node-days";
+            sp.series = s;
+            sp.nseries = ns;
+            snprintf(path, sizeof path, "%s/sweep_%s.png", dir, fig ? "pb" : "node_days");
+            if ((rc = plot_scatter(path, &sp, err))) goto done;
+        }
+    }
+    rc = Y1_OK;
+done:
+    free(names);
+    free(tot);
+    free(layers);
+    return rc;
+}
+
+/* ---- the --out directory, staged ------------------------------------------------------- */
+
+int cmp_report_outdir(const camp *C, const char *dir, y1_err *err)
+{
+    /* staged: a failed run leaves the directory as it was, and outputs of an earlier run
+     * that this one does not make (mc.csv, sweep plots, ...) are removed */
+    static const char *const managed[] = {"timeline.csv", "storage.csv", "stages.csv",
+                                          "mc.csv", "tradeoff.csv", "sweep.csv",
+                                          "campaign.md", "summary.json", "utilisation.png",
+                                          "storage.png", "mc_makespan.png", "tradeoff.png",
+                                          "sweep_*.png", NULL};
+    char stage[1100];
+    y1_out *jo = NULL;
+    FILE *jf;
+    int rc;
+    if ((rc = y1_stage_open(dir, stage, sizeof stage, err))) return rc;
+    if ((rc = write_csvs(C, stage, err)) || (rc = write_plots(C, stage, err)) ||
+        (rc = open_out(stage, "summary.json", &jo, &jf, err)) ||
+        (rc = cmp_report_json(C, jf, err))) {
+        y1_out_abort(jo);
+        y1_stage_abort(stage);
+        return rc;
+    }
+    if ((rc = y1_out_commit(jo, err)) || (rc = y1_stage_commit(stage, dir, managed, err))) {
+        y1_stage_abort(stage);
+        return rc;
+    }
+    plot_cleanup();
+    return Y1_OK;
+}

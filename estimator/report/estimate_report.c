@@ -1,0 +1,647 @@
+/* estimate_report.c: the main job's outputs: Markdown, CSV and JSON, the --out directory with
+ * its plots and coadds.csv, and the BPS memory file. CPU hours, GiB, TiB and PB; node-days. */
+#include "estimator/report/report.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "common/y1_band.h"
+#include "common/y1_out.h"
+#include "common/y1_sha256.h"
+#include "estimator/report/plot.h"
+
+#define TIB 1099511627776.0
+
+/* ---- text reports --------------------------------------------------------------------- */
+
+void est_synthetic_banner(FILE *fp, const est_result *r)
+{
+    if (r->synthetic == 1)
+        fprintf(fp, "> The cadence is y1est's SYNTHETIC stand-in for OpSim baseline v2.0, not the "
+                "real file. Pass --cadence baseline_v2.0_10yrs.db for real numbers.\n\n");
+    else if (r->synthetic < 0)
+        fprintf(fp, "> The workload file does not record its cadence: whether these numbers come "
+                "from synthetic inputs is UNKNOWN. Rewrite it with this version's --out.\n\n");
+}
+
+static void md_provenance(FILE *fp, const est_result *r)
+{
+    fprintf(fp, "- %s\n", r->cadence);
+    if (r->selection[0]) fprintf(fp, "- selection: %s\n", r->selection);
+    if (r->programs[0]) fprintf(fp, "- programs from: %s\n", r->programs);
+    fprintf(fp, "- footprint: %s\n- sky map: %s\n- models: %s\n- products: %s\n", r->footprint,
+            r->skymap, r->models, r->products);
+    for (size_t p = 0; p < r->nplat; p++) {
+        char id[320];
+        y1_file_ident(r->plat[p].path, id, sizeof id);
+        fprintf(fp, "- platform: %s, %s\n", r->plat[p].name, id);
+    }
+}
+
+void est_report_md(FILE *fp, const est_result *r)
+{
+    fprintf(fp, "# y1est: resource estimate\n\n");
+    est_synthetic_banner(fp, r);
+    md_provenance(fp, r);
+
+    fprintf(fp, "\n## Table 1: visits per band\n\n| band | visits |\n|---|---:|\n");
+    for (int b = 0; b < 6; b++)
+        fprintf(fp, "| %c | %lld |\n", y1_band_letters[b], (long long)r->visits_per_band[b]);
+    fprintf(fp, "| total | %lld |\n", (long long)r->visits);
+
+    const est_workload *w = &r->w;
+    fprintf(fp, "\n## Workload\n\n| quantity | count | note |\n|---|---:|---|\n");
+    fprintf(fp, "| visits | %lld | |\n", (long long)w->visits);
+    fprintf(fp, "| CCD-visits | %lld | visits x %d CCDs |\n", (long long)w->ccd_visits,
+            r->coadds.ccds_per_visit);
+    fprintf(fp, "| warps | %lld | %.1f (tract, patch) per visit |\n", (long long)w->warps,
+            w->visits > 0 ? (double)w->warps / (double)w->visits : 0.0);
+    fprintf(fp, "| coadds | %lld | (tract, patch, band) with n >= 1 |\n", (long long)w->coadds);
+    fprintf(fp, "| patches | %lld | (tract, patch) with any band |\n", (long long)w->patches);
+    fprintf(fp, "\nVisits per coadd (n) by band:\n\n| band | coadds | mean n | 5%% | median | "
+            "95%% | max |\n|---|---:|---:|---:|---:|---:|---:|\n");
+    for (int b = 0; b < 6; b++) {
+        est_nstats s;
+        est_coadds_nstats(&r->coadds, b, &s);
+        fprintf(fp, "| %c | %lld | %.2f | %d | %d | %d | %d |\n", y1_band_letters[b], (long long)s.coadds,
+                s.mean, s.q05, s.median, s.q95, s.max);
+    }
+
+    fprintf(fp, "\n## Table 2: per-task requirements\n\n| task | level | instances (M) | CPU "
+            "hours (M) | max(maxRSS) (GiB) | mean(maxRSS) (GiB) | largest n |\n"
+            "|---|---|---:|---:|---:|---:|---:|\n");
+    double cpu_total = 0;
+    for (size_t t = 0; t < r->ntasks; t++) {
+        const est_task_row *x = &r->t2[t];
+        cpu_total += x->cpu_hours;
+        fprintf(fp, "| %s | %s | %.3f | %.3f | %.2f | %.2f | %d |\n", x->task->label,
+                mdl_level_name(x->task->level), x->instances / 1e6, x->cpu_hours / 1e6,
+                x->max_rss_gib, x->mean_rss_gib, x->n_max);
+    }
+    fprintf(fp, "| total | | | %.3f | | | |\n", cpu_total / 1e6);
+
+    fprintf(fp, "\n## Table 3: node-days per platform\n\n| platform | CPU factor | cores/node | "
+            "memory/node (GiB) | reserve (GiB) | node-days (k) | optimistic node-days (k) |\n"
+            "|---|---:|---:|---:|---:|---:|---:|\n");
+    for (size_t p = 0; p < r->nplat; p++) {
+        double nd, ndo;
+        est_platform_totals(r, p, &nd, &ndo);
+        fprintf(fp, "| %s | %g | %ld | %g | %g | %.2f | %.2f |\n", r->plat[p].name,
+                r->plat[p].cpu_factor, r->plat[p].cores_per_node, r->plat[p].memory_per_node_gib,
+                r->plat[p].memory_reserve_gib, nd / 1e3, ndo / 1e3);
+    }
+    for (size_t p = 0; p < r->nplat; p++)
+        if (isfinite(r->plat[p].node_hour_cost)) {
+            double nd, ndo;
+            est_platform_totals(r, p, &nd, &ndo);
+            fprintf(fp, "\nCost on %s at %g per node-hour (node_hour_cost): %.0f (optimistic %.0f).\n",
+                    r->plat[p].name, r->plat[p].node_hour_cost, nd * 24 * r->plat[p].node_hour_cost,
+                    ndo * 24 * r->plat[p].node_hour_cost);
+        }
+    fprintf(fp, "\njobs/node = min(cores, floor((memory - reserve) / max maxRSS)); node-hours = "
+            "CPU hours x CPU factor / jobs/node (RTN-028 method). The optimistic figure packs by "
+            "mean maxRSS.\n\n| platform | task | jobs/node | node-days | jobs/node (optimistic) "
+            "| node-days (optimistic) |\n|---|---|---:|---:|---:|---:|\n");
+    for (size_t p = 0; p < r->nplat; p++)
+        for (size_t t = 0; t < r->ntasks; t++) {
+            const est_node_row *n = &r->t3[p * r->ntasks + t];
+            fprintf(fp, "| %s | %s | %ld | %.0f | %ld | %.0f |\n", r->plat[p].name,
+                    r->t2[t].task->label, n->jobs_per_node, n->node_hours / 24.0,
+                    n->jobs_per_node_optimistic, n->node_hours_optimistic / 24.0);
+        }
+
+    fprintf(fp, "\n### Beyond the study: what each assumption costs (node-days, k)\n\n"
+            "| platform | study (linear) | + occupancy curve | + workflow overheads | mixed "
+            "packing | lower bound | charged cores | combined | managers | k at peak |\n"
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (size_t p = 0; p < r->nplat; p++) {
+        const est_node_platform *n = &r->node[p];
+        fprintf(fp, "| %s | %.2f | %.2f%s | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %ld |\n",
+                r->plat[p].name, n->nd_study / 1e3, n->nd_occupancy / 1e3,
+                n->has_occupancy ? "" : " (no curve)", n->nd_overheads / 1e3, n->nd_mixed / 1e3,
+                n->nd_mixed_lower_bound / 1e3, n->nd_charged_cores / 1e3, n->nd_combined / 1e3,
+                n->managers_needed, n->k_peak);
+    }
+    fputc('\n', fp);
+    for (size_t p = 0; p < r->nplat; p++) {
+        char note[1024];
+        if (est_node_note(&r->plat[p], &r->node[p], note, sizeof note) > 0)
+            fprintf(fp, "- %s\n", note);
+        /* tasks whose best concurrency is below the cores/memory limit, in one line */
+        char list[1024] = "";
+        int kb = 0;
+        double sl = 0;
+        for (size_t t = 0; t < r->ntasks && r->node[p].has_occupancy; t++) {
+            const est_node_task *x = &r->node[p].task[t];
+            if (x->k_best >= r->t3[p * r->ntasks + t].jobs_per_node) continue;
+            size_t l = strlen(list);
+            snprintf(list + l, sizeof list - l, "%s%s", l ? ", " : "", r->t2[t].task->label);
+            kb = x->k_best;
+            sl = x->slowdown;
+        }
+        if (list[0])
+            fprintf(fp, "- %s: the throughput-optimal concurrency is below the core and memory "
+                    "limit for %s (e.g. k = %d, slowdown %.2f)\n", r->plat[p].name, list, kb, sl);
+        for (size_t t = 0; t < r->ntasks; t++)
+            if (r->node[p].task[t].short_task)
+                fprintf(fp, "- %s, %s: mean run time %.0f s is comparable to the dispatch "
+                        "latency\n", r->plat[p].name, r->t2[t].task->label,
+                        r->node[p].task[t].run_s);
+    }
+    fprintf(fp, "\nOccupancy: per-job slowdown s(k) from CPU clock, I/O and memory contention, "
+            "fitted to the platform's (k, throughput) points; mixed packing: an exact LP over "
+            "node configurations of one or two task types (Work Queue contract); charged cores: "
+            "ceil(maxRSS / GiB-per-core) cores per job; overheads: dispatch latency per task "
+            "and per-manager ceilings. See README, \"Beyond the study\".\n");
+
+    fprintf(fp, "\n## Table 4: data products\n\n| task | dataset type | file size | basis | "
+            "instances (M) | total (TiB) | keep |\n|---|---|---:|---|---:|---:|---|\n");
+    for (size_t i = 0; i < r->prod.n; i++) {
+        const est_product *p = &r->prod.v[i];
+        fprintf(fp, "| %s | %s | %.1f %s | %s | %.2f | %.0f | %s |\n", p->task, p->dataset,
+                p->size, p->unit, mdl_level_name(p->basis),
+                est_level_instances(w, p->basis) / 1e6, r->disk.bytes[i] / TIB,
+                p->keep ? "Y" : "");
+    }
+    const est_disk *d = &r->disk;
+    fprintf(fp, "\n| total | TiB (2^40 B) | PB (10^15 B) | x raw |\n|---|---:|---:|---:|\n");
+    fprintf(fp, "| all products | %.0f | %.2f | %.1f |\n", d->all_bytes / TIB, d->all_bytes / 1e15,
+            d->raw_bytes > 0 ? d->all_bytes / d->raw_bytes : 0.0);
+    fprintf(fp, "| kept products | %.0f | %.2f | %.1f |\n", d->keep_bytes / TIB,
+            d->keep_bytes / 1e15, d->raw_bytes > 0 ? d->keep_bytes / d->raw_bytes : 0.0);
+    fprintf(fp, "| raw (%.0f %s per CCD) | %.0f | %.2f | 1.0 |\n", r->prod.raw.size,
+            r->prod.raw.unit, d->raw_bytes / TIB, d->raw_bytes / 1e15);
+    fprintf(fp, "\nUnits: product sizes are as given in the products file (the study's sizes are "
+            "MiB); the study prints its totals as TiB/1000 (\"21 PB\" for 20,570 TiB) and raw in "
+            "decimal PB.\n");
+}
+
+/* summary.json; json_pack keeps each object on one line ("s:f" a real, "s:I" an integer) */
+static json_t *summary_json(const est_result *r)
+{
+    json_t *v = json_object(), *nst = json_object(), *tasks = json_array(), *plats = json_array();
+    for (int b = 0; b < 6; b++) {
+        est_nstats st;
+        char k[2] = {y1_band_letters[b], 0};
+        est_coadds_nstats(&r->coadds, b, &st);
+        json_object_set_new(v, k, json_integer(r->visits_per_band[b]));
+        json_object_set_new(nst, k, json_pack("{s:I, s:f, s:i, s:i, s:i}", "coadds",
+                                              (json_int_t)st.coadds, "mean", st.mean, "median",
+                                              st.median, "q95", st.q95, "max", st.max));
+    }
+    json_object_set_new(v, "total", json_integer(r->visits));
+    for (size_t t = 0; t < r->ntasks; t++) {
+        const est_task_row *x = &r->t2[t];
+        json_array_append_new(tasks, json_pack("{s:s, s:s, s:f, s:f, s:f, s:f}", "name",
+                                               x->task->label, "level",
+                                               mdl_level_name(x->task->level), "instances",
+                                               x->instances, "cpu_hours", x->cpu_hours,
+                                               "max_maxrss_gib", x->max_rss_gib,
+                                               "mean_maxrss_gib", x->mean_rss_gib));
+    }
+    char plat_id[r->nplat ? r->nplat : 1][320];
+    for (size_t p = 0; p < r->nplat; p++) {
+        double nd, ndo;
+        const est_node_platform *np = &r->node[p];
+        y1_file_ident(r->plat[p].path, plat_id[p], sizeof plat_id[p]);
+        json_t *per = json_array();
+        est_platform_totals(r, p, &nd, &ndo);
+        for (size_t t = 0; t < r->ntasks; t++) {
+            const est_node_row *n = &r->t3[p * r->ntasks + t];
+            const est_node_task *x = &np->task[t];
+            json_array_append_new(per, json_pack(
+                "{s:s, s:I, s:f, s:I, s:f, s:i, s:f, s:f, s:f, s:f, s:b}",
+                "task", r->t2[t].task->label, "jobs_per_node", (json_int_t)n->jobs_per_node,
+                "node_days", n->node_hours / 24, "jobs_per_node_optimistic",
+                (json_int_t)n->jobs_per_node_optimistic, "node_days_optimistic",
+                n->node_hours_optimistic / 24, "k_best", x->k_best, "slowdown", x->slowdown,
+                "node_days_occupancy", x->nd_occupancy, "node_days_overheads", x->nd_overheads,
+                "node_days_combined", x->nd_combined, "short_task", x->short_task));
+        }
+        json_array_append_new(plats, json_pack(
+            "{s:s, s:s, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:i, s:b, s:o}",
+            "name", r->plat[p].name, "file", plat_id[p], "node_days", nd,
+            "node_days_optimistic", ndo, "node_days_occupancy", np->nd_occupancy,
+            "node_days_overheads", np->nd_overheads, "node_days_mixed_packing", np->nd_mixed,
+            "node_days_lower_bound", np->nd_mixed_lower_bound, "node_days_charged_cores",
+            np->nd_charged_cores, "node_days_combined", np->nd_combined, "managers_needed",
+            np->managers_needed, "has_occupancy_curve", np->has_occupancy, "tasks", per));
+    }
+    const est_disk *d = &r->disk;
+    return json_pack(
+        "{s:{s:s, s:s, s:s, s:s, s:s, s:s, s:o}, s:o, s:I, s:I, s:I, s:I, s:o, s:o, s:o,"
+        " s:{s:f, s:f, s:f, s:f, s:f, s:f, s:s}}",
+        "provenance", "cadence", r->cadence, "selection", r->selection, "footprint",
+        r->footprint, "skymap", r->skymap, "models", r->models, "products", r->products,
+        "synthetic_cadence", r->synthetic < 0 ? json_null() : json_boolean(r->synthetic),
+        "visits", v, "ccd_visits", (json_int_t)r->w.ccd_visits, "warps", (json_int_t)r->w.warps,
+        "coadds", (json_int_t)r->w.coadds, "patches", (json_int_t)r->w.patches,
+        "visits_per_coadd", nst, "tasks", tasks, "platforms", plats,
+        "disk", "all_tb", d->all_bytes / 1e12, "keep_tb", d->keep_bytes / 1e12, "raw_tb",
+        d->raw_bytes / 1e12, "all_tib", d->all_bytes / TIB, "keep_tib", d->keep_bytes / TIB,
+        "raw_tib", d->raw_bytes / TIB, "units",
+        "*_tb: TB = 10^12 bytes; *_tib: TiB = 2^40 bytes");
+}
+
+int est_report_json(FILE *fp, const est_result *r, y1_err *err)
+{
+    json_t *root = summary_json(r);
+    if (!root) return y1_errf(err, Y1_ENOMEM, "summary: out of memory");
+    int bad = json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+    fputc('\n', fp);
+    json_decref(root);
+    return bad ? y1_errf(err, Y1_EIO, "summary: write failed") : Y1_OK;
+}
+
+/* ---- the --out directory ---------------------------------------------------------------- */
+
+typedef void (*writer_fn)(FILE *fp, const est_result *r);
+
+static int write_file(const char *dir, const char *name, writer_fn fn, const est_result *r,
+                      y1_err *err)
+{
+    char path[1200];
+    y1_out *o = NULL;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int rc = y1_out_open(&o, path, err);
+    if (rc) return rc;
+    fn(y1_out_fp(o), r);
+    return y1_out_commit(o, err);
+}
+
+static void w_table1(FILE *fp, const est_result *r)
+{
+    fprintf(fp, "band,visits\n");
+    for (int b = 0; b < 6; b++) fprintf(fp, "%c,%lld\n", y1_band_letters[b], (long long)r->visits_per_band[b]);
+    fprintf(fp, "total,%lld\n", (long long)r->visits);
+}
+
+static void w_table2(FILE *fp, const est_result *r)
+{
+    fprintf(fp, "task,level,instances,cpu_hours,max_maxrss_gib,mean_maxrss_gib,largest_n\n");
+    for (size_t t = 0; t < r->ntasks; t++)
+        fprintf(fp, "%s,%s,%.0f,%.6g,%.6g,%.6g,%d\n", r->t2[t].task->label,
+                mdl_level_name(r->t2[t].task->level), r->t2[t].instances, r->t2[t].cpu_hours,
+                r->t2[t].max_rss_gib, r->t2[t].mean_rss_gib, r->t2[t].n_max);
+}
+
+static void w_table3(FILE *fp, const est_result *r)
+{
+    fprintf(fp, "platform,task,cpu_factor,cores_per_node,memory_per_node_gib,memory_reserve_gib,"
+            "jobs_per_node,node_days,jobs_per_node_optimistic,node_days_optimistic,"
+            "k_best,slowdown,node_days_occupancy,node_days_overheads,node_days_mixed,"
+            "node_days_charged_cores,node_days_combined,short_task\n");
+    for (size_t p = 0; p < r->nplat; p++) {
+        const est_platform *pl = &r->plat[p];
+        for (size_t t = 0; t < r->ntasks; t++) {
+            const est_node_row *n = &r->t3[p * r->ntasks + t];
+            const est_node_task *x = &r->node[p].task[t];
+            fprintf(fp, "%s,%s,%g,%ld,%g,%g,%ld,%.6g,%ld,%.6g,%d,%.4g,%.6g,%.6g,%.6g,%.6g,%.6g,%d\n",
+                    pl->name, r->t2[t].task->label, pl->cpu_factor, pl->cores_per_node,
+                    pl->memory_per_node_gib, pl->memory_reserve_gib, n->jobs_per_node,
+                    n->node_hours / 24, n->jobs_per_node_optimistic, n->node_hours_optimistic / 24,
+                    x->k_best, x->slowdown, x->nd_occupancy, x->nd_overheads, x->nd_mixed_share,
+                    x->nd_charged_cores, x->nd_combined, x->short_task);
+        }
+        double nd, ndo;
+        est_platform_totals(r, p, &nd, &ndo);
+        const est_node_platform *x = &r->node[p];
+        fprintf(fp, "%s,total,%g,%ld,%g,%g,,%.6g,,%.6g,,,%.6g,%.6g,%.6g,%.6g,%.6g,\n", pl->name,
+                pl->cpu_factor, pl->cores_per_node, pl->memory_per_node_gib,
+                pl->memory_reserve_gib, nd, ndo, x->nd_occupancy, x->nd_overheads, x->nd_mixed,
+                x->nd_charged_cores, x->nd_combined);
+    }
+}
+
+static void w_table4(FILE *fp, const est_result *r)
+{
+    fprintf(fp, "task,dataset,size,unit,basis,instances,total_bytes,total_tib,keep\n");
+    for (size_t i = 0; i < r->prod.n; i++) {
+        const est_product *p = &r->prod.v[i];
+        fprintf(fp, "%s,%s,%g,%s,%s,%.0f,%.6g,%.6g,%s\n", p->task, p->dataset, p->size, p->unit,
+                mdl_level_name(p->basis), est_level_instances(&r->w, p->basis), r->disk.bytes[i],
+                r->disk.bytes[i] / TIB, p->keep ? "true" : "false");
+    }
+    fprintf(fp, "all,,,,,,%.6g,%.6g,\nkept,,,,,,%.6g,%.6g,\nraw,raw,%g,%s,%s,%.0f,%.6g,%.6g,\n",
+            r->disk.all_bytes, r->disk.all_bytes / TIB, r->disk.keep_bytes,
+            r->disk.keep_bytes / TIB, r->prod.raw.size, r->prod.raw.unit,
+            mdl_level_name(r->prod.raw.basis), est_level_instances(&r->w, r->prod.raw.basis),
+            r->disk.raw_bytes, r->disk.raw_bytes / TIB);
+}
+
+/* stdout CSV: the four tables one after another, each after a "# Table N" line; Table 3 as in
+ * table3.csv, with a total row per platform. */
+void est_report_csv(FILE *fp, const est_result *r)
+{
+    fputs("# Table 1\n", fp);
+    w_table1(fp, r);
+    fputs("\n# Table 2\n", fp);
+    w_table2(fp, r);
+    fputs("\n# Table 3\n", fp);
+    w_table3(fp, r);
+    fputs("\n# Table 4\n", fp);
+    w_table4(fp, r);
+}
+
+static void w_summary(FILE *fp, const est_result *r)
+{
+    y1_err e;
+    est_report_json(fp, r, &e);
+}
+
+/* The digitised Figure 2 (n_visits,u,g,r,i,z,y; a value may carry a '*' or 'a' flag for
+ * interpolated bins). Returns the number of rows read into n[] and f[6][]; 0 if unreadable. */
+static size_t read_fig2(const char *path, double *n, double f[6][128])
+{
+    FILE *fp = path[0] ? fopen(path, "r") : NULL;
+    char line[256];
+    size_t k = 0;
+    if (!fp) return 0;
+    while (fgets(line, sizeof line, fp) && k < 128) {
+        char *p = line, *end;
+        double v[7];
+        int ok = 1;
+        for (int c = 0; c < 7 && ok; c++) {
+            v[c] = strtod(p, &end);
+            if (end == p) ok = 0;
+            while (*end && *end != ',' && *end != '\n') end++; /* skip a '*' or 'a' flag */
+            p = *end == ',' ? end + 1 : end;
+        }
+        if (!ok) continue; /* the header */
+        n[k] = v[0];
+        for (int b = 0; b < 6; b++) f[b][k] = v[b + 1];
+        k++;
+    }
+    fclose(fp);
+    return k;
+}
+
+/* Figure 2: fraction of each band's coadds with exactly n visits, with the study's digitised
+ * curve beside it when data/rtn028/fig2_digitized.csv is there. */
+static int plot_fig2(const est_result *r, const char *path, y1_err *err)
+{
+    int maxn = r->w.max_coadd_n > 0 ? r->w.max_coadd_n : 1;
+    double *xs = calloc((size_t)maxn + 1, sizeof *xs), *ys = calloc(6 * ((size_t)maxn + 1), sizeof *ys);
+    plot_series s[12];
+    static double ref_n[128], ref_f[6][128];
+    int rc;
+    if (!xs || !ys) { free(xs); free(ys); return y1_errf(err, Y1_ENOMEM, "plot: out of memory"); }
+    for (int n = 0; n <= maxn; n++) xs[n] = n;
+    int64_t count[6] = {0};
+    for (size_t i = 0; i < r->coadds.n; i++) {
+        ys[r->coadds.v[i].band * (maxn + 1) + r->coadds.v[i].n] += 1;
+        count[r->coadds.v[i].band]++;
+    }
+    static const unsigned colours[6] = {0x7b3fa0, 0x2c8c2c, 0xd62728, 0xe07b00, 0x6b4c2a, 0x333333};
+    for (int b = 0; b < 6; b++) {
+        for (int n = 0; n <= maxn; n++)
+            if (count[b]) ys[b * (maxn + 1) + n] /= (double)count[b];
+        s[b] = (plot_series){y1_band_name(b), xs + 1, ys + b * (maxn + 1) + 1, NULL, (size_t)maxn,
+                             colours[b], PLOT_LINE, 2.0};
+    }
+    size_t nref = read_fig2(r->fig2_reference, ref_n, ref_f), ns = 6;
+    for (int b = 0; nref && b < 6; b++)
+        s[ns++] = (plot_series){b == 0 ? "points: RTN-028 Figure 2 (digitised)" : "", ref_n,
+                                ref_f[b], NULL, nref, colours[b], PLOT_POINTS, 2.0};
+    plot_spec sp;
+    memset(&sp, 0, sizeof sp);
+    sp.title = "Visits per patch per band (lines: this run; points: RTN-028 Figure 2)";
+    sp.xlabel = "visits per (tract, patch) coadd, n";
+    sp.ylabel = "fraction of the band's coadds";
+    sp.series = s;
+    sp.nseries = ns;
+    rc = plot_scatter(path, &sp, err);
+    free(xs);
+    free(ys);
+    return rc;
+}
+
+static int plot_fig1(const est_result *r, const char *path, y1_err *err)
+{
+    static const char *names[4] = {"Other", "WFD", "DDF", "unlabelled"};
+    static const unsigned colours[4] = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0x888888};
+    double *ra = malloc((r->npointings + 1) * sizeof *ra), *dec = malloc((r->npointings + 1) * sizeof *dec);
+    plot_series s[4];
+    size_t ns = 0, off = 0;
+    int rc;
+    if (!ra || !dec) { free(ra); free(dec); return y1_errf(err, Y1_ENOMEM, "plot: out of memory"); }
+    for (int c = 0; c < 4; c++) {
+        size_t k = 0;
+        for (size_t i = 0; i < r->npointings; i++)
+            if (r->pointings[i].cls == c) {
+                ra[off + k] = r->pointings[i].ra_deg;
+                dec[off + k] = r->pointings[i].dec_deg;
+                k++;
+            }
+        if (k) s[ns++] = (plot_series){names[c], ra + off, dec + off, NULL, k, colours[c],
+                                       PLOT_POINTS, 0.6};
+        off += k;
+    }
+    plot_spec sp;
+    memset(&sp, 0, sizeof sp);
+    sp.title = "Pointings of the selected nights by program (cf. RTN-028 Figure 1)";
+    sp.series = s;
+    sp.nseries = ns;
+    rc = ns ? plot_sky(path, &sp, err) : Y1_OK;
+    free(ra);
+    free(dec);
+    return rc;
+}
+
+static int plot_nodedays(const est_result *r, const char *path, y1_err *err)
+{
+    const char **cats = calloc(r->nplat + 1, sizeof *cats);
+    double *y = calloc(r->nplat * r->ntasks + 1, sizeof *y);
+    plot_series *s = calloc(r->ntasks + 1, sizeof *s);
+    int rc;
+    if (!cats || !y || !s) { rc = y1_errf(err, Y1_ENOMEM, "plot: out of memory"); goto done; }
+    for (size_t p = 0; p < r->nplat; p++) cats[p] = r->plat[p].name;
+    for (size_t t = 0; t < r->ntasks; t++) {
+        for (size_t p = 0; p < r->nplat; p++)
+            y[t * r->nplat + p] = r->t3[p * r->ntasks + t].node_hours / 24.0 / 1e3;
+        s[t] = (plot_series){r->t2[t].task->label, NULL, y + t * r->nplat, NULL, r->nplat,
+                             PLOT_AUTO, PLOT_POINTS, 0};
+    }
+    plot_spec sp;
+    memset(&sp, 0, sizeof sp);
+    sp.title = "Node-days per platform, by task (RTN-028 packing)";
+    sp.ylabel = "node-days (thousands)";
+    sp.series = s;
+    sp.nseries = r->ntasks;
+    sp.categories = cats;
+    sp.ncategories = r->nplat;
+    rc = plot_bars(path, &sp, err);
+done:
+    free(cats);
+    free(y);
+    free(s);
+    return rc;
+}
+
+static int plot_disk(const est_result *r, const char *path, y1_err *err)
+{
+    size_t n = r->prod.n + 1;
+    const char **cats = calloc(n, sizeof *cats);
+    double *y = calloc(3 * n, sizeof *y);
+    int rc;
+    if (!cats || !y) { rc = y1_errf(err, Y1_ENOMEM, "plot: out of memory"); goto done; }
+    for (size_t i = 0; i < r->prod.n; i++) {
+        cats[i] = r->prod.v[i].dataset;
+        y[(r->prod.v[i].keep ? 0 : n) + i] = r->disk.bytes[i] / TIB;
+    }
+    cats[n - 1] = "raw";
+    y[2 * n + n - 1] = r->disk.raw_bytes / TIB;
+    plot_series s[3] = {{"kept", NULL, y, NULL, n, 0x2ca02c, PLOT_POINTS, 0},
+                        {"not kept (scratch)", NULL, y + n, NULL, n, 0xbbbbbb, PLOT_POINTS, 0},
+                        {"raw (input)", NULL, y + 2 * n, NULL, n, 0x1f77b4, PLOT_POINTS, 0}};
+    plot_spec sp;
+    memset(&sp, 0, sizeof sp);
+    sp.title = "Y1 disk volume by data product";
+    sp.ylabel = "TiB";
+    sp.series = s;
+    sp.nseries = 3;
+    sp.categories = cats;
+    sp.ncategories = n;
+    sp.width_px = 1200;
+    rc = plot_bars(path, &sp, err);
+done:
+    free(cats);
+    free(y);
+    return rc;
+}
+
+
+/* occupancy_<platform name, lower case, [a-z0-9-] only>.png */
+static void occupancy_png(const est_platform *p, char *buf, size_t n)
+{
+    char slug[80];
+    size_t k = 0;
+    for (const char *c = p->name; *c && k + 1 < sizeof slug; c++) {
+        char ch = (char)tolower((unsigned char)*c);
+        slug[k++] = (isalnum((unsigned char)ch) || ch == '-') ? ch : '-';
+    }
+    slug[k] = '\0';
+    snprintf(buf, n, "occupancy_%s.png", slug);
+}
+
+int est_write_outdir(const est_result *r, const char *dir, y1_err *err)
+{
+    char stage[1100], a[1400];
+    int rc = Y1_OK;
+    /* everything is written into a staging directory first and moved into place only when
+     * all files exist: a failed run leaves the previous outputs untouched */
+    static const char *const managed[] = {"table[1-4].csv", "report.md", "coadds.csv",
+                                          "summary.json", "visits_per_patch.png", "pointings.png",
+                                          "node_days.png", "disk.png", "occupancy_*.png", NULL};
+    if ((rc = y1_stage_open(dir, stage, sizeof stage, err))) return rc;
+    if ((rc = write_file(stage, "table1.csv", w_table1, r, err)) ||
+        (rc = write_file(stage, "table2.csv", w_table2, r, err)) ||
+        (rc = write_file(stage, "table3.csv", w_table3, r, err)) ||
+        (rc = write_file(stage, "table4.csv", w_table4, r, err)) ||
+        (rc = write_file(stage, "report.md", est_report_md, r, err)) ||
+        (rc = write_file(stage, "summary.json", w_summary, r, err)))
+        goto done;
+    snprintf(a, sizeof a, "%s/coadds.csv", stage);
+    if ((rc = est_coadds_write(&r->coadds, a, err))) goto done;
+    snprintf(a, sizeof a, "%s/visits_per_patch.png", stage);
+    if ((rc = plot_fig2(r, a, err))) goto done;
+    snprintf(a, sizeof a, "%s/pointings.png", stage);
+    if (r->npointings && (rc = plot_fig1(r, a, err))) goto done;
+    snprintf(a, sizeof a, "%s/node_days.png", stage);
+    if ((rc = plot_nodedays(r, a, err))) goto done;
+    snprintf(a, sizeof a, "%s/disk.png", stage);
+    if ((rc = plot_disk(r, a, err))) goto done;
+    /* the occupancy curve of every platform that has one (Figure 5 of the study) */
+    for (size_t p = 0; p < r->nplat; p++) {
+        if (!r->node[p].has_occupancy) continue;
+        char name[120];
+        occupancy_png(&r->plat[p], name, sizeof name);
+        snprintf(a, sizeof a, "%s/%s", stage, name);
+        if ((rc = est_node_plot_occupancy(&r->plat[p], a, err))) goto done;
+    }
+    return y1_stage_commit(stage, dir, managed, err);
+done:
+    y1_stage_abort(stage);
+    return rc;
+}
+
+void est_report_bps(FILE *fp, const est_result *r)
+{
+    fprintf(fp, "# BPS requestMemory per pipetask (MB), written by y1est: each task's maxRSS "
+            "model at the\n# workload's largest n (coadd %d, patch %d visits), rounded up to "
+            "the next MB\n# (BPS and HTCondor count MB as 2^20 bytes).\n# Models: %s\npipetask:\n", r->w.max_coadd_n, r->w.max_patch_n,
+            r->models);
+    for (size_t t = 0; t < r->ntasks; t++) {
+        /* BPS/HTCondor "MB" are 2^20 bytes; maxRSS is GiB */
+        double mb = ceil(r->t2[t].max_rss_gib * 1024.0);
+        fprintf(fp, "  %s:\n    requestMemory: %.0f\n", r->t2[t].task->label, mb);
+    }
+}
+
+/* ---- node plots ---------------------------------------------------------------------- */
+
+int est_node_plot_occupancy(const est_platform *p, const char *png_path, y1_err *err)
+{
+    const est_occupancy *o = &p->occ;
+    if (!o->present)
+        return y1_errf(err, Y1_EINPUT, "%s: platform %s has no occupancy block to plot", p->path,
+                       p->name);
+    size_t nk = (size_t)p->cores_per_node, np = (size_t)o->npoints;
+    double *kx = malloc(nk * sizeof *kx), *tfit = malloc(nk * sizeof *tfit);
+    double *tlin = malloc(nk * sizeof *tlin), *px = malloc(np * sizeof *px);
+    double *py = malloc(np * sizeof *py);
+    int rc;
+    if (!kx || !tfit || !tlin || !px || !py) {
+        rc = y1_errf(err, Y1_ENOMEM, "occupancy plot: out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < nk; i++) {
+        kx[i] = (double)(i + 1);
+        tlin[i] = kx[i];
+        tfit[i] = kx[i] / est_occ_slowdown(o, p->cores_per_node, kx[i]);
+    }
+    for (size_t i = 0; i < np; i++) {
+        px[i] = o->k[i];
+        py[i] = o->k[i] * o->w1 / o->wall[i];   /* throughput in one-job units */
+    }
+    char title[200], peak[64];
+    snprintf(title, sizeof title, "%s: throughput vs concurrent jobs per node", p->name);
+    snprintf(peak, sizeof peak, "peak k = %ld", o->k_peak);
+    plot_series s[3] = {
+        {.name = "linear (the study's assumption)", .x = kx, .y = tlin, .n = nk,
+         .rgb = 0x888888, .style = PLOT_LINE},
+        {.name = "fitted model k / s(k)", .x = kx, .y = tfit, .n = nk, .rgb = 0x1f77b4,
+         .style = PLOT_LINE},
+        {.name = "points (occupancy block)", .x = px, .y = py, .n = np, .rgb = 0xd62728,
+         .style = PLOT_POINTS, .size_px = 4},
+    };
+    plot_mark m = {.x = (double)o->k_peak, .label = peak, .rgb = PLOT_AUTO};
+    plot_spec sp = {0};
+    sp.title = title;
+    sp.xlabel = "concurrent jobs per node k";
+    sp.ylabel = "throughput (jobs at the one-job rate)";
+    sp.xmin = 0;
+    sp.xmax = (double)p->cores_per_node;
+    sp.ymin = 0;
+    sp.ymax = 1.05 * (double)p->cores_per_node;
+    sp.series = s;
+    sp.nseries = 3;
+    sp.marks = &m;
+    sp.nmarks = 1;
+    rc = plot_scatter(png_path, &sp, err);
+done:
+    free(kx);
+    free(tfit);
+    free(tlin);
+    free(px);
+    free(py);
+    return rc;
+}

@@ -1,0 +1,32 @@
+/* report.h: the outputs of the main job (Markdown, CSV, JSON, the --out directory with its
+ * plots, the BPS memory file) and the node plots. Only this room draws (report/plot.h). */
+#ifndef EST_REPORT_H
+#define EST_REPORT_H
+
+#include <stdio.h>
+
+#include "estimator/estimate.h"
+
+/* Outputs. The report goes to fp; est_write_outdir writes every file into dir through a
+ * staging directory and renames them into place only when all succeeded. */
+void est_report_md(FILE *fp, const est_result *r);
+/* The report's warning about synthetic inputs (a Markdown quote), or nothing for real ones. */
+void est_synthetic_banner(FILE *fp, const est_result *r);
+void est_report_csv(FILE *fp, const est_result *r);
+int  est_report_json(FILE *fp, const est_result *r, y1_err *err);
+int  est_write_outdir(const est_result *r, const char *dir, y1_err *err);
+/* BPS-style requestMemory YAML: each task's maxRSS at the workload's largest n, in MB. */
+void est_report_bps(FILE *fp, const est_result *r);
+
+/* Throughput against k (one-job units) for k = 1..cores, the linear extrapolation and the
+ * measured points, with a mark at the peak: the shape of the study's Figure 5.
+ * Returns Y1_EINPUT if p has no occupancy block; plot_scatter's statuses otherwise. */
+int est_node_plot_occupancy(const est_platform *p, const char *png_path, y1_err *err);
+
+/* The plots of a models fit into dir (made if needed): per task a histogram of each quantity
+ * with its quantile (visit level, the study's Figure 3) or the scatter against n with the
+ * envelope (coadd level, Figure 4). q is the fit quantile, y1_max_n the x range to reach. */
+int mdl_report_fit_plots(const char *dir, const mdl_set *set, const mdl_records *r, double q,
+                         double y1_max_n, y1_err *err);
+
+#endif
