@@ -309,6 +309,9 @@ static int count_option(pipe_counts *c, const char *arg, y1_err *err)
     if (d == PIPE_DIM_HEALPIX) c->healpix[order] = n;
     else if (d == PIPE_DIM_HEALPIX_BAND) c->healpix_band[order] = n;
     else c->n[d] = n;
+    /* a workload's histogram of n describes its own coadds or patches, not these */
+    if (d == PIPE_DIM_PATCH_BAND) c->coadd_hist = NULL;
+    if (d == PIPE_DIM_PATCH) c->patch_hist = NULL;
     return Y1_OK;
 }
 

@@ -77,6 +77,10 @@ has out '"core_weighted_node_days":' "json totals"
 has out '"label": "forcedPhotCoadd"' "json task"
 run 0 "--count overrides the workload" -- "$Y1EST" pipeline show rtn028 --workload "$T/coadds.csv" --count 'visit x detector=1000' --format csv
 near "$(get isr 13)" 1000 "isr instances overridden"
+# overriding the coadds drops the workload's n histogram: the mean n is then warps / coadds =
+# 14 / 7 = 2 for each of 7 coadds; detection CPU = 7 x 60 (0.912186257015771 + 2 x 0.1014925694430352)
+run 0 "--count coadds" -- "$Y1EST" pipeline show rtn028 --workload "$T/coadds.csv" --count 'patch x band=7' --format csv
+near "$(get detection 14)" "$(awk 'BEGIN {printf "%.12g", 7 * 60 * (0.912186257015771 + 2 * 0.1014925694430352)}')" "detection at the mean n"
 
 # the workload's tracts (100, 101), tract x band (g100, r100, r101) and bands (g, r)
 run 0 "rtn109 on a workload" -- "$Y1EST" pipeline show rtn109-w_2025_41 --workload "$T/coadds.csv" --count 'visit x detector x tract=2000' --count 'healpix3 x band=2' --format csv
