@@ -652,6 +652,13 @@ static int task_result(const pipe_task *t, const pipe_counts *c, const pipe_conv
     if (t->dim == PIPE_DIM_PATCH) { hist = c->patch_hist; maxn = c->patch_hist_max; }
     int linear = t->cpu.is_linear || (t->has_memory && t->mem.is_linear);
     if (hist) {
+        /* a histogram of other coadds would silently give other instances */
+        double sum = 0;
+        for (int n = 0; n <= maxn; n++) sum += (double)hist[n];
+        if (sum != count)
+            return y1_errf(err, Y1_EINPUT, "task %s: the histogram of n holds %.0f %s, but the "
+                           "workload counts %.0f", t->label, sum, t->dim == PIPE_DIM_PATCH ?
+                           "patches" : "coadds", count);
         for (int n = 0; n <= maxn; n++) {
             if (!hist[n]) continue;
             if ((rc = add_group(t, (double)hist[n], n, v, &r, &mem_sum, err))) return rc;

@@ -175,8 +175,9 @@ typedef struct pipe_result {
 } pipe_result;
 
 /* Compute everything for counts c under conventions v.
- * Returns Y1_EINPUT when a task needs a count that is unknown (naming the task and dimension)
- * or a model goes negative or non-finite; Y1_ENOMEM. *out set only on success. */
+ * Returns Y1_EINPUT when a task needs a count that is unknown (naming the task and dimension),
+ * a histogram of n does not sum to its count, or a model goes negative or non-finite;
+ * Y1_ENOMEM. *out set only on success. */
 int  pipe_compute(const pipe_pipeline *p, const pipe_counts *c, const pipe_conv *v,
                   pipe_result *out, y1_err *err);
 void pipe_result_clear(pipe_result *r);

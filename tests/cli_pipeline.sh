@@ -43,6 +43,7 @@ isr=$(awk -F, '$2 == "isr" {print $17}' "$T/out")
 want=$(awk 'BEGIN {printf "%.1f", 35596260 * 3.52e8 / 3823388 / (120 * 86400)}')
 [ "$(printf '%.1f' "$isr")" = "$want" ] && ok || bad "isr node-days $isr, expected $want"
 has out "order,task,dimensions,cpu_model" "csv header"
+run 2 "nodes 0" -- "$Y1EST" pipeline show rtn028 --nodes 0
 run 1 "a count the pipeline needs is missing" -- "$Y1EST" pipeline show rtn109-w_2025_41 --count band=6
 has err "task isr: the workload has no count of its dimensions (visit x detector)" "names task and dimension"
 
@@ -77,6 +78,10 @@ has out '"core_weighted_node_days":' "json totals"
 has out '"label": "forcedPhotCoadd"' "json task"
 run 0 "--count overrides the workload" -- "$Y1EST" pipeline show rtn028 --workload "$T/coadds.csv" --count 'visit x detector=1000' --format csv
 near "$(get isr 13)" 1000 "isr instances overridden"
+# overriding the coadds drops the workload's n histogram: the mean n is then warps / coadds =
+# 14 / 7 = 2 for each of 7 coadds; detection CPU = 7 x 60 (0.912186257015771 + 2 x 0.1014925694430352)
+run 0 "--count coadds" -- "$Y1EST" pipeline show rtn028 --workload "$T/coadds.csv" --count 'patch x band=7' --format csv
+near "$(get detection 14)" "$(awk 'BEGIN {printf "%.12g", 7 * 60 * (0.912186257015771 + 2 * 0.1014925694430352)}')" "detection at the mean n"
 
 # the workload's tracts (100, 101), tract x band (g100, r100, r101) and bands (g, r)
 run 0 "rtn109 on a workload" -- "$Y1EST" pipeline show rtn109-w_2025_41 --workload "$T/coadds.csv" --count 'visit x detector x tract=2000' --count 'healpix3 x band=2' --format csv
@@ -85,6 +90,14 @@ near "$(get makeHealSparsePropertyMaps 13)" 3 "tract x band"
 near "$(get consolidateHealSparsePropertyMaps 13)" 2 "bands"
 near "$(get mergeObjectDetection 13)" 3 "patches"
 near "$(get makeDirectWarp 13)" 14 "warps"
+
+# the shortest campaign is the node-days over the nodes: deblend alone on 3 patches is
+# 3 x 6351.92 s x 2 cores / (120 x 86,400) = 0.003676 node-days
+run 0 "rtn028 on 3 nodes" -- "$Y1EST" pipeline show rtn028 --workload "$T/coadds.csv" --nodes 3 --format json
+nd=$(grep -o '"core_weighted_node_days": [0-9.e+-]*' "$T/out" | awk '{print $2}')
+days=$(grep -o '"min_campaign_days": [0-9.e+-]*' "$T/out" | awk '{print $2}')
+near "$days" "$(awk -v n="$nd" 'BEGIN {printf "%.12g", n / 3}')" "node-days / 3"
+awk -v n="$nd" 'BEGIN {exit !(n > 3 * 105.86541424166667 * 60 * 2 / (120 * 86400))}' && ok || bad "node-days $nd below deblend's"
 
 # a bad pipeline file: file, line and column
 sed 's/^    dimensions: patch x band$/    dimensions: patch x colour/' data/pipelines/rtn028.yaml > "$T/bad.yaml"

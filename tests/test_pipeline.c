@@ -198,6 +198,10 @@ static void test_compute(void)
     CHECK_NEAR(r.products[1].cum_fraction, 1.0, 1e-15);
     pipe_result_clear(&r);
 
+    /* a histogram that is not the coadds counted */
+    c.n[PIPE_DIM_PATCH_BAND] = 4;
+    CHECK_INT(pipe_compute(p, &c, &v, &r, &e), Y1_EINPUT);
+    CHECK_HAS(e.msg, "task b: the histogram of n holds 3 coadds, but the workload counts 4");
     /* exactly 4 GiB is one core: n = 4 gives 3 + 1 = 4.0 GiB */
     int64_t h4[5] = {0, 0, 0, 0, 2};
     c.coadd_hist = h4;

@@ -17,7 +17,7 @@
 static const char usage[] =
     "usage: y1est pipeline show NAME|FILE [--format md|csv|json] [--workload coadds.csv]\n"
     "                           [--count 'DIMENSIONS=N']... [--mem-per-core GIB]\n"
-    "                           [--cores-per-node N]\n"
+    "                           [--cores-per-node N] [--nodes N]\n"
     "\n"
     "Print a pipeline file (a bare NAME is DATADIR/pipelines/NAME.yaml: rtn028, the study's\n"
     "tasks and products; rtn109-w_2025_41, the LSSTCam DRP pipeline as RTN-109 costed it):\n"
@@ -33,6 +33,8 @@ static const char usage[] =
     "                      or healpix3=768 (repeatable; overrides the workload's)\n"
     "  --mem-per-core GIB  memory per charged core (default 4, RTN-109's Rubin data facility)\n"
     "  --cores-per-node N  cores per node for node-days (default 120, RTN-109)\n"
+    "  --nodes N           also the shortest campaign on N nodes: node-days / N (RTN-109's\n"
+    "                      bound: no wall-time overheads, perfect packing)\n"
     "  --format F          md (default), csv (tasks, a blank line, dataset types) or json\n"
     "Dimensions: global, band, tract, tract x band, patch, patch x band, visit,\n"
     "visit x detector, visit x tract, visit x detector x tract, visit x tract x patch,\n"
@@ -86,7 +88,8 @@ static void csv_text(const char *s, int last)
 
 static const char *src_of(const pipe_task *t) { return t->cpu.source ? t->cpu.source : t->source; }
 
-static void print_md(const pipe_pipeline *p, const pipe_result *r, const pipe_conv *v)
+static void print_md(const pipe_pipeline *p, const pipe_result *r, const pipe_conv *v,
+                     long nodes)
 {
     char dn[64], cpu[128], mem[128], a[32], b[32], c[32], d[32], e[32], id[600];
     y1_file_ident(p->path, id, sizeof id);   /* no machine paths in outputs */
@@ -123,6 +126,9 @@ static void print_md(const pipe_pipeline *p, const pipe_result *r, const pipe_co
         printf("\nTotal: %s CPU hours, %s core-weighted CPU hours, %s node-days.\n",
                num(a, sizeof a, r->cpu_s / 3600), num(b, sizeof b, r->weighted_cpu_s / 3600),
                num(c, sizeof c, r->node_days));
+    if (r && nodes > 0)
+        printf("Shortest campaign on %ld nodes: %s days (node-days / nodes).\n", nodes,
+               num(a, sizeof a, r->node_days / (double)nodes));
     printf("\n| dataset type | task | dimensions | size (MB) | keep | release |");
     if (r) printf(" files | total (TB) | cumulative fraction |");
     printf("\n|---|---|---|---:|---|---|");
@@ -212,7 +218,7 @@ static json_t *jmodel(const pipe_model *m)
 }
 
 static int print_json(const pipe_pipeline *p, const pipe_result *r, const pipe_conv *v,
-                      y1_err *err)
+                      long nodes, y1_err *err)
 {
     char dn[64], id[600];
     json_t *root = json_object(), *tasks = json_array(), *prods = json_array();
@@ -276,6 +282,10 @@ static int print_json(const pipe_pipeline *p, const pipe_result *r, const pipe_c
         json_object_set_new(t, "cpu_s", jnum(r->cpu_s));
         json_object_set_new(t, "core_weighted_cpu_s", json_real(r->weighted_cpu_s));
         json_object_set_new(t, "core_weighted_node_days", json_real(r->node_days));
+        if (nodes > 0) {
+            json_object_set_new(t, "nodes", json_integer(nodes));
+            json_object_set_new(t, "min_campaign_days", json_real(r->node_days / (double)nodes));
+        }
         json_object_set_new(t, "all_bytes", json_real(r->all_bytes));
         json_object_set_new(t, "keep_bytes", json_real(r->keep_bytes));
         json_object_set_new(t, "release_bytes", json_real(r->release_bytes));
@@ -309,20 +319,25 @@ static int count_option(pipe_counts *c, const char *arg, y1_err *err)
     if (d == PIPE_DIM_HEALPIX) c->healpix[order] = n;
     else if (d == PIPE_DIM_HEALPIX_BAND) c->healpix_band[order] = n;
     else c->n[d] = n;
+    /* a workload's histogram of n describes its own coadds or patches, not these */
+    if (d == PIPE_DIM_PATCH_BAND) c->coadd_hist = NULL;
+    if (d == PIPE_DIM_PATCH) c->patch_hist = NULL;
     return Y1_OK;
 }
 
 static int pipeline_show(int argc, char **argv)
 {
-    enum { O_FORMAT = 1, O_WORKLOAD, O_COUNT, O_MEM, O_CORES };
+    enum { O_FORMAT = 1, O_WORKLOAD, O_COUNT, O_MEM, O_CORES, O_NODES };
     static const struct option opts[] = {
         {"help", no_argument, NULL, 'h'}, {"format", required_argument, NULL, O_FORMAT},
         {"workload", required_argument, NULL, O_WORKLOAD},
         {"count", required_argument, NULL, O_COUNT},
         {"mem-per-core", required_argument, NULL, O_MEM},
-        {"cores-per-node", required_argument, NULL, O_CORES}, {NULL, 0, NULL, 0}};
+        {"cores-per-node", required_argument, NULL, O_CORES},
+        {"nodes", required_argument, NULL, O_NODES}, {NULL, 0, NULL, 0}};
     const char *format = "md", *workload = NULL, *counts[64];
     int ncounts = 0, c, rc = Y1_OK, code = 0;
+    long nodes = 0;
     pipe_conv v;
     y1_err err = {{0}};
     pipe_conv_rtn109(&v);
@@ -347,6 +362,10 @@ static int pipeline_show(int argc, char **argv)
             if ((rc = cli_parse_long("--cores-per-node", optarg, 1, 1000000, &cores, &err)))
                 return cli_usage("pipeline show", "%s", err.msg);
             v.cores_per_node = (int)cores;
+            break;
+        case O_NODES:
+            if ((rc = cli_parse_long("--nodes", optarg, 1, 100000000, &nodes, &err)))
+                return cli_usage("pipeline show", "%s", err.msg);
             break;
         default:
             return cli_usage("pipeline show", "unknown option or missing value '%s'",
@@ -382,9 +401,9 @@ static int pipeline_show(int argc, char **argv)
         if ((rc = pipe_compute(p, &k, &v, &r, &err))) goto done;
         have_r = 1;
     }
-    if (!strcmp(format, "md")) print_md(p, have_r ? &r : NULL, &v);
+    if (!strcmp(format, "md")) print_md(p, have_r ? &r : NULL, &v, nodes);
     else if (!strcmp(format, "csv")) print_csv(p, have_r ? &r : NULL);
-    else rc = print_json(p, have_r ? &r : NULL, &v, &err);
+    else rc = print_json(p, have_r ? &r : NULL, &v, nodes, &err);
 done:
     if (rc) code = rc == Y1_EUSAGE ? cli_usage("pipeline show", "%s", err.msg) : cli_fail(rc, &err);
     pipe_result_clear(&r);
