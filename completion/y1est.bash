@@ -27,7 +27,7 @@ _y1est()
         elif [ -z "$cmd" ]; then cmd=$w; fi
     done
     case $prev in
-        --cadence|--out|--models|--products|--skymap|--camera|--workload|--bps|--ids|--coadds|--plots)
+        --cadence|--out|--models|--products|--skymap|--camera|--workload|--bps|--ids|--coadds|--plots|--measured)
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --datadir)
             COMPREPLY=($(compgen -d -- "$cur")); return ;;
@@ -47,7 +47,7 @@ _y1est()
         if [[ $cur == -* ]]; then
             COMPREPLY=($(compgen -W "--help --version $(_y1est_options "$y1" estimate)" -- "$cur"))
         else
-            COMPREPLY=($(compgen -W "estimate cadence skymap models campaign" -- "$cur"))
+            COMPREPLY=($(compgen -W "estimate cadence skymap models campaign run-report validate" -- "$cur"))
         fi
         return
     fi

@@ -97,7 +97,8 @@ int est_val_add_monitor(est_val_set *s, const est_mon *mon, y1_err *err)
 int est_val_add_records(est_val_set *s, const mdl_records *r, y1_err *err)
 {
     for (size_t i = 0; i < r->n; i++) {
-        int rc = est_val_add_job(s, r->v[i].task, 1, r->v[i].cpu_s, NAN,
+        int rc = est_val_add_job(s, r->v[i].task, 1, r->v[i].cpu_s,
+                                 r->v[i].has_wall ? r->v[i].wall_s : NAN,
                                  r->v[i].maxrss_bytes / GIB, 0, err);
         if (rc) return rc;
     }

@@ -12,7 +12,7 @@
 #include "models/models.h"
 
 /* The measured jobs of one label. cpu/wall hold one entry per job that succeeded (NAN when
- * unknown: a memo_done job, or wall time from task metadata); peak one per job with a sample. */
+ * unknown: a memo_done job, a CSV record); peak one per job with a sample. */
 typedef struct est_val_meas {
     char *label;
     long jobs;              /* planned: every job seen, whatever its end */
@@ -38,7 +38,7 @@ int est_val_add_job(est_val_set *s, const char *label, int done, double cpu_s, d
                     double peak_gib, double retry_cpu_s, y1_err *err);
 /* Every job of a monitoring DB (failed, dep_fail and unfinished jobs count as planned jobs). */
 int est_val_add_monitor(est_val_set *s, const est_mon *m, y1_err *err);
-/* Every record (task metadata or CSV): one succeeded job each, wall time unknown. */
+/* Every record (task metadata or CSV): one succeeded job each, with its wall time if known. */
 int est_val_add_records(est_val_set *s, const mdl_records *r, y1_err *err);
 
 /* BPS requestMemory per pipetask label, MB: read from a YAML file with `pipetask: LABEL:

@@ -15,6 +15,8 @@
 #include <jansson.h>
 #include <yaml.h>
 
+#include "common/y1_time.h"
+
 /* One metadata item, flattened: section is the top-level section ("calibrate", "quantum", ...,
  * nested sections as "quantum.butler_metrics"), values in file order. */
 typedef struct md_item {
@@ -23,6 +25,7 @@ typedef struct md_item {
     double *v;           /* numeric values (NaN/inf allowed) */
     size_t n;
     int numeric;         /* 0: a string/bool item (v unused) */
+    char *text;          /* a string item's last value (the Utc stamps); NULL otherwise */
 } md_item;
 
 typedef struct md {
@@ -38,6 +41,7 @@ static void md_free(md *m)
         free(m->it[i].section);
         free(m->it[i].key);
         free(m->it[i].v);
+        free(m->it[i].text);
     }
     free(m->it);
 }
@@ -173,7 +177,12 @@ static int yaml_item(ymd *Y, const yaml_node_t *nd, const char *section, int dep
         yaml_node_t *s = val->type == YAML_SEQUENCE_NODE
                              ? yaml_document_get_node(Y->doc, val->data.sequence.items.start[k]) : val;
         if (s->type != YAML_SCALAR_NODE) return ypos(Y, s, "value of '%s' must be a scalar", nm);
-        if (!numeric) continue;
+        if (!numeric) {
+            free(it->text);
+            if (!(it->text = strdup((const char *)s->data.scalar.value)))
+                return y1_errf(Y->m->err, Y1_ENOMEM, "%s: out of memory", Y->m->name);
+            continue;
+        }
         if (!ynum((const char *)s->data.scalar.value, &it->v[k]))
             return ypos(Y, s, "value of '%s' is not a number", nm);
         it->n++;
@@ -309,6 +318,9 @@ static int json_task(md *m, const json_t *o, const char *section, const char *wh
         int num = nv > 0 && jnum(json_array_get(val, 0), &d);
         md_item *it = md_add(m, section, name, nv, num);
         if (!it) return Y1_ENOMEM;
+        if (!num && nv > 0 && json_is_string(json_array_get(val, nv - 1)) &&
+            !(it->text = strdup(json_string_value(json_array_get(val, nv - 1)))))
+            return y1_errf(m->err, Y1_ENOMEM, "%s: out of memory", m->name);
         for (size_t k = 0; num && k < nv; k++) {
             if (!jnum(json_array_get(val, k), &it->v[k]))
                 return y1_errf(m->err, Y1_EINPUT, "%s: %s.arrays.%s[%zu] is not a number",
@@ -458,6 +470,22 @@ static int to_record(md *m, mdl_records *out, const mdl_md_opts *o)
                        m->name, cpu);
     (void)v;
     mdl_record rec = {0};
+    /* wall time of the quantum, where the executor stamped it: endUtc - prepUtc */
+    const md_item *u0 = find(m, "quantum", "prepUtc"), *u1 = find(m, "quantum", "endUtc");
+    if (u0 && u1) {
+        double t0, t1;
+        const md_item *bad = !u0->text || y1_time_parse(u0->text, &t0) ? u0
+                           : !u1->text || y1_time_parse(u1->text, &t1) ? u1 : NULL;
+        if (bad)
+            return y1_errf(m->err, Y1_EINPUT, "%s: quantum.%s is '%s', expected a UTC time "
+                           "YYYY-MM-DDTHH:MM:SS[.ffffff][+00:00]", m->name, bad->key,
+                           bad->text ? bad->text : "not a string");
+        if (t1 < t0)
+            return y1_errf(m->err, Y1_EINPUT, "%s: quantum.endUtc is %.3f s before prepUtc",
+                           m->name, t0 - t1);
+        rec.has_wall = 1;
+        rec.wall_s = t1 - t0;
+    }
     rec.task = (char *)label;
     rec.data_id = (char *)m->name;
     rec.cpu_s = cpu;

@@ -96,6 +96,8 @@ typedef struct mdl_record {
     double cpu_s;           /* CPU seconds per the chosen definition */
     double maxrss_bytes;    /* peak resident set, bytes */
     double n_visits;        /* visits in the coadd, NAN when unknown */
+    int has_wall;           /* 1: wall_s is known (task metadata with quantum prepUtc, endUtc) */
+    double wall_s;          /* quantum endUtc - prepUtc, seconds */
     int has_coadd_id;       /* 1: band/tract/patch below are set (for the coadds.csv join) */
     char band[8];           /* "" for patch-level tasks: n is then summed over bands */
     long tract, patch_x, patch_y;

@@ -73,6 +73,8 @@ run 1 "empty run" -- "$Y1EST" run-report "$T/empty/monitoring.db"
 has err "an empty run: the 1 run in the file recorded no task" "empty message"
 run 0 "clock skew" -- "$Y1EST" run-report "$T/backwards/monitoring.db"
 has err "try 0: returned 40.0 s before it started running" "skew warning"
+has err "status 'running' is stamped 5.0 s before the 'launched' written ahead of it" "status history going backwards"
+has err "2 tries in all have clocks going backwards" "both skewed tries counted"
 run 1 "no such task" -- "$Y1EST" run-report "$DB" --task 99
 has err "no run has a task 99" "unknown task"
 run 1 "not a database" -- "$Y1EST" run-report tests/lib.sh

@@ -61,6 +61,11 @@ run 0 "metadata, --cpu run" -- "$Y1EST" validate --measured "$T/normal/metadata"
 has out "| detection | coadd | 3 | 2 | 0.667 | 2 | 0 |" "metadata: failed jobs wrote none"
 has out "| isr | 281.8 | 338.1 | 1.200 |" "run CPU = end - start"
 has out "| detection | 1.132 | 2 | 0.950 | 0.995 | 1.000 | 0 |" "exact peaks 0.9, 1.0"
+has out "| isr | 4 | 1.050 | 1.098 | 1.150 | 1.212 | 1.500 |" "wall/CPU from quantum endUtc - prepUtc"
+mkdir -p "$T/badutc"
+sed 's/"endUtc": \["[^"]*"\]/"endUtc": ["soon"]/' "$T/normal/metadata/isr_0.json" > "$T/badutc/isr_0.json"
+run 1 "bad endUtc" -- "$Y1EST" validate --measured "$T/badutc" $WL
+has err "isr_0.json: quantum.endUtc is 'soon', expected a UTC time" "bad Utc names file and key"
 run 0 "metadata, --cpu absolute" -- "$Y1EST" validate --measured "$T/normal/metadata" $WL
 # absolute CPU counts the 20 s before startCpuTime: 338.147 + 4 x 20 = 418.1
 has out "| isr | 281.8 | 418.1 | 1.484 |" "absolute CPU"

@@ -53,7 +53,9 @@
  * Variants: old-schema (Parsl 1.0: no try/block tables, no status.try_id or resource.try_id,
  * task_time_running etc. still in task); no-fail-cost (Parsl 1.1.0: task lacks task_fail_cost);
  * empty (one run with no tasks); backwards (run 2's assembleCoadd job 0 returns 40 s before it
- * started running: the submit host's clock is behind the worker's); unknown-label (adds 2
+ * started running: the submit host's clock is behind the worker's; detection job 0 starts
+ * running 5 s before it was launched, in its try row and its status history: the worker's clock
+ * is behind); unknown-label (adds 2
  * isolatedStarAssociation jobs, a label RTN-028's pipeline lacks, to run 2). */
 #include <math.h>
 #include <stdarg.h>
@@ -244,14 +246,15 @@ static int64_t one_try(gen *g, int run, int task_id, int try_id, int64_t stage_s
         if (g->worker_free[i] < g->worker_free[w]) w = i;
     int64_t free_us = g->worker_free[w] > stage_start ? g->worker_free[w] : stage_start;
     int64_t launched = free_us + (1 + g->dispatches++ % 3) * S_US;
-    int64_t running = launched + S_US / 2;
+    /* skew 2: the worker's clock is 5.5 s behind, so "running" is stamped before "launched" */
+    int64_t running = launched + (skew == 2 ? -5 * S_US : S_US / 2);
     int64_t wall_us = (int64_t)llround(wall_s * 1e6);
     int64_t returned = lost ? -1 : running + wall_us;
     if (lost) g->crash_us = running + wall_us; /* the run dies wall_s after this try started */
     char tl[40], tr[40], tt[40];
     ts(tl, sizeof tl, launched);
     ts(tr, sizeof tr, running);
-    ts(tt, sizeof tt, returned >= 0 ? returned - (skew ? (int64_t)llround(wall_s * 1e6) + 40 * S_US : 0) : 0);
+    ts(tt, sizeof tt, returned >= 0 ? returned - (skew == 1 ? (int64_t)llround(wall_s * 1e6) + 40 * S_US : 0) : 0);
     if (!is(g, "old-schema"))
         sqlf(g, "INSERT INTO try VALUES (%d, %d, %Q, %Q, %Q, 'htex_drp', %Q, %Q, %Q, %Q, NULL)",
              try_id, task_id, RUN_ID[run], run == 1 ? "0" : "1", HOSTS[w], tl, tr,
@@ -406,7 +409,8 @@ static int64_t stage(gen *g, const spec *s, int run, int64_t start, int64_t *dep
                 continue;
             }
         }
-        int skew = is(g, "backwards") && !strcmp(s->label, "assembleCoadd") && j == 0;
+        int skew = !is(g, "backwards") ? 0 : !strcmp(s->label, "assembleCoadd") && j == 0 ? 1
+                 : !strcmp(s->label, "detection") && j == 0 ? 2 : 0;
         /* a retry is launched after the failure it follows */
         ret = one_try(g, run, id, try_id, fails ? ret : start, cpu, s->rss_gib[j], cpu * wf, NULL, 0, skew,
                       &running);

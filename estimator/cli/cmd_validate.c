@@ -32,7 +32,8 @@ static const char usage[] =
     "                        (failed, dep_fail and unfinished jobs count as planned jobs); CPU\n"
     "                        and wall time of the successful try; peak = largest RSS sample\n"
     "                        over all its tries (sampled: an underestimate)\n"
-    "  *.yaml|*.yml|*.json|DIR  LSST task-metadata files: one succeeded job each (no wall time)\n"
+    "  *.yaml|*.yml|*.json|DIR  LSST task-metadata files: one succeeded job each; wall time\n"
+    "                        = quantum endUtc - prepUtc where the file has them\n"
     "  *.csv                 records task,cpu_s,maxrss_gib[,...] (as y1est models fit reads)\n"
     "Give each job once: inputs are added, not merged.\n"
     "Per task of the estimate (ratio = actual / predicted everywhere, as RTN-109 Table 2):\n"
@@ -41,7 +42,7 @@ static const char usage[] =
     "            fraction (RTN-109 Table 2), the per-job ratio and the CPU of failed tries\n"
     "  memory    the model at the workload's largest n against the measured peaks (p50, p95,\n"
     "            max) and the jobs above it, and above --bps requestMemory when given\n"
-    "  wall/CPU  percentiles 0, 32, 50, 68, 100 per job (RTN-109 Figure 3), monitoring.db only\n"
+    "  wall/CPU  percentiles 0, 32, 50, 68, 100 per job (RTN-109 Figure 3)\n"
     "  campaign  with a monitoring.db: the run's makespan (restarts end to end), busy cores over\n"
     "            time, core utilisation, dispatch (launched -> running) and inter-task latency\n"
     "            (a try's end to the next launch on the same host slot), beside y1est campaign\n"
@@ -510,6 +511,7 @@ int cli_validate(int argc, char **argv)
             rc = ends_with(p, ".csv") ? mdl_read_csv(&recs, p, &err)
                                       : mdl_read_metadata(&recs, p, &mo, &err);
             if (!rc && recs.n == n0) rc = y1_errf(&err, Y1_EINPUT, "%s: no measured job", p);
+            for (size_t k = n0; !rc && k < recs.n; k++) have_wall |= recs.v[k].has_wall;
         }
     }
     if (!rc && recs.n) {

@@ -1,0 +1,80 @@
+/* test_monitor.c: the monitoring.db time stamps (Parsl's local "YYYY-MM-DD HH:MM:SS.ffffff"),
+ * the report tables' renderings, and the validate verdict bands. Expected values by hand: Unix
+ * times of dates from the calendar (2000-01-01 is 10,957 days after 1970-01-01: 30 years of 365
+ * days plus the 7 leap days 1972 .. 1996). */
+#include "tests/check.h"
+
+#include "estimator/monitor.h"
+#include "estimator/rtable.h"
+
+static double t_of(const char *s)
+{
+    double t = NAN;
+    return est_mon_parse_time(s, &t) ? -1 : t;
+}
+
+int main(void)
+{
+    /* the calendar: epoch, Y2K (10957 days), a leap day, the day after it, a century rule */
+    CHECK_NEAR(t_of("1970-01-01 00:00:00"), 0, 0);
+    CHECK_NEAR(t_of("2000-01-01 00:00:00"), 10957.0 * 86400, 0);
+    /* 2000 is a leap year (divisible by 400): 2000-03-01 is 31 + 29 days after New Year */
+    CHECK_NEAR(t_of("2000-03-01 00:00:00"), (10957.0 + 60) * 86400, 0);
+    /* 2100 is not: 2100-03-01 - 2100-02-28 = 1 day */
+    CHECK_NEAR(t_of("2100-03-01 00:00:00") - t_of("2100-02-28 00:00:00"), 86400, 0);
+    CHECK_NEAR(t_of("2024-03-01 00:00:00") - t_of("2024-02-28 00:00:00"), 2 * 86400, 0);
+    /* fractions to the microsecond, the ISO 'T' and a UTC suffix */
+    CHECK_NEAR(t_of("2026-03-02 08:00:01.500000") - t_of("2026-03-02 08:00:00"), 1.5, 1e-6);
+    CHECK_NEAR(t_of("2026-03-02T08:00:00.000001+00:00") - t_of("2026-03-02 08:00:00"), 1e-6, 1e-7);
+    CHECK_NEAR(t_of("2026-03-02 23:59:59") - t_of("2026-03-02 00:00:00"), 86399, 0);
+    /* not times */
+    CHECK(t_of("2026-13-02 08:00:00") == -1);
+    CHECK(t_of("2026-03-02") == -1);
+    CHECK(t_of("yesterday") == -1);
+    CHECK(t_of("2026-03-02 08:00:00+02:00") == -1);
+    char buf[40];
+    est_mon_format_time(t_of("2026-03-02 08:05:47.879469"), buf, sizeof buf);
+    CHECK_STR(buf, "2026-03-02 08:05:47");
+    CHECK_STR(est_mon_state_name(EST_MON_DEP_FAIL), "dep_fail");
+
+    /* one table, four renderings */
+    static const char *cols[] = {"label", "#jobs", "#ratio", NULL};
+    est_tab t;
+    y1_err err = {{0}};
+    est_tab_init(&t, "demo", "Demo table", cols);
+    CHECK_INT(est_tab_add(&t, "isr", &err), 0);
+    CHECK_INT(est_tab_add(&t, "4", &err), 0);
+    CHECK_INT(est_tab_add(&t, "1.250", &err), 0);
+    CHECK_INT(est_tab_add(&t, "a,b \"c\"", &err), 0);
+    CHECK_INT(est_tab_add(&t, "-", &err), 0);
+    CHECK_INT(est_tab_add(&t, "x|y", &err), 0);
+    CHECK_INT(est_tab_rows(&t), 2);
+    char *mem = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&mem, &len);
+    est_tab_csv(fp, &t);
+    fclose(fp);
+    CHECK_STR(mem, "# Demo table\nlabel,jobs,ratio\nisr,4,1.250\n\"a,b \"\"c\"\"\",-,x|y\n");
+    free(mem);
+    fp = open_memstream(&mem, &len);
+    est_tab_md(fp, &t);
+    fclose(fp);
+    CHECK_HAS(mem, "| label | jobs | ratio |\n|---|---:|---:|\n| isr | 4 | 1.250 |\n");
+    CHECK_HAS(mem, "| x\\|y |");
+    free(mem);
+    fp = open_memstream(&mem, &len);
+    est_tab_text(fp, &t);
+    fclose(fp);
+    /* text: a blank and each cell after a blank, padded to its column's widest cell (label:
+     * 7 for 'a,b "c"', jobs: 4, ratio: 5); numbers right-aligned, text left-aligned */
+    CHECK_HAS(mem, "  label   jobs ratio\n  isr        4 1.250\n  a,b \"c\"    -   x|y\n");
+    free(mem);
+    json_t *j = est_tab_json(&t);
+    char *js = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    CHECK_STR(js, "{\"title\":\"Demo table\",\"rows\":[{\"label\":\"isr\",\"jobs\":4,\"ratio\":1.25},"
+              "{\"label\":\"a,b \\\"c\\\"\",\"jobs\":null,\"ratio\":\"x|y\"}]}");
+    free(js);
+    json_decref(j);
+    est_tab_clear(&t);
+    CHECK_DONE();
+}
