@@ -5,7 +5,7 @@
 #include "tests/check.h"
 
 #include "estimator/monitor.h"
-#include "estimator/rtable.h"
+#include "estimator/report/rtable.h"
 
 static double t_of(const char *s)
 {
