@@ -6,6 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+void est_result_warn(est_result *r, const char *line)
+{
+    size_t l = strlen(r->warnings);
+    snprintf(r->warnings + l, sizeof r->warnings - l, "%s%s", l ? "\n" : "", line);
+}
+
 void est_result_init(est_result *r)
 {
     memset(r, 0, sizeof *r);

@@ -51,7 +51,14 @@ typedef struct est_result {
     /* Table 4 */
     est_products prod;
     est_disk disk;
+
+    /* what the run wants said (one line each, '\n'-separated; "" if nothing): the run
+     * prints nothing itself */
+    char warnings[1024];
 } est_result;
+
+/* Append one warning line (no newline) to r->warnings, for the caller to print. */
+void est_result_warn(est_result *r, const char *line);
 
 void est_result_init(est_result *r);
 void est_result_clear(est_result *r);

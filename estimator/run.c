@@ -18,13 +18,12 @@ void est_run_opts_default(est_run_opts *o)
 {
     memset(o, 0, sizeof *o);
     cli_sel_init(&o->cs);
-    o->footprint = "circle";
+    o->footprint = SKY_FP_CIRCLE;
     o->radius_deg = 2.0;
-    o->rotation = "rotskypos";
-    o->overlap = "exact";
+    o->rotation = SKY_ROT_VISIT;
+    o->overlap = SKY_OVERLAP_EXACT;
     o->seed = 42;
     o->tasks = "default";
-    o->format = "md";
     o->threads = 2;
 }
 
@@ -34,27 +33,25 @@ int est_run_opts_option(est_run_opts *o, int code, const char *arg, y1_err *err)
     if (code >= EST_RUN_OPT_FIRST && code < EST_RUN_OPT_END) o->given |= 1u << (code - EST_RUN_OPT_FIRST);
     switch (code) {
     case EST_RUN_OPT_FOOTPRINT:
-        if (strcmp(arg, "circle") && strcmp(arg, "lsstcam"))
-            return y1_errf(err, Y1_EUSAGE, "--footprint: expected circle or lsstcam, got '%s'", arg);
-        o->footprint = arg;
+        if (sky_fp_kind_parse(arg, &o->footprint))
+            return y1_errf(err, Y1_EUSAGE, "--footprint: expected %s, got '%s'",
+                           sky_fp_kind_list(), arg);
         return Y1_OK;
     case EST_RUN_OPT_RADIUS:
         /* beyond ~10 deg a circle is not a camera any more, and tract tests get costly */
         return cli_parse_double("--radius", arg, 1e-6, 10.0, &o->radius_deg, err);
     case EST_RUN_OPT_ROTATION:
-        if (strcmp(arg, "rotskypos") && strcmp(arg, "random"))
+        if (sky_rot_mode_parse(arg, &o->rotation))
             return y1_errf(err, Y1_EUSAGE, "--rotation: expected rotskypos or random, got '%s'",
                            arg);
-        o->rotation = arg;
         return Y1_OK;
     case EST_RUN_OPT_SEED: return cli_parse_long("--seed", arg, 0, 2147483647L, &o->seed, err);
     case EST_RUN_OPT_SKYMAP:
         o->skymap = arg;
         return cli_skymap_path(arg, o->skymap_path, sizeof o->skymap_path, err);
     case EST_RUN_OPT_OVERLAP:
-        if (strcmp(arg, "exact") && strcmp(arg, "bbox"))
+        if (sky_overlap_rule_parse(arg, &o->overlap))
             return y1_errf(err, Y1_EUSAGE, "--overlap: expected exact or bbox, got '%s'", arg);
-        o->overlap = arg;
         return Y1_OK;
     case EST_RUN_OPT_WORKLOAD: o->workload = arg; return Y1_OK;
     case EST_RUN_OPT_MODELS: o->models = arg; return Y1_OK;
@@ -70,7 +67,7 @@ int est_run_opts_option(est_run_opts *o, int code, const char *arg, y1_err *err)
 int est_run_opts_check(const est_run_opts *o, char *warn, size_t n, y1_err *err)
 {
     warn[0] = '\0';
-    if (GIVEN(o, EST_RUN_OPT_RADIUS) && !strcmp(o->footprint, "lsstcam"))
+    if (GIVEN(o, EST_RUN_OPT_RADIUS) && o->footprint == SKY_FP_LSSTCAM)
         return y1_errf(err, Y1_EUSAGE, "--radius applies to --footprint circle, not lsstcam");
     if (o->workload) {
         static const struct { int code; const char *name; } geo[] = {
@@ -88,7 +85,7 @@ int est_run_opts_check(const est_run_opts *o, char *warn, size_t n, y1_err *err)
             snprintf(warn, n, "%s ignored: --workload %s already holds the footprint overlaps",
                      list, o->workload);
         }
-    } else if (!strcmp(o->footprint, "circle") &&
+    } else if (o->footprint == SKY_FP_CIRCLE &&
                (GIVEN(o, EST_RUN_OPT_ROTATION) || GIVEN(o, EST_RUN_OPT_SEED))) {
         snprintf(warn, n, "--rotation and --seed ignored: a circle has no rotation");
     }
@@ -210,12 +207,12 @@ static int run_footprints(const est_run_opts *o, collect_ctx *vis, est_result *r
     else snprintf(skymap, sizeof skymap, "%s/skymaps/dc2.yaml", cli_datadir());
     snprintf(camera, sizeof camera, "%s/cameras/lsstcam.yaml", cli_datadir());
     sky_fp_opts_init(&fo);
-    fo.kind = strcmp(o->footprint, "lsstcam") ? SKY_FP_CIRCLE : SKY_FP_LSSTCAM;
+    fo.kind = o->footprint;
     fo.radius_deg = o->radius_deg;
-    fo.rotation = strcmp(o->rotation, "random") ? SKY_ROT_VISIT : SKY_ROT_RANDOM;
+    fo.rotation = o->rotation;
     fo.seed = (uint64_t)o->seed;
     fo.camera_path = camera;
-    fo.overlap = strcmp(o->overlap, "bbox") ? SKY_OVERLAP_EXACT : SKY_OVERLAP_BBOX;
+    fo.overlap = o->overlap;
     if ((rc = sky_map_new(&m, skymap, err)) || (rc = sky_footprint_new(&fp, &fo, err))) goto done;
     y1_file_ident(skymap, r->skymap, sizeof r->skymap);
     snprintf(r->footprint, sizeof r->footprint, "%s", sky_footprint_describe(fp));
@@ -309,7 +306,8 @@ int est_run(const est_run_opts *o_, est_result *r, int want_pointings, y1_err *e
             goto done;
         }
         if ((rc = cli_open_cadence(&o.cs, &db, tmp, sizeof tmp, note, sizeof note, err))) goto done;
-        if (cad_warning(db)) fprintf(stderr, "y1est: warning: %s\n", cad_warning(db));
+        /* the caller prints: the run itself says nothing */
+        if (cad_warning(db)) est_result_warn(r, cad_warning(db));
         /* synthetic by the file's own mark; a workload made from a synthetic cadence stays so */
         if (cad_synthetic(db)) r->synthetic = 1;
         else if (!o.workload) r->synthetic = 0;

@@ -6,18 +6,19 @@
 
 #include "estimator/cli/cli.h"
 #include "estimator/estimate.h"
+#include "skymap/skymap.h"
 
 typedef struct est_run_opts {
     cli_sel cs;
     const char *platforms[32];
     int n_platforms;
-    const char *footprint;  /* circle | lsstcam */
+    sky_fp_kind footprint;  /* default SKY_FP_CIRCLE */
     double radius_deg;
-    const char *rotation;   /* rotskypos | random */
+    sky_rot_mode rotation;  /* default SKY_ROT_VISIT (rotSkyPos) */
     long seed;
-    const char *skymap, *workload, *models, *tasks, *products, *format, *out, *bps;
+    const char *skymap, *workload, *models, *tasks, *products;
     char skymap_path[600];  /* the --skymap argument resolved (cli_skymap_path); "" = default */
-    const char *overlap;    /* exact | bbox */
+    sky_overlap_rule overlap; /* default SKY_OVERLAP_EXACT */
     long threads;
     unsigned given;         /* bit (code - EST_RUN_OPT_FIRST) for each footprint option given */
 } est_run_opts;

@@ -16,8 +16,8 @@ int main(void)
     est_run_opts_default(&o);
     o.platforms[0] = "perlmutter";
     o.n_platforms = 1;
-    o.footprint = "lsstcam";
-    o.rotation = "random";
+    o.footprint = SKY_FP_LSSTCAM;
+    o.rotation = SKY_ROT_RANDOM;
     est_result_init(&r);
     int rc = est_run(&o, &r, 0, &err);
     CHECK_MSG(rc == Y1_OK, "%s", err.msg);

@@ -803,10 +803,34 @@ static void test_bad_yaml(void)
     CHECK(fp == NULL);
 }
 
+/* Footprint kinds, rotation modes and overlap rules by name, and back. */
+static void test_names(void)
+{
+    sky_fp_kind k = SKY_FP_CIRCLE;
+    sky_rot_mode r = SKY_ROT_VISIT;
+    sky_overlap_rule o = SKY_OVERLAP_EXACT;
+    CHECK_INT(sky_fp_kind_parse("lsstcam", &k), Y1_OK);
+    CHECK_INT(k, SKY_FP_LSSTCAM);
+    CHECK_STR(sky_fp_kind_name(SKY_FP_CIRCLE), "circle");
+    CHECK_INT(sky_fp_kind_parse("hexagon", &k), Y1_EINPUT);
+    CHECK_INT(k, SKY_FP_LSSTCAM);
+    CHECK_INT(sky_fp_kind_parse(NULL, &k), Y1_EINPUT);
+    CHECK_STR(sky_fp_kind_list(), "circle or lsstcam");
+    CHECK_INT(sky_rot_mode_parse("random", &r), Y1_OK);
+    CHECK_INT(r, SKY_ROT_RANDOM);
+    CHECK_STR(sky_rot_mode_name(SKY_ROT_VISIT), "rotskypos");
+    CHECK_INT(sky_rot_mode_parse("Random", &r), Y1_EINPUT);
+    CHECK_INT(sky_overlap_rule_parse("bbox", &o), Y1_OK);
+    CHECK_INT(o, SKY_OVERLAP_BBOX);
+    CHECK_STR(sky_overlap_rule_name(SKY_OVERLAP_EXACT), "exact");
+    CHECK_STR(sky_fp_kind_name((sky_fp_kind)7), "?");
+}
+
 int main(void)
 {
     y1_err e;
     sky_map *m = NULL;
+    test_names();
     int rc = sky_map_new(&m, DC2, &e);
     CHECK_INT(rc, Y1_OK);
     if (rc) {

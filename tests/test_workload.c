@@ -5,6 +5,7 @@
 
 #include "estimator/estimate.h"
 #include "estimator/report/plot.h"
+#include "estimator/report/format.h"
 #include "estimator/report/report.h"
 #include "estimator/workload.h"
 #include "tests/check.h"
@@ -202,9 +203,33 @@ static void test_outputs(void)
     est_result_clear(&r);
 }
 
+/* The output formats: one enum, each command its subset, the message lists that subset. */
+static void test_formats(void)
+{
+    y1_err err = {{0}};
+    est_format f = EST_FMT_TEXT;
+    unsigned est = EST_FMT_BIT(EST_FMT_MD) | EST_FMT_BIT(EST_FMT_CSV) | EST_FMT_BIT(EST_FMT_JSON);
+    CHECK_INT(est_format_parse("csv", est, &f, &err), Y1_OK);
+    CHECK_INT(f, EST_FMT_CSV);
+    CHECK_STR(est_format_name(f), "csv");
+    CHECK_INT(est_format_parse("xml", est, &f, &err), Y1_EUSAGE);
+    CHECK_STR(err.msg, "--format: expected md, csv or json, got 'xml'");
+    CHECK_INT(f, EST_FMT_CSV); /* untouched */
+    /* text is a format of skymap, not of estimate */
+    CHECK_INT(est_format_parse("text", est, &f, &err), Y1_EUSAGE);
+    CHECK_INT(est_format_parse("text", EST_FMT_BIT(EST_FMT_TEXT) | EST_FMT_BIT(EST_FMT_JSON), &f,
+                               &err), Y1_OK);
+    CHECK_INT(f, EST_FMT_TEXT);
+    CHECK_INT(est_format_parse("md", EST_FMT_BIT(EST_FMT_TEXT) | EST_FMT_BIT(EST_FMT_JSON), &f,
+                               &err), Y1_EUSAGE);
+    CHECK_STR(err.msg, "--format: expected text or json, got 'md'");
+    CHECK_STR(est_format_name(EST_FMT_COUNT), "?");
+}
+
 int main(void)
 {
     const char *t = getenv("TMPDIR");
+    test_formats();
     snprintf(tmpdir, sizeof tmpdir, "%s/y1test-wl-XXXXXX", t && *t ? t : "/tmp");
     if (!mkdtemp(tmpdir)) return 2;
     test_hand_workload();

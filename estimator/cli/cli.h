@@ -18,6 +18,9 @@ int cli_validate(int argc, char **argv);  /* validate: the estimate against a me
 
 /* Print "y1est: <msg>" to stderr and return the exit code for status. */
 int cli_fail(int status, const y1_err *err);
+/* Print each line of r->warnings (what a run wants said) as "y1est: warning: ..." on stderr. */
+struct est_result;
+void cli_print_warnings(const struct est_result *r);
 /* Bad usage: print "y1est: <what>" and "try 'y1est <cmd> --help'" and return 2. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Strict number parsing for option values; on failure returns Y1_EUSAGE with a message naming

@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "cadence/synth.h"
+#include "estimator/report/format.h"
 
 static const char cadence_usage[] =
     "usage: y1est cadence summary [--cadence DB] [selection] [--format md|csv|json]\n"
@@ -33,25 +34,14 @@ static const char *class_name(cad_class c)
     }
 }
 
-typedef enum { FMT_MD, FMT_CSV, FMT_JSON } out_format;
-
-static int parse_format(const char *s, out_format *f)
-{
-    if (!strcmp(s, "md")) *f = FMT_MD;
-    else if (!strcmp(s, "csv")) *f = FMT_CSV;
-    else if (!strcmp(s, "json")) *f = FMT_JSON;
-    else return -1;
-    return 0;
-}
-
-static void print_summary(FILE *fp, out_format fmt, cad_db *db, const cad_selection *sel,
+static void print_summary(FILE *fp, est_format fmt, cad_db *db, const cad_selection *sel,
                           const cad_summary *s, const char *cadence_note)
 {
     char desc[400];
     cad_selection_desc(db, sel, desc, sizeof desc);
     char id[320];
     cli_cadence_ident(db, strstr(cadence_note, "embedded") != NULL, id, sizeof id);
-    if (fmt == FMT_CSV) {
+    if (fmt == EST_FMT_CSV) {
         /* a synthetic file says so before the table, whatever it is called */
         if (cad_synthetic(db))
             fprintf(fp, "# SYNTHETIC cadence (%s), not an OpSim run\n", cad_synthetic_desc(db));
@@ -65,7 +55,7 @@ static void print_summary(FILE *fp, out_format fmt, cad_db *db, const cad_select
                         (long long)s->per_program[p]);
         return;
     }
-    if (fmt == FMT_JSON) {
+    if (fmt == EST_FMT_JSON) {
         json_t *root = json_object(), *visits = json_object(), *progs = json_array();
         json_object_set_new(root, "cadence", json_string(id));
         json_object_set_new(root, "synthetic", json_boolean(cad_synthetic(db)));
@@ -119,7 +109,7 @@ static int cmd_summary(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     cli_sel cs;
-    out_format fmt = FMT_MD;
+    est_format fmt = EST_FMT_MD;
     y1_err err = {{0}};
     int c, rc;
     cli_sel_init(&cs);
@@ -128,8 +118,9 @@ static int cmd_summary(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
         if (c == 'h') { fputs(cadence_usage, stdout); return 0; }
         if (c == 'f') {
-            if (parse_format(optarg, &fmt))
-                return cli_usage("cadence", "--format: expected md, csv or json, got '%s'", optarg);
+            if (est_format_parse(optarg, EST_FMT_BIT(EST_FMT_MD) | EST_FMT_BIT(EST_FMT_CSV) |
+                                 EST_FMT_BIT(EST_FMT_JSON), &fmt, &err))
+                return cli_usage("cadence", "%s", err.msg);
         } else if (c >= CLI_OPT_SEL && c < CLI_OPT_SEL_END) {
             if ((rc = cli_sel_option(&cs, c, optarg, &err))) return cli_usage("cadence", "%s", err.msg);
         } else if (c == ':') {

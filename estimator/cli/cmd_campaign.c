@@ -165,7 +165,7 @@ static int parse_options(int argc, char **argv, camp_args *a, y1_err *err)
     cmp_opts_default(&a->co);
     a->mc.seed = 20260101;
     a->mc.cpu_lo = a->mc.cpu_hi = NAN;
-    a->format = "md";
+    a->format = EST_FMT_MD;
     optind = 1;
     opterr = 0;
     /* argv[0] is "campaign" */
@@ -257,9 +257,9 @@ static int parse_options(int argc, char **argv, camp_args *a, y1_err *err)
             if ((rc = parse_sweep(a, optarg, err))) return rc;
             break;
         case O_FORMAT:
-            if (strcmp(optarg, "md") && strcmp(optarg, "json"))
-                return y1_errf(err, Y1_EUSAGE, "--format: expected md or json, got '%s'", optarg);
-            a->format = optarg;
+            if ((rc = est_format_parse(optarg, EST_FMT_BIT(EST_FMT_MD) | EST_FMT_BIT(EST_FMT_JSON),
+                                       &a->format, err)))
+                return rc;
             break;
         case O_OUT: a->out = optarg; break;
         case ':': return y1_errf(err, Y1_EUSAGE, "option '%s' needs a value", argv[optind - 1]);
@@ -272,7 +272,7 @@ static int parse_options(int argc, char **argv, camp_args *a, y1_err *err)
     if (!strcmp(a->eo.platforms[0], "all"))
         return y1_errf(err, Y1_EUSAGE, "--platform: a campaign runs on one platform, not 'all'");
     if (!have_nodes) return y1_errf(err, Y1_EUSAGE, "no --nodes given (e.g. --nodes 1000)");
-    if (a->mc_rot > 0 && strcmp(a->eo.footprint, "lsstcam"))
+    if (a->mc_rot > 0 && a->eo.footprint != SKY_FP_LSSTCAM)
         return y1_errf(err, Y1_EUSAGE, "--mc-rotations needs --footprint lsstcam (a circle has no "
                        "rotation)");
     if (a->mc_rot > 0 && a->eo.workload)
@@ -281,7 +281,7 @@ static int parse_options(int argc, char **argv, camp_args *a, y1_err *err)
         return y1_errf(err, Y1_EUSAGE, "--mc-rotations needs --mc N");
     if (a->sweep_name && a->eo.workload)
         return y1_errf(err, Y1_EUSAGE, "--sweep reruns the footprints, so it cannot use --workload");
-    if (a->sweep_name && !strcmp(a->sweep_name, "radius") && strcmp(a->eo.footprint, "circle"))
+    if (a->sweep_name && !strcmp(a->sweep_name, "radius") && a->eo.footprint != SKY_FP_CIRCLE)
         return y1_errf(err, Y1_EUSAGE, "--sweep radius needs --footprint circle");
     if (a->sweep_name && !strcmp(a->sweep_name, "years") && a->eo.cs.sel.use_nights)
         return y1_errf(err, Y1_EUSAGE, "--sweep years cannot be combined with --nights");
@@ -298,7 +298,9 @@ static int run_estimate(const est_run_opts *eo, est_result *er, cmp_work **w, y1
 {
     int rc;
     est_result_init(er);
-    if ((rc = est_run(eo, er, 0, err))) return rc;
+    rc = est_run(eo, er, 0, err);
+    cli_print_warnings(er);
+    if (rc) return rc;
     return cmp_work_new(w, &er->coadds, err);
 }
 
@@ -326,7 +328,7 @@ static int run_mc(camp *C, y1_err *err)
     if (a->mc_rot > 0) {
         for (long k = 0; k < npool; k++) {
             est_run_opts eo = a->eo;
-            eo.rotation = "random";
+            eo.rotation = SKY_ROT_RANDOM;
             eo.seed = a->eo.seed + k;
             fprintf(stderr, "y1est: Monte Carlo footprint %ld / %ld (rotation seed %ld)\n", k + 1,
                     npool, eo.seed);
@@ -447,7 +449,7 @@ int cli_campaign(int argc, char **argv)
     if (a.sweep_name && (rc = run_sweep(&C, &err))) goto done;
 
     if (a.out && (rc = cmp_report_outdir(&C, a.out, &err))) goto done;
-    if (!strcmp(a.format, "json")) {
+    if (a.format == EST_FMT_JSON) {
         if ((rc = cmp_report_json(&C, stdout, &err))) goto done;
     } else {
         cmp_report_md(stdout, &C);

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "estimator/report/format.h"
 #include "estimator/report/report.h"
 #include "estimator/run.h"
 
@@ -51,7 +52,14 @@ static const char estimate_usage[] =
 enum { O_PLATFORM = 1, O_FORMAT, O_OUT, O_BPS };
 
 
-static int parse_options(int argc, char **argv, est_run_opts *o, y1_err *err)
+/* The run's settings and where its outputs go. */
+typedef struct est_cmd {
+    est_run_opts run;
+    est_format format;      /* stdout: md (default), csv or json */
+    const char *out, *bps;  /* --out DIR, --bps FILE, or NULL */
+} est_cmd;
+
+static int parse_options(int argc, char **argv, est_cmd *cmd, y1_err *err)
 {
     static const struct option longopts[] = {
         CLI_SEL_LONGOPTS,
@@ -63,7 +71,10 @@ static int parse_options(int argc, char **argv, est_run_opts *o, y1_err *err)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int c, rc;
+    est_run_opts *o = &cmd->run;
     est_run_opts_default(o);
+    cmd->format = EST_FMT_MD;
+    cmd->out = cmd->bps = NULL;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
@@ -78,13 +89,12 @@ static int parse_options(int argc, char **argv, est_run_opts *o, y1_err *err)
             o->platforms[o->n_platforms++] = optarg;
             break;
         case O_FORMAT:
-            if (strcmp(optarg, "md") && strcmp(optarg, "csv") && strcmp(optarg, "json"))
-                return y1_errf(err, Y1_EUSAGE, "--format: expected md, csv or json, got '%s'",
-                               optarg);
-            o->format = optarg;
+            if ((rc = est_format_parse(optarg, EST_FMT_BIT(EST_FMT_MD) | EST_FMT_BIT(EST_FMT_CSV) |
+                                       EST_FMT_BIT(EST_FMT_JSON), &cmd->format, err)))
+                return rc;
             break;
-        case O_OUT: o->out = optarg; break;
-        case O_BPS: o->bps = optarg; break;
+        case O_OUT: cmd->out = optarg; break;
+        case O_BPS: cmd->bps = optarg; break;
         case ':': return y1_errf(err, Y1_EUSAGE, "option '%s' needs a value", argv[optind - 1]);
         default: return y1_errf(err, Y1_EUSAGE, "unknown option '%s'", argv[optind - 1]);
         }
@@ -101,7 +111,7 @@ static int parse_options(int argc, char **argv, est_run_opts *o, y1_err *err)
 
 int cli_estimate(int argc, char **argv)
 {
-    est_run_opts o;
+    est_cmd o;
     est_result r;
     y1_err err = {{0}};
     int rc = parse_options(argc, argv, &o, &err);
@@ -112,7 +122,9 @@ int cli_estimate(int argc, char **argv)
     if (rc) return cli_usage("estimate", "%s", err.msg);
     y1_out *bps = NULL;
     est_result_init(&r);
-    if ((rc = est_run(&o, &r, o.out != NULL, &err))) goto done;
+    rc = est_run(&o.run, &r, o.out != NULL, &err);
+    cli_print_warnings(&r);
+    if (rc) goto done;
 
     /* the BPS file is written to its temp name first and renamed only after the --out
      * directory is complete, so a failure in either leaves neither half done */
@@ -126,8 +138,8 @@ int cli_estimate(int argc, char **argv)
         bps = NULL;
         if (rc) goto done;
     }
-    if (!strcmp(o.format, "json")) rc = est_report_json(stdout, &r, &err);
-    else if (!strcmp(o.format, "csv")) est_report_csv(stdout, &r);
+    if (o.format == EST_FMT_JSON) rc = est_report_json(stdout, &r, &err);
+    else if (o.format == EST_FMT_CSV) est_report_csv(stdout, &r);
     else est_report_md(stdout, &r);
     if (o.out) fprintf(stderr, "y1est: wrote tables, report, coadds.csv, summary.json and plots "
                        "to %s/\n", o.out);

@@ -9,6 +9,7 @@
 
 #include "estimator/cli/cli.h"
 #include "skymap/skymap.h"
+#include "estimator/report/format.h"
 
 static const char usage[] =
     "usage: y1est skymap tract ID [--format text|json] [--skymap NAME|YAML]\n"
@@ -37,6 +38,7 @@ typedef struct sm_opts {
     const char *pos[3];       /* positional arguments after the subcommand */
     int npos;
     const char *format, *skymap, *camera, *footprint, *radius, *rotation, *overlap;
+    est_format fmt;           /* --format resolved: text (default) or json */
     int help;
 } sm_opts;
 
@@ -72,9 +74,13 @@ static int parse(int argc, char **argv, sm_opts *o, y1_err *err)
                                &o->rotation, &o->overlap};
         *slot[which] = val;
     }
-    if (o->format && strcmp(o->format, "text") && strcmp(o->format, "json"))
-        return y1_errf(err, Y1_EUSAGE, "--format: expected text or json, got '%s'", o->format);
-    if (o->overlap && strcmp(o->overlap, "exact") && strcmp(o->overlap, "bbox"))
+    o->fmt = EST_FMT_TEXT;
+    int rc;
+    if (o->format && (rc = est_format_parse(o->format, EST_FMT_BIT(EST_FMT_TEXT) |
+                                            EST_FMT_BIT(EST_FMT_JSON), &o->fmt, err)))
+        return rc;
+    sky_overlap_rule rule;
+    if (o->overlap && sky_overlap_rule_parse(o->overlap, &rule))
         return y1_errf(err, Y1_EUSAGE, "--overlap: expected exact or bbox, got '%s'", o->overlap);
     return Y1_OK;
 }
@@ -98,7 +104,7 @@ static int do_tract(const sky_map *m, const sm_opts *o, y1_err *err)
     sky_tract_info t;
     if ((rc = sky_tract_get(m, (int)id, &t, err))) return rc;
     const sky_map_info *in = sky_map_get_info(m);
-    if (o->format && !strcmp(o->format, "json")) {
+    if (o->fmt == EST_FMT_JSON) {
         json_t *j = json_pack(
             "{s:s, s:i, s:i, s:i, s:f, s:f, s:{s:f, s:f, s:f, s:f}, s:{s:i, s:i}, s:[f, f], "
             "s:[i, i], s:i, s:i}",
@@ -146,15 +152,17 @@ static int do_find(const sky_map *m, const sm_opts *o, y1_err *err)
     if (o->rotation &&
         (rc = cli_parse_double("--rotation", o->rotation, -DBL_MAX, DBL_MAX, &rot, err)))
         return rc;
-    int lsstcam = o->footprint && !strcmp(o->footprint, "lsstcam");
-    if (o->footprint && !lsstcam && strcmp(o->footprint, "circle"))
-        return y1_errf(err, Y1_EUSAGE, "--footprint: expected circle or lsstcam, got '%s'",
+    sky_fp_kind kind = SKY_FP_CIRCLE;
+    if (o->footprint && sky_fp_kind_parse(o->footprint, &kind))
+        return y1_errf(err, Y1_EUSAGE, "--footprint: expected %s, got '%s'", sky_fp_kind_list(),
                        o->footprint);
+    int lsstcam = kind == SKY_FP_LSSTCAM;
     if (lsstcam && o->radius)
         return y1_errf(err, Y1_EUSAGE, "--radius applies to the circle footprint, not lsstcam");
     if (o->rotation && !lsstcam)
         return y1_errf(err, Y1_EUSAGE, "--rotation applies to --footprint lsstcam only");
-    int bbox = o->overlap && !strcmp(o->overlap, "bbox");
+    sky_overlap_rule rule = SKY_OVERLAP_EXACT;
+    if (o->overlap) sky_overlap_rule_parse(o->overlap, &rule);  /* checked in parse() */
     if (o->overlap && !o->radius && !o->footprint)
         return y1_errf(err, Y1_EUSAGE, "--overlap applies to a footprint (--radius or "
                        "--footprint)");
@@ -172,16 +180,16 @@ static int do_find(const sky_map *m, const sm_opts *o, y1_err *err)
     if (o->radius || o->footprint) {
         sky_fp_opts fo;
         sky_fp_opts_init(&fo);
-        fo.kind = lsstcam ? SKY_FP_LSSTCAM : SKY_FP_CIRCLE;
+        fo.kind = kind;
         fo.radius_deg = radius;
-        fo.overlap = bbox ? SKY_OVERLAP_BBOX : SKY_OVERLAP_EXACT;
+        fo.overlap = rule;
         snprintf(camera, sizeof camera, "%s/cameras/lsstcam.yaml", cli_datadir());
         fo.camera_path = o->camera ? o->camera : camera;
         if ((rc = sky_footprint_new(&fp, &fo, err)) ||
             (rc = sky_footprint_patches(m, fp, ra, dec, rot, &h, err)))
             goto done;
     }
-    if (o->format && !strcmp(o->format, "json")) {
+    if (o->fmt == EST_FMT_JSON) {
         json_t *j = json_pack("{s:f, s:f, s:i, s:[]}", "ra", ra, "dec", dec, "tract", owner,
                               "tracts");
         json_t *tp = json_array();
@@ -203,8 +211,8 @@ static int do_find(const sky_map *m, const sm_opts *o, y1_err *err)
                 json_array_append_new(ps, json_pack("[i, i, i]", h.v[i].tract, h.v[i].patch_x,
                                                     h.v[i].patch_y));
             json_object_set_new(j, "skymap", json_string(sky_map_get_info(m)->name));
-            json_object_set_new(j, "footprint", json_string(lsstcam ? "lsstcam" : "circle"));
-            json_object_set_new(j, "overlap", json_string(bbox ? "bbox" : "exact"));
+            json_object_set_new(j, "footprint", json_string(sky_fp_kind_name(kind)));
+            json_object_set_new(j, "overlap", json_string(sky_overlap_rule_name(rule)));
             json_object_set_new(j, lsstcam ? "rotation" : "radius",
                                 json_real(lsstcam ? rot : radius));
             json_object_set_new(j, "num_patches", json_integer((json_int_t)h.n));
@@ -223,7 +231,7 @@ static int do_find(const sky_map *m, const sm_opts *o, y1_err *err)
     if (fp) {
         if (lsstcam)
             printf("footprint  lsstcam, %d CCDs, rotation %g deg%s", sky_footprint_num_ccds(fp),
-                   rot, bbox ? ", bounding-box rule" : "");
+                   rot, rule == SKY_OVERLAP_BBOX ? ", bounding-box rule" : "");
         else
             printf("footprint  %s", sky_footprint_describe(fp));
         printf("\npatches    %zu (tract patch_x patch_y)\n", h.n);

@@ -528,7 +528,9 @@ int cli_validate(int argc, char **argv)
                        ? "metadata: run (quantum endCpuTime - startCpuTime)"
                        : recs.cpu_definition) : "");
     if (bps_path && (rc = est_val_bps_load(&bps, bps_path, &err))) goto done;
-    if ((rc = est_run(&o, &r, 0, &err))) goto done;
+    rc = est_run(&o, &r, 0, &err);
+    cli_print_warnings(&r);
+    if (rc) goto done;
     if ((rc = est_val_compare(&v, &r, &ms, tol, bps_path ? &bps : NULL, &err))) goto done;
     if (v.nunknown)
         fprintf(stderr, "y1est: warning: measured labels the pipeline lacks, not compared: %s\n",

@@ -1,6 +1,7 @@
 /* util.c: small helpers shared by the subcommands: diagnostics, option numbers, the data
  * folder and the sky map names. */
 #include "estimator/cli/cli.h"
+#include "estimator/estimate.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -155,4 +156,14 @@ int cli_skymap_path(const char *arg, char *path, size_t n, y1_err *err)
     known_skymaps(known, sizeof known);
     return y1_errf(err, Y1_EUSAGE, "--skymap: unknown sky map '%s' (known: %s; or give a sky "
                    "map YAML file)", arg, known[0] ? known : "none found");
+}
+
+void cli_print_warnings(const est_result *r)
+{
+    const char *p = r->warnings;
+    while (*p) {
+        size_t n = strcspn(p, "\n");
+        fprintf(stderr, "y1est: warning: %.*s\n", (int)n, p);
+        p += n + (p[n] == '\n');
+    }
 }

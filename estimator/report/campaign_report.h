@@ -8,6 +8,7 @@
 
 #include "estimator/campaign/campaign.h"
 #include "estimator/estimate.h"
+#include "estimator/report/format.h"
 #include "estimator/report/report.h"
 #include "estimator/run.h"
 
@@ -24,7 +25,8 @@ typedef struct camp_args {
     const char *sweep_name;   /* "radius" or "years", NULL = no sweep */
     double sweep_v[MAX_SWEEP];
     int nsweep;
-    const char *format, *out;
+    est_format format;        /* stdout: md or json */
+    const char *out;
 } camp_args;
 
 /* One sweep point. */
