@@ -410,12 +410,13 @@ static void bbox_patches(const sky_map *m, int t, double xmin, double xmax, doub
                          double ymax, sky_work *w)
 {
     const sky_map_info *in = &m->info;
+    if (!(xmin <= xmax && ymin <= ymax)) return; /* no point mapped (or NaN) */
     double b = in->patch_border_px;
     double x0 = dmax(ceil(xmin - 0.5) - b, 0.0), x1 = dmin(floor(xmax + 0.5) + b,
                                                             in->tract_width_px - 1.0);
     double y0 = dmax(ceil(ymin - 0.5) - b, 0.0), y1 = dmin(floor(ymax + 0.5) + b,
                                                             in->tract_height_px - 1.0);
-    if (!(x0 <= x1 && y0 <= y1)) return; /* empty, or NaN */
+    if (!(x0 <= x1 && y0 <= y1)) return; /* the grown box misses the tract */
     int p = in->patch_inner_px, npy = in->patches_y;
     int i0 = (int)x0 / p, i1 = (int)x1 / p, j0 = (int)y0 / p, j1 = (int)y1 / p;
     uint32_t base = (uint32_t)t * (uint32_t)m->npatch;
