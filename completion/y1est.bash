@@ -27,8 +27,12 @@ _y1est()
         elif [ -z "$cmd" ]; then cmd=$w; fi
     done
     case $prev in
-        --cadence|--out|--models|--products|--skymap|--camera|--workload|--bps|--ids|--coadds|--plots|--measured)
+        --cadence|--out|--models|--products|--camera|--workload|--bps|--ids|--coadds|--plots|--measured)
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --skymap)
+            COMPREPLY=($(compgen -W "dc2 lsst_cells_v1" -- "$cur") $(compgen -f -- "$cur")); return ;;
+        --overlap)
+            COMPREPLY=($(compgen -W "exact bbox" -- "$cur")); return ;;
         --datadir)
             COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --format)

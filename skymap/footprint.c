@@ -197,7 +197,7 @@ static int circle_cols(const sky_map *m, int t, const double v[3], double k, dou
         yc + hy < m->box_eta[0])
         return 0;
     double off = sr * b * d / (wq * sqrt(kb)); /* xi offset of the highest point */
-    double bd = b * d, hx2 = hx * hx;
+    double bd = b * d, hx2 = hx * hx, ikd = 1.0 / kd; /* one division per tract, not per column */
     for (int i = 0; i < m->info.patches_x; i++) {
         double lo = dmax(m->col_xi[2 * i], xc - hx), hi = dmin(m->col_xi[2 * i + 1], xc + hx);
         if (lo > hi) {
@@ -206,10 +206,10 @@ static int circle_cols(const sky_map *m, int t, const double v[3], double k, dou
         }
         double u = dmin(dmax(xc + off, lo), hi) - xc;
         double q = wq * (hx2 - u * u);
-        hi_eta[i] = yc + (bd * u + k * sqrt(q > 0.0 ? q : 0.0)) / kd;
+        hi_eta[i] = yc + (bd * u + k * sqrt(q > 0.0 ? q : 0.0)) * ikd;
         u = dmin(dmax(xc - off, lo), hi) - xc;
         q = wq * (hx2 - u * u);
-        lo_eta[i] = yc + (bd * u - k * sqrt(q > 0.0 ? q : 0.0)) / kd;
+        lo_eta[i] = yc + (bd * u - k * sqrt(q > 0.0 ? q : 0.0)) * ikd;
     }
     return 1;
 }
@@ -239,7 +239,11 @@ static void circle_tract(const sky_map *m, int t, const double v[3], double k, d
         int j0 = (int)dmin(dmax((lo[i] + off) * inv_pitch, 0.0), top);
         while (j0 < npy && m->row_eta[2 * j0 + 1] < lo[i]) j0++;
         while (j0 > 0 && m->row_eta[2 * (j0 - 1) + 1] >= lo[i]) j0--;
-        for (int j = j0; j <= j1; j++) w->keys[w->nkeys++] = base + (uint32_t)(i * npy + j);
+        uint32_t k0 = base + (uint32_t)(i * npy);
+        if (w->count)
+            for (int j = j0; j <= j1; j++) w->count[k0 + (uint32_t)j]++;
+        else
+            for (int j = j0; j <= j1; j++) w->keys[w->nkeys++] = k0 + (uint32_t)j;
     }
 }
 
@@ -406,12 +410,13 @@ static void bbox_patches(const sky_map *m, int t, double xmin, double xmax, doub
                          double ymax, sky_work *w)
 {
     const sky_map_info *in = &m->info;
+    if (!(xmin <= xmax && ymin <= ymax)) return; /* no point mapped (or NaN) */
     double b = in->patch_border_px;
     double x0 = dmax(ceil(xmin - 0.5) - b, 0.0), x1 = dmin(floor(xmax + 0.5) + b,
                                                             in->tract_width_px - 1.0);
     double y0 = dmax(ceil(ymin - 0.5) - b, 0.0), y1 = dmin(floor(ymax + 0.5) + b,
                                                             in->tract_height_px - 1.0);
-    if (!(x0 <= x1 && y0 <= y1)) return; /* empty, or NaN */
+    if (!(x0 <= x1 && y0 <= y1)) return; /* the grown box misses the tract */
     int p = in->patch_inner_px, npy = in->patches_y;
     int i0 = (int)x0 / p, i1 = (int)x1 / p, j0 = (int)y0 / p, j1 = (int)y1 / p;
     uint32_t base = (uint32_t)t * (uint32_t)m->npatch;

@@ -82,11 +82,14 @@ typedef struct sky_work {
     size_t capmark;
     double *ccdv;    /* bbox rule, lsstcam: 3 per CCD, the unit vector of its middle */
     size_t capccdv;
+    uint32_t *count; /* when set, the exact circle adds 1 to count[key] instead of listing the
+                        key (the aggregator's hot path: no second pass over the keys) */
 } sky_work;
 void sky__work_free(sky_work *w);
 
 /* Keys of every (tract, patch) the footprint touches at unit-sphere boresight (ra, dec) in rad
- * with rotation rot (rad). Unordered, no duplicates. Coordinates must be valid.
+ * with rotation rot (rad). Unordered, no duplicates. Coordinates must be valid. With w->count
+ * set, keys may instead be counted there directly (each at most once per call).
  * Return: Y1_OK or Y1_ENOMEM. */
 int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec, double rot,
                sky_work *w);
