@@ -637,6 +637,12 @@ static int check_row(const cad_db *db, sqlite3_stmt *st, int64_t id, y1_err *err
 {
     const char *what = NULL, *range = "";
     int col = COL_RA;
+    if (sqlite3_column_type(st, COL_ID) != SQLITE_INTEGER) {
+        /* the id names the row in every other message, so this one can only say where */
+        return y1_errf(err, Y1_EINPUT, "%s: a row of %s has observationId %s, expected an "
+                       "integer", db->path, db->table,
+                       sqlite3_column_type(st, COL_ID) == SQLITE_NULL ? "NULL" : "of another type");
+    }
     if (!is_num(st, COL_RA)) what = "fieldRA";
     else if (!is_num(st, COL_DEC)) what = "fieldDec", col = COL_DEC;
     else if (!is_num(st, COL_MJD)) what = "observationStartMJD", col = COL_MJD;
@@ -671,6 +677,30 @@ static int check_row(const cad_db *db, sqlite3_stmt *st, int64_t id, y1_err *err
         return y1_errf(err, Y1_EINPUT, "%s: observationId %lld: rotSkyPos %g is out of range",
                        db->path, (long long)id, rot);
     return Y1_OK;
+}
+
+/* A visit is one row: a repeated observationId would be counted twice. Rows normally arrive in
+ * increasing id order (ids grow with time), which proves there is no repeat; only when they
+ * do not is the table asked once for a repeated id. */
+static int check_unique_ids(const cad_db *db, y1_err *err)
+{
+    char sql[200];
+    sqlite3_stmt *st = NULL;
+    snprintf(sql, sizeof sql, "SELECT observationId, count(*) FROM \"%s\" GROUP BY "
+             "observationId HAVING count(*) > 1 LIMIT 1", db->table);
+    int rc = sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK) rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        rc = y1_errf(err, Y1_EINPUT, "%s: observationId %lld appears in %lld rows of %s "
+                     "(expected one row per visit)", db->path,
+                     (long long)sqlite3_column_int64(st, 0),
+                     (long long)sqlite3_column_int64(st, 1), db->table);
+    else if (rc == SQLITE_DONE) rc = Y1_OK;
+    else
+        rc = y1_errf(err, Y1_EINPUT, "%s: cannot check observationId: %s", db->path,
+                     sqlite3_errmsg(db->sql));
+    sqlite3_finalize(st);
+    return rc;
 }
 
 /* Apply the band and program filters, then hand the visit to the callback. */
@@ -727,13 +757,18 @@ int cad_scan(cad_db *db, const cad_selection *sel, cad_visit_cb cb, void *ud,
                        sqlite3_errmsg(db->sql));
     if (sel->wfd_note) sqlite3_bind_text(st, 1, sel->wfd_note, -1, SQLITE_STATIC);
 
-    int64_t n = 0;
+    int64_t n = 0, last_id = 0;
     cad_visit pending = {0};
-    int have_pending = 0;
+    int have_pending = 0, rows = 0, ids_checked = db->dedupe;
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(st, COL_ID);
         if ((rc = check_row(db, st, id, err))) goto done;
+        if (!ids_checked && rows++ && id <= last_id) {
+            if ((rc = check_unique_ids(db, err))) goto done;
+            ids_checked = 1;
+        }
+        last_id = id;
         double ra = sqlite3_column_double(st, COL_RA), dec = sqlite3_column_double(st, COL_DEC);
         double mjd = sqlite3_column_double(st, COL_MJD);
         int night = db->has_night ? sqlite3_column_int(st, COL_NIGHT)

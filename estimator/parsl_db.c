@@ -107,13 +107,19 @@ int est_parsl_read(mdl_records *out, const char *path, est_parsl_stats *stats, y
         const char *run = (const char *)sqlite3_column_text(st, 0);
         long long task = sqlite3_column_int64(st, 1), try_id = sqlite3_column_int64(st, 2);
         const char *label = (const char *)sqlite3_column_text(st, 3);
-        for (int c = 4; c <= 6; c++)
-            if (sqlite3_column_type(st, c) == SQLITE_NULL) {
-                rc = y1_errf(err, Y1_EINPUT, "%s: run %s task %lld try %lld: a resource row has "
-                             "no %s", path, run ? run : "?", task, try_id,
-                             c == 6 ? "psutil_process_memory_resident" : "CPU time");
-                goto done;
-            }
+        /* sqlite reads text as 0: a number column holding text would pass as a zero */
+        for (int c = 1; c <= 6; c++) {
+            int t = sqlite3_column_type(st, c);
+            if (c == 3 || t == SQLITE_INTEGER || (t == SQLITE_FLOAT && c >= 4)) continue;
+            static const char *const col[] = {"", "task_id", "try_id", "",
+                "psutil_process_time_user", "psutil_process_time_system",
+                "psutil_process_memory_resident"};
+            rc = y1_errf(err, Y1_EINPUT, "%s: run %s task %lld try %lld: a resource row has %s "
+                         "%s, expected %s", path, run ? run : "?", task, try_id,
+                         t == SQLITE_NULL ? "no" : t == SQLITE_TEXT ? "text in" : "a blob in",
+                         col[c], c >= 4 ? "a number" : "an integer");
+            goto done;
+        }
         double cpu = sqlite3_column_double(st, 4) + sqlite3_column_double(st, 5);
         double rss = sqlite3_column_double(st, 6);
         if (!run || !label || !*label) {

@@ -404,10 +404,25 @@ static int to_record(md *m, mdl_records *out, const mdl_md_opts *o)
                        "sections)", m->name);
     /* __version__ >= 1: MaxResidentSetSize in bytes; else raw ru_maxrss (KiB on Linux) */
     double version = 0, cpu = -INFINITY, rss = -INFINITY, v;
-    for (size_t i = 0; i < m->n; i++)
-        if (!strcmp(m->it[i].key, "__version__") && m->it[i].numeric && m->it[i].n &&
-            m->it[i].v[0] > version)
-            version = m->it[i].v[0];
+    for (size_t i = 0; i < m->n; i++) {
+        const md_item *it = &m->it[i];
+        if (strcmp(it->key, "__version__")) continue;
+        /* a version that is not a number (a JSON "1") would silently pick the KiB era */
+        int ok = it->numeric && it->n > 0;
+        double bad = NAN;
+        for (size_t k = 0; ok && k < it->n; k++) {
+            ok = isfinite(it->v[k]) && it->v[k] >= 0 && it->v[k] == floor(it->v[k]);
+            if (!ok) bad = it->v[k];
+            else if (it->v[k] > version) version = it->v[k];
+        }
+        if (!ok) {
+            char got[64] = "a string or boolean";
+            if (it->numeric) snprintf(got, sizeof got, "%g", bad);
+            return y1_errf(m->err, Y1_EINPUT, "%s: %s.__version__ must be a non-negative "
+                           "integer (0 or absent: KiB, 1: bytes), got %s", m->name, it->section,
+                           got);
+        }
+    }
     double rss_unit = version >= 1 ? 1 : o->v0_rss_unit_bytes;
     const md_item *peak_key = NULL;
     for (size_t i = 0; i < m->n; i++) {
