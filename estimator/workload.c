@@ -3,6 +3,8 @@
  * histogram workload of Tables 2-4. */
 #include "estimator/workload.h"
 
+#include "common/y1_input.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -117,11 +119,9 @@ int est_coadds_read(est_coadds *out, const char *path, y1_err *err)
     int rc = Y1_OK, header = 0;
     unsigned seen = 0;
     est_coadds_init(&c);
-    struct stat sb;
-    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
-        return y1_errf(err, Y1_EIO, "%s: is a directory, expected a coadds.csv file", path);
-    FILE *fp = fopen(path, "r");
-    if (!fp) return y1_errf(err, Y1_EIO, "%s: cannot open: %s", path, strerror(errno));
+    void *in = NULL;
+    if ((rc = y1_input_open(&in, path, "a coadds.csv file", err))) return rc;
+    FILE *fp = in;
     ssize_t len;
     while ((len = getline(&line, &cap, fp)) > 0) {
         lineno++;

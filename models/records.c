@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/y1_input.h"
+
 #define GIB 1073741824.0 /* bytes per GiB */
 
 /* ---- records ------------------------------------------------------------------------------ */
@@ -153,9 +155,10 @@ static int csv_open(csv *c, const char *path, y1_err *err)
 {
     memset(c, 0, sizeof *c);
     c->path = path;
-    c->fp = fopen(path, "r");
-    if (!c->fp) return y1_errf(err, Y1_EIO, "%s: cannot open: %s", path, strerror(errno));
-    return Y1_OK;
+    void *fp = NULL;
+    int rc = y1_input_open(&fp, path, "a CSV file", err);
+    c->fp = fp;
+    return rc;
 }
 
 static void csv_close(csv *c)
