@@ -1,17 +1,27 @@
 # Thin wrapper: `make run` and `make test` each install the Debian packages, build and run.
 DEBS = build-essential cmake pkg-config libgsl-dev libsqlite3-dev libyaml-dev libcairo2-dev \
        libjansson-dev sqlite3
+# `make fuzz` also needs clang (libFuzzer and the sanitizers come with Debian's clang)
+FUZZ_DEBS = clang
 JOBS ?= 2
+FUZZ_SECONDS ?= 60
 PLATFORM ?= perlmutter.yaml
 PREFIX ?= /usr/local
 
-.PHONY: deps build build-debug run test bench install clean
+.PHONY: deps fuzz-deps build build-debug run test bench install fuzz clean
 
 deps:
 	@if ! dpkg -s $(DEBS) >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" -ne 0 ]; then echo "make deps: run as root, or install: $(DEBS)" >&2; exit 1; fi; \
 	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEBS); \
+	fi
+
+fuzz-deps: deps
+	@if ! dpkg -s $(FUZZ_DEBS) >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" -ne 0 ]; then echo "make fuzz: run as root, or install: $(FUZZ_DEBS)" >&2; exit 1; fi; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(FUZZ_DEBS); \
 	fi
 
 build: deps
@@ -35,8 +45,15 @@ test: build-debug
 install: build
 	cmake --install build --prefix $(PREFIX)
 
+# every file reader under libFuzzer for FUZZ_SECONDS each (fuzz/README.md)
+fuzz: fuzz-deps
+	cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DY1_FUZZ=ON >/dev/null
+	cmake --build build-fuzz -j$(JOBS) --target fuzz_all
+	./fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+
 bench: build
 	./bench/run.sh build
 
 clean:
-	rm -rf build build-debug out
+	rm -rf build build-debug build-fuzz out

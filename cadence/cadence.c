@@ -12,6 +12,7 @@
 
 #include <sqlite3.h>
 
+#include "common/y1_input.h"
 
 /* How this file says which program a visit belongs to. */
 typedef enum {
@@ -52,6 +53,7 @@ struct cad_db {
     int synthetic;        /* 1: the info table says y1est's synthetic cadence wrote it */
     char synth_desc[200]; /* e.g. "y1est cadence synth, synth-1, seed 42, 1 year" */
     int64_t size_bytes;   /* the file's size (its identity in reports, with its name) */
+    int damage;           /* sqlite code of a damaged-file or I/O failure in a query_* look-up */
 };
 
 static void lower_copy(char *dst, const char *src, size_t n)
@@ -59,6 +61,43 @@ static void lower_copy(char *dst, const char *src, size_t n)
     size_t i = 0;
     for (; src[i] && i + 1 < n; i++) dst[i] = (char)tolower((unsigned char)src[i]);
     dst[i] = '\0';
+}
+
+/* sqlite's last error, fit for a message. For a damaged file its own words for the code (its
+ * message may quote bytes of the damaged schema); other messages are copied with anything not
+ * printable ASCII shown as '?'. */
+static const char *sql_why(sqlite3 *s, char *buf, size_t n)
+{
+    int code = sqlite3_errcode(s) & 0xff;
+    if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+        snprintf(buf, n, "the file is damaged or not a database (%s)", sqlite3_errstr(code));
+    else {
+        snprintf(buf, n, "%.200s", sqlite3_errmsg(s));
+        for (char *p = buf; *p; p++)
+            if (*p < 32 || *p > 126) *p = '?';
+    }
+    return buf;
+}
+
+/* Damage and wrong contents are bad input; I/O, locks and memory are system failures. */
+static int sql_status(int code)
+{
+    switch (code & 0xff) {
+    case SQLITE_IOERR: case SQLITE_CANTOPEN: case SQLITE_FULL: case SQLITE_BUSY:
+    case SQLITE_LOCKED: case SQLITE_PERM: case SQLITE_NOLFS: case SQLITE_AUTH:
+        return Y1_EIO;
+    case SQLITE_NOMEM: return Y1_ENOMEM;
+    default: return Y1_EINPUT;
+    }
+}
+
+/* A failed query_* look-up: remember damage and I/O (a wrong column is the caller's affair). */
+static void note_damage(cad_db *db)
+{
+    int code = sqlite3_errcode(db->sql) & 0xff;
+    if (!db->damage && (code == SQLITE_CORRUPT || code == SQLITE_NOTADB ||
+                        sql_status(code) != Y1_EINPUT))
+        db->damage = code;
 }
 
 static int table_exists(sqlite3 *s, const char *name, int *yes, const char *path, y1_err *err)
@@ -76,8 +115,9 @@ static int table_exists(sqlite3 *s, const char *name, int *yes, const char *path
 bad:
     sqlite3_finalize(st);
     /* "file is not a database" surfaces here: the first read of the header */
-    return y1_errf(err, Y1_EINPUT, "%s: not an OpSim sqlite database: %s", path,
-                   sqlite3_errmsg(s));
+    char why[256];
+    return y1_errf(err, sql_status(sqlite3_errcode(s)), "%s: not an OpSim sqlite "
+                   "database: %s", path, sql_why(s, why, sizeof why));
 }
 
 /* The info table of a file written by `y1est cadence synth` has the row ('synthetic', 'yes');
@@ -127,16 +167,21 @@ static int read_columns(cad_db *db, unsigned *mask, y1_err *err)
     char sql[128];
     sqlite3_stmt *st = NULL;
     snprintf(sql, sizeof sql, "SELECT name FROM pragma_table_info('%s')", db->table);
+    char why[256];
+    int step;
     if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK)
-        return y1_errf(err, Y1_EINPUT, "%s: cannot list the columns of %s: %s", db->path,
-                       db->table, sqlite3_errmsg(db->sql));
+        return y1_errf(err, sql_status(sqlite3_errcode(db->sql)), "%s: cannot list the columns "
+                       "of %s: %s", db->path, db->table, sql_why(db->sql, why, sizeof why));
     *mask = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         const char *c = (const char *)sqlite3_column_text(st, 0);
         for (size_t i = 0; c && i < sizeof known / sizeof known[0]; i++)
             if (!strcmp(c, known[i].name)) *mask |= known[i].bit;
     }
     sqlite3_finalize(st);
+    if (step != SQLITE_DONE)
+        return y1_errf(err, sql_status(sqlite3_errcode(db->sql)), "%s: cannot list the columns "
+                       "of %s: %s", db->path, db->table, sql_why(db->sql, why, sizeof why));
     return Y1_OK;
 }
 
@@ -168,24 +213,29 @@ static int program_id(cad_db *db, const char *name, cad_class cls)
     return k >= 0 ? k : add_program(db, name, cls, -1);
 }
 
-static int64_t query_int(sqlite3 *s, const char *sql, int64_t dflt)
+/* One-value look-ups; dflt when the query fails or gives NULL (damage is noted, see above). */
+static int64_t query_int(cad_db *db, const char *sql, int64_t dflt)
 {
     sqlite3_stmt *st = NULL;
     int64_t v = dflt;
-    if (sqlite3_prepare_v2(s, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW
-        && sqlite3_column_type(st, 0) != SQLITE_NULL)
+    int step = SQLITE_ERROR;
+    if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) == SQLITE_OK &&
+        (step = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
         v = sqlite3_column_int64(st, 0);
+    if (step != SQLITE_ROW && step != SQLITE_DONE) note_damage(db);
     sqlite3_finalize(st);
     return v;
 }
 
-static double query_double(sqlite3 *s, const char *sql, double dflt)
+static double query_double(cad_db *db, const char *sql, double dflt)
 {
     sqlite3_stmt *st = NULL;
     double v = dflt;
-    if (sqlite3_prepare_v2(s, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW
-        && sqlite3_column_type(st, 0) != SQLITE_NULL)
+    int step = SQLITE_ERROR;
+    if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) == SQLITE_OK &&
+        (step = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
         v = sqlite3_column_double(st, 0);
+    if (step != SQLITE_ROW && step != SQLITE_DONE) note_damage(db);
     sqlite3_finalize(st);
     return v;
 }
@@ -205,7 +255,7 @@ static int load_proposals(cad_db *db, y1_err *err, int *status)
         /* sqlite reads an unknown "quoted" name as a string literal: check the columns first */
         snprintf(sql, sizeof sql, "SELECT count(*) FROM pragma_table_info('Proposal') WHERE name "
                  "IN ('%s', '%s', '%s')", variants[v][0], variants[v][1], variants[v][2]);
-        if (query_int(db->sql, sql, 0) != 3) continue;
+        if (query_int(db, sql, 0) != 3) continue;
         snprintf(sql, sizeof sql, "SELECT \"%s\", \"%s\", \"%s\" FROM Proposal ORDER BY 1",
                  variants[v][0], variants[v][1], variants[v][2]);
         if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK) continue;
@@ -251,18 +301,13 @@ int cad_open(cad_db **out, const char *path, y1_err *err)
 {
     int rc = Y1_OK;
     cad_db *db = calloc(1, sizeof *db);
-    FILE *probe = NULL;
     if (!db || !(db->path = strdup(path))) {
         rc = y1_errf(err, Y1_ENOMEM, "%s: out of memory", path);
         goto fail;
     }
-    /* sqlite would happily report "unable to open"; say plainly what is missing */
-    probe = fopen(path, "rb");
-    if (!probe) {
-        rc = y1_errf(err, Y1_EIO, "%s: cannot open cadence file: %m", path);
-        goto fail;
-    }
-    fclose(probe);
+    /* sqlite would report "unable to open" or "disk I/O error" (a directory), or block (a
+     * FIFO); say plainly what is wrong */
+    if ((rc = y1_input_check(path, "an OpSim sqlite file", err))) goto fail;
     if (sqlite3_open_v2(path, &db->sql, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
         rc = y1_errf(err, Y1_EIO, "%s: cannot open: %s", path,
                      db->sql ? sqlite3_errmsg(db->sql) : "out of memory");
@@ -313,19 +358,19 @@ int cad_open(cad_db **out, const char *path, y1_err *err)
 
     char sql[256];
     snprintf(sql, sizeof sql, "SELECT min(observationStartMJD) FROM %s", db->table);
-    db->min_mjd = query_double(db->sql, sql, NAN);
+    db->min_mjd = query_double(db, sql, NAN);
     /* v2.0 night 0 contains the survey start; the night boundary is local noon (~MJD + 0.5
      * at the site). Without a night column, number nights from the file's first night. */
     db->night_ref_mjd = isfinite(db->min_mjd) ? floor(db->min_mjd - 0.5) + 0.5 : 0.0;
     snprintf(sql, sizeof sql, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
              "tbl_name = '%s' AND sql LIKE '%%(observationStartMJD)%%'", db->table);
-    int indexed = query_int(db->sql, sql, 0) > 0;
+    int indexed = query_int(db, sql, 0) > 0;
     if (db->has_night) {
         /* night numbers grow with time, so with an MJD index the first visit's night is the
          * minimum without a full scan (0.25 s on 2 M rows) */
         snprintf(sql, sizeof sql, indexed ? "SELECT night FROM %s ORDER BY observationStartMJD "
                  "LIMIT 1" : "SELECT min(night) FROM %s", db->table);
-        db->min_night = (int)query_int(db->sql, sql, 0);
+        db->min_night = (int)query_int(db, sql, 0);
         if (db->min_night < 0 || db->min_night > 1000000) {
             rc = y1_errf(err, Y1_EINPUT, "%s: first night %d is out of range (expected 0..1000000)",
                          path, db->min_night);
@@ -340,9 +385,9 @@ int cad_open(cad_db **out, const char *path, y1_err *err)
                  ? (indexed ? "SELECT night FROM %s ORDER BY observationStartMJD DESC LIMIT 1"
                             : "SELECT max(night) FROM %s")
                  : "SELECT max(observationStartMJD) FROM %s", db->table);
-        if (db->has_night) db->max_night = (int)query_int(db->sql, sql, db->min_night);
+        if (db->has_night) db->max_night = (int)query_int(db, sql, db->min_night);
         else {
-            double mx = query_double(db->sql, sql, NAN);
+            double mx = query_double(db, sql, NAN);
             db->max_night = isfinite(mx) && mx < 200000 ? (int)floor(mx - db->night_ref_mjd) : 0;
         }
     }
@@ -353,12 +398,12 @@ int cad_open(cad_db **out, const char *path, y1_err *err)
         int firstn, lastn;
         snprintf(sql, sizeof sql, "SELECT night FROM %s ORDER BY observationStartMJD LIMIT 1",
                  db->table);
-        firstn = (int)query_int(db->sql, sql, -99999);
+        firstn = (int)query_int(db, sql, -99999);
         snprintf(sql, sizeof sql, "SELECT night FROM %s ORDER BY observationStartMJD DESC "
                  "LIMIT 1", db->table);
-        lastn = (int)query_int(db->sql, sql, -99999);
+        lastn = (int)query_int(db, sql, -99999);
         snprintf(sql, sizeof sql, "SELECT max(observationStartMJD) FROM %s", db->table);
-        lastm = query_double(db->sql, sql, NAN);
+        lastm = query_double(db, sql, NAN);
         double pred_first = db->min_night + floor(db->min_mjd - db->night_ref_mjd);
         double pred_last = db->min_night + floor(lastm - db->night_ref_mjd);
         db->mjd_bracket = indexed && isfinite(lastm) && fabs(firstn - pred_first) <= 1 &&
@@ -371,14 +416,14 @@ int cad_open(cad_db **out, const char *path, y1_err *err)
         goto fail;
     } else if (db->has_propid &&
                /* a full scan, so only for files without a Proposal table */
-               (db->n_propids = query_int(db->sql, (snprintf(sql, sizeof sql,
+               (db->n_propids = query_int(db, (snprintf(sql, sizeof sql,
                    "SELECT count(DISTINCT proposalId) FROM %s", db->table), sql), 0)) <= 8 &&
-               query_int(db->sql, (snprintf(sql, sizeof sql,
+               query_int(db, (snprintf(sql, sizeof sql,
                    "SELECT count(DISTINCT proposalId) FROM %s WHERE proposalId IN (0, 1)",
                    db->table), sql), 0) == 2) {
         db->mode = LAB_PROPID_SMALL;
         snprintf(sql, sizeof sql, "SELECT max(proposalId) FROM %s", db->table);
-        db->propid_small_max = (int)query_int(db->sql, sql, 1);
+        db->propid_small_max = (int)query_int(db, sql, 1);
         snprintf(db->program_source, sizeof db->program_source,
                  "proposalId without a Proposal table (%lld distinct ids incl. 0 and 1): "
                  "1 taken as WFD, 0 as Other", (long long)db->n_propids);
@@ -386,7 +431,7 @@ int cad_open(cad_db **out, const char *path, y1_err *err)
                  "%s: no Proposal table; treating proposalId 1 as WFD and 0 as Other "
                  "(labelled v2.x convention)", path);
     } else if (db->has_target_name &&
-               query_int(db->sql, (snprintf(sql, sizeof sql,
+               query_int(db, (snprintf(sql, sizeof sql,
                    "SELECT count(*) FROM %s WHERE target_name LIKE '%%lowdust%%' OR "
                    "target_name LIKE '%%dusty_plane%%' OR target_name LIKE '%%scp%%' OR "
                    "target_name LIKE '%%nes%%' OR target_name LIKE '%%bulgy%%'", db->table), sql),
@@ -405,6 +450,12 @@ int cad_open(cad_db **out, const char *path, y1_err *err)
         db->mode = LAB_NONE;
         snprintf(db->program_source, sizeof db->program_source,
                  "none (no Proposal table, proposalId, note or target_name)");
+    }
+    if (db->damage) {
+        rc = y1_errf(err, sql_status(db->damage), "%s: cannot read the visit table: %s", path,
+                     db->damage == SQLITE_CORRUPT || db->damage == SQLITE_NOTADB
+                         ? "the file is damaged or not a database" : sqlite3_errstr(db->damage));
+        goto fail;
     }
     snprintf(db->schema, sizeof db->schema, "%s table, %s column, %s%s%s",
              db->table, db->band_col, db->has_night ? "night column" : "night derived from MJD",
@@ -637,6 +688,12 @@ static int check_row(const cad_db *db, sqlite3_stmt *st, int64_t id, y1_err *err
 {
     const char *what = NULL, *range = "";
     int col = COL_RA;
+    if (sqlite3_column_type(st, COL_ID) != SQLITE_INTEGER) {
+        /* the id names the row in every other message, so this one can only say where */
+        return y1_errf(err, Y1_EINPUT, "%s: a row of %s has observationId %s, expected an "
+                       "integer", db->path, db->table,
+                       sqlite3_column_type(st, COL_ID) == SQLITE_NULL ? "NULL" : "of another type");
+    }
     if (!is_num(st, COL_RA)) what = "fieldRA";
     else if (!is_num(st, COL_DEC)) what = "fieldDec", col = COL_DEC;
     else if (!is_num(st, COL_MJD)) what = "observationStartMJD", col = COL_MJD;
@@ -671,6 +728,32 @@ static int check_row(const cad_db *db, sqlite3_stmt *st, int64_t id, y1_err *err
         return y1_errf(err, Y1_EINPUT, "%s: observationId %lld: rotSkyPos %g is out of range",
                        db->path, (long long)id, rot);
     return Y1_OK;
+}
+
+/* A visit is one row: a repeated observationId would be counted twice. Rows normally arrive in
+ * increasing id order (ids grow with time), which proves there is no repeat; only when they
+ * do not is the table asked once for a repeated id. */
+static int check_unique_ids(const cad_db *db, y1_err *err)
+{
+    char sql[200];
+    sqlite3_stmt *st = NULL;
+    snprintf(sql, sizeof sql, "SELECT observationId, count(*) FROM \"%s\" GROUP BY "
+             "observationId HAVING count(*) > 1 LIMIT 1", db->table);
+    int rc = sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK) rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        rc = y1_errf(err, Y1_EINPUT, "%s: observationId %lld appears in %lld rows of %s "
+                     "(expected one row per visit)", db->path,
+                     (long long)sqlite3_column_int64(st, 0),
+                     (long long)sqlite3_column_int64(st, 1), db->table);
+    else if (rc == SQLITE_DONE) rc = Y1_OK;
+    else {
+        char why[256];
+        rc = y1_errf(err, sql_status(sqlite3_errcode(db->sql)), "%s: cannot check "
+                     "observationId: %s", db->path, sql_why(db->sql, why, sizeof why));
+    }
+    sqlite3_finalize(st);
+    return rc;
 }
 
 /* Apply the band and program filters, then hand the visit to the callback. */
@@ -722,18 +805,24 @@ int cad_scan(cad_db *db, const cad_selection *sel, cad_visit_cb cb, void *ud,
                            : "NULL",
              db->table, where, db->dedupe ? " ORDER BY observationId" : "");
     sqlite3_stmt *st = NULL;
+    char why[256];
     if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK)
-        return y1_errf(err, Y1_EINPUT, "%s: cannot read visits: %s", db->path,
-                       sqlite3_errmsg(db->sql));
+        return y1_errf(err, sql_status(sqlite3_errcode(db->sql)), "%s: cannot read visits: %s",
+                       db->path, sql_why(db->sql, why, sizeof why));
     if (sel->wfd_note) sqlite3_bind_text(st, 1, sel->wfd_note, -1, SQLITE_STATIC);
 
-    int64_t n = 0;
+    int64_t n = 0, last_id = 0;
     cad_visit pending = {0};
-    int have_pending = 0;
+    int have_pending = 0, rows = 0, ids_checked = db->dedupe;
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(st, COL_ID);
         if ((rc = check_row(db, st, id, err))) goto done;
+        if (!ids_checked && rows++ && id <= last_id) {
+            if ((rc = check_unique_ids(db, err))) goto done;
+            ids_checked = 1;
+        }
+        last_id = id;
         double ra = sqlite3_column_double(st, COL_RA), dec = sqlite3_column_double(st, COL_DEC);
         double mjd = sqlite3_column_double(st, COL_MJD);
         int night = db->has_night ? sqlite3_column_int(st, COL_NIGHT)
@@ -792,7 +881,9 @@ int cad_scan(cad_db *db, const cad_selection *sel, cad_visit_cb cb, void *ud,
         (rc = emit(db, sel, kind, want_cls, &pending, cb, ud, &n)))
         goto done;
     if (step != SQLITE_DONE) {
-        rc = y1_errf(err, Y1_EIO, "%s: read failed: %s", db->path, sqlite3_errmsg(db->sql));
+        /* damage found during the scan is bad input, as damage to the header is */
+        rc = y1_errf(err, sql_status(sqlite3_errcode(db->sql)), "%s: cannot read visits: %s",
+                     db->path, sql_why(db->sql, why, sizeof why));
         goto done;
     }
 done:

@@ -1,7 +1,10 @@
 /* y1_yaml.h: the one strict YAML layer for configuration files (platforms, products, sky maps,
  * cameras, resource models), over libyaml's document API. Every error names "file:line:column"
  * (1-based) and what was expected; unknown and repeated keys are errors, never ignored; numbers
- * go through the one number parser (y1_num.h) and must be plain (unquoted) scalars. */
+ * go through the one number parser (y1_num.h) and must be plain (unquoted) decimal scalars.
+ * Every file is loaded the same bounded way: a regular file of at most Y1_YAML_MAX_BYTES,
+ * collections nested at most Y1_YAML_MAX_DEPTH deep, exactly one document, and in
+ * configuration files no tags (!!str) or anchors and aliases (&a, *a). */
 #ifndef Y1_YAML_H
 #define Y1_YAML_H
 
@@ -10,6 +13,27 @@
 
 #include "common/y1_err.h"
 
+#define Y1_YAML_MAX_DEPTH 100           /* nested collections; the shipped files use 4 */
+#define Y1_YAML_MAX_BYTES (1u << 20)    /* a configuration file; the largest shipped is 6 KB */
+
+enum {
+    Y1_YAML_TAGS = 1,     /* allow explicit tags (task metadata's !<lsst.daf.base.PropertySet>) */
+    Y1_YAML_ALIASES = 2   /* allow anchors and aliases; the reader must bound its own walk */
+};
+
+/* The bounded loading under y1_ydoc_load, for readers with their own walk (task metadata):
+ * text of len bytes (name for messages) into *doc with the flags above. On Y1_OK the caller
+ * frees *doc with yaml_document_delete (its root may be NULL: an empty text); on failure
+ * there is nothing to free. Y1_EINPUT "name:line:col: malformed YAML: ...", "nested more than
+ * 100 levels deep", "a second YAML document", a tag or alias not allowed; Y1_ENOMEM. */
+int y1_yaml_load_text(yaml_document_t *doc, const char *name, const char *text, size_t len,
+                      unsigned flags, y1_err *err);
+
+/* The text of n if it may be read as a number: a plain scalar written as a decimal
+ * ([+-]digits[.digits][e[+-]digits]). NULL for anything else: quoted ("64" is a string, as
+ * YAML says), block, hex (0x40), inf, nan, 1_000, not a scalar. */
+const char *y1_ynumber_text(const yaml_node_t *n);
+
 typedef struct y1_ydoc {
     yaml_document_t doc;
     const char *path;   /* borrowed: the file name used in messages */
@@ -17,8 +41,10 @@ typedef struct y1_ydoc {
 } y1_ydoc;
 
 /* Load path into d; its root must be a mapping (what names it in messages, e.g. "platform
- * settings"). Y1_EIO if unreadable or a directory, Y1_EINPUT if not YAML, empty or not a
- * mapping. Free with y1_ydoc_free (also after a failure; NULL is fine). */
+ * settings"). Y1_EIO if unreadable or not a regular file (a directory, FIFO or device),
+ * Y1_EINPUT if larger than Y1_YAML_MAX_BYTES, not YAML, nested too deep, more than one
+ * document, tagged or aliased, empty or not a mapping. Free with y1_ydoc_free (also after a
+ * failure; NULL is fine). */
 int  y1_ydoc_load(y1_ydoc *d, const char *path, const char *what, y1_err *err);
 void y1_ydoc_free(y1_ydoc *d);
 

@@ -12,6 +12,7 @@
 
 #include <sqlite3.h>
 
+#include "common/y1_input.h"
 #include "common/y1_time.h"
 
 const char *est_mon_state_name(est_mon_state s)
@@ -638,6 +639,8 @@ int est_mon_open(est_mon **out, const char *path, y1_err *err)
         free(m);
         return y1_errf(err, Y1_ENOMEM, "%s: out of memory", path);
     }
+    /* a FIFO would block sqlite's open; a directory would read as "disk I/O error" */
+    if ((rc = y1_input_check(path, "a Parsl monitoring.db file", err))) goto done;
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
         rc = y1_errf(err, Y1_EIO, "%s: cannot open: %s", path, db ? sqlite3_errmsg(db) : "sqlite3");
         goto done;

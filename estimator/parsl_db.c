@@ -3,6 +3,8 @@
  * ../shared/reference/parsl-monitoring.md section 4. */
 #include "estimator/parsl_db.h"
 
+#include "common/y1_input.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +12,31 @@
 
 #include <sqlite3.h>
 
-/* 1 if table has column col; 0 if not; -1 on an SQL error (err set). */
+/* sqlite's last error for a message: for a damaged file its generic words (its own message may
+ * quote bytes of the damaged schema), else its message with non-printable bytes as '?'. */
+static const char *sql_why(sqlite3 *db, char *buf, size_t n)
+{
+    int code = sqlite3_errcode(db) & 0xff;
+    if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+        snprintf(buf, n, "the file is damaged or not a database (%s)", sqlite3_errstr(code));
+    else {
+        snprintf(buf, n, "%.200s", sqlite3_errmsg(db));
+        for (char *p = buf; *p; p++)
+            if (*p < 32 || *p > 126) *p = '?';
+    }
+    return buf;
+}
+
+/* Damage and wrong contents are bad input; I/O, locks and memory are system failures. */
+static int sql_status(sqlite3 *db)
+{
+    int code = sqlite3_errcode(db) & 0xff;
+    return code == SQLITE_IOERR || code == SQLITE_CANTOPEN || code == SQLITE_FULL ||
+           code == SQLITE_BUSY || code == SQLITE_LOCKED || code == SQLITE_PERM ? Y1_EIO
+         : code == SQLITE_NOMEM ? Y1_ENOMEM : Y1_EINPUT;
+}
+
+/* 1 if table has column col; 0 if not; minus the status on an SQL error (err set). */
 static int has_column(sqlite3 *db, const char *path, const char *table, const char *col,
                       y1_err *err)
 {
@@ -19,16 +45,17 @@ static int has_column(sqlite3 *db, const char *path, const char *table, const ch
     int found = 0, rc;
     snprintf(sql, sizeof sql, "PRAGMA table_info(\"%s\")", table);
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-        y1_errf(err, Y1_EINPUT, "%s: not a readable SQLite database: %s", path, sqlite3_errmsg(db));
-        return -1;
+        char why[256];
+        return -y1_errf(err, sql_status(db), "%s: not a readable SQLite database: %s", path,
+                        sql_why(db, why, sizeof why));
     }
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const unsigned char *name = sqlite3_column_text(st, 1);
         if (name && !strcmp((const char *)name, col)) found = 1;
     }
     if (rc != SQLITE_DONE) {
-        y1_errf(err, Y1_EINPUT, "%s: %s", path, sqlite3_errmsg(db));
-        found = -1;
+        char why[256];
+        found = -y1_errf(err, sql_status(db), "%s: %s", path, sql_why(db, why, sizeof why));
     }
     sqlite3_finalize(st);
     return found;
@@ -69,10 +96,12 @@ int est_parsl_read(mdl_records *out, const char *path, est_parsl_stats *stats, y
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
     int rc = Y1_OK, s;
+    char why[256];
     size_t n0 = out->n;
     acc a;
     memset(&a, 0, sizeof a);
     if (stats) memset(stats, 0, sizeof *stats);
+    if ((rc = y1_input_check(path, "a Parsl monitoring.db file", err))) goto done;
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
         rc = y1_errf(err, Y1_EIO, "%s: cannot open: %s", path, db ? sqlite3_errmsg(db) : "sqlite3");
         goto done;
@@ -84,7 +113,7 @@ int est_parsl_read(mdl_records *out, const char *path, est_parsl_stats *stats, y
         {"resource", "psutil_process_time_system"}, {"resource", "psutil_process_memory_resident"}};
     for (size_t i = 0; i < sizeof need / sizeof need[0]; i++) {
         int h = has_column(db, path, need[i].table, need[i].col, err);
-        if (h < 0) { rc = Y1_EINPUT; goto done; }
+        if (h < 0) { rc = -h; goto done; }
         if (!h) {
             rc = y1_errf(err, Y1_EINPUT, "%s: table '%s' has no column '%s'%s", path,
                          need[i].table, need[i].col,
@@ -100,20 +129,26 @@ int est_parsl_read(mdl_records *out, const char *path, est_parsl_stats *stats, y
         " FROM resource AS r JOIN task AS t ON t.task_id = r.task_id AND t.run_id = r.run_id"
         " ORDER BY r.run_id, r.task_id, r.try_id, r.timestamp";
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-        rc = y1_errf(err, Y1_EINPUT, "%s: %s", path, sqlite3_errmsg(db));
+        rc = y1_errf(err, sql_status(db), "%s: %s", path, sql_why(db, why, sizeof why));
         goto done;
     }
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
         const char *run = (const char *)sqlite3_column_text(st, 0);
         long long task = sqlite3_column_int64(st, 1), try_id = sqlite3_column_int64(st, 2);
         const char *label = (const char *)sqlite3_column_text(st, 3);
-        for (int c = 4; c <= 6; c++)
-            if (sqlite3_column_type(st, c) == SQLITE_NULL) {
-                rc = y1_errf(err, Y1_EINPUT, "%s: run %s task %lld try %lld: a resource row has "
-                             "no %s", path, run ? run : "?", task, try_id,
-                             c == 6 ? "psutil_process_memory_resident" : "CPU time");
-                goto done;
-            }
+        /* sqlite reads text as 0: a number column holding text would pass as a zero */
+        for (int c = 1; c <= 6; c++) {
+            int t = sqlite3_column_type(st, c);
+            if (c == 3 || t == SQLITE_INTEGER || (t == SQLITE_FLOAT && c >= 4)) continue;
+            static const char *const col[] = {"", "task_id", "try_id", "",
+                "psutil_process_time_user", "psutil_process_time_system",
+                "psutil_process_memory_resident"};
+            rc = y1_errf(err, Y1_EINPUT, "%s: run %s task %lld try %lld: a resource row has %s "
+                         "%s, expected %s", path, run ? run : "?", task, try_id,
+                         t == SQLITE_NULL ? "no" : t == SQLITE_TEXT ? "text in" : "a blob in",
+                         col[c], c >= 4 ? "a number" : "an integer");
+            goto done;
+        }
         double cpu = sqlite3_column_double(st, 4) + sqlite3_column_double(st, 5);
         double rss = sqlite3_column_double(st, 6);
         if (!run || !label || !*label) {
@@ -144,7 +179,7 @@ int est_parsl_read(mdl_records *out, const char *path, est_parsl_stats *stats, y
         a.rows++;
     }
     if (s != SQLITE_DONE) {
-        rc = y1_errf(err, Y1_EINPUT, "%s: %s", path, sqlite3_errmsg(db));
+        rc = y1_errf(err, sql_status(db), "%s: %s", path, sql_why(db, why, sizeof why));
         goto done;
     }
     if ((rc = flush(out, path, &a, stats, err))) goto done;

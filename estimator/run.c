@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/y1_input.h"
 #include "skymap/agg.h"
 #include "common/y1_grow.h"
 #include "common/y1_progress.h"
@@ -101,8 +102,8 @@ int est_run_resolve_platform(const char *arg, char *path, size_t n, y1_err *err)
         snprintf(path, n, "%s", arg);
         return Y1_OK;
     }
-    if (stat(arg, &sb) == 0 && S_ISDIR(sb.st_mode) && strchr(arg, '/'))
-        return y1_errf(err, Y1_EIO, "%s: is a directory, expected a platform YAML file", arg);
+    if (stat(arg, &sb) == 0 && strchr(arg, '/'))   /* a directory, FIFO or device */
+        return y1_input_check(arg, "a platform YAML file", err);
     if (!strchr(arg, '/')) {
         const char *ext = strstr(arg, ".yaml") ? "" : ".yaml";
         snprintf(path, n, "%s/platforms/%s%s", cli_datadir(), arg, ext);

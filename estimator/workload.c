@@ -3,6 +3,8 @@
  * histogram workload of Tables 2-4. */
 #include "estimator/workload.h"
 
+#include "common/y1_input.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -84,6 +86,30 @@ static int seen_key(unsigned *seen, const char *key)
     return 0;
 }
 
+/* The data lines (1-based) holding coadd (band, tract, px, py), for the message about a
+ * repeated coadd: read again only on that error path, so the table stays 16 bytes a row. */
+static void find_repeat(const char *path, int band, int tract, int px, int py, long line[2])
+{
+    FILE *fp = fopen(path, "r");
+    char *buf = NULL;
+    size_t cap = 0;
+    long lineno = 0;
+    int k = 0, header = 0;
+    line[0] = line[1] = 0;
+    while (fp && k < 2 && getline(&buf, &cap, fp) > 0) {
+        lineno++;
+        if (buf[0] == '#') continue;
+        if (!header) { header = 1; continue; }
+        char b;
+        long t, x, y;
+        if (sscanf(buf, "%c,%ld,%ld,%ld,", &b, &t, &x, &y) == 4 &&
+            tolower((unsigned char)b) == y1_band_letters[band] && t == tract && x == px && y == py)
+            line[k++] = lineno;
+    }
+    free(buf);
+    if (fp) fclose(fp);
+}
+
 int est_coadds_read(est_coadds *out, const char *path, y1_err *err)
 {
     est_coadds c;
@@ -93,13 +119,19 @@ int est_coadds_read(est_coadds *out, const char *path, y1_err *err)
     int rc = Y1_OK, header = 0;
     unsigned seen = 0;
     est_coadds_init(&c);
-    struct stat sb;
-    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
-        return y1_errf(err, Y1_EIO, "%s: is a directory, expected a coadds.csv file", path);
-    FILE *fp = fopen(path, "r");
-    if (!fp) return y1_errf(err, Y1_EIO, "%s: cannot open: %s", path, strerror(errno));
-    while (getline(&line, &cap, fp) > 0) {
+    void *in = NULL;
+    if ((rc = y1_input_open(&in, path, "a coadds.csv file", err))) return rc;
+    FILE *fp = in;
+    ssize_t len;
+    while ((len = getline(&line, &cap, fp)) > 0) {
         lineno++;
+        /* a NUL would end the line early for every string function below */
+        const char *nul = memchr(line, 0, (size_t)len);
+        if (nul) {
+            rc = y1_errf(err, Y1_EINPUT, "%s:%ld:%ld: NUL byte in a text file", path, lineno,
+                         (long)(nul - line) + 1);
+            goto done;
+        }
         line[strcspn(line, "\r\n")] = '\0';
         if (line[0] == '#') {
             /* "# key: value" lines carry the visit totals; other comments are free text */
@@ -218,9 +250,13 @@ int est_coadds_read(est_coadds *out, const char *path, y1_err *err)
     qsort(c.v, c.n, sizeof *c.v, cmp_coadd);
     for (size_t i = 1; i < c.n; i++)
         if (!cmp_coadd(&c.v[i - 1], &c.v[i])) {
-            rc = y1_errf(err, Y1_EINPUT, "%s: coadd band %c tract %d patch %d,%d appears twice",
-                         path, y1_band_letters[c.v[i].band], c.v[i].tract, c.v[i].patch_x,
-                         c.v[i].patch_y);
+            long at[2];
+            find_repeat(path, c.v[i].band, c.v[i].tract, c.v[i].patch_x, c.v[i].patch_y, at);
+            char where[64] = "";   /* empty only if the file changed under us */
+            if (at[1]) snprintf(where, sizeof where, ":%ld", at[1]);
+            rc = y1_errf(err, Y1_EINPUT, "%s%s: coadd band %c tract %d patch %d,%d appears "
+                         "twice (first on line %ld)", path, where, y1_band_letters[c.v[i].band],
+                         c.v[i].tract, c.v[i].patch_x, c.v[i].patch_y, at[0]);
             goto done;
         }
     *out = c;

@@ -15,7 +15,9 @@
 #include <jansson.h>
 #include <yaml.h>
 
+#include "common/y1_input.h"
 #include "common/y1_time.h"
+#include "common/y1_yaml.h"
 
 /* One metadata item, flattened: section is the top-level section ("calibrate", "quantum", ...,
  * nested sections as "quantum.butler_metrics"), values in file order. */
@@ -83,11 +85,14 @@ static char *join_section(const char *a, const char *b)
     return s;
 }
 
+/* Real metadata files are tens of KB; 16 MiB leaves room for any task and refuses garbage. */
+#define MDL_MD_MAX_BYTES (16u << 20)
+
 /* ---- YAML (PropertySet) ------------------------------------------------------------------- */
 
 /* A PropertySet nests only a few levels (task -> subtask -> method timers); deeper files are
  * refused rather than walked, so recursion stays short. */
-#define MDL_MD_MAX_DEPTH 64
+#define MDL_MD_MAX_DEPTH 32
 /* An alias may point at one value list many times over ("billion laughs"): cap the values. */
 #define MDL_MD_MAX_VALUES 4000000
 #define MD_STR_(x) #x
@@ -117,16 +122,20 @@ static int is_ps_tag(const yaml_node_t *nd)
     return !strcmp(t, "lsst.daf.base.PropertySet") || !strcmp(t, "lsst.daf.base.PropertyList");
 }
 
-/* A YAML scalar as a number: plain decimal, or the YAML spellings of NaN/inf. */
-static int ynum(const char *s, double *out)
+/* A YAML scalar as a number: a plain decimal (the one rule of y1_ynumber_text), or the
+ * YAML spellings of NaN/inf. */
+static int ynum(const yaml_node_t *nd, double *out)
 {
+    const char *s = (const char *)nd->data.scalar.value, *t = y1_ynumber_text(nd);
+    int plain = nd->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
     char *end = NULL;
-    if (!strcmp(s, ".nan") || !strcmp(s, ".NaN") || !strcmp(s, ".NAN")) { *out = NAN; return 1; }
-    if (!strcmp(s, ".inf") || !strcmp(s, ".Inf") || !strcmp(s, "+.inf")) { *out = INFINITY; return 1; }
-    if (!strcmp(s, "-.inf") || !strcmp(s, "-.Inf")) { *out = -INFINITY; return 1; }
+    if (plain && (!strcmp(s, ".nan") || !strcmp(s, ".NaN") || !strcmp(s, ".NAN"))) { *out = NAN; return 1; }
+    if (plain && (!strcmp(s, ".inf") || !strcmp(s, ".Inf") || !strcmp(s, "+.inf"))) { *out = INFINITY; return 1; }
+    if (plain && (!strcmp(s, "-.inf") || !strcmp(s, "-.Inf"))) { *out = -INFINITY; return 1; }
+    if (!t) return 0;
     errno = 0;
-    *out = strtod(s, &end);
-    return end != s && *end == 0;
+    *out = strtod(t, &end);
+    return end != t && *end == 0;
 }
 
 static int is_numeric_type(const char *t)
@@ -183,7 +192,7 @@ static int yaml_item(ymd *Y, const yaml_node_t *nd, const char *section, int dep
                 return y1_errf(Y->m->err, Y1_ENOMEM, "%s: out of memory", Y->m->name);
             continue;
         }
-        if (!ynum((const char *)s->data.scalar.value, &it->v[k]))
+        if (!ynum(s, &it->v[k]))
             return ypos(Y, s, "value of '%s' is not a number", nm);
         it->n++;
     }
@@ -210,19 +219,10 @@ static int yaml_set(ymd *Y, yaml_node_t *seq, const char *section, int depth)
 
 static int parse_yaml(md *m, const char *text, size_t len)
 {
-    yaml_parser_t parser;
     yaml_document_t doc;
-    int rc = Y1_OK;
-    if (!yaml_parser_initialize(&parser)) return y1_errf(m->err, Y1_ENOMEM, "%s: out of memory", m->name);
-    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-    if (!yaml_parser_load(&parser, &doc)) {
-        rc = y1_errf(m->err, Y1_EINPUT, "%s:%lu:%lu: malformed YAML: %s", m->name,
-                     (unsigned long)parser.problem_mark.line + 1,
-                     (unsigned long)parser.problem_mark.column + 1,
-                     parser.problem ? parser.problem : "parse error");
-        yaml_parser_delete(&parser);
-        return rc;
-    }
+    /* PropertySet files carry tags; the walk below bounds what aliases can do */
+    int rc = y1_yaml_load_text(&doc, m->name, text, len, Y1_YAML_TAGS | Y1_YAML_ALIASES, m->err);
+    if (rc) return rc;
     ymd Y = {m, &doc, calloc((size_t)(doc.nodes.top - doc.nodes.start) + 1, 1), 0};
     yaml_node_t *root = yaml_document_get_root_node(&doc);
     if (!Y.on_path) rc = y1_errf(m->err, Y1_ENOMEM, "%s: out of memory", m->name);
@@ -232,7 +232,6 @@ static int parse_yaml(md *m, const char *text, size_t len)
     else rc = yaml_set(&Y, root, "", 0);
     free(Y.on_path);
     yaml_document_delete(&doc);
-    yaml_parser_delete(&parser);
     return rc;
 }
 
@@ -404,10 +403,25 @@ static int to_record(md *m, mdl_records *out, const mdl_md_opts *o)
                        "sections)", m->name);
     /* __version__ >= 1: MaxResidentSetSize in bytes; else raw ru_maxrss (KiB on Linux) */
     double version = 0, cpu = -INFINITY, rss = -INFINITY, v;
-    for (size_t i = 0; i < m->n; i++)
-        if (!strcmp(m->it[i].key, "__version__") && m->it[i].numeric && m->it[i].n &&
-            m->it[i].v[0] > version)
-            version = m->it[i].v[0];
+    for (size_t i = 0; i < m->n; i++) {
+        const md_item *it = &m->it[i];
+        if (strcmp(it->key, "__version__")) continue;
+        /* a version that is not a number (a JSON "1") would silently pick the KiB era */
+        int ok = it->numeric && it->n > 0;
+        double bad = NAN;
+        for (size_t k = 0; ok && k < it->n; k++) {
+            ok = isfinite(it->v[k]) && it->v[k] >= 0 && it->v[k] == floor(it->v[k]);
+            if (!ok) bad = it->v[k];
+            else if (it->v[k] > version) version = it->v[k];
+        }
+        if (!ok) {
+            char got[64] = "a string or boolean";
+            if (it->numeric) snprintf(got, sizeof got, "%g", bad);
+            return y1_errf(m->err, Y1_EINPUT, "%s: %s.__version__ must be a non-negative "
+                           "integer (0 or absent: KiB, 1: bytes), got %s", m->name, it->section,
+                           got);
+        }
+    }
     double rss_unit = version >= 1 ? 1 : o->v0_rss_unit_bytes;
     const md_item *peak_key = NULL;
     for (size_t i = 0; i < m->n; i++) {
@@ -519,33 +533,12 @@ int mdl_read_metadata_text(mdl_records *out, const char *name, const char *text,
 
 static int read_file(mdl_records *out, const char *path, const mdl_md_opts *o, y1_err *err)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return y1_errf(err, Y1_EIO, "%s: cannot open: %s", path, strerror(errno));
     char *buf = NULL;
-    size_t len = 0, cap = 0;
-    int rc = Y1_OK;
-    for (;;) {
-        if (len + 65536 > cap) {
-            cap = cap ? 2 * cap : 131072;
-            char *b = realloc(buf, cap);
-            if (!b) {
-                rc = y1_errf(err, Y1_ENOMEM, "%s: out of memory", path);
-                goto done;
-            }
-            buf = b;
-        }
-        size_t got = fread(buf + len, 1, cap - len, fp);
-        len += got;
-        if (got == 0) break;
-    }
-    if (ferror(fp)) {
-        rc = y1_errf(err, Y1_EIO, "%s: read error: %s", path, strerror(errno));
-        goto done;
-    }
+    size_t len = 0;
+    int rc = y1_input_read(&buf, &len, path, "a task-metadata file", MDL_MD_MAX_BYTES, err);
+    if (rc) return rc;
     rc = mdl_read_metadata_text(out, path, buf, len, o, err);
-done:
     free(buf);
-    fclose(fp);
     return rc;
 }
 

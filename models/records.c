@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/y1_input.h"
+
 #define GIB 1073741824.0 /* bytes per GiB */
 
 /* ---- records ------------------------------------------------------------------------------ */
@@ -68,6 +70,7 @@ typedef struct csv {
     long lineno;         /* 1-based number of the line in line */
     char *field[32];     /* fields of the current line (point into line) */
     int nfield;
+    int ncol;            /* fields of the header line; 0 while it is being read */
 } csv;
 
 static char *trim(char *s)
@@ -92,6 +95,11 @@ static int csv_next(csv *c, y1_err *err)
             return 0;
         }
         c->lineno++;
+        /* a NUL would end the line early for every string function below */
+        const char *nul = memchr(c->line, 0, (size_t)len);
+        if (nul)
+            return -y1_errf(err, Y1_EINPUT, "%s:%ld:%ld: NUL byte in a text file", c->path,
+                            c->lineno, (long)(nul - c->line) + 1);
         char *s = trim(c->line);
         if (!*s || *s == '#') continue;
         c->nfield = 0;
@@ -106,6 +114,9 @@ static int csv_next(csv *c, y1_err *err)
             if (!comma) break;
             p = comma + 1;
         }
+        if (c->ncol && c->nfield > c->ncol)
+            return -y1_errf(err, Y1_EINPUT, "%s:%ld: %d fields, but the header has %d columns",
+                            c->path, c->lineno, c->nfield, c->ncol);
         return 1;
     }
 }
@@ -136,6 +147,7 @@ static int csv_header(csv *c, const char *const *names, int nnames, int *col, y1
                            c->lineno, names[k]);
         col[k] = f;
     }
+    c->ncol = c->nfield;
     return Y1_OK;
 }
 
@@ -143,9 +155,10 @@ static int csv_open(csv *c, const char *path, y1_err *err)
 {
     memset(c, 0, sizeof *c);
     c->path = path;
-    c->fp = fopen(path, "r");
-    if (!c->fp) return y1_errf(err, Y1_EIO, "%s: cannot open: %s", path, strerror(errno));
-    return Y1_OK;
+    void *fp = NULL;
+    int rc = y1_input_open(&fp, path, "a CSV file", err);
+    c->fp = fp;
+    return rc;
 }
 
 static void csv_close(csv *c)
@@ -154,8 +167,14 @@ static void csv_close(csv *c)
     free(c->line);
 }
 
-/* A finite, non-negative number from field k of the current line. */
-static int csv_num(csv *c, int k, const char *name, double *out, y1_err *err)
+/* Upper bounds of what a measured record can mean: beyond them a value is a typo or garbage,
+ * and would flood the fits. A coadd of 10^5 visits is ten times any 10-year deep field. */
+#define MDL_MAX_CPU_S 1e12
+#define MDL_MAX_RSS_GIB 1e6
+#define MDL_MAX_VISITS 1e5
+
+/* A finite number in [0, hi] from field k of the current line. */
+static int csv_num(csv *c, int k, const char *name, double hi, double *out, y1_err *err)
 {
     if (k >= c->nfield)
         return y1_errf(err, Y1_EINPUT, "%s:%ld: missing value for column '%s'", c->path,
@@ -170,6 +189,9 @@ static int csv_num(csv *c, int k, const char *name, double *out, y1_err *err)
     if (v < 0)
         return y1_errf(err, Y1_EINPUT, "%s:%ld: %s must be non-negative, got '%s'", c->path,
                        c->lineno, name, s);
+    if (v > hi)
+        return y1_errf(err, Y1_EINPUT, "%s:%ld: %s must be at most %g, got '%s'", c->path,
+                       c->lineno, name, hi, s);
     *out = v;
     return Y1_OK;
 }
@@ -177,9 +199,9 @@ static int csv_num(csv *c, int k, const char *name, double *out, y1_err *err)
 static int csv_long(csv *c, int k, const char *name, long *out, y1_err *err)
 {
     double v = 0;
-    int rc = csv_num(c, k, name, &v, err);
+    int rc = csv_num(c, k, name, 1e12, &v, err);
     if (rc) return rc;
-    if (v != floor(v) || v > 1e12)
+    if (v != floor(v))
         return y1_errf(err, Y1_EINPUT, "%s:%ld: %s must be an integer, got '%s'", c->path,
                        c->lineno, name, c->field[k]);
     *out = (long)v;
@@ -231,12 +253,14 @@ int mdl_read_csv(mdl_records *out, const char *path, y1_err *err)
             rc = y1_errf(err, Y1_EINPUT, "%s:%ld: empty task label", path, c.lineno);
             goto done;
         }
-        if ((rc = csv_num(&c, col[RC_CPU], "cpu_s", &rec.cpu_s, err))) goto done;
+        if ((rc = csv_num(&c, col[RC_CPU], "cpu_s", MDL_MAX_CPU_S, &rec.cpu_s, err))) goto done;
         double gib;
-        if ((rc = csv_num(&c, col[RC_RSS], "maxrss_gib", &gib, err))) goto done;
+        if ((rc = csv_num(&c, col[RC_RSS], "maxrss_gib", MDL_MAX_RSS_GIB, &gib, err)))
+            goto done;
         rec.maxrss_bytes = gib * GIB;
         if (col[RC_N] >= 0 && col[RC_N] < c.nfield && *c.field[col[RC_N]])
-            if ((rc = csv_num(&c, col[RC_N], "n_visits", &rec.n_visits, err))) goto done;
+            if ((rc = csv_num(&c, col[RC_N], "n_visits", MDL_MAX_VISITS, &rec.n_visits, err)))
+                goto done;
         if (nid == 4) {
             if ((rc = csv_band(&c, col[RC_BAND], rec.band, sizeof rec.band, 1, err)) ||
                 (rc = csv_long(&c, col[RC_TRACT], "tract", &rec.tract, err)) ||
@@ -364,7 +388,7 @@ int mdl_apply_ids(mdl_records *r, const char *path, y1_err *err)
             goto done;
         }
         if (col[IC_N] >= 0 && col[IC_N] < c.nfield && *c.field[col[IC_N]])
-            if ((rc = csv_num(&c, col[IC_N], "n_visits", &n, err))) goto done;
+            if ((rc = csv_num(&c, col[IC_N], "n_visits", MDL_MAX_VISITS, &n, err))) goto done;
         if (nid == 4 &&
             ((rc = csv_band(&c, col[IC_BAND], band, sizeof band, 1, err)) ||
              (rc = csv_long(&c, col[IC_TRACT], "tract", &tract, err)) ||

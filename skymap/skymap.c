@@ -83,7 +83,11 @@ static int read_cfg(map_cfg *c, const char *path, y1_err *err)
             }
             break;
         case 2: rc = y1_yval_int(&doc, vn, k, 1, 1, &c->version, err); break;
-        case 3: rc = y1_yval_int(&doc, vn, k, 1, 10000, &c->num_rings, err); break;
+        case 3:
+            /* 1000 rings are 0.18 deg tracts, 1.3 M of them (~100 MB): beyond that a tract is
+             * smaller than a CCD and the map only costs memory and time */
+            rc = y1_yval_int(&doc, vn, k, 1, 1000, &c->num_rings, err);
+            break;
         case 4: rc = y1_yval_num(&doc, vn, k, 0.0, 360.0, &c->ra_start_deg, err); break;
         case 5:
             if (!s || strcmp(s, "TAN")) {
@@ -143,6 +147,13 @@ static int read_cfg(map_cfg *c, const char *path, y1_err *err)
                          c->patch_inner);
             goto done;
         }
+    }
+    if (c->patch_border >= c->patch_inner) {
+        /* at the border's own key (legacy), or the cell key that makes it too wide */
+        rc = y1_yerr(&doc, at[c->cells ? K_CELLS + 1 : K_LEGACY + 1], err, "patch_border_px (%ld)"
+                     " must be smaller than patch_inner_px (%ld)", c->patch_border,
+                     c->patch_inner);
+        goto done;
     }
 done:
     y1_ydoc_free(&doc);
@@ -212,11 +223,7 @@ int sky_map_new(sky_map **out, const char *yaml_path, y1_err *err)
     long w, h;
     tract_box(T, c.patch_inner, &w, &m->info.crpix_x);
     tract_box(T, c.patch_inner, &h, &m->info.crpix_y);
-    if (c.patch_border >= c.patch_inner) {
-        rc = y1_errf(err, Y1_EINPUT, "%s: patch_border_px (%ld) must be smaller than "
-                     "patch_inner_px (%ld)", yaml_path, c.patch_border, c.patch_inner);
-        goto fail;
-    }
+    assert(c.patch_border < c.patch_inner);   /* read_cfg refuses the others */
     int npx = (int)(w / c.patch_inner), npy = (int)(h / c.patch_inner);
     if (npx > 64 || npy > 64) {
         rc = y1_errf(err, Y1_EINPUT, "%s: %d x %d patches per tract; at most 64 x 64 are "
@@ -282,7 +289,9 @@ int sky_map_new(sky_map **out, const char *yaml_path, y1_err *err)
         goto fail;
     }
 
-    /* Centres and tangent-plane axes (sections 3 and 4) */
+    /* Centres and tangent-plane axes (sections 3 and 4); t grows, so the ring index only
+     * moves forward (a search from ring 0 for every tract was quadratic in num_rings) */
+    int ring = 0;
     for (long t = 0; t < total; t++) {
         double ra, dec;
         if (t == 0) {
@@ -292,8 +301,8 @@ int sky_map_new(sky_map **out, const char *yaml_path, y1_err *err)
             ra = 0.0;
             dec = 0.5 * SKY_PI;
         } else {
-            int i = 0;
-            while (i + 1 < nr && m->ring_first[i + 1] <= t) i++;
+            while (ring + 1 < nr && m->ring_first[ring + 1] <= t) ring++;
+            int i = ring;
             int k = (int)(t - m->ring_first[i]);
             dec = m->ring_size * (i + 1) - 0.5 * SKY_PI;
             ra = wrap_2pi((2.0 * SKY_PI * k) / m->ring_n[i] + m->ra_start);

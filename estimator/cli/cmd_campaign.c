@@ -50,7 +50,7 @@ static const char campaign_usage[] =
     "  --in-flight K         regions released at a time (default 1)\n"
     "  --tradeoff R1,R2,...  also simulate these region counts (one in flight) and tabulate the\n"
     "                        peak scratch against the makespan\n"
-    "Uncertainty (Monte Carlo with a fixed seed; 5-95 %% intervals):\n"
+    "Uncertainty (Monte Carlo with a fixed seed; 5-95 % intervals):\n"
     "  --mc N                samples (default 0: none)\n"
     "  --mc-seed S           seed (default 20260101)\n"
     "  --model-sigma F       1-sigma as a fraction of each model parameter whose file gives no\n"
