@@ -64,4 +64,28 @@ const char *cad_synth_program_name(int proposal_id);
  * wfd_edge_deg adjustment: 1 = WFD, 0 = Other (Galactic plane, NES, south cap), -1 = neither. */
 int cad_synth_region(double ra_deg, double dec_deg, double wfd_edge_deg);
 
+/* The digitised RTN-028 Figure 2 (data/rtn028/fig2_digitized.csv: "n_visits,u,g,r,i,z,y", one
+ * row per n from 0 or 1, each value the fraction of that band's Y1 WFD coadds with exactly n
+ * visits, optionally flagged '*' interpolated or 'a' assumed), the synthetic cadence's shape
+ * target. An n = 0 row, if any, is ignored by the functions below. */
+#define CAD_SYNTH_FIG2_NMAX 128
+typedef struct cad_synth_fig2 {
+    int rows;                              /* n runs over 1 .. rows - 1 */
+    double frac[6][CAD_SYNTH_FIG2_NMAX];   /* [band u..y][n] */
+} cad_synth_fig2;
+
+/* Read the figure from path into *out (set only on success).
+ * Return: Y1_OK; Y1_EIO when it cannot be read; Y1_EINPUT with "path:line:col: what was
+ * expected" for a bad header, row order, field count or a value outside [0, 1], and "path: ..."
+ * when there are no rows or a band is all zero. */
+int cad_synth_fig2_read(const char *path, cad_synth_fig2 *out, y1_err *err);
+/* Mean n of a band over n >= 1 (the bins renormalised to sum to 1). */
+double cad_synth_fig2_mean(const cad_synth_fig2 *f, int band);
+/* The largest n with a non-zero bin in a band. */
+int cad_synth_fig2_last(const cad_synth_fig2 *f, int band);
+/* Kolmogorov-Smirnov distance, max over n of |CDF(n) - CDF_fig(n)|, between the histogram
+ * count[n] (coadds with exactly n visits, n = 1 .. ncount - 1; count[0] ignored) and the figure's
+ * band, both normalised over n >= 1. 1 when the histogram is empty. */
+double cad_synth_fig2_ks(const cad_synth_fig2 *f, int band, const int64_t *count, int ncount);
+
 #endif
