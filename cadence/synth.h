@@ -1,6 +1,7 @@
 /* synth.h: y1est's synthetic stand-in for the OpSim baseline v2.0 cadence (baseline_v2.0_10yrs.db),
  * written as a sqlite file with the exact v2.0 schema. Calibrated so that Year 1 (night < 365)
- * reproduces the RTN-028 Figure 1 program counts and Table 1 WFD band counts exactly.
+ * reproduces the RTN-028 Figure 1 program counts and Table 1 WFD band counts exactly, and, with
+ * the study's CCD footprint, the shape of Figure 2 (visits per coadd per band).
  * Angles in degrees (except sunRA/sunDec, radians as in real v2.0 files), times in MJD (UTC). */
 #ifndef CAD_SYNTH_H
 #define CAD_SYNTH_H
@@ -9,12 +10,13 @@
 #include "common/y1_err.h"
 
 #define CAD_SYNTH_SEED_DEFAULT 42   /* the default seed: `y1est cadence synth` without --seed */
-#define CAD_SYNTH_VERSION "synth-1" /* algorithm version, written into the info table */
+#define CAD_SYNTH_VERSION "synth-2" /* algorithm version, written into the info table */
 #define CAD_SYNTH_NPROG 7           /* proposalIds 0..6 */
 #define CAD_SYNTH_MJD_START 60218.0 /* survey start, as in baseline v2.0 (2023-10-01 00:00 UTC) */
 /* Default WFD edge shrink (deg). Figure 1's markers (~1 px = 0.7 deg in RA) widen the plotted
- * region; 0.6 deg brings the WFD centre area from 19,240 to 18,630 deg^2 and the per-band mean visits
- * per patch (DC2 map, LSSTCam CCDs, random rotation) to within 1.5 % of Figure 2's. */
+ * region; 0.6 deg brings the WFD centre area from 19,240 to 18,630 deg^2 and the per-band mean
+ * visits per coadd (DC2 map, LSSTCam CCDs, random rotation) to within 1 % of the digitised
+ * Figure 2's (0 deg: 4 % below). */
 #define CAD_SYNTH_WFD_EDGE_DEFAULT 0.6
 
 typedef struct cad_synth_opts {
