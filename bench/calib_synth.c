@@ -1,9 +1,9 @@
 /* calib_synth.c: calibration report of the synthetic cadence against RTN-028 Figure 2. Writes a
  * synthetic cadence (or reads any OpSim file), takes its Y1 WFD visits, counts visits per
  * (band, tract, patch) on the DC2 sky map with the LSSTCam CCD footprint (or a circle), and prints
- * per band: the mean visits per patch against Figure 2's, and the histogram distance (half the
- * L1 distance between the normalised histograms, 0 = identical, 1 = disjoint) against the
- * digitised figure (shared/data/opsim/rtn028/fig2_digitized.csv). */
+ * per band against the digitised Figure 2 (data/rtn028/fig2_digitized.csv, the one source of the
+ * targets, means included): the mean visits per coadd, the Kolmogorov-Smirnov distance between
+ * the distributions and the largest n. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,9 +19,10 @@
 static const char usage[] =
     "usage: calib_synth [--cadence DB | --seed S --edge DEG --keep FILE] [--footprint lsstcam|circle]\n"
     "                   [--radius R] [--rotation random|rotskypos] [--threads T] [--fig2 CSV] [--hist]\n"
+    "                   [--dump CSV]   (ra,dec,band,n of every coadd, the patch centre)\n"
     "Without --cadence, writes a 1-year synthetic cadence (default seed and edge) to a temp file.\n";
 
-#define NMAX 64
+#define NMAX CAD_SYNTH_FIG2_NMAX
 
 typedef struct vbuf { sky_visit *v; size_t n, cap; } vbuf;
 
@@ -39,33 +40,9 @@ static int collect(const cad_visit *v, void *ud)
     return 0;
 }
 
-/* fig2_digitized.csv: "n_visits,u,g,r,i,z,y", values may carry a '*' or 'a' suffix. */
-static int read_fig2(const char *path, double h[6][NMAX])
-{
-    FILE *f = fopen(path, "r");
-    if (!f) return -1;
-    char line[512];
-    memset(h, 0, sizeof(double) * 6 * NMAX);
-    if (!fgets(line, sizeof line, f)) { fclose(f); return -1; }
-    while (fgets(line, sizeof line, f)) {
-        char *p = line, *e;
-        long n = strtol(p, &e, 10);
-        if (e == p || n < 0 || n >= NMAX) continue;
-        p = e;
-        for (int b = 0; b < 6; b++) {
-            if (*p == ',') p++;
-            h[b][n] = strtod(p, &e);
-            p = e;
-            while (*p && *p != ',' && *p != '\n') p++;
-        }
-    }
-    fclose(f);
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
-    const char *cadence = NULL, *keep = NULL, *fig2 = NULL, *fpkind = "lsstcam", *rotation = "random";
+    const char *cadence = NULL, *keep = NULL, *dump = NULL, *fig2 = NULL, *fpkind = "lsstcam", *rotation = "random";
     double radius = 2.0, edge = CAD_SYNTH_WFD_EDGE_DEFAULT;
     unsigned long long seed = CAD_SYNTH_SEED_DEFAULT;
     long threads = sysconf(_SC_NPROCESSORS_ONLN);
@@ -84,20 +61,18 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--rotation")) rotation = v;
         else if (!strcmp(a, "--threads")) threads = atol(v);
         else if (!strcmp(a, "--fig2")) fig2 = v;
+        else if (!strcmp(a, "--dump")) dump = v;
         else { fputs(usage, stderr); return 2; }
         i++;
     }
     if (threads < 1) threads = 1;
-    char fig2_def[1024], tmp[256];
-    const char *shared = getenv("Y1_SHARED");
-    snprintf(fig2_def, sizeof fig2_def, "%s/data/opsim/rtn028/fig2_digitized.csv",
-             shared && *shared ? shared : Y1_DATADIR "/../../shared");
-    if (!fig2) fig2 = fig2_def;
-    double ref[6][NMAX];
-    if (read_fig2(fig2, ref)) { fprintf(stderr, "calib_synth: cannot read %s\n", fig2); return 3; }
-
+    char tmp[256] = "";
+    if (!fig2) fig2 = Y1_DATADIR "/rtn028/fig2_digitized.csv";
     y1_err err = {{0}};
     int rc = 0;
+    static cad_synth_fig2 ref;
+    if ((rc = cad_synth_fig2_read(fig2, &ref, &err))) goto fail;
+
     if (!cadence) {
         cad_synth_opts o;
         cad_synth_opts_default(&o);
@@ -137,40 +112,58 @@ int main(int argc, char **argv)
     const sky_totals *t = sky_agg_totals(ag);
     size_t nc = 0;
     const sky_coadd *cs = sky_agg_coadds(ag, &nc);
-    static double h[6][NMAX];
+    static int64_t h[6][NMAX];
+    int nmax[6] = {0};
     for (size_t i = 0; i < nc; i++) {
         unsigned n = cs[i].num_visits;
-        h[cs[i].band][n < NMAX ? n : NMAX - 1] += 1;
+        h[cs[i].band][n < NMAX ? n : NMAX - 1]++;
+        if ((int)n > nmax[cs[i].band]) nmax[cs[i].band] = (int)n;
     }
-    static const double fig2_mean[6] = {6.95, 9.13, 21.8, 24.8, 19.9, 25.2};
+    if (dump) {
+        FILE *df = fopen(dump, "w");
+        if (!df) { fprintf(stderr, "calib_synth: cannot write %s\n", dump); return 3; }
+        const sky_map_info *mi = sky_map_get_info(m);
+        fprintf(df, "ra,dec,band,n\n");
+        for (size_t i = 0; i < nc; i++) {
+            double ra, dec;
+            sky_pixel_to_sky(m, cs[i].tract, (cs[i].patch_x + 0.5) * mi->patch_inner_px,
+                             (cs[i].patch_y + 0.5) * mi->patch_inner_px, &ra, &dec);
+            fprintf(df, "%.3f,%.3f,%d,%u\n", ra, dec, cs[i].band, cs[i].num_visits);
+        }
+        if (fclose(df)) { fprintf(stderr, "calib_synth: cannot write %s\n", dump); return 3; }
+    }
     printf("cadence %s, edge %g deg; footprint %s; Y1 WFD visits %zu\n", keep || !tmp[0] ? cadence :
            "(synthetic, temp)", edge, sky_footprint_describe(fp), vis.n);
     printf("warps/visit %.1f (RTN-028: ~279), coadds %lld (Table 2: 2.7 M), patches %lld (~460k)\n",
            (double)t->warps / (double)vis.n, (long long)t->coadds, (long long)t->patches);
-    printf("band  visits  coadds   mean  fig2  ratio  p10  p50  p90  hist-dist\n");
-    double worst = 0;
+    printf("band  visits  coadds   mean  fig2  ratio  p10  p50  p90    KS  max n  fig2 last  beyond\n");
+    double worst = 0, worst_ks = 0;
     for (int b = 0; b < 6; b++) {
         const sky_band_stats *s = &t->band[b];
-        double tot = 0, d = 0;
-        for (int n = 1; n < NMAX; n++) tot += h[b][n];
-        double rs = 0;
-        for (int n = 1; n < NMAX; n++) rs += ref[b][n];
-        for (int n = 1; n < NMAX; n++) d += fabs(h[b][n] / tot - ref[b][n] / rs);
-        double ratio = s->mean / fig2_mean[b];
+        double fm = cad_synth_fig2_mean(&ref, b), ks = cad_synth_fig2_ks(&ref, b, h[b], NMAX);
+        double ratio = s->mean / fm;
         if (fabs(ratio - 1) > worst) worst = fabs(ratio - 1);
-        printf("%c   %7lld %7lld  %5.2f %5.2f  %5.3f  %4.0f %4.0f %4.0f  %.3f\n", y1_band_letters[b],
-               (long long)s->visits, (long long)s->coadds, s->mean, fig2_mean[b], ratio, s->p10,
-               s->p50, s->p90, d / 2);
+        if (ks > worst_ks) worst_ks = ks;
+        int last = cad_synth_fig2_last(&ref, b);
+        int64_t beyond = 0;
+        for (int n = last + 1; n < NMAX; n++) beyond += h[b][n];
+        printf("%c   %7lld %7lld  %5.2f %5.2f  %5.3f  %4.0f %4.0f %4.0f  %.3f  %5d  %9d  %6.4f\n",
+               y1_band_letters[b], (long long)s->visits, (long long)s->coadds, s->mean, fm, ratio,
+               s->p10, s->p50, s->p90, ks, nmax[b], last, (double)beyond / (double)s->coadds);
     }
-    printf("worst mean deviation %.1f %%\n", 100 * worst);
+    printf("worst mean deviation %.1f %%, worst KS %.3f\n", 100 * worst, worst_ks);
     if (hist) {
         printf("n   u: ours fig2   g: ours fig2   r: ours fig2   i: ours fig2   z: ours fig2   y: ours fig2\n");
-        for (int n = 1; n < 50; n++) {
+        for (int n = 1; n < NMAX; n++) {
+            int any = 0;
+            for (int b = 0; b < 6; b++) any |= h[b][n] > 0 || (n < ref.rows && ref.frac[b][n] > 0);
+            if (!any) continue;
             printf("%2d", n);
             for (int b = 0; b < 6; b++) {
                 double tot = 0, rs = 0;
-                for (int q = 1; q < NMAX; q++) { tot += h[b][q]; rs += ref[b][q]; }
-                printf("   %5.3f %5.3f", h[b][n] / tot, ref[b][n] / rs);
+                for (int q = 1; q < NMAX; q++) tot += (double)h[b][q];
+                for (int q = 1; q < ref.rows; q++) rs += ref.frac[b][q];
+                printf("   %5.3f %5.3f", (double)h[b][n] / tot, n < ref.rows ? ref.frac[b][n] / rs : 0);
             }
             printf("\n");
         }

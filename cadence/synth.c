@@ -2,7 +2,9 @@
  * DDF sequences, the WFD/Other split and the WFD visits per band, exact to the RTN-028 targets),
  * then lays each night out as blobs of paired visits on a randomly rotated tessellation near the
  * meridian, and writes the rows into a sqlite file with the exact v2.0 schema (synth_db.c).
- * Angles in degrees, times in MJD (UTC), durations in seconds. */
+ * Calibrated to RTN-028's Table 1 and Figure 1 (exact counts) and Figure 2 (the shape of visits
+ * per coadd); every calibration knob is in the block below. Angles in degrees, times in MJD
+ * (UTC), durations in seconds. */
 #include "cadence/synth.h"
 #include "cadence/synth_db.h"
 #include "cadence/synth_internal.h"
@@ -20,7 +22,11 @@
 #define NIGHTS_PER_YEAR 365
 #define MJD_NIGHT0 60217.5              /* night = floor(MJD - 60217.5), as in v2.0 */
 
-/* ---- calibration targets and knobs: every tunable number lives here ---- */
+/* ---- calibration targets and knobs: every tunable number lives here ----
+ * Targets: Table 1 and Figure 1 are met exactly by construction (plan_year); Figure 2's shape
+ * (data/rtn028/fig2_digitized.csv) was fitted with the blob scores and the depth map below, for
+ * the default seed, by the Kolmogorov-Smirnov distance per band (bench/calib_synth). Table 3
+ * was not a target: its node-days follow from the shape's tail. */
 
 /* RTN-028 Figure 1 legend (Y1 visits per proposalId) and Table 1 (Y1 WFD visits per band). */
 const int64_t cad_synth_y1_program_target[CAD_SYNTH_NPROG] = {33810, 173682, 1765, 1608, 2053,
@@ -52,10 +58,53 @@ static const double TEN_YEAR_BAND_FRAC[NB] = {0.07, 0.09, 0.22, 0.22, 0.20, 0.20
 #define TWI_K 22
 #define ALT_MIN_DEG 32.0               /* airmass < ~1.9 */
 #define ALT_MAX_DEG 76.0               /* v2.0 blobs: zenith mask, max_alt=76 */
+
+/* Blob scores (choose_fields). A field's coverage "need" in bands (a, b): the visits whose field
+ * of view already covers a 1-deg cell in each band, over the year's share of the band and the
+ * cell's depth weight (below), in units of NEED_UNIT of a year's share, averaged over the
+ * field's centre and 6 points NEED_RING_DEG out (a centre cell alone lets the corners of the
+ * footprint pile up: the long June nights then gave y coadds of 63 visits by the Galactic
+ * plane). The seed of a blob has the best score = -need - the terms below; the blob grows by
+ * its nearest fields, distance + BLOB_W_COVERAGE x need + BLOB_W_REUSE_DEG x reuse. */
+#define NEED_UNIT 0.1                  /* ~10 % of a year's share per unit */
+#define NEED_RING_DEG 1.2              /* radius of the 6 outer sample points */
 #define SEED_W_HA 0.3                  /* seed score: equivalent visits lost per hour of HA */
 #define SEED_HA_PREF_H 1.5             /* preferred hour angle of a blob's seed (west) */
 #define SEED_W_AIRMASS 0.5             /* ... per unit of airmass above 1 */
-#define BLOB_W_COVERAGE 1.0            /* blob growth: deg of distance per unit of coverage */
+#define SEED_W_REUSE 0.7               /* ... per visit of the field already taken tonight */
+#define SEED_W_JITTER 0.5              /* ... a uniform [0, 0.5) jitter, so near-ties spread */
+#define BLOB_W_COVERAGE 2.0            /* blob growth: deg of distance per unit of need */
+#define BLOB_W_REUSE_DEG 1.0           /* a field used tonight counts as this many deg further */
+#define WFD_GREEDY_FRAC 0.02           /* r, i, z, y WFD visits kept as greedy singles (v2.0) */
+#define MERIDIAN_HALF_DEG 45           /* Other vs WFD per night: sky within 3 h of the meridian */
+
+/* Band preference of a night by its moon brightness m in [0, 1] (band_pref): u and g in dark
+ * time, z and y in bright time, r and i even. Iterative fitting then meets Table 1. */
+#define PREF_U_FLOOR 0.03              /* u: (1 - m)^2 + 0.03 */
+#define PREF_G_FLOOR 0.35              /* g: 0.35 + (1 - m) */
+#define PREF_Z_DARK 0.6                /* z: 0.6 + 0.8 m */
+#define PREF_Z_MOON 0.8
+#define PREF_Y_DARK 0.5                /* y: 0.5 + 1.2 m */
+#define PREF_Y_MOON 1.2
+
+/* Depth map (depth_map): Figure 2's g band has a flat upper tail (3.9 % of coadds at n >= 17,
+ * out to 28) and its y band a shallow bump (~1 % of coadds per visit at n = 6..10) that an even
+ * depth cannot give: parts of the sky the real first year covered unevenly. We model them as
+ * coherent regions of a smooth random field on the sky (DEPTH_NF random Fourier modes of the
+ * unit vector, DEPTH_FREQ per radian: structures of ~7 deg), ranked by area over the WFD:
+ * cells in the field's top DEPTH_DEEP_FRAC[b] of area aim at DEPTH_DEEP_X[b] times the band's
+ * depth (spread +-DEPTH_DEEP_SPREAD over the ranks), cells in its bottom DEPTH_SHALLOW_FRAC[b]
+ * at DEPTH_SHALLOW_X[b]; the rest at 1. Each band has its own field. A calibration device
+ * fitted to Figure 2, not a model of the real scheduler. */
+#define DEPTH_NF 32
+#define DEPTH_FREQ 8.0
+#define DEPTH_SEED_XOR 0x5eedf1e1dULL    /* the field's PRNG stream: seed ^ this */
+static const double DEPTH_DEEP_FRAC[NB] = {0, 0.08, 0, 0, 0, 0};
+static const double DEPTH_DEEP_X[NB] = {1, 3.5, 1, 1, 1, 1};
+#define DEPTH_DEEP_SPREAD 0.4
+static const double DEPTH_SHALLOW_FRAC[NB] = {0, 0, 0, 0, 0, 0.04};
+static const double DEPTH_SHALLOW_X[NB] = {1, 1, 1, 1, 1, 0.15};
+
 #define SOUTH_CAP_DEC (-72.0)          /* Other south of this is visited less often */
 #define SOUTH_CAP_WEIGHT 0.35
 #define FILTER_CHANGE_S 120.0
@@ -121,9 +170,12 @@ typedef struct gen {
     int treg[TESS_N];
     int tused[TESS_N];
     int cand[TESS_N], ncand;
+    double cneed[TESS_N];            /* choose_fields: need of each candidate (same order) */
     /* coverage: visits whose field of view covers each 1x1 deg cell, per band */
     int32_t *cov;                    /* [180][360][NB] */
     float (*cellv)[3];               /* unit vectors of the coverage cell centres [180 * 360] */
+    float (*depthw)[NB];             /* depth weight per cell and band (depth_map) [180 * 360] */
+    double ring_dx[6], ring_dy[6];   /* field_need's sample offsets: NEED_RING_DEG sin, cos */
     double band_share[NB];           /* this year's WFD band fractions */
     double band_x[NIGHTS_PER_YEAR][NB]; /* plan_year: WFD visits per night and band (real) */
     /* state while writing a night */
@@ -174,12 +226,12 @@ static double moon_factor(double mjd, double *illum_out)
 /* Band preference of a night: u and g in dark time, z and y in bright time. */
 static void band_pref(double m, double p[NB])
 {
-    p[0] = (1 - m) * (1 - m) + 0.03;
-    p[1] = 0.35 + (1 - m);
+    p[0] = (1 - m) * (1 - m) + PREF_U_FLOOR;
+    p[1] = PREF_G_FLOOR + (1 - m);
     p[2] = 1.0;
     p[3] = 1.0;
-    p[4] = 0.6 + 0.8 * m;
-    p[5] = 0.5 + 1.2 * m;
+    p[4] = PREF_Z_DARK + PREF_Z_MOON * m;
+    p[5] = PREF_Y_DARK + PREF_Y_MOON * m;
 }
 
 /* Split total into n integer parts proportional to w (largest remainder; ties to lower index). */
@@ -224,7 +276,8 @@ static void year_targets(int year, int64_t prog[CAD_SYNTH_NPROG], int64_t band[N
     apportion(prog[1], f, NB, band);
 }
 
-/* Area weights of WFD and Other sky within 3 h of each meridian RA (integer degrees). */
+/* Area weights of WFD and Other sky within MERIDIAN_HALF_DEG of each meridian RA (integer
+ * degrees). */
 static void meridian_areas(const gen *g, double aw[360], double ao[360])
 {
     double colw[360] = {0}, colo[360] = {0};
@@ -239,7 +292,7 @@ static void meridian_areas(const gen *g, double aw[360], double ao[360])
     }
     for (int r = 0; r < 360; r++) {
         aw[r] = ao[r] = 0;
-        for (int d = -45; d <= 45; d++) {
+        for (int d = -MERIDIAN_HALF_DEG; d <= MERIDIAN_HALF_DEG; d++) {
             int i = (r + d + 360) % 360;
             aw[r] += colw[i];
             ao[r] += colo[i];
@@ -466,13 +519,32 @@ static void rotate_tessellation(gen *g, const unsigned char *mask)
     }
 }
 
-static int32_t *cov_cell(gen *g, double ra, double dec)
+/* Need of one 1-deg cell in bands a and b (see the blob scores above). */
+static double cell_need(const gen *g, double ra, double dec, int a, int b)
 {
     int j = (int)floor(dec + 90.0), i = (int)floor(syn_wrap360(ra));
     if (j < 0) j = 0;
     if (j > 179) j = 179;
     if (i > 359) i = 359;
-    return &g->cov[((size_t)j * 360 + (size_t)i) * NB];
+    size_t c = (size_t)j * 360 + (size_t)i;
+    const int32_t *cv = &g->cov[c * NB];
+    const float *w = g->depthw[c];
+    return NEED_UNIT * (cv[a] / ((g->band_share[a] + 1e-3) * w[a]) +
+                        cv[b] / ((g->band_share[b] + 1e-3) * w[b]));
+}
+
+/* Need of a field at (ra, dec): the mean over its centre and 6 points NEED_RING_DEG out. */
+static double field_need(const gen *g, double ra, double dec, int a, int b)
+{
+    double sum = cell_need(g, ra, dec, a, b), cd = cos(dec * D2R);
+    if (cd < 0.1) cd = 0.1;
+    for (int q = 0; q < 6; q++) {
+        double d2 = dec + g->ring_dy[q];
+        if (d2 > 89.5) d2 = 89.5;
+        if (d2 < -89.5) d2 = -89.5;
+        sum += cell_need(g, ra + g->ring_dx[q] / cd, d2, a, b);
+    }
+    return sum / 7;
 }
 
 static void cov_add(gen *g, double ra, double dec, int band)
@@ -551,22 +623,19 @@ static void choose_fields(gen *g, int reg, int ba, int bb, double t, int k, int 
         double alt = g->talt[i];
         /* fields about to set are taken first: the real first nights peak at HA +1..+3 h */
         double ha_h = fabs(syn_wrap180(lst - g->tra[i]) / 15.0 - SEED_HA_PREF_H);
-        const int32_t *cv = cov_cell(g, g->tra[i], g->tdec[i]);
-        double need = cv[ba] / (g->band_share[ba] + 1e-3) + cv[bb] / (g->band_share[bb] + 1e-3);
-        need *= 0.1; /* per-band coverage in units of ~10 % of a year's share */
+        double need = g->cneed[c] = field_need(g, g->tra[i], g->tdec[i], ba, bb);
         if (reg == 0 && g->tdec[i] < SOUTH_CAP_DEC) need /= SOUTH_CAP_WEIGHT;
         double sc = -need - SEED_W_HA * ha_h - SEED_W_AIRMASS * (1.0 / sin(alt * D2R) - 1.0)
-                    - 0.7 * g->tused[i] + 0.5 * syn_rng_u01(&g->rng);
+                    - SEED_W_REUSE * g->tused[i] + SEED_W_JITTER * syn_rng_u01(&g->rng);
         if (sc > best) { best = sc; seed = i; }
     }
-    /* nearest neighbours of the seed (fields already used tonight count as 3 deg further) */
+    /* nearest neighbours of the seed (a field used tonight counts BLOB_W_REUSE_DEG further) */
     for (int c = 0; c < n; c++) {
         int i = g->cand[c];
         const double *a = g->tvec[seed], *b = g->tvec[i];
         double dot = a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-        const int32_t *cv = cov_cell(g, g->tra[i], g->tdec[i]);
-        double need = 0.1 * (cv[ba] / (g->band_share[ba] + 1e-3) + cv[bb] / (g->band_share[bb] + 1e-3));
-        keys[c].key = acos(dot > 1 ? 1 : dot) * R2D + 1.0 * g->tused[i] + BLOB_W_COVERAGE * need;
+        keys[c].key = acos(dot > 1 ? 1 : dot) * R2D + BLOB_W_REUSE_DEG * g->tused[i] +
+                      BLOB_W_COVERAGE * g->cneed[c]; /* coverage unchanged since the seed loop */
         keys[c].idx = i;
     }
     qsort(keys, (size_t)n, sizeof *keys, cmp_key);
@@ -730,13 +799,13 @@ static int push_blobs(gen *g, blk *blocks, int nb, int cap, int prog, int pair, 
 
 /* WFD: turn the night's exact band counts into filter pairs along the chain u-g-r-i-z-y (the
  * v2.0 pairs ug, ur, gr, ri, iz, zy, yy; greedy from the u end leaves almost nothing unpaired),
- * with ~2 % of r, i, z, y kept as greedy singles as in v2.0. Leftover u or g become a-halves. */
+ * with WFD_GREEDY_FRAC of r, i, z, y kept as greedy singles as in v2.0. Leftover u or g become a-halves. */
 static int make_wfd_blocks(gen *g, const int counts[NB], blk *blocks, int nb, int cap)
 {
     int c[NB], greedy[NB] = {0}, ng = 0;
     memcpy(c, counts, sizeof c);
     for (int b = 2; b < NB; b++) {
-        double f = 0.02 * c[b];
+        double f = WFD_GREEDY_FRAC * c[b];
         greedy[b] = (int)f + (syn_rng_u01(&g->rng) < f - (int)f);
         c[b] -= greedy[b];
         ng += greedy[b];
@@ -993,6 +1062,72 @@ static int run_night(gen *g, int night, night_plan *np, const dd_seq *seqs, int 
     return Y1_OK;
 }
 
+/* ---- the depth map ---- */
+
+typedef struct rank_key { double g; int cell; } rank_key;
+
+static int cmp_rank(const void *a, const void *b)
+{
+    const rank_key *x = a, *y = b;
+    return x->g < y->g ? -1 : x->g > y->g ? 1 : x->cell - y->cell;
+}
+
+/* Fill g->depthw (see the depth-map knobs): 1 everywhere, then per band the deep and shallow
+ * regions of the WFD by the area rank of a smooth random field. Needs g->mask and g->cellv. */
+static int depth_map(gen *g, const cad_synth_opts *o, y1_err *err)
+{
+    for (int c = 0; c < 180 * 360; c++)
+        for (int b = 0; b < NB; b++) g->depthw[c][b] = 1.0f;
+    rank_key *keys = malloc(sizeof *keys * 180 * 360);
+    if (!keys) return y1_errf(err, Y1_ENOMEM, "synthetic cadence: out of memory");
+    syn_rng fr;
+    syn_rng_seed(&fr, o->seed ^ DEPTH_SEED_XOR);
+    double om[NB][DEPTH_NF][3], ph[NB][DEPTH_NF];
+    for (int b = 0; b < NB; b++)
+        for (int k = 0; k < DEPTH_NF; k++) { /* isotropic directions, uniform phases */
+            double z = 2 * syn_rng_u01(&fr) - 1, a = 2 * M_PI * syn_rng_u01(&fr), r = sqrt(1 - z * z);
+            om[b][k][0] = r * cos(a);
+            om[b][k][1] = r * sin(a);
+            om[b][k][2] = z;
+            ph[b][k] = 2 * M_PI * syn_rng_u01(&fr);
+        }
+    int nk = 0;
+    double tot = 0;                 /* WFD area in cell units (cos dec) */
+    for (int j = 0; j < 180; j++)
+        for (int i = 0; i < 360; i++) {
+            double dec = j - 90.0 + 0.5;
+            if (syn_region(g->mask, i + 0.5, dec, o->wfd_edge_deg) != SYN_MASK_WFD) continue;
+            keys[nk++].cell = j * 360 + i;
+            tot += cos(dec * D2R);
+        }
+    for (int b = 0; b < NB; b++) {
+        if (DEPTH_DEEP_FRAC[b] <= 0 && DEPTH_SHALLOW_FRAC[b] <= 0) continue;
+        for (int q = 0; q < nk; q++) {
+            const float *v = g->cellv[keys[q].cell];
+            double f = 0;
+            for (int k = 0; k < DEPTH_NF; k++)
+                f += cos(DEPTH_FREQ * (om[b][k][0] * v[0] + om[b][k][1] * v[1] + om[b][k][2] * v[2])
+                         + ph[b][k]);
+            keys[q].g = f;
+        }
+        qsort(keys, (size_t)nk, sizeof *keys, cmp_rank);
+        double cum = 0;
+        for (int q = 0; q < nk; q++) {
+            double ar = cos((keys[q].cell / 360 - 90.0 + 0.5) * D2R);
+            double u = (cum + 0.5 * ar) / tot; /* area rank of the cell, 0..1 */
+            cum += ar;
+            double w = 1;
+            if (u < DEPTH_SHALLOW_FRAC[b]) w = DEPTH_SHALLOW_X[b];
+            else if (u > 1 - DEPTH_DEEP_FRAC[b])
+                w = DEPTH_DEEP_X[b] * (1 + DEPTH_DEEP_SPREAD *
+                                       (2 * (u - 1 + DEPTH_DEEP_FRAC[b]) / DEPTH_DEEP_FRAC[b] - 1));
+            g->depthw[keys[q].cell][b] = (float)w;
+        }
+    }
+    free(keys);
+    return Y1_OK;
+}
+
 /* ---- public ---- */
 
 void cad_synth_opts_default(cad_synth_opts *o)
@@ -1040,7 +1175,11 @@ int cad_synth_write_counts(const char *path, const cad_synth_opts *o, cad_synth_
     g->cov = calloc((size_t)180 * 360 * NB, sizeof *g->cov);
     if (!g->cov) { rc = y1_errf(err, Y1_ENOMEM, "synthetic cadence: out of memory"); goto done; }
     g->cellv = malloc(sizeof(*g->cellv) * 180 * 360);
-    if (!g->cellv) { rc = y1_errf(err, Y1_ENOMEM, "synthetic cadence: out of memory"); goto done; }
+    g->depthw = malloc(sizeof(*g->depthw) * 180 * 360);
+    if (!g->cellv || !g->depthw) {
+        rc = y1_errf(err, Y1_ENOMEM, "synthetic cadence: out of memory");
+        goto done;
+    }
     for (int j = 0; j < 180; j++)
         for (int i = 0; i < 360; i++) {
             double w[3];
@@ -1057,6 +1196,12 @@ int cad_synth_write_counts(const char *path, const cad_synth_opts *o, cad_synth_
         g->base[i][0] = r * cos(th);
         g->base[i][1] = r * sin(th);
         g->base[i][2] = z;
+    }
+    if ((rc = depth_map(g, o, err))) goto done;
+    for (int q = 0; q < 6; q++) { /* 6 points at 60 deg steps of position angle */
+        double az = q * M_PI / 3;
+        g->ring_dx[q] = NEED_RING_DEG * sin(az);
+        g->ring_dy[q] = NEED_RING_DEG * cos(az);
     }
     g->counts.nights = NIGHTS_PER_YEAR * o->years;
     rc = syn_db_open(&g->db, path, o->seed, o->years, o->wfd_edge_deg, err);
@@ -1086,6 +1231,7 @@ done:
     if (g) {
         free(g->cov);
         free(g->cellv);
+        free(g->depthw);
     }
     free(g);
     return rc;

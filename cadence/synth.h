@@ -1,6 +1,7 @@
 /* synth.h: y1est's synthetic stand-in for the OpSim baseline v2.0 cadence (baseline_v2.0_10yrs.db),
  * written as a sqlite file with the exact v2.0 schema. Calibrated so that Year 1 (night < 365)
- * reproduces the RTN-028 Figure 1 program counts and Table 1 WFD band counts exactly.
+ * reproduces the RTN-028 Figure 1 program counts and Table 1 WFD band counts exactly, and, with
+ * the study's CCD footprint, the shape of Figure 2 (visits per coadd per band).
  * Angles in degrees (except sunRA/sunDec, radians as in real v2.0 files), times in MJD (UTC). */
 #ifndef CAD_SYNTH_H
 #define CAD_SYNTH_H
@@ -9,12 +10,13 @@
 #include "common/y1_err.h"
 
 #define CAD_SYNTH_SEED_DEFAULT 42   /* the default seed: `y1est cadence synth` without --seed */
-#define CAD_SYNTH_VERSION "synth-1" /* algorithm version, written into the info table */
+#define CAD_SYNTH_VERSION "synth-2" /* algorithm version, written into the info table */
 #define CAD_SYNTH_NPROG 7           /* proposalIds 0..6 */
 #define CAD_SYNTH_MJD_START 60218.0 /* survey start, as in baseline v2.0 (2023-10-01 00:00 UTC) */
 /* Default WFD edge shrink (deg). Figure 1's markers (~1 px = 0.7 deg in RA) widen the plotted
- * region; 0.6 deg brings the WFD centre area from 19,240 to 18,630 deg^2 and the per-band mean visits
- * per patch (DC2 map, LSSTCam CCDs, random rotation) to within 1.5 % of Figure 2's. */
+ * region; 0.6 deg brings the WFD centre area from 19,240 to 18,630 deg^2 and the per-band mean
+ * visits per coadd (DC2 map, LSSTCam CCDs, random rotation) to within 1 % of the digitised
+ * Figure 2's (0 deg: 4 % below). */
 #define CAD_SYNTH_WFD_EDGE_DEFAULT 0.6
 
 typedef struct cad_synth_opts {
@@ -63,5 +65,29 @@ const char *cad_synth_program_name(int proposal_id);
 /* The footprint of pointing centres (digitised from RTN-028 Figure 1, 1-deg cells), after the
  * wfd_edge_deg adjustment: 1 = WFD, 0 = Other (Galactic plane, NES, south cap), -1 = neither. */
 int cad_synth_region(double ra_deg, double dec_deg, double wfd_edge_deg);
+
+/* The digitised RTN-028 Figure 2 (data/rtn028/fig2_digitized.csv: "n_visits,u,g,r,i,z,y", one
+ * row per n from 0 or 1, each value the fraction of that band's Y1 WFD coadds with exactly n
+ * visits, optionally flagged '*' interpolated or 'a' assumed), the synthetic cadence's shape
+ * target. An n = 0 row, if any, is ignored by the functions below. */
+#define CAD_SYNTH_FIG2_NMAX 128
+typedef struct cad_synth_fig2 {
+    int rows;                              /* n runs over 1 .. rows - 1 */
+    double frac[6][CAD_SYNTH_FIG2_NMAX];   /* [band u..y][n] */
+} cad_synth_fig2;
+
+/* Read the figure from path into *out (set only on success).
+ * Return: Y1_OK; Y1_EIO when it cannot be read; Y1_EINPUT with "path:line:col: what was
+ * expected" for a bad header, row order, field count or a value outside [0, 1], and "path: ..."
+ * when there are no rows or a band is all zero. */
+int cad_synth_fig2_read(const char *path, cad_synth_fig2 *out, y1_err *err);
+/* Mean n of a band over n >= 1 (the bins renormalised to sum to 1). */
+double cad_synth_fig2_mean(const cad_synth_fig2 *f, int band);
+/* The largest n with a non-zero bin in a band. */
+int cad_synth_fig2_last(const cad_synth_fig2 *f, int band);
+/* Kolmogorov-Smirnov distance, max over n of |CDF(n) - CDF_fig(n)|, between the histogram
+ * count[n] (coadds with exactly n visits, n = 1 .. ncount - 1; count[0] ignored) and the figure's
+ * band, both normalised over n >= 1. 1 when the histogram is empty. */
+double cad_synth_fig2_ks(const cad_synth_fig2 *f, int band, const int64_t *count, int ncount);
 
 #endif

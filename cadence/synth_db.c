@@ -205,7 +205,8 @@ static int insert_info(syn_db *db, y1_err *err)
         {"imitates", "baseline_v2.0_10yrs.db (rubin_sim 0.1.2.dev25+ga3ece08, labelled copy with "
                      "Proposal table)"},
         {"calibrated to", "RTN-028 Figure 1 legend (Y1 visits per proposalId) and Table 1 (Y1 WFD "
-                          "visits per band), exactly, for night < 365"},
+                          "visits per band), exactly, for night < 365; Figure 2 (visits per coadd "
+                          "per band, LSSTCam CCDs), its shape"},
         {"footprint", "pointing-centre regions digitised from RTN-028 Figure 1 (1 deg cells)"},
         {"survey start MJD", "60218.0"},
         {"night", "floor(observationStartMJD - 60217.5)"},
