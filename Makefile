@@ -1,8 +1,9 @@
 # Thin wrapper: `make run` and `make test` each install the Debian packages, build and run.
 DEBS = build-essential cmake pkg-config libgsl-dev libsqlite3-dev libyaml-dev libcairo2-dev \
        libjansson-dev sqlite3
-# `make fuzz` also needs clang (libFuzzer and the sanitizers come with Debian's clang)
-FUZZ_DEBS = clang
+# `make fuzz` also needs clang and its runtime (libFuzzer and the sanitizer runtimes are in
+# libclang-rt-14-dev, only recommended by clang, so apt-get --no-install-recommends skips it)
+FUZZ_DEBS = clang libclang-rt-14-dev
 JOBS ?= 2
 FUZZ_SECONDS ?= 60
 PLATFORM ?= perlmutter.yaml
