@@ -3,6 +3,7 @@
 #include "estimator/run.h"
 
 #include <dirent.h>
+#include <stdio.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,7 @@
 void est_run_opts_default(est_run_opts *o)
 {
     memset(o, 0, sizeof *o);
-    cli_sel_init(&o->cs);
+    est_sel_init(&o->cs);
     o->footprint = SKY_FP_CIRCLE;
     o->radius_deg = 2.0;
     o->rotation = SKY_ROT_VISIT;
@@ -26,71 +27,6 @@ void est_run_opts_default(est_run_opts *o)
     o->seed = 42;
     o->tasks = "default";
     o->threads = 2;
-}
-
-int est_run_opts_option(est_run_opts *o, int code, const char *arg, y1_err *err)
-{
-    if (code >= CLI_OPT_SEL && code < CLI_OPT_SEL_END) return cli_sel_option(&o->cs, code, arg, err);
-    if (code >= EST_RUN_OPT_FIRST && code < EST_RUN_OPT_END) o->given |= 1u << (code - EST_RUN_OPT_FIRST);
-    switch (code) {
-    case EST_RUN_OPT_FOOTPRINT:
-        if (sky_fp_kind_parse(arg, &o->footprint))
-            return y1_errf(err, Y1_EUSAGE, "--footprint: expected %s, got '%s'",
-                           sky_fp_kind_list(), arg);
-        return Y1_OK;
-    case EST_RUN_OPT_RADIUS:
-        /* beyond ~10 deg a circle is not a camera any more, and tract tests get costly */
-        return cli_parse_double("--radius", arg, 1e-6, 10.0, &o->radius_deg, err);
-    case EST_RUN_OPT_ROTATION:
-        if (sky_rot_mode_parse(arg, &o->rotation))
-            return y1_errf(err, Y1_EUSAGE, "--rotation: expected rotskypos or random, got '%s'",
-                           arg);
-        return Y1_OK;
-    case EST_RUN_OPT_SEED: return cli_parse_long("--seed", arg, 0, 2147483647L, &o->seed, err);
-    case EST_RUN_OPT_SKYMAP:
-        o->skymap = arg;
-        return cli_skymap_path(arg, o->skymap_path, sizeof o->skymap_path, err);
-    case EST_RUN_OPT_OVERLAP:
-        if (sky_overlap_rule_parse(arg, &o->overlap))
-            return y1_errf(err, Y1_EUSAGE, "--overlap: expected exact or bbox, got '%s'", arg);
-        return Y1_OK;
-    case EST_RUN_OPT_WORKLOAD: o->workload = arg; return Y1_OK;
-    case EST_RUN_OPT_MODELS: o->models = arg; return Y1_OK;
-    case EST_RUN_OPT_TASKS: o->tasks = arg; return Y1_OK;
-    case EST_RUN_OPT_PRODUCTS: o->products = arg; return Y1_OK;
-    case EST_RUN_OPT_THREADS: return cli_parse_long("--threads", arg, 1, 64, &o->threads, err);
-    default: return y1_errf(err, Y1_EUSAGE, "internal: unknown run option %d", code);
-    }
-}
-
-#define GIVEN(o, c) ((o)->given >> ((c) - EST_RUN_OPT_FIRST) & 1u)
-
-int est_run_opts_check(const est_run_opts *o, char *warn, size_t n, y1_err *err)
-{
-    warn[0] = '\0';
-    if (GIVEN(o, EST_RUN_OPT_RADIUS) && o->footprint == SKY_FP_LSSTCAM)
-        return y1_errf(err, Y1_EUSAGE, "--radius applies to --footprint circle, not lsstcam");
-    if (o->workload) {
-        static const struct { int code; const char *name; } geo[] = {
-            {EST_RUN_OPT_FOOTPRINT, "--footprint"}, {EST_RUN_OPT_RADIUS, "--radius"},
-            {EST_RUN_OPT_ROTATION, "--rotation"}, {EST_RUN_OPT_SEED, "--seed"},
-            {EST_RUN_OPT_THREADS, "--threads"}, {EST_RUN_OPT_OVERLAP, "--overlap"}};
-        for (size_t i = 0; i < sizeof geo / sizeof geo[0]; i++)
-            if (GIVEN(o, geo[i].code)) {
-                size_t l = strlen(warn);
-                snprintf(warn + l, n - l, "%s%s", l ? ", " : "", geo[i].name);
-            }
-        if (warn[0]) {
-            char list[200];
-            snprintf(list, sizeof list, "%s", warn);
-            snprintf(warn, n, "%s ignored: --workload %s already holds the footprint overlaps",
-                     list, o->workload);
-        }
-    } else if (o->footprint == SKY_FP_CIRCLE &&
-               (GIVEN(o, EST_RUN_OPT_ROTATION) || GIVEN(o, EST_RUN_OPT_SEED))) {
-        snprintf(warn, n, "--rotation and --seed ignored: a circle has no rotation");
-    }
-    return Y1_OK;
 }
 
 /* A platform argument: an existing path, or a bare name in data/platforms/ ("perlmutter" or
@@ -106,11 +42,11 @@ int est_run_resolve_platform(const char *arg, char *path, size_t n, y1_err *err)
         return y1_input_check(arg, "a platform YAML file", err);
     if (!strchr(arg, '/')) {
         const char *ext = strstr(arg, ".yaml") ? "" : ".yaml";
-        snprintf(path, n, "%s/platforms/%s%s", cli_datadir(), arg, ext);
+        snprintf(path, n, "%s/platforms/%s%s", est_datadir(), arg, ext);
         if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) return Y1_OK;
     }
     return y1_errf(err, Y1_EIO, "%s: no such platform file (looked in the current directory and "
-                   "in %s/platforms/)", arg, cli_datadir());
+                   "in %s/platforms/)", arg, est_datadir());
 }
 
 /* Collects the selected visits for the footprint step, and Table 1. */
@@ -166,7 +102,7 @@ static int load_platforms(const est_run_opts *o, est_result *r, y1_err *err)
             char dir[512];
             char *names[64];
             int nn = 0;
-            snprintf(dir, sizeof dir, "%s/platforms", cli_datadir());
+            snprintf(dir, sizeof dir, "%s/platforms", est_datadir());
             DIR *d = opendir(dir);
             struct dirent *e;
             if (!d) return y1_errf(err, Y1_EIO, "%s: cannot list platforms: %s", dir, strerror(errno));
@@ -191,7 +127,7 @@ static int load_platforms(const est_run_opts *o, est_result *r, y1_err *err)
     for (int i = 0; i < np; i++)
         if ((rc = est_platform_load(&r->plat[i], paths[i], err))) return rc;
     r->nplat = (size_t)np;
-    return np ? Y1_OK : y1_errf(err, Y1_EIO, "%s/platforms: no platform files", cli_datadir());
+    return np ? Y1_OK : y1_errf(err, Y1_EIO, "%s/platforms: no platform files", est_datadir());
 }
 
 /* The footprint step: visits -> coadds with their n. */
@@ -205,8 +141,8 @@ static int run_footprints(const est_run_opts *o, collect_ctx *vis, est_result *r
     char skymap[600], camera[600];
     int rc;
     if (o->skymap) snprintf(skymap, sizeof skymap, "%s", o->skymap_path);
-    else snprintf(skymap, sizeof skymap, "%s/skymaps/dc2.yaml", cli_datadir());
-    snprintf(camera, sizeof camera, "%s/cameras/lsstcam.yaml", cli_datadir());
+    else snprintf(skymap, sizeof skymap, "%s/skymaps/dc2.yaml", est_datadir());
+    snprintf(camera, sizeof camera, "%s/cameras/lsstcam.yaml", est_datadir());
     sky_fp_opts_init(&fo);
     fo.kind = o->footprint;
     fo.radius_deg = o->radius_deg;
@@ -251,7 +187,7 @@ static int check_workload_ids(const est_run_opts *o, const est_coadds *c, const 
     char skymap[600];
     int rc;
     if (o->skymap) snprintf(skymap, sizeof skymap, "%s", o->skymap_path);
-    else snprintf(skymap, sizeof skymap, "%s/skymaps/dc2.yaml", cli_datadir());
+    else snprintf(skymap, sizeof skymap, "%s/skymaps/dc2.yaml", est_datadir());
     if ((rc = sky_map_new(&m, skymap, err))) return rc;
     const sky_map_info *info = sky_map_get_info(m);
     for (size_t i = 0; i < c->n && !rc; i++)
@@ -275,15 +211,15 @@ int est_run(const est_run_opts *o_, est_result *r, int want_pointings, y1_err *e
     char tmp[512] = "", note[512] = "", path[512];
     if ((rc = load_platforms(&o, r, err))) goto done;
     snprintf(r->fig2_reference, sizeof r->fig2_reference, "%s/rtn028/fig2_digitized.csv",
-             cli_datadir());
+             est_datadir());
     snprintf(path, sizeof path, "%s", o.models ? o.models : "");
-    if (!o.models) snprintf(path, sizeof path, "%s", cli_default_models());
+    if (!o.models) snprintf(path, sizeof path, "%s", est_default_models());
     if ((rc = mdl_set_load(&r->model_set, path, err))) goto done;
     char id[320];
     y1_file_ident(path, id, sizeof id);
     snprintf(r->models, sizeof r->models, "%s, %s", mdl_set_name(r->model_set), id);
     snprintf(path, sizeof path, "%s", o.products ? o.products : "");
-    if (!o.products) snprintf(path, sizeof path, "%s/products.yaml", cli_datadir());
+    if (!o.products) snprintf(path, sizeof path, "%s/products.yaml", est_datadir());
     if ((rc = est_products_load(&r->prod, path, err))) goto done;
     y1_file_ident(path, r->products, sizeof r->products);
 
@@ -306,7 +242,7 @@ int est_run(const est_run_opts *o_, est_result *r, int want_pointings, y1_err *e
                          "unknown; pass --cadence with the same selection", o.workload);
             goto done;
         }
-        if ((rc = cli_open_cadence(&o.cs, &db, tmp, sizeof tmp, note, sizeof note, err))) goto done;
+        if ((rc = est_open_cadence(&o.cs, &db, tmp, sizeof tmp, note, sizeof note, err))) goto done;
         /* the caller prints: the run itself says nothing */
         if (cad_warning(db)) est_result_warn(r, cad_warning(db));
         /* synthetic by the file's own mark; a workload made from a synthetic cadence stays so */
@@ -356,7 +292,7 @@ int est_run(const est_run_opts *o_, est_result *r, int want_pointings, y1_err *e
     } else {
         if ((rc = run_footprints(&o, &vis, r, cad_path(db), err))) goto done;
         est_provenance *pv = &r->coadds.prov;
-        cli_cadence_ident(db, o.cs.cadence == NULL, pv->cadence, sizeof pv->cadence);
+        est_cadence_ident(db, o.cs.cadence == NULL, pv->cadence, sizeof pv->cadence);
         pv->synthetic = cad_synthetic(db);
         snprintf(pv->synth_desc, sizeof pv->synth_desc, "%s", cad_synthetic_desc(db));
         snprintf(pv->selection, sizeof pv->selection, "%s", r->selection);

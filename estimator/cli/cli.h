@@ -28,25 +28,12 @@ int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(print
 int cli_parse_double(const char *opt, const char *s, double lo, double hi, double *out,
                      y1_err *err);
 int cli_parse_long(const char *opt, const char *s, long lo, long hi, long *out, y1_err *err);
-/* The data directory (platforms/, skymaps/, cameras/, products.yaml, rtn028/): --datadir, else
- * $Y1_DATADIR, else data/ of the source tree for a binary of the build tree, else
- * <bindir>/../share/y1est (installed). Borrowed string. */
-const char *cli_datadir(void);
-/* The sky map file of a --skymap argument, into path (size n). NULL: the default map,
- * DATADIR/skymaps/dc2.yaml. An argument holding a '/' or ending in .yaml is a file, used as
- * given (sky_map_new reports a missing one). Anything else is a map name, looked up without
- * regard to case as DATADIR/skymaps/NAME.yaml ("dc2", "lsst_cells_v1"). Returns Y1_EUSAGE for
- * an unknown name, listing the known ones. */
-int cli_skymap_path(const char *arg, char *path, size_t n, y1_err *err);
-void cli_set_datadir(const char *dir); /* --datadir (main) */
-/* The default model file: <datadir>/models/rtn028-dc2-3828.yaml when it exists (installed),
- * else <datadir>/../models/... (source tree). Borrowed string. */
-const char *cli_default_models(void);
 
 
 /* The visit-selection options shared by `estimate` and `cadence summary`. Long-option codes
  * start at CLI_OPT_SEL so each subcommand can put them in its getopt_long table. */
 #include "cadence/cadence.h"
+#include "estimator/source.h"
 enum { CLI_OPT_SEL = 1000, CLI_OPT_CADENCE = CLI_OPT_SEL, CLI_OPT_YEARS, CLI_OPT_NIGHTS,
        CLI_OPT_PROGRAM, CLI_OPT_BANDS, CLI_OPT_WFD_ID, CLI_OPT_WFD_NOTE, CLI_OPT_NIGHT_ZERO,
        CLI_OPT_SEL_END };
@@ -74,24 +61,39 @@ enum { CLI_OPT_SEL = 1000, CLI_OPT_CADENCE = CLI_OPT_SEL, CLI_OPT_YEARS, CLI_OPT
     "                        the v2.0 labelling did\n"                                        \
     "  --wfd-note PATTERN    WFD = note (scheduler_note) LIKE PATTERN, e.g. 'blob%'\n"
 
-typedef struct cli_sel {
-    const char *cadence;      /* NULL: the embedded synthetic default */
-    cad_selection sel;
-    int64_t wfd_ids[16];
-} cli_sel;
-
-void cli_sel_init(cli_sel *cs);
 /* Handle one selection option (code from CLI_SEL_LONGOPTS). Returns Y1_EUSAGE on bad values. */
-int cli_sel_option(cli_sel *cs, int code, const char *arg, y1_err *err);
+int cli_sel_option(est_sel *cs, int code, const char *arg, y1_err *err);
 
-/* The cadence's identity for outputs: "name.db (N bytes)", or "embedded synthetic cadence" when
- * embedded (the default written to a temporary file); never a path. */
-void cli_cadence_ident(const cad_db *db, int embedded, char *buf, size_t n);
 
-/* Open the cadence to read: cs->cadence, or the embedded synthetic default written to a temp
- * file (its path goes into tmp_path, size n, to be removed by the caller; "" otherwise).
- * note (size nn) receives a sentence for the report saying which cadence is used. */
-int cli_open_cadence(const cli_sel *cs, cad_db **db, char *tmp_path, size_t n, char *note,
-                     size_t nn, y1_err *err);
+/* ---- the run's options (estimate, campaign, validate) ---------------------------------- */
+
+#include "estimator/run.h"
+
+/* The footprint, model and workload options shared by `estimate` and `campaign`. Codes start
+ * at CLI_OPT_RUN_FIRST (above the selection codes of cli.h) so both getopt tables can hold them. */
+enum { CLI_OPT_RUN_FIRST = 1100, CLI_OPT_RUN_FOOTPRINT = CLI_OPT_RUN_FIRST, CLI_OPT_RUN_RADIUS, CLI_OPT_RUN_ROTATION,
+       CLI_OPT_RUN_SEED, CLI_OPT_RUN_SKYMAP, CLI_OPT_RUN_WORKLOAD, CLI_OPT_RUN_MODELS, CLI_OPT_RUN_TASKS,
+       CLI_OPT_RUN_PRODUCTS, CLI_OPT_RUN_THREADS, CLI_OPT_RUN_OVERLAP, CLI_OPT_RUN_END };
+#define CLI_RUN_LONGOPTS                                                                   \
+    {"footprint", required_argument, NULL, CLI_OPT_RUN_FOOTPRINT},                              \
+    {"radius", required_argument, NULL, CLI_OPT_RUN_RADIUS},                                    \
+    {"rotation", required_argument, NULL, CLI_OPT_RUN_ROTATION},                                \
+    {"seed", required_argument, NULL, CLI_OPT_RUN_SEED},                                        \
+    {"skymap", required_argument, NULL, CLI_OPT_RUN_SKYMAP},                                    \
+    {"workload", required_argument, NULL, CLI_OPT_RUN_WORKLOAD},                                \
+    {"models", required_argument, NULL, CLI_OPT_RUN_MODELS},                                    \
+    {"tasks", required_argument, NULL, CLI_OPT_RUN_TASKS},                                      \
+    {"products", required_argument, NULL, CLI_OPT_RUN_PRODUCTS},                                \
+    {"threads", required_argument, NULL, CLI_OPT_RUN_THREADS},                                  \
+    {"overlap", required_argument, NULL, CLI_OPT_RUN_OVERLAP}
+
+/* Handle one option of CLI_SEL_LONGOPTS or CLI_RUN_LONGOPTS. Returns Y1_EUSAGE for a bad
+ * value, naming the option. */
+int cli_run_option(est_run_opts *o, int code, const char *arg, y1_err *err);
+
+/* Options that contradict each other: an error (Y1_EUSAGE) when the combination has no
+ * meaning (--radius with --footprint lsstcam); a warning line (into warn, "" if none) when an
+ * option is ignored (footprint options with --workload, --rotation random with the circle). */
+int cli_run_check(const est_run_opts *o, char *warn, size_t n, y1_err *err);
 
 #endif

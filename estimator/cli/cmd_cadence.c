@@ -40,7 +40,7 @@ static void print_summary(FILE *fp, est_format fmt, cad_db *db, const cad_select
     char desc[400];
     cad_selection_desc(db, sel, desc, sizeof desc);
     char id[320];
-    cli_cadence_ident(db, strstr(cadence_note, "embedded") != NULL, id, sizeof id);
+    est_cadence_ident(db, strstr(cadence_note, "embedded") != NULL, id, sizeof id);
     if (fmt == EST_FMT_CSV) {
         /* a synthetic file says so before the table, whatever it is called */
         if (cad_synthetic(db))
@@ -108,11 +108,11 @@ static int cmd_summary(int argc, char **argv)
         {"format", required_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    cli_sel cs;
+    est_sel cs;
     est_format fmt = EST_FMT_MD;
     y1_err err = {{0}};
     int c, rc;
-    cli_sel_init(&cs);
+    est_sel_init(&cs);
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
@@ -134,7 +134,7 @@ static int cmd_summary(int argc, char **argv)
     cad_db *db = NULL;
     cad_summary s = {0};
     char tmp[512], note[512];
-    rc = cli_open_cadence(&cs, &db, tmp, sizeof tmp, note, sizeof note, &err);
+    rc = est_open_cadence(&cs, &db, tmp, sizeof tmp, note, sizeof note, &err);
     if (!rc) {
         if (cad_warning(db)) fprintf(stderr, "y1est: warning: %s\n", cad_warning(db));
         rc = cad_summarize(db, &cs.sel, &s, &err);

@@ -153,7 +153,7 @@ static int parse_options(int argc, char **argv, camp_args *a, y1_err *err)
         {"cpu-factor-range", required_argument, NULL, O_CPURANGE},
         {"mc-rotations", required_argument, NULL, O_MCROT},
         {"sweep", required_argument, NULL, O_SWEEP},
-        EST_RUN_LONGOPTS,
+        CLI_RUN_LONGOPTS,
         {"format", required_argument, NULL, O_FORMAT},
         {"out", required_argument, NULL, O_OUT},
         {"help", no_argument, NULL, 'h'},
@@ -170,8 +170,8 @@ static int parse_options(int argc, char **argv, camp_args *a, y1_err *err)
     opterr = 0;
     /* argv[0] is "campaign" */
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        if ((c >= CLI_OPT_SEL && c < CLI_OPT_SEL_END) || (c >= EST_RUN_OPT_FIRST && c < EST_RUN_OPT_END)) {
-            if ((rc = est_run_opts_option(&a->eo, c, optarg, err))) return rc;
+        if ((c >= CLI_OPT_SEL && c < CLI_OPT_SEL_END) || (c >= CLI_OPT_RUN_FIRST && c < CLI_OPT_RUN_END)) {
+            if ((rc = cli_run_option(&a->eo, c, optarg, err))) return rc;
             continue;
         }
         switch (c) {
@@ -286,7 +286,7 @@ static int parse_options(int argc, char **argv, camp_args *a, y1_err *err)
     if (a->sweep_name && !strcmp(a->sweep_name, "years") && a->eo.cs.sel.use_nights)
         return y1_errf(err, Y1_EUSAGE, "--sweep years cannot be combined with --nights");
     char warn[300];
-    if ((rc = est_run_opts_check(&a->eo, warn, sizeof warn, err))) return rc;
+    if ((rc = cli_run_check(&a->eo, warn, sizeof warn, err))) return rc;
     if (warn[0]) fprintf(stderr, "y1est: warning: %s\n", warn);
     return Y1_OK;
 }

@@ -64,7 +64,7 @@ static int parse_options(int argc, char **argv, est_cmd *cmd, y1_err *err)
     static const struct option longopts[] = {
         CLI_SEL_LONGOPTS,
         {"platform", required_argument, NULL, O_PLATFORM},
-        EST_RUN_LONGOPTS,
+        CLI_RUN_LONGOPTS,
         {"format", required_argument, NULL, O_FORMAT},
         {"out", required_argument, NULL, O_OUT},
         {"bps", required_argument, NULL, O_BPS},
@@ -78,8 +78,8 @@ static int parse_options(int argc, char **argv, est_cmd *cmd, y1_err *err)
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        if ((c >= CLI_OPT_SEL && c < CLI_OPT_SEL_END) || (c >= EST_RUN_OPT_FIRST && c < EST_RUN_OPT_END)) {
-            if ((rc = est_run_opts_option(o, c, optarg, err))) return rc;
+        if ((c >= CLI_OPT_SEL && c < CLI_OPT_SEL_END) || (c >= CLI_OPT_RUN_FIRST && c < CLI_OPT_RUN_END)) {
+            if ((rc = cli_run_option(o, c, optarg, err))) return rc;
             continue;
         }
         switch (c) {
@@ -104,7 +104,7 @@ static int parse_options(int argc, char **argv, est_cmd *cmd, y1_err *err)
         return y1_errf(err, Y1_EUSAGE, "no --platform given (e.g. --platform perlmutter.yaml, "
                        "or --platform all)");
     char warn[300];
-    if ((rc = est_run_opts_check(o, warn, sizeof warn, err))) return rc;
+    if ((rc = cli_run_check(o, warn, sizeof warn, err))) return rc;
     if (warn[0]) fprintf(stderr, "y1est: warning: %s\n", warn);
     return Y1_OK;
 }

@@ -64,7 +64,7 @@ static const char usage_fit[] =
 /* The default model file (installed beside the data, or models/ of the source tree). */
 static void default_models_path(char *buf, size_t len)
 {
-    snprintf(buf, len, "%s", cli_default_models());
+    snprintf(buf, len, "%s", est_default_models());
 }
 
 /* "70.45" or "335.7 n + 2137" style text of a model, in its unit. */

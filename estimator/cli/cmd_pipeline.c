@@ -387,7 +387,7 @@ static int pipeline_show(int argc, char **argv)
     memset(&w, 0, sizeof w);
     memset(&r, 0, sizeof r);
     pipe_counts_init(&k);
-    if ((rc = pipe_load(&p, argv[optind], cli_datadir(), &err))) goto done;
+    if ((rc = pipe_load(&p, argv[optind], est_datadir(), &err))) goto done;
     if (workload) {
         if ((rc = est_coadds_read(&co, workload, &err)) ||
             (rc = est_workload_from_coadds(&w, &co, &err)))

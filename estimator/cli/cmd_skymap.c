@@ -183,7 +183,7 @@ static int do_find(const sky_map *m, const sm_opts *o, y1_err *err)
         fo.kind = kind;
         fo.radius_deg = radius;
         fo.overlap = rule;
-        snprintf(camera, sizeof camera, "%s/cameras/lsstcam.yaml", cli_datadir());
+        snprintf(camera, sizeof camera, "%s/cameras/lsstcam.yaml", est_datadir());
         fo.camera_path = o->camera ? o->camera : camera;
         if ((rc = sky_footprint_new(&fp, &fo, err)) ||
             (rc = sky_footprint_patches(m, fp, ra, dec, rot, &h, err)))
@@ -259,7 +259,7 @@ int cli_skymap(int argc, char **argv)
     if (strcmp(sub, "tract") && strcmp(sub, "find"))
         return cli_usage("skymap", "skymap: unknown subcommand '%s'", sub);
     char path[1024];
-    if ((rc = cli_skymap_path(o.skymap, path, sizeof path, &err)))
+    if ((rc = est_skymap_path(o.skymap, path, sizeof path, &err)))
         return cli_usage("skymap", "%s", err.msg);
     sky_map *m = NULL;
     if ((rc = sky_map_new(&m, path, &err))) return cli_fail(rc, &err);

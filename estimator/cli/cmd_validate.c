@@ -393,7 +393,7 @@ int cli_validate(int argc, char **argv)
 {
     static const struct option longopts[] = {
         CLI_SEL_LONGOPTS,
-        EST_RUN_LONGOPTS,
+        CLI_RUN_LONGOPTS,
         {"measured", required_argument, NULL, O_MEASURED},
         {"tolerance", required_argument, NULL, O_TOL},
         {"cpu", required_argument, NULL, O_CPU},
@@ -416,8 +416,8 @@ int cli_validate(int argc, char **argv)
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        if ((c >= CLI_OPT_SEL && c < CLI_OPT_SEL_END) || (c >= EST_RUN_OPT_FIRST && c < EST_RUN_OPT_END)) {
-            if ((rc = est_run_opts_option(&o, c, optarg, &err))) return cli_usage("validate", "%s", err.msg);
+        if ((c >= CLI_OPT_SEL && c < CLI_OPT_SEL_END) || (c >= CLI_OPT_RUN_FIRST && c < CLI_OPT_RUN_END)) {
+            if ((rc = cli_run_option(&o, c, optarg, &err))) return cli_usage("validate", "%s", err.msg);
             continue;
         }
         switch (c) {
@@ -471,7 +471,7 @@ int cli_validate(int argc, char **argv)
     }
     if (o.n_platforms == 0) o.platforms[o.n_platforms++] = "perlmutter";
     char warn[300];
-    if ((rc = est_run_opts_check(&o, warn, sizeof warn, &err))) return cli_usage("validate", "%s", err.msg);
+    if ((rc = cli_run_check(&o, warn, sizeof warn, &err))) return cli_usage("validate", "%s", err.msg);
     if (warn[0]) fprintf(stderr, "y1est: warning: %s\n", warn);
 
     est_result r;

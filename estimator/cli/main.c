@@ -62,10 +62,10 @@ static int global_options(int argc, char **argv, int *quiet)
             *quiet = 1;
         } else if (!strcmp(argv[i], "--datadir")) {
             if (i + 1 >= argc || !argv[i + 1][0]) return -1;
-            cli_set_datadir(argv[++i]);
+            est_set_datadir(argv[++i]);
         } else if (!strncmp(argv[i], "--datadir=", 10)) {
             if (!argv[i][10]) return -1;
-            cli_set_datadir(argv[i] + 10);
+            est_set_datadir(argv[i] + 10);
         } else {
             argv[k++] = argv[i];
         }
