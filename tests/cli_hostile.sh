@@ -92,4 +92,21 @@ expect 1 "rings.yaml:7:12: num_rings: 3000 is out of range \[1, 1000\]" -- \
 expect 0 "5-95 % intervals" -- "$Y1EST" campaign --help
 if grep -qF '%%' "$T/out"; then bad "campaign --help prints a literal %%"; else ok; fi
 
+# ---- the campaign timeline is bounded: a 10^9 s task widens the bins, totals stay exact ----
+F=tests/fixtures
+sed 's/value: 1800}/value: 1e9}/' $F/campaign_models.yaml > "$T/long.yaml"
+expect 0 "time bins widened from --bin 1 h to 8 h: the timeline holds at most 65536 bins" -- \
+    "$Y1EST" campaign --platform $F/campaign_platform.yaml --nodes 2 --workload $F/campaign_small.csv \
+    --models "$T/long.yaml" --products $F/campaign_products.yaml --out "$T/long"
+rows=$(($(wc -l < "$T/long/timeline.csv") - 1))
+if [ "$rows" -le 65536 ] && [ "$rows" -gt 30000 ]; then ok
+else bad "timeline.csv has $rows bins, expected at most 65536 (about 2e9 s / 8 h)"; fi
+# core-seconds per task summed over the 8-hour bins, against the models by hand: isr 6 x 600 s,
+# makeWarp 4 x 1200 s, assembleCoadd 3 x (600 n + 600) s with n summing to 4, deblend 2 x 1e9 s
+sums=$(awk -F, 'NR > 1 { for (i = 3; i <= 6; i++) s[i] += $i } END {
+    printf "%.0f %.0f %.0f %.4g", s[3] * 28800, s[4] * 28800, s[5] * 28800, s[6] * 28800 }' \
+    "$T/long/timeline.csv")
+if [ "$sums" = "3600 4800 4200 2e+09" ]; then ok
+else bad "busy core-seconds per task over the widened bins: $sums, expected 3600 4800 4200 2e+09"; fi
+
 finish cli_hostile

@@ -111,12 +111,19 @@ typedef struct cmp_result {
     double final_keep_bytes, final_keep_s; /* kept products at the end, and when complete */
     double written_bytes;                  /* everything ever written */
 
-    double bin_s;
+    double bin_s;            /* the bin width used: --bin, doubled as often as needed to keep
+                                the timeline within CMP_MAX_BINS bins (bin_widened then 1) */
+    int bin_widened;
     size_t nbins;
     double *busy;            /* busy[b * nstage + s]: core-seconds of stage s in bin b */
     double *vol;             /* vol[b * nprod + p]: bytes of product p at the end of bin b */
     double *alloc;           /* alloc[b]: node-seconds held in bin b */
 } cmp_result;
+
+/* The timeline holds at most this many bins (about 25 doubles each): a long makespan or a fine
+ * --bin widens the bins instead of growing memory with makespan / bin (Y1 on one node at
+ * --bin 0.001 wanted 180 M bins). 65536 one-hour bins are 7.5 years. */
+#define CMP_MAX_BINS 65536
 
 /* Run the simulation.
  * Given:    w, the tasks (borrowed; any order, put in pipeline order here), the platform, the

@@ -277,14 +277,43 @@ static int bins_reserve(sim *S, size_t b)
     return Y1_OK;
 }
 
+/* Double the bin width: bins 2i and 2i+1 become bin i. Busy and held node-seconds add up; a
+ * volume is the level at the end of a bin, so the later bin's (if it was reached) stands. */
+static void bins_widen(sim *S)
+{
+    cmp_result *r = S->r;
+    size_t half = r->nbins / 2, np = S->np;
+    r->bin_s *= 2;
+    r->bin_widened = 1;
+    if (!r->nbins) return;
+    for (size_t i = 0; i < half; i++) {
+        for (size_t s = 0; s < S->ns; s++)
+            r->busy[i * S->ns + s] = r->busy[2 * i * S->ns + s] + r->busy[(2 * i + 1) * S->ns + s];
+        r->alloc[i] = r->alloc[2 * i] + r->alloc[2 * i + 1];
+        size_t from = 2 * i + 1 <= S->vol_bin ? 2 * i + 1 : 2 * i;
+        if (np) memmove(r->vol + i * np, r->vol + from * np, np * sizeof *r->vol);
+    }
+    memset(r->busy + half * S->ns, 0, (r->nbins - half) * S->ns * sizeof *r->busy);
+    memset(r->alloc + half, 0, (r->nbins - half) * sizeof *r->alloc);
+    if (np) memset(r->vol + half * np, 0, (r->nbins - half) * np * sizeof *r->vol);
+    S->vol_bin /= 2;
+}
+
+/* Make the bins reach time t: widen them until t falls within CMP_MAX_BINS, then grow. */
+static int bins_cover(sim *S, double t)
+{
+    while (t / S->r->bin_s >= (double)CMP_MAX_BINS) bins_widen(S);
+    return bins_reserve(S, (size_t)(t / S->r->bin_s));
+}
+
 /* Add amount per second over [a, b) to a per-bin series (stride, index). */
 static int bins_spread(sim *S, double *(*arr)(cmp_result *), size_t stride, size_t idx,
                        double a, double b, double rate)
 {
+    int rc;
+    if ((rc = bins_cover(S, b))) return rc;
     double w = S->r->bin_s;
     size_t i0 = (size_t)(a / w), i1 = (size_t)(b / w);
-    int rc;
-    if ((rc = bins_reserve(S, i1))) return rc;
     double *v = arr(S->r);
     for (size_t i = i0; i <= i1; i++) {
         double lo = fmax(a, (double)i * w), hi = fmin(b, (double)(i + 1) * w);
@@ -299,9 +328,9 @@ static double *arr_alloc(cmp_result *r) { return r->alloc; }
 static int vol_change(sim *S, size_t p, double t, double delta)
 {
     cmp_result *r = S->r;
-    size_t b = (size_t)(t / r->bin_s);
     int rc;
-    if ((rc = bins_reserve(S, b))) return rc;
+    if ((rc = bins_cover(S, t))) return rc;
+    size_t b = (size_t)(t / r->bin_s);
     for (size_t i = S->vol_bin + 1; i <= b; i++)
         memcpy(r->vol + i * S->np, S->cur_vol, S->np * sizeof *S->cur_vol);
     if (b > S->vol_bin) S->vol_bin = b;
@@ -771,6 +800,7 @@ static int sim_finish(sim *S, double now, const mdl_task *const *tasks, size_t n
     for (size_t s = 0; s < S->ns; s++) r->busy_core_s += r->stage[s].core_s;
 
     /* trim the bins to the makespan, carrying the last volumes forward */
+    if ((rc = bins_cover(S, now))) return Y1_ENOMEM;
     size_t nbins = (size_t)(now / r->bin_s) + 1;
     if ((rc = bins_reserve(S, nbins))) return Y1_ENOMEM;
     for (size_t i = S->vol_bin + 1; i < nbins; i++)

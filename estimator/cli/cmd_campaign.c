@@ -430,6 +430,10 @@ int cli_campaign(int argc, char **argv)
     C.ntasks = C.er.ntasks;
     if ((rc = cmp_simulate(C.w, C.tasks, C.ntasks, &C.er.plat[0], &C.er.prod, &a.co, &C.cr, &err)))
         goto done;
+    if (C.cr.bin_widened)
+        fprintf(stderr, "y1est: warning: time bins widened from --bin %g h to %g h: the timeline "
+                "holds at most %d bins (makespan %.1f days)\n", a.co.bin_h, C.cr.bin_s / 3600.0,
+                CMP_MAX_BINS, C.cr.makespan_s / 86400.0);
     if (a.ntrade) {
         cmp_result t;
         cmp_result_init(&t);

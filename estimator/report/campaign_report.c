@@ -173,7 +173,11 @@ void cmp_report_md(FILE *fp, const camp *C)
     double step = r->makespan_s > 3 * 86400 ? 86400 : r->bin_s;
     size_t per = (size_t)llround(step / r->bin_s);
     if (per < 1) per = 1;
-    fprintf(fp, "\n## Over time\n\n| %s | core utilisation | busiest task | all products (PB) | "
+    fprintf(fp, "\n## Over time\n\n");
+    if (r->bin_widened)
+        fprintf(fp, "Time bins are %g h wide: --bin was widened (doubled) to keep the timeline "
+                "within %d bins.\n\n", r->bin_s / 3600.0, CMP_MAX_BINS);
+    fprintf(fp, "| %s | core utilisation | busiest task | all products (PB) | "
             "intermediates (PB) | kept (PB) |\n|---:|---:|---|---:|---:|---:|\n",
             step == 86400 ? "day" : "hour");
     for (size_t b0 = 0; b0 < r->nbins; b0 += per) {
