@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
@@ -248,8 +250,56 @@ static void measured_row(est_val_row *w, const est_val_meas *m, const est_val_bp
     for (int i = 0; i < 5; i++) w->wc[i] = k ? gsl_stats_quantile_from_sorted_data(work, 1, k, q[i]) : NAN;
 }
 
-int est_val_compare(est_val *out, const est_result *r, const est_val_set *m, double tol,
-                    const est_val_bps *bps, y1_err *err)
+void est_val_pred_from_result(est_val_pred *out, const est_result *r)
+{
+    for (size_t t = 0; t < r->ntasks; t++) {
+        const est_task_row *x = &r->t2[t];
+        out[t] = (est_val_pred){x->task->label, mdl_level_name(x->task->level), x->instances,
+                                x->cpu_hours * 3600.0, x->max_rss_gib};
+    }
+}
+
+int est_val_pred_load(est_val_pred **out, size_t *n, void **doc, const char *path, y1_err *err)
+{
+    json_error_t je;
+    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je), *tasks;
+    *doc = root;
+    if (!root) {
+        FILE *fp = fopen(path, "r");
+        if (!fp) return y1_errf(err, Y1_EIO, "%s: cannot open", path);
+        fclose(fp);
+        return y1_errf(err, Y1_EINPUT, "%s:%d:%d: malformed JSON: %s", path, je.line, je.column,
+                       je.text);
+    }
+    tasks = json_object_get(root, "tasks");
+    if (!json_is_array(tasks) || json_array_size(tasks) == 0)
+        return y1_errf(err, Y1_EINPUT, "%s: no \"tasks\" list (expected a summary.json that "
+                       "y1est estimate wrote)", path);
+    size_t nt = json_array_size(tasks);
+    est_val_pred *p = calloc(nt, sizeof *p);
+    if (!p) return y1_errf(err, Y1_ENOMEM, "out of memory");
+    for (size_t i = 0; i < nt; i++) {
+        json_t *t = json_array_get(tasks, i);
+        json_t *nm = json_object_get(t, "name"), *lv = json_object_get(t, "level");
+        json_t *in = json_object_get(t, "instances"), *ch = json_object_get(t, "cpu_hours");
+        json_t *mx = json_object_get(t, "max_maxrss_gib");
+        if (!json_is_string(nm) || !json_is_string(lv) || !json_is_number(in) ||
+            !json_is_number(ch) || !json_is_number(mx)) {
+            free(p);
+            return y1_errf(err, Y1_EINPUT, "%s: tasks[%zu]: expected name, level (strings), "
+                           "instances, cpu_hours, max_maxrss_gib (numbers)", path, i);
+        }
+        p[i] = (est_val_pred){json_string_value(nm), json_string_value(lv),
+                              json_number_value(in), json_number_value(ch) * 3600.0,
+                              json_number_value(mx)};
+    }
+    *out = p;
+    *n = nt;
+    return Y1_OK;
+}
+
+int est_val_compare(est_val *out, const est_val_pred *pred, size_t npred, const est_val_set *m,
+                    double tol, const est_val_bps *bps, y1_err *err)
 {
     est_val v;
     memset(&v, 0, sizeof v);
@@ -260,26 +310,25 @@ int est_val_compare(est_val *out, const est_result *r, const est_val_set *m, dou
         if (m->v[i].npeak > maxn) maxn = m->v[i].npeak;
     }
     double *work = malloc(maxn * sizeof *work);
-    v.rows = calloc(r->ntasks + 1, sizeof *v.rows);
-    v.by_cpu = calloc(r->ntasks + 1, sizeof *v.by_cpu);
+    v.rows = calloc(npred + 1, sizeof *v.rows);
+    v.by_cpu = calloc(npred + 1, sizeof *v.by_cpu);
     int rc = Y1_OK;
     if (!work || !v.rows || !v.by_cpu) {
         rc = y1_errf(err, Y1_ENOMEM, "out of memory");
         goto done;
     }
-    v.n = r->ntasks;
+    v.n = npred;
     size_t matched = 0;
     est_val_row *tot = &v.total;
     tot->label = "total";
     tot->level = "";
-    for (size_t t = 0; t < r->ntasks; t++) {
+    for (size_t t = 0; t < npred; t++) {
         est_val_row *w = &v.rows[t];
-        const est_task_row *x = &r->t2[t];
-        w->label = x->task->label;
-        w->level = mdl_level_name(x->task->level);
-        w->jobs_pred = x->instances;
-        w->cpu_pred_s = x->cpu_hours * 3600.0;
-        w->mem_model_gib = x->max_rss_gib;
+        w->label = pred[t].label;
+        w->level = pred[t].level;
+        w->jobs_pred = pred[t].jobs;
+        w->cpu_pred_s = pred[t].cpu_s;
+        w->mem_model_gib = pred[t].mem_gib;
         w->verdict = EST_VAL_UNMEASURED;
         w->jobs_ratio = w->cpu_ratio = w->cpu_job_ratio = w->jobs_act = w->cpu_act_s = NAN;
         w->mem_p50 = w->mem_p95 = w->mem_max = w->bps_gib = w->cum_frac = NAN;
@@ -308,7 +357,7 @@ int est_val_compare(est_val *out, const est_result *r, const est_val_set *m, dou
     }
     for (size_t i = 0; i < m->n; i++) {
         int known = 0;
-        for (size_t t = 0; t < r->ntasks; t++) known |= !strcmp(r->t2[t].task->label, m->v[i].label);
+        for (size_t t = 0; t < npred; t++) known |= !strcmp(pred[t].label, m->v[i].label);
         if (known) continue;
         char item[200];
         snprintf(item, sizeof item, "%s (%ld job%s)", m->v[i].label, m->v[i].jobs,

@@ -86,12 +86,25 @@ typedef struct est_val {
     size_t nunmeasured;
 } est_val;
 
-/* Compare the estimate r (its Table 2 rows) with the measured set. tolerance: a CPU ratio in
+/* What the estimate predicts for one task (a Table 2 row). */
+typedef struct est_val_pred {
+    const char *label, *level; /* borrowed */
+    double jobs, cpu_s, mem_gib; /* instances, CPU s over them, max maxRSS (GiB) */
+} est_val_pred;
+/* The Table 2 rows of r, into out (r->ntasks entries, borrowed strings). */
+void est_val_pred_from_result(est_val_pred *out, const est_result *r);
+/* The "tasks" of a summary.json that `y1est estimate --format json` (or --out) wrote:
+ * *out is malloc'd (free it), *n its entries, the strings point into *doc (json_decref it
+ * after use; also on failure). Y1_EIO if unreadable; Y1_EINPUT naming the file and the entry
+ * for malformed JSON, a missing or non-numeric field. */
+int est_val_pred_load(est_val_pred **out, size_t *n, void **doc, const char *path, y1_err *err);
+
+/* Compare the predictions pred[0..npred) with the measured set. tolerance: a CPU ratio in
  * [1 - tol, 1 + tol] is within; below is over-predicted, above under-predicted. bps may be NULL.
  * Returns Y1_OK; Y1_EINPUT when no measured label matches a task of the estimate (naming
  * both lists); Y1_ENOMEM. */
-int est_val_compare(est_val *out, const est_result *r, const est_val_set *m, double tolerance,
-                    const est_val_bps *bps, y1_err *err);
+int est_val_compare(est_val *out, const est_val_pred *pred, size_t npred, const est_val_set *m,
+                    double tolerance, const est_val_bps *bps, y1_err *err);
 void est_val_clear(est_val *v);
 
 const char *est_val_verdict_name(int verdict);

@@ -113,6 +113,21 @@ fi
 run 0 "campaign on another machine" -- "$Y1EST" validate --measured "$DB" $WL
 has err "the run's 2 hosts have 4 cores, Perlmutter's 2 nodes 256" "platform mismatch named"
 
+# a saved estimate gives the same tables as running it
+run 0 "estimate to json" -- "$Y1EST" estimate --platform perlmutter $WL --format json
+cp "$T/out" "$T/summary.json"
+run 0 "validate direct" -- "$Y1EST" validate --measured "$DB" $WL
+sed -n '/^## Jobs/,/^## The campaign/p' "$T/out" | sed '$d' > "$T/direct.md"
+run 0 "validate --estimate" -- "$Y1EST" validate --measured "$DB" --estimate "$T/summary.json"
+sed -n '/^## Jobs/,$p' "$T/out" > "$T/saved.md"
+same "$T/direct.md" "$T/saved.md" "summary.json gives the same tables"
+has err "no campaign section with --estimate" "says what is left out"
+run 2 "--estimate with estimate options" -- "$Y1EST" validate --measured "$DB" --estimate "$T/summary.json" $WL
+has err "--estimate $T/summary.json replaces the estimate options (got --workload)" "names the option"
+printf '{"tasks": [{"name": "isr"}]}\n' > "$T/sum_bad.json"
+run 1 "bad summary" -- "$Y1EST" validate --measured "$DB" --estimate "$T/sum_bad.json"
+has err "sum_bad.json: tasks[0]: expected name, level (strings), instances, cpu_hours, max_maxrss_gib (numbers)" "names the entry"
+
 # calibration loop: refit the visit-level tasks on the run's own metadata, validate again. A
 # fitted CPU model is the 95th percentile of the jobs' CPU: for 4 jobs at (1 + d), d = -0.1,
 # -0.033, 0.033, 0.1, that is 1 + 0.0333 + 0.85 x 0.0667 = 1.09 times the mean, so the ratio left

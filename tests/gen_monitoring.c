@@ -128,8 +128,10 @@ static void ts(char *buf, size_t n, int64_t us)
     time_t t0 = timegm(&base) + (time_t)(us / S_US);
     struct tm tm;
     gmtime_r(&t0, &tm);
-    snprintf(buf, n, "%04d-%02d-%02d %02d:%02d:%02d.%06lld", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long long)(us % S_US));
+    char full[128]; /* wide enough for any int fields; the stamp itself is 26 characters */
+    snprintf(full, sizeof full, "%04d-%02d-%02d %02d:%02d:%02d.%06lld", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long long)(us % S_US));
+    snprintf(buf, n, "%.26s", full);
 }
 
 static void exec_sql(gen *g, const char *sql)

@@ -60,6 +60,8 @@ static const char usage[] =
     "  --platform P          platform for the estimate (default perlmutter; jobs and CPU do not\n"
     "                        depend on it)\n"
     "  --format F            md (default), csv or json on stdout\n"
+    "  --estimate FILE       compare a saved summary.json (y1est estimate --format json or\n"
+    "                        --out) instead of running the estimate; no campaign section\n"
     "  --plots DIR           validate_jobs.png, validate_cpu.png (log-log, 1:1 line),\n"
     "                        validate_wall_cpu.png (box plot) and validate_utilisation.png\n"
     "                        (busy cores over time, measured and predicted) into DIR\n"
@@ -69,7 +71,7 @@ static const char usage[] =
     "Footprint, sky map, models (as y1est estimate --help): --footprint, --radius, --rotation,\n"
     "  --seed, --skymap, --workload CSV, --models YAML, --tasks, --products, --threads\n";
 
-enum { O_MEASURED = 1, O_TOL, O_CPU, O_V0, O_BPS, O_PLATFORM, O_FORMAT, O_PLOTS };
+enum { O_MEASURED = 1, O_TOL, O_CPU, O_V0, O_BPS, O_PLATFORM, O_FORMAT, O_PLOTS, O_ESTIMATE };
 
 #define NUM(b, v, prec) fmt(b, sizeof b, v, prec)
 static const char *fmt(char *b, size_t n, double v, int prec)
@@ -329,16 +331,16 @@ done:
     return rc;
 }
 
-static int emit(const tabs *T, const est_result *r, const est_val *v, const est_val_set *m,
-                const char *format, const char *cpu_def, y1_err *err)
+static int emit(const tabs *T, const char *models, const char *inputs, const est_val *v,
+                const est_val_set *m, const char *format, const char *cpu_def, y1_err *err)
 {
     const est_tab *all[] = {&T->jobs, &T->cpu, &T->mem, &T->wall, &T->verdict, &T->camp,
                             &T->util};
     size_t nt = T->have_camp ? 7 : 5;
     if (!strcmp(format, "json")) {
         json_t *o = json_object();
-        int bad = !o || json_object_set_new(o, "models", json_string(r->models)) ||
-                  json_object_set_new(o, "workload", json_string(r->cadence)) ||
+        int bad = !o || json_object_set_new(o, "models", json_string(models)) ||
+                  json_object_set_new(o, "workload", json_string(inputs)) ||
                   json_object_set_new(o, "measured", json_string(m->sources)) ||
                   json_object_set_new(o, "cpu_definition", json_string(cpu_def)) ||
                   json_object_set_new(o, "tolerance", json_real(v->tolerance)) ||
@@ -365,8 +367,8 @@ static int emit(const tabs *T, const est_result *r, const est_val *v, const est_
     }
     printf("# y1est: the estimate against the run\n\n");
     printf("- models: %s\n- inputs: %s\n- measured: %s\n- CPU definition of the "
-           "measurements: %s\n- ratio = actual / predicted; tolerance %g\n", r->models,
-           r->cadence, m->sources, cpu_def, v->tolerance);
+           "measurements: %s\n- ratio = actual / predicted; tolerance %g\n", models,
+           inputs, m->sources, cpu_def, v->tolerance);
     if (v->nunknown) printf("- labels the pipeline lacks (not compared): %s\n", v->unknown);
     if (v->nunmeasured) printf("- tasks of the estimate without a measured job: %s\n", v->unmeasured);
     printf("\n");
@@ -402,22 +404,26 @@ int cli_validate(int argc, char **argv)
         {"platform", required_argument, NULL, O_PLATFORM},
         {"format", required_argument, NULL, O_FORMAT},
         {"plots", required_argument, NULL, O_PLOTS},
+        {"estimate", required_argument, NULL, O_ESTIMATE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     est_run_opts o;
     mdl_md_opts mo;
-    const char *inputs[256], *bps_path = NULL, *plot_dir = NULL, *format = "md";
+    const char *inputs[256], *bps_path = NULL, *plot_dir = NULL, *format = "md", *saved = NULL;
     size_t ninputs = 0;
     double tol = DEFAULT_TOLERANCE;
+    const char *est_given = NULL;   /* an estimate option, which --estimate leaves no room for */
     y1_err err = {{0}};
     int c, rc;
     est_run_opts_default(&o);
     mdl_md_opts_default(&mo);
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+    int li = -1;
+    while ((c = getopt_long(argc, argv, ":h", longopts, &li)) != -1) {
         if ((c >= CLI_OPT_SEL && c < CLI_OPT_SEL_END) || (c >= CLI_OPT_RUN_FIRST && c < CLI_OPT_RUN_END)) {
             if ((rc = cli_run_option(&o, c, optarg, &err))) return cli_usage("validate", "%s", err.msg);
+            est_given = li >= 0 ? longopts[li].name : "an estimate option";
             continue;
         }
         switch (c) {
@@ -450,6 +456,7 @@ int cli_validate(int argc, char **argv)
             format = optarg;
             break;
         case O_PLOTS: plot_dir = optarg; break;
+        case O_ESTIMATE: saved = optarg; break;
         case 'h': fputs(usage, stdout); return 0;
         case ':': return cli_usage("validate", "option '%s' needs a value", argv[optind - 1]);
         default: return cli_usage("validate", "unknown option '%s'", argv[optind - 1]);
@@ -460,6 +467,9 @@ int cli_validate(int argc, char **argv)
         inputs[ninputs++] = argv[i];
     }
     if (ninputs == 0) return cli_usage("validate", "give the run's measurements with --measured INPUT");
+    if (saved && (est_given || o.n_platforms))
+        return cli_usage("validate", "--estimate %s replaces the estimate options (got --%s)",
+                         saved, est_given ? est_given : "platform");
     for (size_t i = 0; i < ninputs; i++) {
         struct stat st;
         const char *p = inputs[i];
@@ -487,6 +497,10 @@ int cli_validate(int argc, char **argv)
     est_result_init(&r);
     int have_wall = 0, have_db = 0;
     est_mon *m0 = NULL;          /* the first monitoring.db: its timeline is the campaign */
+    est_val_pred *pred = NULL;   /* what the estimate predicts per task */
+    size_t npred = 0;
+    void *doc = NULL;            /* the saved summary.json, when --estimate */
+    char models[1200] = "", inputs_desc[700] = "";
     camp C;
     memset(&C, 0, sizeof C);
     cmp_result_init(&C.cr);
@@ -528,10 +542,26 @@ int cli_validate(int argc, char **argv)
                        ? "metadata: run (quantum endCpuTime - startCpuTime)"
                        : recs.cpu_definition) : "");
     if (bps_path && (rc = est_val_bps_load(&bps, bps_path, &err))) goto done;
-    rc = est_run(&o, &r, 0, &err);
-    cli_print_warnings(&r);
-    if (rc) goto done;
-    if ((rc = est_val_compare(&v, &r, &ms, tol, bps_path ? &bps : NULL, &err))) goto done;
+    if (saved) {
+        if ((rc = est_val_pred_load(&pred, &npred, &doc, saved, &err))) goto done;
+        json_t *prov = json_object_get((json_t *)doc, "provenance");
+        const char *mo_ = json_string_value(json_object_get(prov, "models"));
+        snprintf(models, sizeof models, "%s", mo_ ? mo_ : "as in the saved estimate");
+        snprintf(inputs_desc, sizeof inputs_desc, "the saved estimate %s", saved);
+    } else {
+        rc = est_run(&o, &r, 0, &err);
+        cli_print_warnings(&r);
+        if (rc) goto done;
+        if (!(pred = calloc(r.ntasks + 1, sizeof *pred))) {
+            rc = y1_errf(&err, Y1_ENOMEM, "out of memory");
+            goto done;
+        }
+        est_val_pred_from_result(pred, &r);
+        npred = r.ntasks;
+        snprintf(models, sizeof models, "%s", r.models);
+        snprintf(inputs_desc, sizeof inputs_desc, "%s", r.cadence);
+    }
+    if ((rc = est_val_compare(&v, pred, npred, &ms, tol, bps_path ? &bps : NULL, &err))) goto done;
     if (v.nunknown)
         fprintf(stderr, "y1est: warning: measured labels the pipeline lacks, not compared: %s\n",
                 v.unknown);
@@ -542,7 +572,10 @@ int cli_validate(int argc, char **argv)
         fprintf(stderr, "y1est: note: monitoring.db peaks are periodic RSS samples: they "
                 "underestimate the true peak memory\n");
     if ((rc = build(&T, &v, bps_path != NULL, &err))) goto done;
-    if (m0) {
+    if (m0 && saved)
+        fprintf(stderr, "y1est: note: no campaign section with --estimate: the simulation needs "
+                "the workload (run with the estimate options instead)\n");
+    if (m0 && !saved) {
         if ((rc = campaign(&C, m0, &r, &err)) || (rc = build_campaign(&T, &C, &err))) goto done;
         if (C.tl.cores && C.tl.cores != C.nodes * C.cores_per_node)
             fprintf(stderr, "y1est: warning: the run's %ld hosts have %ld cores, %s's %ld nodes "
@@ -551,13 +584,15 @@ int cli_validate(int argc, char **argv)
     }
     if (plot_dir && (rc = plots(plot_dir, &v, have_wall, &err))) goto done;
     if (plot_dir && m0 && (rc = plot_campaign(plot_dir, &C, &err))) goto done;
-    rc = emit(&T, &r, &v, &ms, format, cpu_def, &err);
+    rc = emit(&T, models, inputs_desc, &v, &ms, format, cpu_def, &err);
     if (!rc && plot_dir) fprintf(stderr, "y1est: wrote the plots to %s/\n", plot_dir);
 done:
     if (plot_dir) plot_cleanup();
     est_timeline_clear(&C.tl);
     cmp_result_clear(&C.cr);
     est_mon_free(m0);
+    free(pred);
+    json_decref((json_t *)doc);
     tabs_clear(&T);
     est_val_clear(&v);
     est_val_bps_clear(&bps);
