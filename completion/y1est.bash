@@ -11,6 +11,13 @@ _y1est_options()
     printf '%s\n' --datadir --quiet
 }
 
+_y1est_subcommands()
+{
+    # the subcommands the usage of this y1est names ("y1est cadence summary|synth ...")
+    echo estimate
+    "$1" --help 2>/dev/null | sed -nE 's/^(usage:)? *y1est ([a-z][a-z-]*).*/\2/p' | sort -u
+}
+
 _y1est()
 {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
@@ -51,7 +58,7 @@ _y1est()
         if [[ $cur == -* ]]; then
             COMPREPLY=($(compgen -W "--help --version $(_y1est_options "$y1" estimate)" -- "$cur"))
         else
-            COMPREPLY=($(compgen -W "estimate cadence skymap models campaign run-report validate" -- "$cur"))
+            COMPREPLY=($(compgen -W "$(_y1est_subcommands "$y1")" -- "$cur"))
         fi
         return
     fi

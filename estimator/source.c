@@ -78,7 +78,7 @@ static int cmp_name(const void *a, const void *b)
 /* "dc2, lsst_cells_v1": the maps in DATADIR/skymaps, sorted */
 static void known_skymaps(char *out, size_t n)
 {
-    char dir[1024], *names[64];
+    char dir[PATH_MAX + 16], *names[64];
     int k = 0;
     out[0] = '\0';
     snprintf(dir, sizeof dir, "%s/skymaps", est_datadir());

@@ -59,8 +59,8 @@ else
   skip "neither man nor groff here to render the man page"
 fi
 # the page names every subcommand the usage names
-for sub in estimate cadence skymap models campaign; do
-  if grep -q "^\.B.*$sub" "$P/share/man/man1/y1est.1"; then ok; else bad "man page lacks $sub"; fi
+for sub in $("$P/bin/y1est" --help | sed -nE 's/^(usage:)? *y1est ([a-z][a-z-]*).*/\2/p'); do
+  if sed 's/\\-/-/g' "$P/share/man/man1/y1est.1" | grep -q "^\.B $sub"; then ok; else bad "man page lacks $sub"; fi
 done
 
 # -- bash completion: subcommands, second-level commands, options read from --help
@@ -70,6 +70,7 @@ complete_words() { # words... -> COMPREPLY of the last word
 }
 expect 0 '^campaign$' -- complete_words "$P/bin/y1est" ca
 has out 'cadence' "completion of 'ca'"
+expect 0 '^estimate$' -- complete_words "$P/bin/y1est" e
 expect 0 '^synth$' -- complete_words "$P/bin/y1est" cadence sy
 expect 0 '^--mc-rotations$' -- complete_words "$P/bin/y1est" campaign --mc
 expect 0 '^--footprint$' -- complete_words "$P/bin/y1est" --platform x --foot
