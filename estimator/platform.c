@@ -123,14 +123,75 @@ static int load_workflow(y1_ydoc *d, yaml_node_t *b, est_workflow *wf, y1_err *e
     return Y1_OK;
 }
 
+/* storage: {tiers: [{name, holds: [raw|working|kept...], capacity_tb, inodes, source}]} */
+static int load_storage(y1_ydoc *d, yaml_node_t *b, est_storage *st, y1_err *err)
+{
+    static const char *const keys[] = {"tiers", NULL};
+    static const char *const tkeys[] = {"name", "holds", "capacity_tb", "inodes", "source", NULL};
+    char w[600];
+    int rc;
+    if ((rc = y1_yexpect(d, b, YAML_MAPPING_NODE, "a mapping (the storage block)", err)) ||
+        (rc = y1_ycheck_keys(d, b, keys, "the storage block", err)))
+        return rc;
+    yaml_node_t *tiers = y1_yget(d, b, "tiers");
+    size_t n = y1_yseq_len(tiers);
+    if (!tiers || tiers->type != YAML_SEQUENCE_NODE || n < 1 || n > EST_MAX_TIERS)
+        return y1_errf(err, Y1_EINPUT, "%s: storage needs 'tiers', a list of 1 to %d tiers",
+                       y1_ywhere(d, tiers ? tiers : b, w, sizeof w), EST_MAX_TIERS);
+    memset(st, 0, sizeof *st);
+    for (size_t i = 0; i < n; i++) {
+        yaml_node_t *t = y1_yseq_item(d, tiers, i);
+        est_tier *x = &st->tier[i];
+        const char *name = NULL, *source = "";
+        x->capacity_tb = x->inodes = NAN;
+        if ((rc = y1_yexpect(d, t, YAML_MAPPING_NODE, "a mapping (a storage tier)", err)) ||
+            (rc = y1_ycheck_keys(d, t, tkeys, "a storage tier", err)) ||
+            (rc = y1_ystr(d, t, "name", 1, &name, err)) ||
+            (rc = y1_ynum(d, t, "capacity_tb", 0, 1e-9, 1e12, &x->capacity_tb, err)) ||
+            (rc = y1_ynum(d, t, "inodes", 0, 1, 1e15, &x->inodes, err)) ||
+            (rc = y1_ystr(d, t, "source", 0, &source, err)))
+            return rc;
+        if (!*name || strlen(name) >= sizeof x->name ||
+            strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
+                strlen(name))
+            return y1_errf(err, Y1_EINPUT, "%s: a tier name must be 1-31 letters, digits, _ or -,"
+                           " got '%s'", y1_ywhere(d, y1_yget(d, t, "name"), w, sizeof w), name);
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(st->tier[j].name, name))
+                return y1_errf(err, Y1_EINPUT, "%s: tier '%s' given twice",
+                               y1_ywhere(d, y1_yget(d, t, "name"), w, sizeof w), name);
+        yaml_node_t *h = y1_yget(d, t, "holds");
+        size_t nh = y1_yseq_len(h);
+        if (!h || h->type != YAML_SEQUENCE_NODE || nh < 1)
+            return y1_errf(err, Y1_EINPUT, "%s: tier '%s' needs 'holds', a list of raw, working, "
+                           "kept", y1_ywhere(d, h ? h : t, w, sizeof w), name);
+        for (size_t j = 0; j < nh; j++) {
+            yaml_node_t *it = y1_yseq_item(d, h, j);
+            const char *v = y1_yscalar(it);
+            unsigned bit = !v ? 0 : !strcmp(v, "raw") ? EST_HOLD_RAW
+                         : !strcmp(v, "working") ? EST_HOLD_WORKING
+                         : !strcmp(v, "kept") ? EST_HOLD_KEPT : 0;
+            if (!bit)
+                return y1_errf(err, Y1_EINPUT, "%s: 'holds' expects raw, working or kept, got "
+                               "'%s'", y1_ywhere(d, it ? it : h, w, sizeof w), v ? v : "?");
+            x->holds |= bit;
+        }
+        snprintf(x->name, sizeof x->name, "%s", name);
+        snprintf(x->source, sizeof x->source, "%s", source);
+    }
+    st->ntiers = (int)n;
+    return Y1_OK;
+}
+
 int est_platform_load(est_platform *out, const char *path, y1_err *err)
 {
     static const char *const keys[] = {"name", "cpu_factor", "cores_per_node",
                                        "memory_per_node_gib", "memory_reserve_gib",
-                                       "node_hour_cost", "notes", "occupancy", "workflow", NULL};
+                                       "node_hour_cost", "notes", "description", "storage",
+                                       "occupancy", "workflow", NULL};
     y1_ydoc d;
     est_platform *p = NULL;
-    const char *name = NULL, *notes = "";
+    const char *name = NULL, *notes = "", *description = "";
     char w[600];
     int rc = y1_ydoc_load(&d, path, "platform settings", err);
     if (rc) goto done;
@@ -149,7 +210,8 @@ int est_platform_load(est_platform *out, const char *path, y1_err *err)
                        err)) ||
         (rc = y1_ynum(&d, root, "memory_reserve_gib", 0, 0, 1e9, &p->memory_reserve_gib, err)) ||
         (rc = y1_ynum(&d, root, "node_hour_cost", 0, 0, 1e12, &p->node_hour_cost, err)) ||
-        (rc = y1_ystr(&d, root, "notes", 0, &notes, err)))
+        (rc = y1_ystr(&d, root, "notes", 0, &notes, err)) ||
+        (rc = y1_ystr(&d, root, "description", 0, &description, err)))
         goto done;
     if (p->memory_reserve_gib >= p->memory_per_node_gib) {
         yaml_node_t *v = y1_yget(&d, root, "memory_reserve_gib");
@@ -169,9 +231,12 @@ int est_platform_load(est_platform *out, const char *path, y1_err *err)
     yaml_node_t *ob = y1_yget(&d, root, "occupancy"), *wb = y1_yget(&d, root, "workflow");
     if (ob && (rc = load_occupancy(&d, ob, p->cores_per_node, &p->occ, err))) goto done;
     if (wb && (rc = load_workflow(&d, wb, &p->wf, err))) goto done;
+    yaml_node_t *sb = y1_yget(&d, root, "storage");
+    if (sb && (rc = load_storage(&d, sb, &p->storage, err))) goto done;
     snprintf(p->name, sizeof p->name, "%s", name);
     snprintf(p->path, sizeof p->path, "%s", path);
     snprintf(p->notes, sizeof p->notes, "%s", notes);
+    snprintf(p->description, sizeof p->description, "%s", description);
     *out = *p;
 done:
     free(p);

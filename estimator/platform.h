@@ -46,6 +46,23 @@ typedef struct est_workflow {
     char source[400];          /* free text */
 } est_workflow;
 
+/* A storage tier of the optional `storage` block: what it holds during the campaign and its
+ * quotas. Volumes in TB (10^12 bytes), inode quotas in files. */
+enum { EST_HOLD_RAW = 1, EST_HOLD_WORKING = 2, EST_HOLD_KEPT = 4 };
+#define EST_MAX_TIERS 8
+typedef struct est_tier {
+    char name[32];             /* e.g. "scratch" */
+    unsigned holds;            /* EST_HOLD_*: raw data, the working set, the kept products */
+    double capacity_tb;        /* quota in TB; NAN: none stated */
+    double inodes;             /* quota in files; NAN: none stated */
+    char source[300];          /* where the quotas come from */
+} est_tier;
+
+typedef struct est_storage {
+    int ntiers;                /* 0: no storage block */
+    est_tier tier[EST_MAX_TIERS];
+} est_storage;
+
 typedef struct est_platform {
     char name[64];
     char path[512];
@@ -55,6 +72,8 @@ typedef struct est_platform {
     double memory_reserve_gib;  /* >= 0 and < memory; default 10 (DESC gen3_workflow code) */
     double node_hour_cost;      /* optional, NAN when absent (currency-free units per node-hour) */
     char notes[400];
+    char description[400];      /* what the file models and when to use it ("" if none) */
+    est_storage storage;        /* optional block; storage.ntiers == 0 when absent */
     est_occupancy occ;          /* optional block; occ.present == 0 when absent */
     est_workflow wf;            /* optional block; wf.present == 0 when absent (then wf holds
                                    the documented defaults, used only for the short-task flag) */

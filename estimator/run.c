@@ -41,6 +41,9 @@ int est_run_resolve_platform(const char *arg, char *path, size_t n, y1_err *err)
     if (stat(arg, &sb) == 0 && strchr(arg, '/'))   /* a directory, FIFO or device */
         return y1_input_check(arg, "a platform YAML file", err);
     if (!strchr(arg, '/')) {
+        /* the names the shipped files had before they said what they are */
+        if (!strcmp(arg, "perlmutter-cpu") || !strcmp(arg, "perlmutter-cpu.yaml"))
+            arg = "perlmutter-measured-isr";
         const char *ext = strstr(arg, ".yaml") ? "" : ".yaml";
         snprintf(path, n, "%s/platforms/%s%s", est_datadir(), arg, ext);
         if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) return Y1_OK;

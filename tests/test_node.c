@@ -406,7 +406,7 @@ static void test_bad_blocks(void)
 
 static void test_shipped_platforms(void)
 {
-    static const char *shipped[] = {"cori-knl", "cori-haswell", "perlmutter", "perlmutter-cpu",
+    static const char *shipped[] = {"cori-knl", "cori-haswell", "perlmutter", "perlmutter-measured-isr",
                                     "sdf-rome", "s3df-milano", "site-4gb-per-core"};
     y1_err err = {{0}};
     for (size_t i = 0; i < sizeof shipped / sizeof shipped[0]; i++) {

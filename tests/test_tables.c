@@ -194,7 +194,7 @@ static void test_bad_files(void)
     CHECK_HAS(err.msg, "unit must be MB, MiB, GB or GiB, got 'KB'");
 
     /* every shipped platform loads */
-    static const char *shipped[] = {"cori-knl", "cori-haswell", "perlmutter", "perlmutter-cpu",
+    static const char *shipped[] = {"cori-knl", "cori-haswell", "perlmutter", "perlmutter-measured-isr",
                                     "sdf-rome", "s3df-milano", "site-4gb-per-core"};
     for (size_t i = 0; i < sizeof shipped / sizeof shipped[0]; i++) {
         char path[256];

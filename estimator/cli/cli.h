@@ -12,6 +12,7 @@ int cli_cadence(int argc, char **argv);  /* cadence summary | cadence synth */
 int cli_skymap(int argc, char **argv);   /* skymap tract | skymap find | skymap overlaps */
 int cli_models(int argc, char **argv);   /* models fit | models show */
 int cli_campaign(int argc, char **argv); /* campaign timeline, storage, uncertainty, sweeps */
+int cli_request(int argc, char **argv);  /* the allocation request summary */
 int cli_runreport(int argc, char **argv); /* run-report: a Parsl monitoring.db, after wstat */
 int cli_pipeline(int argc, char **argv); /* pipeline show: a pipeline file, optionally costed */
 int cli_validate(int argc, char **argv);  /* validate: the estimate against a measured run */

@@ -15,6 +15,7 @@ static const char usage[] =
     "       y1est cadence summary|synth ...  read an OpSim cadence, or write the synthetic one\n"
     "       y1est skymap tract|find ...      inspect a tract/patch sky map (dc2, lsst_cells_v1)\n"
     "       y1est models fit|show ...        build per-task resource models from metadata\n"
+    "       y1est request --platform P ...   what to request: node-hours with range, storage\n"
     "       y1est campaign --platform P --nodes N  campaign timeline, scratch peak, intervals\n"
     "       y1est run-report MONITORING.db   runs, jobs by status and label, failures, retries\n"
     "       y1est pipeline show NAME|FILE ...  a pipeline file's tasks, models and dataset types\n"
@@ -96,6 +97,7 @@ static int dispatch(int argc, char **argv)
         if (!strcmp(cmd, "skymap")) return cli_skymap(argc - 1, argv + 1);
         if (!strcmp(cmd, "models")) return cli_models(argc - 1, argv + 1);
         if (!strcmp(cmd, "campaign")) return cli_campaign(argc - 1, argv + 1);
+        if (!strcmp(cmd, "request")) return cli_request(argc - 1, argv + 1);
         if (!strcmp(cmd, "run-report")) return cli_runreport(argc - 1, argv + 1);
         if (!strcmp(cmd, "pipeline")) return cli_pipeline(argc - 1, argv + 1);
         if (!strcmp(cmd, "validate")) return cli_validate(argc - 1, argv + 1);

@@ -71,6 +71,7 @@ void cmp_report_md(FILE *fp, const camp *C)
             "%g GiB (%g reserved) per node, cpu_factor %g\n", er->footprint, er->models,
             er->products, p->name, pid, p->cores_per_node, p->memory_per_node_gib,
             p->memory_reserve_gib, r->cpu_factor);
+    if (p->description[0]) fprintf(fp, "- platform file: %s\n", p->description);
     fprintf(fp, "- batch jobs: %s", a->co.walltime_h > 0 ? "" : "none (one allocation)");
     if (a->co.walltime_h > 0)
         fprintf(fp, "%g h walltime, %g h between jobs, %ld jobs", a->co.walltime_h,

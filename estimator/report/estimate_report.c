@@ -42,7 +42,8 @@ static void md_provenance(FILE *fp, const est_result *r)
     for (size_t p = 0; p < r->nplat; p++) {
         char id[320];
         y1_file_ident(r->plat[p].path, id, sizeof id);
-        fprintf(fp, "- platform: %s, %s\n", r->plat[p].name, id);
+        fprintf(fp, "- platform: %s, %s%s%s\n", r->plat[p].name, id,
+                r->plat[p].description[0] ? ": " : "", r->plat[p].description);
     }
 }
 
