@@ -46,13 +46,7 @@ int req_retry_cost(const est_workload *w, const mdl_task *t, const est_platform 
         *node_hours = 0;
         return Y1_OK;
     }
-    double total = 0, cum = 0;
-    for (int n = 0; n <= maxn; n++) total += (double)hist[n];
-    int nq = maxn;
-    for (int n = 0; n <= maxn; n++) {
-        cum += (double)hist[n];
-        if (hist[n] && cum >= q * total) { nq = n; break; }
-    }
+    int nq = est_n_quantile(w, t->level, q);
     double req = mdl_maxrss_gib(t, nq);
     for (int n = nq + 1; n <= maxn; n++) {
         if (!hist[n]) continue;

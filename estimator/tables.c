@@ -81,6 +81,21 @@ int est_table2_row(const est_workload *w, const mdl_task *t, est_task_row *out, 
     return Y1_OK;
 }
 
+int est_n_quantile(const est_workload *w, mdl_level level, double q)
+{
+    const int64_t *hist = level == MDL_COADD ? w->coadd_hist : level == MDL_PATCH ? w->patch_hist
+                                                                                  : NULL;
+    int maxn = level == MDL_COADD ? w->max_coadd_n : w->max_patch_n;
+    if (!hist) return -1;
+    double total = 0, cum = 0;
+    for (int n = 0; n <= maxn; n++) total += (double)hist[n];
+    for (int n = 0; n <= maxn; n++) {
+        cum += (double)hist[n];
+        if (hist[n] && cum >= q * total) return n;
+    }
+    return maxn;
+}
+
 /* Jobs of one task type on an empty node: the one packing rule. */
 static long jobs_for(const est_platform *p, double rss_gib)
 {

@@ -45,6 +45,11 @@ typedef struct est_node_row {
     double node_hours, node_hours_optimistic;  /* CPU_h x cpu_factor / jobs */
 } est_node_row;
 
+/* The n at quantile q (0 < q <= 1) over a level's instances: the smallest n whose cumulative
+ * share of the instances reaches q (coadd level: visits per coadd; patch level: n summed over
+ * bands). -1 for levels without n. */
+int est_n_quantile(const est_workload *w, mdl_level level, double q);
+
 /* Table 3 for one (platform, task). Y1_EINPUT when one instance does not fit in a node's usable
  * memory, naming the task and the platform. */
 int est_table3_row(const est_platform *p, const est_task_row *t, est_node_row *out, y1_err *err);

@@ -110,4 +110,35 @@ has out '| scratch | raw, working |' "NERSC scratch tier"
 has out 'NERSC docs: Perlmutter scratch default quota 20 TB, 10 M inodes per user' "scratch source"
 has out 'Community File System default 20 TB, 20 M inodes per project' "cfs source"
 
+# --bps per ctrl_bps: requestMemory in MiB at the quantile of n. q = 0.5: assembleCoadd at
+# n = 1, 1 + 1 = 2 GiB = 2048 MiB, and its n = 2 coadd (3 GiB) exceeds it: 1 of 3; the
+# constant tasks 1 GiB = 1024 MiB. Default q = 1: the largest n, 3 GiB = 3072 MiB.
+E=(--platform "$F/request_platform.yaml" "${W[@]:0:6}")
+run 0 "bps at q = 0.5" -- "$Y1" "${E[@]}" --bps "$T/b1.yaml" --bps-quantile 0.5 --bps-multiplier 2 --bps-retries 3
+tr '\n' '~' <"$T/b1.yaml" >"$T/b1.flat"
+if grep -qF '  assembleCoadd:~    requestMemory: 2048~    requestCpus: 1~' "$T/b1.flat" &&
+   grep -qF '  isr:~    requestMemory: 1024~    requestCpus: 1~' "$T/b1.flat" &&
+   grep -qF '~memoryMultiplier: 2~numberOfRetries: 3~pipetask:~' "$T/b1.flat" &&
+   grep -qF '#   assembleCoadd: 1 of 3 instances (33.3 %) exceed 2048 MiB' "$T/b1.yaml" &&
+   grep -qF '0.5 quantile' "$T/b1.yaml"; then ok
+else bad "bps file at q = 0.5"; cat "$T/b1.yaml"; fi
+run 0 "bps at the largest n" -- "$Y1" "${E[@]}" --bps "$T/b2.yaml"
+tr '\n' '~' <"$T/b2.yaml" >"$T/b2.flat"
+if grep -qF '  assembleCoadd:~    requestMemory: 3072~' "$T/b2.flat" && ! grep -q 'memoryMultiplier\|numberOfRetries\|exceed' "$T/b2.yaml"
+then ok; else bad "bps file at the largest n"; cat "$T/b2.yaml"; fi
+expect 2 '--bps-quantile: ' -- "$Y1" "${E[@]}" --bps "$T/b3.yaml" --bps-quantile 1.5
+
+# --format csv --table: one plain table. Table 2 on the hand workload: assembleCoadd 3 coadds,
+# (1200 + 1200 + 1800) s = 1.16667 h, maxRSS max 3, mean (2 + 2 + 3) / 3 = 2.33333 GiB.
+# Table 4: deepCoadd 300 MB x 3 coadds = 900000000 bytes = 9e8 / 2^40 = 0.000818545 TiB.
+run 0 "csv table2" -- "$Y1" "${E[@]}" --format csv --table table2
+has out 'assembleCoadd,coadd,3,1.16667,3,2.33333,2' "table2 row, plain numbers"
+count 5 "table2: header and 4 tasks, nothing else" '.'
+run 0 "csv table4" -- "$Y1" "${E[@]}" --format csv --table table4
+has out 'assembleCoadd,deepCoadd,300,MB,coadd,3,900000000,0.000818545,false' "table4 row"
+run 0 "csv, all tables" -- "$Y1" "${E[@]}" --format csv
+if grep -qE '[0-9][eE][-+]?[0-9]' "$T/out"; then bad "an exponent in the csv"; grep -E '[0-9][eE][-+]?[0-9]' "$T/out" | head -3; else ok; fi
+expect 2 "--table: expected table1, table2, table3 or table4, got 'table9'" -- "$Y1" "${E[@]}" --format csv --table table9
+expect 2 '--table needs --format csv' -- "$Y1" "${E[@]}" --table table2
+
 finish cli_request

@@ -43,13 +43,20 @@ static const char estimate_usage[] =
     "  --products YAML       data products for Table 4 (default data/products.yaml)\n"
     "Output:\n"
     "  --format F            md (default, a report), csv or json on stdout\n"
+    "  --table NAME          with --format csv: only table1, table2, table3 or table4, a plain\n"
+    "                        CSV a spreadsheet opens (as the --out files)\n"
     "  --out DIR             write table1.csv..table4.csv, report.md, coadds.csv, summary.json\n"
     "                        and the PNG plots there (atomically)\n"
-    "  --bps FILE            write a BPS requestMemory YAML for the workload's largest n\n"
+    "  --bps FILE            write BPS settings (pipetask: LABEL: requestMemory MiB,\n"
+    "                        requestCpus) for the workload, with their derivation\n"
+    "  --bps-quantile Q      requestMemory at the Q quantile of each task's n (default 1:\n"
+    "                        the largest n)\n"
+    "  --bps-multiplier M    also write memoryMultiplier M (> 1)\n"
+    "  --bps-retries R       also write numberOfRetries R\n"
     "  --threads N           threads for the footprint overlaps (default 2)\n"
     "  -h, --help            this help\n";
 
-enum { O_PLATFORM = 1, O_FORMAT, O_OUT, O_BPS };
+enum { O_PLATFORM = 1, O_FORMAT, O_OUT, O_BPS, O_BPSQ, O_BPSM, O_BPSR, O_TABLE };
 
 
 /* The run's settings and where its outputs go. */
@@ -57,6 +64,8 @@ typedef struct est_cmd {
     est_run_opts run;
     est_format format;      /* stdout: md (default), csv or json */
     const char *out, *bps;  /* --out DIR, --bps FILE, or NULL */
+    est_bps_opts bps_opts;  /* --bps-quantile, --bps-multiplier, --bps-retries */
+    const char *table;      /* --table NAME, or NULL */
 } est_cmd;
 
 static int parse_options(int argc, char **argv, est_cmd *cmd, y1_err *err)
@@ -68,13 +77,18 @@ static int parse_options(int argc, char **argv, est_cmd *cmd, y1_err *err)
         {"format", required_argument, NULL, O_FORMAT},
         {"out", required_argument, NULL, O_OUT},
         {"bps", required_argument, NULL, O_BPS},
+        {"bps-quantile", required_argument, NULL, O_BPSQ},
+        {"bps-multiplier", required_argument, NULL, O_BPSM},
+        {"bps-retries", required_argument, NULL, O_BPSR},
+        {"table", required_argument, NULL, O_TABLE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int c, rc;
     est_run_opts *o = &cmd->run;
     est_run_opts_default(o);
     cmd->format = EST_FMT_MD;
-    cmd->out = cmd->bps = NULL;
+    cmd->out = cmd->bps = cmd->table = NULL;
+    cmd->bps_opts = (est_bps_opts){1.0, 0, -1}; /* the largest n; no multiplier or retries */
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
@@ -95,11 +109,34 @@ static int parse_options(int argc, char **argv, est_cmd *cmd, y1_err *err)
             break;
         case O_OUT: cmd->out = optarg; break;
         case O_BPS: cmd->bps = optarg; break;
+        case O_BPSQ:
+            if ((rc = cli_parse_double("--bps-quantile", optarg, 1e-6, 1, &cmd->bps_opts.quantile,
+                                       err)))
+                return rc;
+            break;
+        case O_BPSM:
+            if ((rc = cli_parse_double("--bps-multiplier", optarg, 1.000001, 100,
+                                       &cmd->bps_opts.memory_multiplier, err)))
+                return rc;
+            break;
+        case O_BPSR:
+            if ((rc = cli_parse_long("--bps-retries", optarg, 0, 100, &cmd->bps_opts.retries, err)))
+                return rc;
+            break;
+        case O_TABLE:
+            if (strcmp(optarg, "table1") && strcmp(optarg, "table2") && strcmp(optarg, "table3") &&
+                strcmp(optarg, "table4"))
+                return y1_errf(err, Y1_EUSAGE, "--table: expected table1, table2, table3 or "
+                               "table4, got '%s'", optarg);
+            cmd->table = optarg;
+            break;
         case ':': return y1_errf(err, Y1_EUSAGE, "option '%s' needs a value", argv[optind - 1]);
         default: return y1_errf(err, Y1_EUSAGE, "unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind < argc) return y1_errf(err, Y1_EUSAGE, "unexpected argument '%s'", argv[optind]);
+    if (cmd->table && cmd->format != EST_FMT_CSV)
+        return y1_errf(err, Y1_EUSAGE, "--table needs --format csv");
     if (o->n_platforms == 0)
         return y1_errf(err, Y1_EUSAGE, "no --platform given (e.g. --platform perlmutter.yaml, "
                        "or --platform all)");
@@ -130,7 +167,7 @@ int cli_estimate(int argc, char **argv)
      * directory is complete, so a failure in either leaves neither half done */
     if (o.bps) {
         if ((rc = y1_out_open(&bps, o.bps, &err))) goto done;
-        est_report_bps(y1_out_fp(bps), &r);
+        est_report_bps(y1_out_fp(bps), &r, &o.bps_opts);
     }
     if (o.out && (rc = est_write_outdir(&r, o.out, &err))) goto done;
     if (bps) {
@@ -139,6 +176,7 @@ int cli_estimate(int argc, char **argv)
         if (rc) goto done;
     }
     if (o.format == EST_FMT_JSON) rc = est_report_json(stdout, &r, &err);
+    else if (o.format == EST_FMT_CSV && o.table) est_report_csv_table(stdout, &r, o.table);
     else if (o.format == EST_FMT_CSV) est_report_csv(stdout, &r);
     else est_report_md(stdout, &r);
     if (o.out) fprintf(stderr, "y1est: wrote tables, report, coadds.csv, summary.json and plots "

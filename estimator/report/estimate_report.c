@@ -278,6 +278,26 @@ static int write_file(const char *dir, const char *name, writer_fn fn, const est
     return y1_out_commit(o, err);
 }
 
+/* A CSV number a spreadsheet reads as one: plain decimals, never an exponent, six significant
+ * digits (more for large integers), trailing zeros dropped. Returns one of a ring of buffers, so
+ * up to 24 can appear in one printf. */
+static const char *cnum(double v)
+{
+    static char ring[24][48];
+    static int k;
+    char *b = ring[k++ % 24];
+    if (!isfinite(v)) return strcpy(b, "");
+    int dec = v == 0 ? 0 : 5 - (int)floor(log10(fabs(v)));
+    snprintf(b, 48, "%.*f", dec < 0 ? 0 : dec > 12 ? 12 : dec, v);
+    if (strchr(b, '.')) {
+        char *e = b + strlen(b) - 1;
+        while (*e == '0') *e-- = '\0';
+        if (*e == '.') *e = '\0';
+    }
+    if (!strcmp(b, "-0")) strcpy(b, "0");
+    return b;
+}
+
 static void w_table1(FILE *fp, const est_result *r)
 {
     fprintf(fp, "band,visits\n");
@@ -289,9 +309,9 @@ static void w_table2(FILE *fp, const est_result *r)
 {
     fprintf(fp, "task,level,instances,cpu_hours,max_maxrss_gib,mean_maxrss_gib,largest_n\n");
     for (size_t t = 0; t < r->ntasks; t++)
-        fprintf(fp, "%s,%s,%.0f,%.6g,%.6g,%.6g,%d\n", r->t2[t].task->label,
-                mdl_level_name(r->t2[t].task->level), r->t2[t].instances, r->t2[t].cpu_hours,
-                r->t2[t].max_rss_gib, r->t2[t].mean_rss_gib, r->t2[t].n_max);
+        fprintf(fp, "%s,%s,%.0f,%s,%s,%s,%d\n", r->t2[t].task->label,
+                mdl_level_name(r->t2[t].task->level), r->t2[t].instances, cnum(r->t2[t].cpu_hours),
+                cnum(r->t2[t].max_rss_gib), cnum(r->t2[t].mean_rss_gib), r->t2[t].n_max);
 }
 
 static void w_table3(FILE *fp, const est_result *r)
@@ -305,20 +325,22 @@ static void w_table3(FILE *fp, const est_result *r)
         for (size_t t = 0; t < r->ntasks; t++) {
             const est_node_row *n = &r->t3[p * r->ntasks + t];
             const est_node_task *x = &r->node[p].task[t];
-            fprintf(fp, "%s,%s,%g,%ld,%g,%g,%ld,%.6g,%ld,%.6g,%d,%.4g,%.6g,%.6g,%.6g,%.6g,%.6g,%d\n",
-                    pl->name, r->t2[t].task->label, pl->cpu_factor, pl->cores_per_node,
-                    pl->memory_per_node_gib, pl->memory_reserve_gib, n->jobs_per_node,
-                    n->node_hours / 24, n->jobs_per_node_optimistic, n->node_hours_optimistic / 24,
-                    x->k_best, x->slowdown, x->nd_occupancy, x->nd_overheads, x->nd_mixed_share,
-                    x->nd_charged_cores, x->nd_combined, x->short_task);
+            fprintf(fp, "%s,%s,%s,%ld,%s,%s,%ld,%s,%ld,%s,%d,%s,%s,%s,%s,%s,%s,%d\n",
+                    pl->name, r->t2[t].task->label, cnum(pl->cpu_factor), pl->cores_per_node,
+                    cnum(pl->memory_per_node_gib), cnum(pl->memory_reserve_gib), n->jobs_per_node,
+                    cnum(n->node_hours / 24), n->jobs_per_node_optimistic,
+                    cnum(n->node_hours_optimistic / 24), x->k_best, cnum(x->slowdown),
+                    cnum(x->nd_occupancy), cnum(x->nd_overheads), cnum(x->nd_mixed_share),
+                    cnum(x->nd_charged_cores), cnum(x->nd_combined), x->short_task);
         }
         double nd, ndo;
         est_platform_totals(r, p, &nd, &ndo);
         const est_node_platform *x = &r->node[p];
-        fprintf(fp, "%s,total,%g,%ld,%g,%g,,%.6g,,%.6g,,,%.6g,%.6g,%.6g,%.6g,%.6g,\n", pl->name,
-                pl->cpu_factor, pl->cores_per_node, pl->memory_per_node_gib,
-                pl->memory_reserve_gib, nd, ndo, x->nd_occupancy, x->nd_overheads, x->nd_mixed,
-                x->nd_charged_cores, x->nd_combined);
+        fprintf(fp, "%s,total,%s,%ld,%s,%s,,%s,,%s,,,%s,%s,%s,%s,%s,\n", pl->name,
+                cnum(pl->cpu_factor), pl->cores_per_node, cnum(pl->memory_per_node_gib),
+                cnum(pl->memory_reserve_gib), cnum(nd), cnum(ndo), cnum(x->nd_occupancy),
+                cnum(x->nd_overheads), cnum(x->nd_mixed), cnum(x->nd_charged_cores),
+                cnum(x->nd_combined));
     }
 }
 
@@ -327,19 +349,31 @@ static void w_table4(FILE *fp, const est_result *r)
     fprintf(fp, "task,dataset,size,unit,basis,instances,total_bytes,total_tib,keep\n");
     for (size_t i = 0; i < r->prod.n; i++) {
         const est_product *p = &r->prod.v[i];
-        fprintf(fp, "%s,%s,%g,%s,%s,%.0f,%.6g,%.6g,%s\n", p->task, p->dataset, p->size, p->unit,
-                mdl_level_name(p->basis), est_level_instances(&r->w, p->basis), r->disk.bytes[i],
-                r->disk.bytes[i] / TIB, p->keep ? "true" : "false");
+        fprintf(fp, "%s,%s,%s,%s,%s,%.0f,%.0f,%s,%s\n", p->task, p->dataset, cnum(p->size),
+                p->unit, mdl_level_name(p->basis), est_level_instances(&r->w, p->basis),
+                r->disk.bytes[i], cnum(r->disk.bytes[i] / TIB), p->keep ? "true" : "false");
     }
-    fprintf(fp, "all,,,,,,%.6g,%.6g,\nkept,,,,,,%.6g,%.6g,\nraw,raw,%g,%s,%s,%.0f,%.6g,%.6g,\n",
-            r->disk.all_bytes, r->disk.all_bytes / TIB, r->disk.keep_bytes,
-            r->disk.keep_bytes / TIB, r->prod.raw.size, r->prod.raw.unit,
+    fprintf(fp, "all,,,,,,%.0f,%s,\nkept,,,,,,%.0f,%s,\nraw,raw,%s,%s,%s,%.0f,%.0f,%s,\n",
+            r->disk.all_bytes, cnum(r->disk.all_bytes / TIB), r->disk.keep_bytes,
+            cnum(r->disk.keep_bytes / TIB), cnum(r->prod.raw.size), r->prod.raw.unit,
             mdl_level_name(r->prod.raw.basis), est_level_instances(&r->w, r->prod.raw.basis),
-            r->disk.raw_bytes, r->disk.raw_bytes / TIB);
+            r->disk.raw_bytes, cnum(r->disk.raw_bytes / TIB));
 }
 
 /* stdout CSV: the four tables one after another, each after a "# Table N" line; Table 3 as in
  * table3.csv, with a total row per platform. */
+int est_report_csv_table(FILE *fp, const est_result *r, const char *name)
+{
+    static const char *const names[] = {"table1", "table2", "table3", "table4"};
+    void (*const w[])(FILE *, const est_result *) = {w_table1, w_table2, w_table3, w_table4};
+    for (int i = 0; i < 4; i++)
+        if (!strcmp(name, names[i])) {
+            w[i](fp, r);
+            return Y1_OK;
+        }
+    return Y1_EUSAGE;
+}
+
 void est_report_csv(FILE *fp, const est_result *r)
 {
     fputs("# Table 1\n", fp);
@@ -574,16 +608,48 @@ done:
     return rc;
 }
 
-void est_report_bps(FILE *fp, const est_result *r)
+void est_report_bps(FILE *fp, const est_result *r, const est_bps_opts *o)
 {
-    fprintf(fp, "# BPS requestMemory per pipetask (MB), written by y1est: each task's maxRSS "
-            "model at the\n# workload's largest n (coadd %d, patch %d visits), rounded up to "
-            "the next MB\n# (BPS and HTCondor count MB as 2^20 bytes).\n# Models: %s\npipetask:\n", r->w.max_coadd_n, r->w.max_patch_n,
-            r->models);
+    int qc = est_n_quantile(&r->w, MDL_COADD, o->quantile);
+    int qp = est_n_quantile(&r->w, MDL_PATCH, o->quantile);
+    fprintf(fp, "# BPS settings written by y1est %s (ctrl_bps pipetask keys). Memory in MiB, which "
+            "BPS and\n# HTCondor call MB.\n", Y1_VERSION);
+    fprintf(fp, "# requestMemory: each task's maxRSS model at the %g quantile of the workload's "
+            "n for that\n# task (coadd tasks: visits per coadd, n = %d of at most %d; patch tasks: "
+            "visits summed\n# over bands, n = %d of at most %d; other tasks have one maxRSS), "
+            "rounded up to the next MiB.\n", o->quantile, qc, r->w.max_coadd_n, qp,
+            r->w.max_patch_n);
+    fprintf(fp, "# requestCpus: 1, the study's per-task models are single-core runs.\n");
+    if (o->memory_multiplier > 1 || o->retries >= 0)
+        fprintf(fp, "# memoryMultiplier / numberOfRetries: as given to y1est (--bps-multiplier, "
+                "--bps-retries):\n# a job that runs out of memory is retried with its request "
+                "multiplied.\n");
+    fprintf(fp, "# Models: %s\n# Workload: %s\n", r->models, r->cadence);
     for (size_t t = 0; t < r->ntasks; t++) {
-        /* BPS/HTCondor "MB" are 2^20 bytes; maxRSS is GiB */
-        double mb = ceil(r->t2[t].max_rss_gib * 1024.0);
-        fprintf(fp, "  %s:\n    requestMemory: %.0f\n", r->t2[t].task->label, mb);
+        /* the instances above the request: they need the retries */
+        const mdl_task *k = r->t2[t].task;
+        int nq = est_n_quantile(&r->w, k->level, o->quantile);
+        const int64_t *hist = k->level == MDL_COADD ? r->w.coadd_hist : r->w.patch_hist;
+        int maxn = k->level == MDL_COADD ? r->w.max_coadd_n : r->w.max_patch_n;
+        double req = nq < 0 || o->quantile >= 1 ? r->t2[t].max_rss_gib : mdl_maxrss_gib(k, nq);
+        int64_t over = 0;
+        for (int n = nq + 1; nq >= 0 && n <= maxn; n++)
+            if (mdl_maxrss_gib(k, n) > req) over += hist[n];
+        if (over)
+            fprintf(fp, "#   %s: %lld of %.0f instances (%.1f %%) exceed %.0f MiB\n", k->label,
+                    (long long)over, r->t2[t].instances, 100.0 * (double)over / r->t2[t].instances,
+                    ceil(req * 1024.0));
+    }
+    if (o->memory_multiplier > 1) fprintf(fp, "memoryMultiplier: %g\n", o->memory_multiplier);
+    if (o->retries >= 0) fprintf(fp, "numberOfRetries: %ld\n", o->retries);
+    fputs("pipetask:\n", fp);
+    for (size_t t = 0; t < r->ntasks; t++) {
+        const mdl_task *k = r->t2[t].task;
+        int nq = est_n_quantile(&r->w, k->level, o->quantile);
+        double gib = nq < 0 || o->quantile >= 1 ? r->t2[t].max_rss_gib : mdl_maxrss_gib(k, nq);
+        /* MiB, rounded up: a request below the model would fail the job */
+        fprintf(fp, "  %s:\n    requestMemory: %.0f\n    requestCpus: 1\n", k->label,
+                ceil(gib * 1024.0 - 1e-9));
     }
 }
 

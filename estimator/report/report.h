@@ -13,10 +13,20 @@ void est_report_md(FILE *fp, const est_result *r);
 /* The report's warning about synthetic inputs (a Markdown quote), or nothing for real ones. */
 void est_synthetic_banner(FILE *fp, const est_result *r);
 void est_report_csv(FILE *fp, const est_result *r);
+/* One table as a plain CSV file: name is table1..table4 (as the --out files). Returns Y1_OK,
+ * or Y1_EUSAGE for another name (nothing written). */
+int  est_report_csv_table(FILE *fp, const est_result *r, const char *name);
 int  est_report_json(FILE *fp, const est_result *r, y1_err *err);
 int  est_write_outdir(const est_result *r, const char *dir, y1_err *err);
-/* BPS-style requestMemory YAML: each task's maxRSS at the workload's largest n, in MB. */
-void est_report_bps(FILE *fp, const est_result *r);
+/* The BPS settings file (ctrl_bps `pipetask: LABEL:` keys): requestMemory in MiB (BPS's "MB")
+ * of each task's maxRSS model at the quantile of the workload's n, requestCpus, and optionally
+ * memoryMultiplier and numberOfRetries; a header says how each value was derived. */
+typedef struct est_bps_opts {
+    double quantile;          /* 0 < q <= 1; 1: the largest n (nothing exceeds its request) */
+    double memory_multiplier; /* written when > 1 */
+    long retries;             /* numberOfRetries, written when >= 0 */
+} est_bps_opts;
+void est_report_bps(FILE *fp, const est_result *r, const est_bps_opts *o);
 
 /* Throughput against k (one-job units) for k = 1..cores, the linear extrapolation and the
  * measured points, with a mark at the peak: the shape of the study's Figure 5.
