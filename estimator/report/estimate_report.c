@@ -679,15 +679,19 @@ int est_node_plot_occupancy(const est_platform *p, const char *png_path, y1_err 
         px[i] = o->k[i];
         py[i] = o->k[i] * o->w1 / o->wall[i];   /* throughput in one-job units */
     }
-    char title[200], peak[64];
-    snprintf(title, sizeof title, "%s: throughput vs concurrent jobs per node", p->name);
+    char title[300], peak[64], pts[200];
+    /* say whose points these are: a platform may borrow another's curve (its source says so) */
+    int borrowed = strstr(o->source, "assumption") != NULL || strstr(o->source, "borrow") != NULL;
+    snprintf(title, sizeof title, "%s: throughput vs concurrent jobs per node%s", p->name,
+             borrowed ? " (curve BORROWED, not measured here)" : "");
+    snprintf(pts, sizeof pts, "points: %.150s", o->source[0] ? o->source : "occupancy block");
     snprintf(peak, sizeof peak, "peak k = %ld", o->k_peak);
     plot_series s[3] = {
         {.name = "linear (the study's assumption)", .x = kx, .y = tlin, .n = nk,
          .rgb = 0x888888, .style = PLOT_LINE},
         {.name = "fitted model k / s(k)", .x = kx, .y = tfit, .n = nk, .rgb = 0x1f77b4,
          .style = PLOT_LINE},
-        {.name = "points (occupancy block)", .x = px, .y = py, .n = np, .rgb = 0xd62728,
+        {.name = pts, .x = px, .y = py, .n = np, .rgb = 0xd62728,
          .style = PLOT_POINTS, .size_px = 4},
     };
     plot_mark m = {.x = (double)o->k_peak, .label = peak, .rgb = PLOT_AUTO};
