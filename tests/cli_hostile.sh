@@ -109,4 +109,14 @@ sums=$(awk -F, 'NR > 1 { for (i = 3; i <= 6; i++) s[i] += $i } END {
 if [ "$sums" = "3600 4800 4200 2e+09" ]; then ok
 else bad "busy core-seconds per task over the widened bins: $sums, expected 3600 4800 4200 2e+09"; fi
 
+# ---- models fit whose report cannot reach stdout leaves no model file ----
+if [ -w /dev/full ]; then
+    expect 3 "standard output: write error; .*full.yaml not written" -- \
+        sh -c '"$0" models fit tests/fixtures/models_records.csv --out "$1" --bootstrap 5 >/dev/full' \
+        "$Y1EST" "$T/full.yaml"
+    [ -e "$T/full.yaml" ] && bad "models fit wrote its --out file although stdout failed" || ok
+else
+    skip "no writable /dev/full to make stdout fail"
+fi
+
 finish cli_hostile

@@ -144,16 +144,17 @@ static int join_coadds(mdl_records *r, const est_coadds *c, y1_err *err)
     return rc;
 }
 
-static void print_quantity(const char *qname, const mdl_linear *m, int first, const mdl_task *t)
+static void print_quantity(FILE *fp, const char *qname, const mdl_linear *m, int first,
+                           const mdl_task *t)
 {
     char mo[64], sg[64], nr[64] = "";
     model_text(mo, sizeof mo, m);
     sigma_text(sg, sizeof sg, m);
     if (first && !isnan(t->n_min)) snprintf(nr, sizeof nr, "%g-%g", t->n_min, t->n_max);
     if (first)
-        printf("%-22s %-6s %6ld  ", t->label, mdl_level_name(t->level), m->points);
-    else printf("%-22s %-6s %6s  ", "", "", "");
-    printf("%-11s %-22s %-22s %8.3f  %s\n", qname, mo, sg, m->coverage, nr);
+        fprintf(fp, "%-22s %-6s %6ld  ", t->label, mdl_level_name(t->level), m->points);
+    else fprintf(fp, "%-22s %-6s %6s  ", "", "", "");
+    fprintf(fp, "%-11s %-22s %-22s %8.3f  %s\n", qname, mo, sg, m->coverage, nr);
 }
 
 static int models_fit(int argc, char **argv)
@@ -261,6 +262,9 @@ static int models_fit(int argc, char **argv)
     est_coadds cd;
     est_coadds_init(&cd);
     mdl_set *set = NULL;
+    FILE *rep = NULL;     /* the report, built in memory (see below) */
+    char *rep_text = NULL;
+    size_t rep_len = 0;
     long parsl_tries = 0, parsl_few = 0;
     for (int i = optind; i < argc && !rc; i++) {
         const char *p = argv[i];
@@ -285,21 +289,39 @@ static int models_fit(int argc, char **argv)
     if (!rc) rc = mdl_fit_records(&set, &r, &fo, &err);
     /* plots first: a plot directory that cannot be written must not leave a new model file */
     if (!rc && plots) rc = mdl_report_fit_plots(plots, set, &r, fo.quantile, y1_max_n, &err);
-    if (!rc) rc = mdl_set_save(set, out, &err);
     if (plots) plot_cleanup();
     if (rc) goto done;
 
-    printf("%s -> %s\n", source, out);
-    printf("CPU in seconds, maxRSS in GiB per instance; sigma = 1-sigma bootstrap (%d resamples); "
-           "coverage = fraction of points at or below the model; q = %g\n\n", fo.nboot,
-           fo.quantile);
-    printf("%-22s %-6s %6s  %-11s %-22s %-22s %8s  %s\n", "task", "level", "points", "quantity",
-           "model", "sigma (slope, icpt)", "coverage", "n range");
+    /* the report reaches stdout before the model file is written: a report that cannot be
+     * delivered (closed pipe, full disk) must not leave a new model file behind */
+    if (!(rep = open_memstream(&rep_text, &rep_len))) {
+        rc = y1_errf(&err, Y1_ENOMEM, "out of memory");
+        goto done;
+    }
+    fprintf(rep, "%s -> %s\n", source, out);
+    fprintf(rep, "CPU in seconds, maxRSS in GiB per instance; sigma = 1-sigma bootstrap (%d "
+            "resamples); coverage = fraction of points at or below the model; q = %g\n\n",
+            fo.nboot, fo.quantile);
+    fprintf(rep, "%-22s %-6s %6s  %-11s %-22s %-22s %8s  %s\n", "task", "level", "points",
+            "quantity", "model", "sigma (slope, icpt)", "coverage", "n range");
     for (size_t i = 0; i < mdl_set_count(set); i++) {
         const mdl_task *t = mdl_set_task(set, i);
-        print_quantity("cpu_s", &t->cpu_s, 1, t);
-        print_quantity("maxrss_gib", &t->maxrss_gib, 0, t);
+        print_quantity(rep, "cpu_s", &t->cpu_s, 1, t);
+        print_quantity(rep, "maxrss_gib", &t->maxrss_gib, 0, t);
     }
+    if (plots) fprintf(rep, "\nplots written to %s/\n", plots);
+    if (fclose(rep) != 0) {
+        rep = NULL;
+        rc = y1_errf(&err, Y1_ENOMEM, "out of memory");
+        goto done;
+    }
+    rep = NULL;
+    if (fwrite(rep_text, 1, rep_len, stdout) != rep_len || fflush(stdout) != 0 ||
+        ferror(stdout)) {
+        rc = y1_errf(&err, Y1_EIO, "standard output: write error; %s not written", out);
+        goto done;
+    }
+    if ((rc = mdl_set_save(set, out, &err))) goto done;
     for (size_t i = 0; i < mdl_set_count(set); i++) {
         const mdl_task *t = mdl_set_task(set, i);
         if (t->level == MDL_COADD && t->n_max < y1_max_n)
@@ -311,8 +333,9 @@ static int models_fit(int argc, char **argv)
         fprintf(stderr, "y1est: note: Parsl monitoring peaks are periodic samples of RSS: they "
                 "underestimate the true peak memory (%ld of %ld tries had fewer than 3 "
                 "samples)\n", parsl_few, parsl_tries);
-    if (plots) printf("\nplots written to %s/\n", plots);
 done:
+    if (rep) fclose(rep);
+    free(rep_text);
     mdl_set_free(set);
     est_coadds_clear(&cd);
     mdl_records_clear(&r);
