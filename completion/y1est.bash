@@ -40,6 +40,10 @@ _y1est()
             COMPREPLY=($(compgen -W "dc2 lsst_cells_v1" -- "$cur") $(compgen -f -- "$cur")); return ;;
         --overlap)
             COMPREPLY=($(compgen -W "exact bbox" -- "$cur")); return ;;
+        --pipeline)
+            COMPREPLY=($(compgen -W "rtn028 rtn109-w_2025_41" -- "$cur") $(compgen -f -- "$cur")); return ;;
+        --detectors)
+            COMPREPLY=($(compgen -W "all rtn109-dp2" -- "$cur")); return ;;
         --datadir)
             COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --format)

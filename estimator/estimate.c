@@ -1,6 +1,7 @@
 /* estimate.c: the main job's result: Tables 2-4 over a workload, per platform with the node
  * models (the outputs are estimator/report/). CPU hours, GiB, bytes; node-days. */
 #include "estimator/estimate.h"
+#include "estimator/pipe_estimate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,7 @@ void est_result_clear(est_result *r)
     free(r->node);
     est_products_clear(&r->prod);
     est_disk_clear(&r->disk);
+    est_pipe_free(r->pipe);
     memset(r, 0, sizeof *r);
 }
 

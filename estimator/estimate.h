@@ -55,6 +55,10 @@ typedef struct est_result {
     /* what the run wants said (one line each, '\n'-separated; "" if nothing): the run
      * prints nothing itself */
     char warnings[1024];
+
+    /* --pipeline other than rtn028: Tables 2-4 are the pipeline's (est_compute not run,
+     * model_set, t2, t3, node, prod and disk stay empty); NULL for the default estimate */
+    struct est_pipe_est *pipe;
 } est_result;
 
 /* Append one warning line (no newline) to r->warnings, for the caller to print. */

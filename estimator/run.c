@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include "common/y1_input.h"
+#include "estimator/pipe_estimate.h"
 #include "skymap/agg.h"
+#include "skymap/dimcount.h"
 #include "common/y1_grow.h"
 #include "common/y1_progress.h"
 #include "common/y1_sha256.h"
@@ -31,6 +33,11 @@ void est_run_opts_default(est_run_opts *o)
 
 /* A platform argument: an existing path, or a bare name in data/platforms/ ("perlmutter" or
  * "perlmutter.yaml"). */
+int est_run_is_pipeline(const est_run_opts *o)
+{
+    return o->pipeline && strcmp(o->pipeline, "rtn028");
+}
+
 int est_run_resolve_platform(const char *arg, char *path, size_t n, y1_err *err)
 {
     struct stat sb;
@@ -135,7 +142,7 @@ static int load_platforms(const est_run_opts *o, est_result *r, y1_err *err)
 
 /* The footprint step: visits -> coadds with their n. */
 static int run_footprints(const est_run_opts *o, collect_ctx *vis, est_result *r, const char *src,
-                          y1_err *err)
+                          sky_dim_counts *dc, int *have_dc, y1_err *err)
 {
     sky_map *m = NULL;
     sky_footprint *fp = NULL;
@@ -174,6 +181,18 @@ static int run_footprints(const est_run_opts *o, collect_ctx *vis, est_result *r
                                   (int)c[i].num_visits, err)))
             goto done;
     r->coadds.ccds_per_visit = sky_footprint_num_ccds(fp);
+    /* CCD-tract and visit-tract overlaps cost a pass over every CCD: only for a pipeline
+     * that has such tasks or dataset types */
+    if (r->pipe && (est_pipe_uses(r->pipe->p, PIPE_DIM_VISIT_DETECTOR_TRACT, NULL) ||
+                    est_pipe_uses(r->pipe->p, PIPE_DIM_VISIT_TRACT, NULL))) {
+        if ((rc = sky_dim_count(m, fp, vis->v, vis->n, &r->pipe->det, (int)o->threads, dc, err))) {
+            char msg[sizeof err->msg];
+            snprintf(msg, sizeof msg, "%s", err->msg);
+            y1_errf(err, rc, "%s: pipeline %s: %s", src, r->pipe->p->name, msg);
+            goto done;
+        }
+        *have_dc = 1;
+    }
 done:
     sky_agg_free(agg);
     sky_footprint_free(fp);
@@ -204,6 +223,29 @@ static int check_workload_ids(const est_run_opts *o, const est_coadds *c, const 
     return rc;
 }
 
+/* The pipeline's estimate over the coadds: the workload, HEALPix pixels from the sky map's
+ * tract centres, and pipe_compute per platform. */
+static int pipe_finish(const est_run_opts *o, est_result *r, const sky_dim_counts *dc, y1_err *err)
+{
+    sky_map *m = NULL;
+    char skymap[600];
+    int rc;
+    if (o->skymap) snprintf(skymap, sizeof skymap, "%s", o->skymap_path);
+    else snprintf(skymap, sizeof skymap, "%s/skymaps/dc2.yaml", est_datadir());
+    if ((rc = est_workload_from_coadds(&r->w, &r->coadds, err))) return rc;
+    if ((rc = sky_map_new(&m, skymap, err))) return rc;
+    rc = est_pipe_compute(r->pipe, &r->coadds, &r->w, dc, m, r->plat, r->nplat, err);
+    if (rc == Y1_EINPUT && !dc && strstr(err->msg, "x detector x tract")) {
+        /* a coadds file has no CCDs: say where the count comes from */
+        char msg[sizeof err->msg];
+        snprintf(msg, sizeof msg, "%s", err->msg);
+        y1_errf(err, rc, "%s; CCD-tract overlaps come from the cadence with --footprint lsstcam%s",
+                msg, o->workload ? ", not from a --workload file" : "");
+    }
+    sky_map_free(m);
+    return rc;
+}
+
 int est_run(const est_run_opts *o_, est_result *r, int want_pointings, y1_err *err_)
 {
     const est_run_opts o = *o_;
@@ -212,19 +254,34 @@ int est_run(const est_run_opts *o_, est_result *r, int want_pointings, y1_err *e
     y1_err *err = err_;
     collect_ctx vis = {0};
     char tmp[512] = "", note[512] = "", path[512];
+    sky_dim_counts dc;
+    int have_dc = 0;
     if ((rc = load_platforms(&o, r, err))) goto done;
+    if (est_run_is_pipeline(&o)) {
+        if ((rc = est_pipe_new(&r->pipe, o.pipeline, est_datadir(), err))) goto done;
+        if (o.detectors) {
+            if ((rc = sky_detset_parse(&r->pipe->det, o.detectors, err))) goto done;
+            r->pipe->have_det = 1;
+        }
+    }
     snprintf(r->fig2_reference, sizeof r->fig2_reference, "%s/rtn028/fig2_digitized.csv",
              est_datadir());
     snprintf(path, sizeof path, "%s", o.models ? o.models : "");
     if (!o.models) snprintf(path, sizeof path, "%s", est_default_models());
-    if ((rc = mdl_set_load(&r->model_set, path, err))) goto done;
-    char id[320];
-    y1_file_ident(path, id, sizeof id);
-    snprintf(r->models, sizeof r->models, "%s, %s", mdl_set_name(r->model_set), id);
-    snprintf(path, sizeof path, "%s", o.products ? o.products : "");
-    if (!o.products) snprintf(path, sizeof path, "%s/products.yaml", est_datadir());
-    if ((rc = est_products_load(&r->prod, path, err))) goto done;
-    y1_file_ident(path, r->products, sizeof r->products);
+    if (r->pipe) {
+        /* a pipeline file carries its own models and dataset types */
+        snprintf(r->models, sizeof r->models, "pipeline %s", r->pipe->ident);
+        snprintf(r->products, sizeof r->products, "pipeline %s", r->pipe->ident);
+    } else {
+        if ((rc = mdl_set_load(&r->model_set, path, err))) goto done;
+        char id[320];
+        y1_file_ident(path, id, sizeof id);
+        snprintf(r->models, sizeof r->models, "%s, %s", mdl_set_name(r->model_set), id);
+        snprintf(path, sizeof path, "%s", o.products ? o.products : "");
+        if (!o.products) snprintf(path, sizeof path, "%s/products.yaml", est_datadir());
+        if ((rc = est_products_load(&r->prod, path, err))) goto done;
+        y1_file_ident(path, r->products, sizeof r->products);
+    }
 
     if (o.workload) {
         if ((rc = est_coadds_read(&r->coadds, o.workload, err))) goto done;
@@ -293,7 +350,7 @@ int est_run(const est_run_opts *o_, est_result *r, int want_pointings, y1_err *e
             memcpy(r->visits_per_band, r->coadds.visits_per_band, sizeof r->visits_per_band);
         }
     } else {
-        if ((rc = run_footprints(&o, &vis, r, cad_path(db), err))) goto done;
+        if ((rc = run_footprints(&o, &vis, r, cad_path(db), &dc, &have_dc, err))) goto done;
         est_provenance *pv = &r->coadds.prov;
         est_cadence_ident(db, o.cs.cadence == NULL, pv->cadence, sizeof pv->cadence);
         pv->synthetic = cad_synthetic(db);
@@ -304,7 +361,8 @@ int est_run(const est_run_opts *o_, est_result *r, int want_pointings, y1_err *e
         r->coadds.visits = r->visits;
         memcpy(r->coadds.visits_per_band, r->visits_per_band, sizeof r->visits_per_band);
     }
-    rc = est_compute(r, o.tasks, err);
+    if (r->pipe) rc = pipe_finish(&o, r, have_dc ? &dc : NULL, err);
+    else rc = est_compute(r, o.tasks, err);
 done:
     free(vis.v);
     cad_close(db);

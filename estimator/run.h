@@ -19,6 +19,8 @@ typedef struct est_run_opts {
     const char *skymap, *workload, *models, *tasks, *products;
     char skymap_path[600];  /* the --skymap argument resolved (est_skymap_path); "" = default */
     sky_overlap_rule overlap; /* default SKY_OVERLAP_EXACT */
+    const char *pipeline;   /* --pipeline NAME|FILE; NULL or "rtn028": the RTN-028 estimate */
+    const char *detectors;  /* --detectors all | rtn109-dp2 | -ID,...; NULL: all 189 */
     long threads;
     unsigned given;         /* the command line's record of which footprint options were given
                                (bit code - CLI_OPT_RUN_FIRST), for its warnings */
@@ -33,6 +35,9 @@ void est_run_opts_default(est_run_opts *o);
  * pointings of the selected nights for Figure 1. Errors keep their status: Y1_EUSAGE for bad
  * option values found late (unknown --tasks label), Y1_EINPUT, Y1_EIO, Y1_ENOMEM. */
 int est_run(const est_run_opts *o, est_result *r, int want_pointings, y1_err *err);
+
+/* 1 when o asks for a pipeline file other than the default rtn028 (r->pipe is then set). */
+int est_run_is_pipeline(const est_run_opts *o);
 
 /* A --platform argument: an existing path, or a bare name in data/platforms/. */
 int est_run_resolve_platform(const char *arg, char *path, size_t n, y1_err *err);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "skymap/agg.h"
+#include "skymap/dimcount.h"
 #include "skymap/skymap.h"
 #include "tests/check.h"
 
@@ -634,6 +635,137 @@ static void test_bad_yaml(void)
     rmdir(dir);
 }
 
+/* ---- CCD-tract overlaps, detector sets, HEALPix ---- */
+
+static sky_footprint *camera(void)
+{
+    sky_fp_opts o;
+    sky_fp_opts_init(&o);
+    o.kind = SKY_FP_LSSTCAM;
+    o.camera_path = CAM;
+    sky_footprint *fp = NULL;
+    y1_err e;
+    if (sky_footprint_new(&fp, &o, &e)) fprintf(stderr, "footprint: %s\n", e.msg);
+    return fp;
+}
+
+static void test_dimcount(const sky_map *m)
+{
+    sky_footprint *fp = camera(), *cf = circle(2.0, SKY_OVERLAP_EXACT);
+    y1_err e;
+    sky_detset one, dp2, all, bad;
+    sky_dim_counts c;
+    /* the centre CCD alone: R22_S11, detector 94 (raft 10 of 21 counting 3 + 5 + 2, sensor 4) */
+    memset(&one, 0, sizeof one);
+    one.keep[94] = 1;
+    one.n = 1;
+    int t = -1;
+    sky_tract_info a, b;
+    CHECK_INT(sky_find_tract(m, 60.0, -30.0, &t, &e), Y1_OK);
+    CHECK_INT(sky_tract_get(m, t, &a, &e), Y1_OK);
+    CHECK_INT(sky_tract_get(m, t + 1, &b, &e), Y1_OK);
+    CHECK_INT(b.ring, a.ring);
+    /* at a tract centre the 0.23-deg CCD is 0.66 deg from any neighbour's 1.67-deg box: 1 tract */
+    sky_visit v1 = {7, a.ra_deg, a.dec_deg, 0.0, 2};
+    CHECK_INT(sky_dim_count(m, fp, &v1, 1, &one, 1, &c, &e), Y1_OK);
+    CHECK_INT(c.visit_detector, 1);
+    CHECK_INT(c.visit_detector_tract, 1);
+    CHECK_INT(c.visit_tract, 1);
+    /* half-way to the next tract of the ring (1.49 deg apart, boxes 0.83 deg from their centres)
+     * both boxes hold a corner, the rings above and below (1.49 deg away) none: 2 tracts */
+    sky_visit v2 = {8, 0.5 * (a.ra_deg + b.ra_deg), a.dec_deg, 0.0, 2};
+    CHECK_INT(sky_dim_count(m, fp, &v2, 1, &one, 1, &c, &e), Y1_OK);
+    CHECK_INT(c.visit_detector_tract, 2);
+    CHECK_INT(c.visit_tract, 2);
+    /* the whole camera there: every CCD in >= 1 tract, the visit in the union */
+    CHECK_INT(sky_detset_parse(&all, "all", &e), Y1_OK);
+    CHECK_INT(all.n, 189);
+    CHECK_INT(sky_dim_count(m, fp, &v2, 1, &all, 1, &c, &e), Y1_OK);
+    CHECK_INT(c.visit_detector, 189);
+    CHECK(c.visit_detector_tract >= 189 + 1);
+    CHECK(c.visit_tract >= 2 && c.visit_tract <= c.visit_detector_tract);
+    /* many visits: any thread count gives the same sums; RTN-109's DP2 set drops 17 CCDs, each
+     * in at least one tract */
+    enum { NV = 300 };
+    sky_visit *vs = malloc(NV * sizeof *vs);
+    uint64_t x = 88172645463325252ULL;
+    for (int i = 0; vs && i < NV; i++) {
+        x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+        double u = (double)(x >> 11) / 9007199254740992.0;
+        x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+        double w = (double)(x >> 11) / 9007199254740992.0;
+        vs[i] = (sky_visit){i, 360.0 * u, -80.0 + 100.0 * w, 360.0 * w, i % 6};
+    }
+    sky_dim_counts c1, c3, cd;
+    CHECK_INT(sky_detset_parse(&dp2, "rtn109-dp2", &e), Y1_OK);
+    CHECK_INT(dp2.n, 172);
+    CHECK(!dp2.keep[0] && !dp2.keep[188] && !dp2.keep[120] && dp2.keep[2] && dp2.keep[94]);
+    CHECK_INT(sky_dim_count(m, fp, vs, NV, NULL, 1, &c1, &e), Y1_OK);
+    CHECK_INT(sky_dim_count(m, fp, vs, NV, NULL, 3, &c3, &e), Y1_OK);
+    CHECK_INT(sky_dim_count(m, fp, vs, NV, &dp2, 2, &cd, &e), Y1_OK);
+    CHECK_INT(c1.visit_detector_tract, c3.visit_detector_tract);
+    CHECK_INT(c1.visit_tract, c3.visit_tract);
+    CHECK_INT(c1.visit_detector, 189 * NV);
+    CHECK_INT(cd.visit_detector, 172 * NV);
+    CHECK(c1.visit_detector_tract - cd.visit_detector_tract >= 17 * NV);
+    CHECK(cd.visit_tract <= c1.visit_tract && cd.visit_tract >= NV);
+    free(vs);
+    /* a circle has no detectors */
+    CHECK_INT(sky_dim_count(m, cf, &v1, 1, NULL, 1, &c, &e), Y1_EINPUT);
+    CHECK_HAS(e.msg, "--footprint lsstcam");
+    sky_visit vb = {9, 10.0, 95.0, 0.0, 1};
+    CHECK_INT(sky_dim_count(m, fp, &vb, 1, NULL, 1, &c, &e), Y1_EINPUT);
+    CHECK_HAS(e.msg, "visit 9");
+    /* detector sets */
+    CHECK_INT(sky_detset_parse(&bad, "-0,188", &e), Y1_OK);
+    CHECK_INT(bad.n, 187);
+    CHECK_INT(sky_detset_parse(&bad, "-189", &e), Y1_EUSAGE);
+    CHECK_INT(sky_detset_parse(&bad, "-3,3", &e), Y1_EUSAGE);
+    CHECK_INT(sky_detset_parse(&bad, "-3,", &e), Y1_EUSAGE);
+    CHECK_INT(sky_detset_parse(&bad, "-", &e), Y1_EUSAGE);
+    CHECK_INT(sky_detset_parse(&bad, "some", &e), Y1_EUSAGE);
+    sky_footprint_free(fp);
+    sky_footprint_free(cf);
+}
+
+static void test_healpix(void)
+{
+    /* order 0 (Gorski et al. 2005, Fig. 3): faces 0-3 centred at phi = 45, 135, 225, 315 deg
+     * and z = 2/3 (dec 41.81), 4-7 at phi = 0, 90, 180, 270 on the equator, 8-11 south */
+    const double dn = asin(2.0 / 3.0) / D2R;
+    CHECK_INT(sky_healpix_nest(0, 45.0, dn), 0);
+    CHECK_INT(sky_healpix_nest(0, 315.0, dn), 3);
+    CHECK_INT(sky_healpix_nest(0, 1.0, 0.0), 4);
+    CHECK_INT(sky_healpix_nest(0, 90.0, 0.5), 5);
+    CHECK_INT(sky_healpix_nest(0, 270.0, -0.5), 7);
+    CHECK_INT(sky_healpix_nest(0, 135.0, -dn), 9);
+    CHECK_INT(sky_healpix_nest(0, 10.0, 90.0) < 4, 1);
+    CHECK_INT(sky_healpix_nest(0, 10.0, -90.0) >= 8, 1);
+    /* order 3: a grid uniform in (z, phi) hits all 768 equal-area pixels, each about equally;
+     * and a nested pixel of order 3 lies in its order-0 parent (pixel >> 6) */
+    enum { NZ = 480, NP = 960, NPIX = 768 };
+    int *hist = calloc(NPIX, sizeof *hist), parent_ok = 1;
+    for (int i = 0; hist && i < NZ; i++)
+        for (int j = 0; j < NP; j++) {
+            double z = -1.0 + (i + 0.5) * 2.0 / NZ, ra = (j + 0.5) * 360.0 / NP;
+            double dec = asin(z) / D2R;
+            int64_t p = sky_healpix_nest(3, ra, dec);
+            if (p < 0 || p >= NPIX) { parent_ok = 0; continue; }
+            hist[p]++;
+            parent_ok &= (p >> 6) == sky_healpix_nest(0, ra, dec);
+        }
+    int lo = NZ * NP, hi = 0;
+    for (int p = 0; hist && p < NPIX; p++) {
+        lo = hist[p] < lo ? hist[p] : lo;
+        hi = hist[p] > hi ? hist[p] : hi;
+    }
+    CHECK(parent_ok);
+    CHECK(lo > 0);
+    /* 600 samples per pixel on average; a grid's edge effects stay within 10 % */
+    CHECK_MSG(lo >= 540 && hi <= 660, "samples per pixel %d .. %d, expected 600 +- 60", lo, hi);
+    free(hist);
+}
+
 int main(void)
 {
     sky_map *m = NULL, *dc2 = NULL;
@@ -649,6 +781,8 @@ int main(void)
     test_lsstcam(m);
     test_agg(m);
     test_bad_yaml();
+    test_dimcount(m);
+    test_healpix();
     sky_map_free(m);
     sky_map_free(dc2);
     CHECK_DONE();

@@ -74,7 +74,8 @@ int cli_sel_option(est_sel *cs, int code, const char *arg, y1_err *err);
  * at CLI_OPT_RUN_FIRST (above the selection codes of cli.h) so both getopt tables can hold them. */
 enum { CLI_OPT_RUN_FIRST = 1100, CLI_OPT_RUN_FOOTPRINT = CLI_OPT_RUN_FIRST, CLI_OPT_RUN_RADIUS, CLI_OPT_RUN_ROTATION,
        CLI_OPT_RUN_SEED, CLI_OPT_RUN_SKYMAP, CLI_OPT_RUN_WORKLOAD, CLI_OPT_RUN_MODELS, CLI_OPT_RUN_TASKS,
-       CLI_OPT_RUN_PRODUCTS, CLI_OPT_RUN_THREADS, CLI_OPT_RUN_OVERLAP, CLI_OPT_RUN_END };
+       CLI_OPT_RUN_PRODUCTS, CLI_OPT_RUN_THREADS, CLI_OPT_RUN_OVERLAP,
+       CLI_OPT_RUN_PIPELINE, CLI_OPT_RUN_DETECTORS, CLI_OPT_RUN_END };
 #define CLI_RUN_LONGOPTS                                                                   \
     {"footprint", required_argument, NULL, CLI_OPT_RUN_FOOTPRINT},                              \
     {"radius", required_argument, NULL, CLI_OPT_RUN_RADIUS},                                    \
@@ -86,7 +87,9 @@ enum { CLI_OPT_RUN_FIRST = 1100, CLI_OPT_RUN_FOOTPRINT = CLI_OPT_RUN_FIRST, CLI_
     {"tasks", required_argument, NULL, CLI_OPT_RUN_TASKS},                                      \
     {"products", required_argument, NULL, CLI_OPT_RUN_PRODUCTS},                                \
     {"threads", required_argument, NULL, CLI_OPT_RUN_THREADS},                                  \
-    {"overlap", required_argument, NULL, CLI_OPT_RUN_OVERLAP}
+    {"overlap", required_argument, NULL, CLI_OPT_RUN_OVERLAP},                                  \
+    {"pipeline", required_argument, NULL, CLI_OPT_RUN_PIPELINE},                                \
+    {"detectors", required_argument, NULL, CLI_OPT_RUN_DETECTORS}
 
 /* Handle one option of CLI_SEL_LONGOPTS or CLI_RUN_LONGOPTS. Returns Y1_EUSAGE for a bad
  * value, naming the option. */

@@ -285,6 +285,13 @@ static int parse_options(int argc, char **argv, camp_args *a, y1_err *err)
         return y1_errf(err, Y1_EUSAGE, "--sweep radius needs --footprint circle");
     if (a->sweep_name && !strcmp(a->sweep_name, "years") && a->eo.cs.sel.use_nights)
         return y1_errf(err, Y1_EUSAGE, "--sweep years cannot be combined with --nights");
+    /* the simulator's tasks, dependencies and packing are the rtn028 estimate's; a pipeline
+     * file's campaign is not built yet, and half-right numbers would be worse than none */
+    if (est_run_is_pipeline(&a->eo))
+        return y1_errf(err, Y1_EUSAGE, "--pipeline %s: the campaign simulator runs the default "
+                       "rtn028 pipeline only; for %s, `y1est --pipeline %s --nodes N` gives the "
+                       "shortest campaign (core-weighted node-days / N)", a->eo.pipeline,
+                       a->eo.pipeline, a->eo.pipeline);
     char warn[300];
     if ((rc = cli_run_check(&a->eo, warn, sizeof warn, err))) return rc;
     if (warn[0]) fprintf(stderr, "y1est: warning: %s\n", warn);

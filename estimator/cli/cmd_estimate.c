@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "estimator/report/format.h"
+#include "estimator/pipe_estimate.h"
 #include "estimator/report/report.h"
 #include "estimator/run.h"
 
@@ -33,9 +34,14 @@ static const char estimate_usage[] =
     "                        lsst_cells_v1 (10 x 10 of 3000 px), or a sky-map YAML file\n"
     "  --overlap RULE        exact (default: footprint meets the patch's outer polygon) or\n"
     "                        bbox (the LSST stack's pixel-bounding-box rule, as RTN-109)\n"
+    "  --detectors SET       the detectors processed, for a pipeline file: all (default),\n"
+    "                        rtn109-dp2 (RTN-109's DP2: 172 of 189) or -ID,ID,... (ids to drop)\n"
     "  --workload CSV        coadds.csv (band,tract,patch_x,patch_y,num_visits) written by an\n"
     "                        earlier run: skips the cadence and footprint steps\n"
     "Models and platforms:\n"
+    "  --pipeline NAME|FILE  pipeline file: rtn028 (default: the study's 9 tasks, through the\n"
+    "                        models and products below) or a file in data/pipelines/, e.g.\n"
+    "                        rtn109-w_2025_41 (today's LSSTCam DRP, RTN-109's costs)\n"
     "  --platform P          platform YAML; a bare name is looked up in data/platforms/;\n"
     "                        repeat it, or give 'all' for every file there (required)\n"
     "  --models YAML         per-task resource models (default models/rtn028-dc2-3828.yaml)\n"
@@ -53,10 +59,11 @@ static const char estimate_usage[] =
     "                        the largest n)\n"
     "  --bps-multiplier M    also write memoryMultiplier M (> 1)\n"
     "  --bps-retries R       also write numberOfRetries R\n"
+    "  --nodes N             with --pipeline: the shortest campaign on N nodes (node-days / N)\n"
     "  --threads N           threads for the footprint overlaps (default 2)\n"
     "  -h, --help            this help\n";
 
-enum { O_PLATFORM = 1, O_FORMAT, O_OUT, O_BPS, O_BPSQ, O_BPSM, O_BPSR, O_TABLE };
+enum { O_PLATFORM = 1, O_FORMAT, O_OUT, O_BPS, O_BPSQ, O_BPSM, O_BPSR, O_TABLE, O_NODES };
 
 
 /* The run's settings and where its outputs go. */
@@ -66,6 +73,7 @@ typedef struct est_cmd {
     const char *out, *bps;  /* --out DIR, --bps FILE, or NULL */
     est_bps_opts bps_opts;  /* --bps-quantile, --bps-multiplier, --bps-retries */
     const char *table;      /* --table NAME, or NULL */
+    long nodes;             /* --nodes N (pipeline files), 0 if not given */
 } est_cmd;
 
 static int parse_options(int argc, char **argv, est_cmd *cmd, y1_err *err)
@@ -81,6 +89,7 @@ static int parse_options(int argc, char **argv, est_cmd *cmd, y1_err *err)
         {"bps-multiplier", required_argument, NULL, O_BPSM},
         {"bps-retries", required_argument, NULL, O_BPSR},
         {"table", required_argument, NULL, O_TABLE},
+        {"nodes", required_argument, NULL, O_NODES},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int c, rc;
@@ -89,6 +98,7 @@ static int parse_options(int argc, char **argv, est_cmd *cmd, y1_err *err)
     cmd->format = EST_FMT_MD;
     cmd->out = cmd->bps = cmd->table = NULL;
     cmd->bps_opts = (est_bps_opts){1.0, 0, -1}; /* the largest n; no multiplier or retries */
+    cmd->nodes = 0;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
@@ -130,6 +140,9 @@ static int parse_options(int argc, char **argv, est_cmd *cmd, y1_err *err)
                                "table4, got '%s'", optarg);
             cmd->table = optarg;
             break;
+        case O_NODES:
+            if ((rc = cli_parse_long("--nodes", optarg, 1, 100000000, &cmd->nodes, err))) return rc;
+            break;
         case ':': return y1_errf(err, Y1_EUSAGE, "option '%s' needs a value", argv[optind - 1]);
         default: return y1_errf(err, Y1_EUSAGE, "unknown option '%s'", argv[optind - 1]);
         }
@@ -140,6 +153,15 @@ static int parse_options(int argc, char **argv, est_cmd *cmd, y1_err *err)
     if (o->n_platforms == 0)
         return y1_errf(err, Y1_EUSAGE, "no --platform given (e.g. --platform perlmutter.yaml, "
                        "or --platform all)");
+    if (cmd->nodes && !est_run_is_pipeline(o))
+        return y1_errf(err, Y1_EUSAGE, "--nodes applies to a pipeline file (--pipeline NAME); the "
+                       "default estimate's campaign length is `y1est campaign --nodes N`");
+    if (cmd->table && est_run_is_pipeline(o))
+        return y1_errf(err, Y1_EUSAGE, "--table selects a table of the default rtn028 estimate; "
+                       "with --pipeline, --out DIR writes each table as its own CSV");
+    if (cmd->bps && est_run_is_pipeline(o))
+        return y1_errf(err, Y1_EUSAGE, "--bps is written for the default rtn028 estimate only: "
+                       "pipeline %s has no per-task memory model to request", o->pipeline);
     char warn[300];
     if ((rc = cli_run_check(o, warn, sizeof warn, err))) return rc;
     if (warn[0]) fprintf(stderr, "y1est: warning: %s\n", warn);
@@ -162,6 +184,16 @@ int cli_estimate(int argc, char **argv)
     rc = est_run(&o.run, &r, o.out != NULL, &err);
     cli_print_warnings(&r);
     if (rc) goto done;
+    if (r.pipe) {
+        r.pipe->nodes = o.nodes;
+        if (o.out && (rc = est_pipe_write_outdir(&r, o.out, &err))) goto done;
+        if (o.format == EST_FMT_JSON) rc = est_pipe_report_json(stdout, &r, &err);
+        else if (o.format == EST_FMT_CSV) est_pipe_report_csv(stdout, &r);
+        else est_pipe_report_md(stdout, &r);
+        if (o.out) fprintf(stderr, "y1est: wrote tables, report, coadds.csv and summary.json to "
+                           "%s/\n", o.out);
+        goto done;
+    }
 
     /* the BPS file is written to its temp name first and renamed only after the --out
      * directory is complete, so a failure in either leaves neither half done */

@@ -480,6 +480,9 @@ int cli_validate(int argc, char **argv)
                              ".sqlite, .csv, .yaml, .yml, .json or a directory)", p);
     }
     if (o.n_platforms == 0) o.platforms[o.n_platforms++] = "perlmutter";
+    if (est_run_is_pipeline(&o))
+        return cli_usage("validate", "--pipeline %s: validate compares a run with the default "
+                         "rtn028 estimate only", o.pipeline);
     char warn[300];
     if ((rc = cli_run_check(&o, warn, sizeof warn, &err))) return cli_usage("validate", "%s", err.msg);
     if (warn[0]) fprintf(stderr, "y1est: warning: %s\n", warn);

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "skymap/dimcount.h"
+
 int cli_run_option(est_run_opts *o, int code, const char *arg, y1_err *err)
 {
     if (code >= CLI_OPT_SEL && code < CLI_OPT_SEL_END) return cli_sel_option(&o->cs, code, arg, err);
@@ -31,6 +33,13 @@ int cli_run_option(est_run_opts *o, int code, const char *arg, y1_err *err)
         if (sky_overlap_rule_parse(arg, &o->overlap))
             return y1_errf(err, Y1_EUSAGE, "--overlap: expected exact or bbox, got '%s'", arg);
         return Y1_OK;
+    case CLI_OPT_RUN_PIPELINE: o->pipeline = arg; return Y1_OK;
+    case CLI_OPT_RUN_DETECTORS: {
+        sky_detset d;
+        int rc = sky_detset_parse(&d, arg, err);
+        if (!rc) o->detectors = arg;
+        return rc;
+    }
     case CLI_OPT_RUN_WORKLOAD: o->workload = arg; return Y1_OK;
     case CLI_OPT_RUN_MODELS: o->models = arg; return Y1_OK;
     case CLI_OPT_RUN_TASKS: o->tasks = arg; return Y1_OK;
@@ -45,6 +54,13 @@ int cli_run_option(est_run_opts *o, int code, const char *arg, y1_err *err)
 int cli_run_check(const est_run_opts *o, char *warn, size_t n, y1_err *err)
 {
     warn[0] = '\0';
+    if (est_run_is_pipeline(o) && (o->models || o->products || strcmp(o->tasks, "default")))
+        return y1_errf(err, Y1_EUSAGE, "--models, --tasks and --products belong to the default "
+                       "rtn028 estimate; pipeline %s carries its own models and dataset types",
+                       o->pipeline);
+    if (o->detectors && !est_run_is_pipeline(o))
+        return y1_errf(err, Y1_EUSAGE, "--detectors applies to a pipeline file (--pipeline NAME), "
+                       "not to the default rtn028 estimate");
     if (GIVEN(o, CLI_OPT_RUN_RADIUS) && o->footprint == SKY_FP_LSSTCAM)
         return y1_errf(err, Y1_EUSAGE, "--radius applies to --footprint circle, not lsstcam");
     if (o->workload) {

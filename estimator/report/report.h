@@ -18,6 +18,16 @@ void est_report_csv(FILE *fp, const est_result *r);
 int  est_report_csv_table(FILE *fp, const est_result *r, const char *name);
 int  est_report_json(FILE *fp, const est_result *r, y1_err *err);
 int  est_write_outdir(const est_result *r, const char *dir, y1_err *err);
+/* The same outputs for a pipeline file's estimate (r->pipe set): Tables 1-4 of the pipeline
+ * (per task in pipeline order, node-days under both conventions, storage per dataset type),
+ * summary.json with each task's instances and core_weighted_cpu_s and each platform's
+ * node_days beside core_weighted_node_days; the --out directory holds table1-4.csv,
+ * dimensions.csv, report.md, summary.json and coadds.csv. */
+void est_pipe_report_md(FILE *fp, const est_result *r);
+void est_pipe_report_csv(FILE *fp, const est_result *r);
+int  est_pipe_report_json(FILE *fp, const est_result *r, y1_err *err);
+int  est_pipe_write_outdir(const est_result *r, const char *dir, y1_err *err);
+
 /* The BPS settings file (ctrl_bps `pipetask: LABEL:` keys): requestMemory in MiB (BPS's "MB")
  * of each task's maxRSS model at the quantile of the workload's n, requestCpus, and optionally
  * memoryMultiplier and numberOfRetries; a header says how each value was derived. */
