@@ -293,8 +293,11 @@ static int carry_over(const char *stage, const char *dir, const char *const *man
         for (const char *const *m = managed; m && *m && !ours; m++)
             ours = fnmatch(*m, e->d_name, 0) == 0;
         if (ours) continue;
-        snprintf(a, sizeof a, "%s/%s", dir, e->d_name);
-        snprintf(b, sizeof b, "%s/%s", stage, e->d_name);
+        if (snprintf(a, sizeof a, "%s/%s", dir, e->d_name) >= (int)sizeof a ||
+            snprintf(b, sizeof b, "%s/%s", stage, e->d_name) >= (int)sizeof b) {
+            rc = y1_errf(err, Y1_EIO, "%s: path too long", dir);
+            break;
+        }
         struct stat st;
         if (lstat(a, &st) != 0) continue; /* gone meanwhile */
         if (S_ISDIR(st.st_mode))
