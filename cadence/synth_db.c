@@ -4,6 +4,7 @@
  * journalling off (nothing to recover: a failed run deletes it), then renamed into place. */
 #include "cadence/synth_db.h"
 #include "cadence/synth.h"
+#include "common/y1_out.h"
 
 #include <errno.h>
 #include <sqlite3.h>
@@ -80,7 +81,10 @@ void syn_db_abort(syn_db *db)
     db->ins = NULL;
     sqlite3_close(db->h);
     db->h = NULL;
-    if (db->tmp) remove(db->tmp);
+    if (db->tmp) {
+        remove(db->tmp);
+        y1_tmp_untrack(db->tmp);
+    }
     db_free(db);
 }
 
@@ -101,6 +105,20 @@ int syn_db_open(syn_db **out, const char *path, uint64_t seed, int years, double
     struct stat st;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
         rc = y1_errf(err, Y1_EIO, "%s: is a directory", path);
+        goto fail;
+    }
+    /* leftovers of killed runs: "<path>.tmp.<pid>" of processes that no longer exist */
+    {
+        char d[4096], pre[4200];
+        const char *sl = strrchr(path, '/');
+        if (sl) snprintf(d, sizeof d, "%.*s", (int)(sl - path), path);
+        else snprintf(d, sizeof d, ".");
+        snprintf(pre, sizeof pre, "%s.tmp.", sl ? sl + 1 : path);
+        y1_tmp_sweep(sl && sl == path ? "/" : d, pre, "");
+    }
+    if ((rc = y1_tmp_track(db->tmp, 0, err))) {
+        free(db->tmp);
+        db->tmp = NULL;
         goto fail;
     }
     if (remove(db->tmp) != 0 && errno != ENOENT) {
@@ -271,6 +289,7 @@ int syn_db_finish(syn_db *db, y1_err *err)
                      strerror(errno));
         goto fail;
     }
+    y1_tmp_untrack(db->tmp);
     db_free(db);
     return Y1_OK;
 fail:

@@ -366,6 +366,6 @@ int est_run(const est_run_opts *o_, est_result *r, int want_pointings, y1_err *e
 done:
     free(vis.v);
     cad_close(db);
-    if (tmp[0]) remove(tmp);
+    est_close_cadence_tmp(tmp);
     return rc;
 }

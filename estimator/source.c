@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cadence/synth.h"
+#include "common/y1_out.h"
 #include "common/y1_sha256.h"
 
 static char datadir_given[PATH_MAX]; /* --datadir, or "" */
@@ -136,6 +137,14 @@ void est_sel_init(est_sel *cs)
     cad_selection_default(&cs->sel);
 }
 
+void est_close_cadence_tmp(char *tmp_path)
+{
+    if (!tmp_path[0]) return;
+    remove(tmp_path);
+    y1_tmp_untrack(tmp_path);
+    tmp_path[0] = '\0';
+}
+
 int est_open_cadence(const est_sel *cs, cad_db **db, char *tmp_path, size_t n, char *note,
                      size_t nn, y1_err *err)
 {
@@ -161,18 +170,23 @@ int est_open_cadence(const est_sel *cs, cad_db **db, char *tmp_path, size_t n, c
     o.years = cs->sel.use_nights ? (cs->sel.night_hi / 365 + 1) : cs->sel.years;
     if (o.years < 1) o.years = 1;
     if (o.years > 10) o.years = 10;
-    snprintf(tmp_path, n, "%s/y1est-synth-XXXXXX", dir && *dir ? dir : "/tmp");
+    /* the name carries our PID, so a later run can tell a dead process's leftover (and the
+     * file and its ".tmp.<pid>" sibling are removed on SIGINT/SIGTERM meanwhile) */
+    if (!dir || !*dir) dir = "/tmp";
+    y1_tmp_sweep(dir, "y1est-synth.", ".??????");
+    y1_tmp_sweep(dir, "y1est-synth.", ".??????.tmp.[0-9]*");
+    snprintf(tmp_path, n, "%s/y1est-synth.%ld.XXXXXX", dir, (long)getpid());
     if ((fd = mkstemp(tmp_path)) < 0) {
         int rc = y1_errf(err, Y1_EIO, "%s: cannot create a temporary file: %m", tmp_path);
         tmp_path[0] = '\0';
         return rc;
     }
     close(fd);
-    int rc = cad_synth_write(tmp_path, &o, err);
+    int rc = y1_tmp_track(tmp_path, 0, err);
+    if (!rc) rc = cad_synth_write(tmp_path, &o, err);
     if (!rc) rc = cad_open(db, tmp_path, err);
     if (rc) {
-        remove(tmp_path);
-        tmp_path[0] = '\0';
+        est_close_cadence_tmp(tmp_path);
         return rc;
     }
     snprintf(note, nn, "cadence: the embedded SYNTHETIC stand-in for baseline v2.0 (y1est cadence "

@@ -39,8 +39,10 @@ void est_sel_init(est_sel *cs);
 void est_cadence_ident(const cad_db *db, int embedded, char *buf, size_t n);
 
 /* Open the cadence to read: cs->cadence, or the embedded synthetic default written to a temp
- * file (its path goes into tmp_path, size n, to be removed by the caller; "" otherwise).
+ * file "$TMPDIR/y1est-synth.<pid>.XXXXXX" (its path goes into tmp_path, size n, to be removed
+ * by the caller with est_close_cadence_tmp; "" otherwise; a signal removes it too).
  * note (size nn) receives a sentence for the report saying which cadence is used. */
+void est_close_cadence_tmp(char *tmp_path); /* remove and forget it; "" is fine */
 int est_open_cadence(const est_sel *cs, cad_db **db, char *tmp_path, size_t n, char *note,
                      size_t nn, y1_err *err);
 

@@ -1,9 +1,12 @@
 /* test_common.c: the ground floor: the number parser, the strict YAML layer, atomic files and
  * staged directories, array growth and the band table. Fixtures are short files written here
  * into a temporary directory; expected values are the literal numbers written into them. */
+#include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/y1_band.h"
@@ -244,6 +247,114 @@ static void test_outputs(void)
     CHECK(stat(stage, &sb) != 0);
 }
 
+/* The --out commit swaps whole directories; leftovers of dead processes go; signals clean up. */
+static void test_stage_swap_and_cleanup(void)
+{
+    y1_err err = {{0}};
+    char dir[600], stage[700], path[800];
+    struct stat before, after;
+    snprintf(dir, sizeof dir, "%s/swap", tmpdir);
+    CHECK_INT(mkdir(dir, 0750), 0);
+    write_file("swap/report.md", "old\n");
+    write_file("swap/notes.txt", "mine\n");
+    CHECK_INT(stat(dir, &before), 0);
+    /* a reader that opened the old directory keeps the old set or nothing, never the new file */
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    CHECK(fd >= 0);
+    CHECK_INT(y1_stage_open(dir, stage, sizeof stage, &err), Y1_OK);
+    /* the stage is beside dir, not inside it: it can be swapped with dir */
+    snprintf(path, sizeof path, "%s/.swap.y1est-stage.%ld", tmpdir, (long)getpid());
+    CHECK_STR(stage, path);
+    snprintf(path, sizeof path, "%s/report.md", stage);
+    FILE *fp = fopen(path, "w");
+    CHECK(fp != NULL);
+    if (fp) { fputs("new\n", fp); fclose(fp); }
+    static const char *const managed[] = {"report.md", NULL};
+    CHECK_INT(y1_stage_commit(stage, dir, managed, &err), Y1_OK);
+    CHECK_INT(stat(dir, &after), 0);
+    CHECK(after.st_ino != before.st_ino);            /* a new directory took the name */
+    CHECK_INT((int)(after.st_mode & 0777), 0750);    /* with the old one's permissions */
+    CHECK(exists(dir, "notes.txt"));                 /* the user's file was carried over */
+    CHECK(stat(stage, &after) != 0);                 /* the old set is gone with the stage */
+    if (fd >= 0) {
+        int f2 = openat(fd, "report.md", O_RDONLY);
+        CHECK(f2 < 0);
+        if (f2 >= 0) close(f2);
+        close(fd);
+    }
+    /* a subdirectory cannot be carried over whole: refused, dir untouched, stage removed */
+    snprintf(path, sizeof path, "%s/plots", dir);
+    CHECK_INT(mkdir(path, 0777), 0);
+    CHECK_INT(stat(dir, &before), 0);
+    CHECK_INT(y1_stage_open(dir, stage, sizeof stage, &err), Y1_OK);
+    CHECK_INT(y1_stage_commit(stage, dir, managed, &err), Y1_EIO);
+    CHECK_HAS(err.msg, "holds the directory 'plots'");
+    CHECK_INT(stat(dir, &after), 0);
+    CHECK(after.st_ino == before.st_ino);
+    CHECK(exists(dir, "report.md"));
+    CHECK(stat(stage, &after) != 0);
+    rmdir(path);
+    /* '.' cannot be swapped: refused with the reason */
+    CHECK_INT(y1_stage_open(".", stage, sizeof stage, &err), Y1_EIO);
+    CHECK_HAS(err.msg, "replaced as a whole");
+
+    /* leftovers: only our names, only dead PIDs */
+    pid_t dead = fork();
+    if (dead == 0) _exit(0);
+    waitpid(dead, NULL, 0);
+    char name[5][128];
+    snprintf(name[0], sizeof name[0], "x.db.tmp.%ld", (long)dead);
+    snprintf(name[1], sizeof name[1], "x.db.tmp.%ld", (long)getppid());   /* alive */
+    snprintf(name[2], sizeof name[2], "y.db.tmp.%ld", (long)dead);        /* another target */
+    snprintf(name[3], sizeof name[3], "x.db.tmp.%ldz", (long)dead);       /* not our naming */
+    snprintf(name[4], sizeof name[4], "x.db.tmp.%ld", (long)dead);
+    for (int i = 0; i < 4; i++) write_file(name[i], "x");
+    CHECK_INT(y1_tmp_sweep(tmpdir, "x.db.tmp.", ""), 1);
+    CHECK(!exists(tmpdir, name[0]));
+    for (int i = 1; i < 4; i++) CHECK(exists(tmpdir, name[i]));
+    snprintf(path, sizeof path, "%s/.q.y1est-stage.%ld", tmpdir, (long)dead);
+    CHECK_INT(mkdir(path, 0777), 0);
+    snprintf(name[4], sizeof name[4], ".q.y1est-stage.%ld/table1.csv", (long)dead);
+    write_file(name[4], "x");
+    CHECK_INT(y1_tmp_sweep(tmpdir, ".q.y1est-stage.", ""), 1);
+    CHECK(stat(path, &after) != 0);                  /* a directory goes with its files */
+
+    /* SIGTERM: the tracked file and directory go, an untracked file stays, the process dies of
+     * the signal */
+    const char *tf = write_file("sig.tmp", "x");
+    const char *keep = write_file("sig.keep", "x");
+    char td[700];
+    snprintf(td, sizeof td, "%s/sigdir", tmpdir);
+    CHECK_INT(mkdir(td, 0777), 0);
+    write_file("sigdir/a.csv", "x");
+    write_file("sigdir/b.png", "x");
+    pid_t c = fork();
+    if (c == 0) {
+        y1_err e2 = {{0}};
+        y1_tmp_signals();
+        if (y1_tmp_track(tf, 0, &e2) || y1_tmp_track(td, 1, &e2)) _exit(3);
+        raise(SIGTERM);
+        _exit(4); /* not reached */
+    }
+    int st = 0;
+    waitpid(c, &st, 0);
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+    CHECK(!exists(tmpdir, "sig.tmp"));
+    CHECK(!exists(tmpdir, "sigdir"));
+    CHECK(stat(keep, &after) == 0);
+    /* at most 16 paths at a time, with a message */
+    char many[17][32];
+    for (int i = 0; i < 16; i++) {
+        snprintf(many[i], sizeof many[i], "/nonexistent/%d", i);
+        CHECK_INT(y1_tmp_track(many[i], 0, &err), Y1_OK);
+    }
+    CHECK_INT(y1_tmp_track("/nonexistent/16", 0, &err), Y1_EIO);
+    CHECK_HAS(err.msg, "more than 16 temporary paths");
+    for (int i = 0; i < 16; i++) y1_tmp_untrack(many[i]);
+    CHECK_INT(y1_tmp_track("/nonexistent/16", 0, &err), Y1_OK);
+    y1_tmp_untrack("/nonexistent/16");
+}
+
 static void test_grow_and_bands(void)
 {
     double *v = NULL;
@@ -286,6 +397,7 @@ int main(void)
     test_numbers();
     test_yaml();
     test_outputs();
+    test_stage_swap_and_cleanup();
     test_grow_and_bands();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);

@@ -19,6 +19,9 @@ int cli_validate(int argc, char **argv);  /* validate: the estimate against a me
 
 /* Print "y1est: <msg>" to stderr and return the exit code for status. */
 int cli_fail(int status, const y1_err *err);
+/* Flush stdout: Y1_OK, or Y1_EIO with "standard output: write error". Outputs (--out) are
+ * committed only after this succeeds, so a report that did not reach its reader leaves none. */
+int cli_flush_stdout(y1_err *err);
 /* Print each line of r->warnings (what a run wants said) as "y1est: warning: ..." on stderr. */
 struct est_result;
 void cli_print_warnings(const struct est_result *r);

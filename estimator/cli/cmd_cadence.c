@@ -148,7 +148,7 @@ static int cmd_summary(int argc, char **argv)
     if (!rc) print_summary(stdout, fmt, db, &cs.sel, &s, note);
     cad_summary_clear(&s);
     cad_close(db);
-    if (tmp[0]) remove(tmp);
+    est_close_cadence_tmp(tmp);
     return rc ? cli_fail(rc, &err) : 0;
 }
 

@@ -459,12 +459,14 @@ int cli_campaign(int argc, char **argv)
     if (a.mc.samples > 0 && (rc = run_mc(&C, &err))) goto done;
     if (a.sweep_name && (rc = run_sweep(&C, &err))) goto done;
 
-    if (a.out && (rc = cmp_report_outdir(&C, a.out, &err))) goto done;
+    /* the report reaches stdout before the --out directory is committed */
     if (a.format == EST_FMT_JSON) {
         if ((rc = cmp_report_json(&C, stdout, &err))) goto done;
     } else {
         cmp_report_md(stdout, &C);
     }
+    if ((rc = cli_flush_stdout(&err))) goto done;
+    if (a.out && (rc = cmp_report_outdir(&C, a.out, &err))) goto done;
     if (a.out) fprintf(stderr, "y1est: wrote campaign.md, summary.json, CSV tables and plots to "
                        "%s/\n", a.out);
 done:

@@ -201,16 +201,18 @@ int cli_estimate(int argc, char **argv)
         if ((rc = y1_out_open(&bps, o.bps, &err))) goto done;
         est_report_bps(y1_out_fp(bps), &r, &o.bps_opts);
     }
+    /* the report reaches stdout before any output is committed: a failed write leaves none */
+    if (o.format == EST_FMT_JSON) rc = est_report_json(stdout, &r, &err);
+    else if (o.format == EST_FMT_CSV && o.table) est_report_csv_table(stdout, &r, o.table);
+    else if (o.format == EST_FMT_CSV) est_report_csv(stdout, &r);
+    else est_report_md(stdout, &r);
+    if (rc || (rc = cli_flush_stdout(&err))) goto done;
     if (o.out && (rc = est_write_outdir(&r, o.out, &err))) goto done;
     if (bps) {
         rc = y1_out_commit(bps, &err);
         bps = NULL;
         if (rc) goto done;
     }
-    if (o.format == EST_FMT_JSON) rc = est_report_json(stdout, &r, &err);
-    else if (o.format == EST_FMT_CSV && o.table) est_report_csv_table(stdout, &r, o.table);
-    else if (o.format == EST_FMT_CSV) est_report_csv(stdout, &r);
-    else est_report_md(stdout, &r);
     if (o.out) fprintf(stderr, "y1est: wrote tables, report, coadds.csv, summary.json and plots "
                        "to %s/\n", o.out);
 done:

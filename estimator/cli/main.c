@@ -8,6 +8,7 @@
 
 #include "estimator/cli/cli.h"
 #include "estimator/report/plot.h"
+#include "common/y1_out.h"
 #include "common/y1_progress.h"
 
 static const char usage[] =
@@ -116,15 +117,16 @@ int main(int argc, char **argv)
         return code;
     }
     if (!quiet && isatty(fileno(stderr))) y1_progress_set(progress_tty);
+    y1_tmp_signals(); /* a killed run removes its staging directories and temp files */
     if (argc < 2 && given > 1) /* only global options: the default subcommand */
         code = cli_estimate(argc, argv);
     else
         code = dispatch(argc, argv);
     plot_cleanup(); /* cairo/fontconfig caches, so leak checkers see only our own leaks */
     /* a report that did not reach its reader (full disk, closed pipe) is a failure */
-    if (fflush(stdout) != 0 || ferror(stdout)) {
+    if ((fflush(stdout) != 0 || ferror(stdout)) && code == 0) {
         fprintf(stderr, "y1est: standard output: write error\n");
-        if (code == 0) code = 3;
+        code = 3;
     }
     return code;
 }

@@ -3,6 +3,7 @@
 #include "estimator/estimate.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <dirent.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -17,6 +18,12 @@ int cli_fail(int status, const y1_err *err)
 {
     fprintf(stderr, "y1est: %s\n", err->msg);
     return y1_exit_code(status);
+}
+
+int cli_flush_stdout(y1_err *err)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout)) return Y1_OK;
+    return y1_errf(err, Y1_EIO, "standard output: write error: %s", strerror(errno));
 }
 
 int cli_usage(const char *cmd, const char *fmt, ...)
