@@ -20,6 +20,8 @@ if [ ! -s "$DB1" ]; then
     echo "bench: writing the synthetic 1-year cadence to $DB1 (once)" >&2
     "$B/y1est" cadence synth --out "$DB1" --years 1 >&2
 fi
+# the speed targets first: ratios to a bare read of the file (bench/ratios.sh)
+./bench/ratios.sh "$B"
 echo "machine: $(nproc) cores,$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2); threads $T"
 # Y1 WFD from a 1-year file (what `y1est` reads fastest) and from the 10-year file
 for fp in circle lsstcam; do

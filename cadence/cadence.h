@@ -85,6 +85,12 @@ typedef int (*cad_visit_cb)(const cad_visit *v, void *ud);
 int cad_scan(cad_db *db, const cad_selection *sel, cad_visit_cb cb, void *ud,
              int64_t *n_selected, y1_err *err);
 
+/* cad_scan, and in the same read every visit of the selected nights (any program and band,
+ * classified as cad_scan classifies it) to all_cb, before the program and band filters; a
+ * non-zero return from either callback stops the scan. */
+int cad_scan_nights(cad_db *db, const cad_selection *sel, cad_visit_cb cb, void *ud,
+                    cad_visit_cb all_cb, void *all_ud, int64_t *n_selected, y1_err *err);
+
 /* Table 1: visits per band and per program for a selection. */
 typedef struct cad_summary {
     int64_t per_band[CAD_NBANDS];

@@ -308,7 +308,14 @@ int est_run(const est_run_opts *o_, est_result *r, int want_pointings, y1_err *e
         /* synthetic by the file's own mark; a workload made from a synthetic cadence stays so */
         if (cad_synthetic(db)) r->synthetic = 1;
         else if (!o.workload) r->synthetic = 0;
-        rc = cad_scan(db, &o.cs.sel, collect_cb, &vis, NULL, err);
+        /* Figure 1 shows every program of the selected nights: read in the same pass, unless
+         * a WFD override changes the programs (the figure shows the file's own labels) */
+        int overrides = o.cs.sel.n_wfd_ids > 0 || o.cs.sel.wfd_note;
+        point_ctx pc = {r, 0};
+        if (want_pointings && !overrides)
+            rc = cad_scan_nights(db, &o.cs.sel, collect_cb, &vis, point_cb, &pc, NULL, err);
+        else
+            rc = cad_scan(db, &o.cs.sel, collect_cb, &vis, NULL, err);
         if (rc == Y1_ENOMEM) y1_errf(err, rc, "out of memory reading visits");
         if (rc) goto done;
         cad_selection_desc(db, &o.cs.sel, r->selection, sizeof r->selection);
@@ -321,10 +328,8 @@ int est_run(const est_run_opts *o_, est_result *r, int want_pointings, y1_err *e
         }
         memcpy(r->visits_per_band, vis.per_band, sizeof r->visits_per_band);
         r->visits = (int64_t)vis.n;
-        if (want_pointings) {
-            /* Figure 1 shows every program of the selected nights */
+        if (want_pointings && overrides) {
             cad_selection all = o.cs.sel;
-            point_ctx pc = {r, 0};
             all.program = "all";
             all.wfd_ids = NULL;
             all.n_wfd_ids = 0;

@@ -1,16 +1,19 @@
 /* source.c: where the run's inputs come from: the data directory and its default files, sky
- * maps by name, the cadence to read (given, or the embedded synthetic stand-in written to a
- * temporary file) and how reports name it. Nothing here prints. */
+ * maps by name, the cadence to read (given, or the embedded synthetic stand-in, cached or written to
+ * a temporary file) and how reports name it. Nothing here prints. */
 #include "estimator/source.h"
 
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+#include <utime.h>
 
 #include "cadence/synth.h"
 #include "common/y1_out.h"
@@ -145,6 +148,94 @@ void est_close_cadence_tmp(char *tmp_path)
     tmp_path[0] = '\0';
 }
 
+/* The embedded default's cache. The synthetic cadence is a pure function of its options and
+ * of the program that writes it, so the one-year file (75 MB; longer ones are not kept) is
+ * kept under a name holding the algorithm version, seed, years and the executable's checksum,
+ * in $Y1_CACHE_DIR, else $XDG_CACHE_HOME/y1est, else $HOME/.cache/y1est (Y1_CACHE_DIR=off:
+ * none). Written atomically (temp file and rename), so concurrent runs are safe; at most
+ * SYNTH_KEEP files are kept (a Debug and a Release build each have their own). Any failure
+ * here only means no cache: the caller writes a temporary file as before. */
+enum { SYNTH_KEEP = 3 };
+
+static int cache_dir(char *dir, size_t n)
+{
+    const char *e = getenv("Y1_CACHE_DIR"), *x = getenv("XDG_CACHE_HOME"), *h = getenv("HOME");
+    if (e && !strcmp(e, "off")) return -1;
+    if (e && *e) snprintf(dir, n, "%s", e);
+    else if (x && *x) snprintf(dir, n, "%s/y1est", x);
+    else if (h && *h) {
+        char base[900];
+        snprintf(base, sizeof base, "%s/.cache", h);
+        if (mkdir(base, 0755) && errno != EEXIST) return -1;
+        snprintf(dir, n, "%s/y1est", base);
+    } else return -1;
+    if (mkdir(dir, 0755) && errno != EEXIST) return -1;
+    return 0;
+}
+
+/* Remove all but the SYNTH_KEEP most recently used synth-*.db files of the cache dir. */
+static void cache_prune(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct { char name[256]; time_t t; } f[64];
+    int nf = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && nf < 64) {
+        size_t l = strlen(e->d_name);
+        char p[1400];
+        struct stat sb;
+        if (strncmp(e->d_name, "synth-", 6) || l < 4 || strcmp(e->d_name + l - 3, ".db") ||
+            l >= sizeof f[0].name)
+            continue;
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        if (stat(p, &sb)) continue;
+        snprintf(f[nf].name, sizeof f[nf].name, "%s", e->d_name);
+        f[nf++].t = sb.st_mtime;
+    }
+    closedir(d);
+    for (int k = SYNTH_KEEP; k < nf; k++) {
+        /* drop the oldest until SYNTH_KEEP remain */
+        int old = 0;
+        for (int i = 1; i < nf; i++)
+            if (f[i].t < f[old].t) old = i;
+        char p[1400];
+        snprintf(p, sizeof p, "%s/%s", dir, f[old].name);
+        remove(p);
+        f[old].t = (time_t)1 << 62;
+    }
+}
+
+static int open_cached(const cad_synth_opts *o, cad_db **db)
+{
+    char dir[1024], path[1400], exe[65], want[120];
+    y1_err e;
+    if (o->years != 1 || cache_dir(dir, sizeof dir)) return -1;
+    if (y1_sha256_file("/proc/self/exe", exe, NULL, &e)) return -1;
+    snprintf(path, sizeof path, "%s/synth-%s-seed%llu-years%d-%.16s.db", dir, CAD_SYNTH_VERSION,
+             (unsigned long long)o->seed, o->years, exe);
+    snprintf(want, sizeof want, "y1est cadence synth, %s, seed %llu, years %d", CAD_SYNTH_VERSION,
+             (unsigned long long)o->seed, o->years);
+    struct stat sb;
+    if (stat(path, &sb) == 0) {
+        /* the file says what wrote it; anything else (truncated, replaced) is written again */
+        if (cad_open(db, path, &e) == Y1_OK && cad_synthetic(*db) &&
+            !strcmp(cad_synthetic_desc(*db), want)) {
+            utime(path, NULL); /* most recently used, for cache_prune */
+            return Y1_OK;
+        }
+        cad_close(*db);
+        *db = NULL;
+        remove(path);
+    }
+    if (cad_synth_write(path, o, &e)) return -1;
+    cache_prune(dir);
+    if (cad_open(db, path, &e) == Y1_OK) return Y1_OK;
+    cad_close(*db);
+    *db = NULL;
+    return -1;
+}
+
 int est_open_cadence(const est_sel *cs, cad_db **db, char *tmp_path, size_t n, char *note,
                      size_t nn, y1_err *err)
 {
@@ -170,6 +261,11 @@ int est_open_cadence(const est_sel *cs, cad_db **db, char *tmp_path, size_t n, c
     o.years = cs->sel.use_nights ? (cs->sel.night_hi / 365 + 1) : cs->sel.years;
     if (o.years < 1) o.years = 1;
     if (o.years > 10) o.years = 10;
+    snprintf(note, nn, "cadence: the embedded SYNTHETIC stand-in for baseline v2.0 (y1est cadence "
+             "synth, seed %llu, %d year%s), calibrated to RTN-028's Table 1 and Figures 1 and 2; for real "
+             "numbers pass --cadence baseline_v2.0_10yrs.db", (unsigned long long)o.seed, o.years,
+             o.years > 1 ? "s" : "");
+    if (open_cached(&o, db) == Y1_OK) return Y1_OK;
     /* the name carries our PID, so a later run can tell a dead process's leftover (and the
      * file and its ".tmp.<pid>" sibling are removed on SIGINT/SIGTERM meanwhile) */
     if (!dir || !*dir) dir = "/tmp";
@@ -189,10 +285,6 @@ int est_open_cadence(const est_sel *cs, cad_db **db, char *tmp_path, size_t n, c
         est_close_cadence_tmp(tmp_path);
         return rc;
     }
-    snprintf(note, nn, "cadence: the embedded SYNTHETIC stand-in for baseline v2.0 (y1est cadence "
-             "synth, seed %llu, %d year%s), calibrated to RTN-028's Table 1 and Figure 1; for real "
-             "numbers pass --cadence baseline_v2.0_10yrs.db", (unsigned long long)o.seed, o.years,
-             o.years > 1 ? "s" : "");
     return Y1_OK;
 }
 

@@ -62,5 +62,7 @@ typedef struct est_nstats {
     int q05, median, q95, max;
 } est_nstats;
 void est_coadds_nstats(const est_coadds *c, int band, est_nstats *out);
+/* The same for every band in one pass over the coadds. */
+void est_coadds_nstats_all(const est_coadds *c, est_nstats out[Y1_NBANDS]);
 
 #endif

@@ -83,4 +83,23 @@ expect 1 'bad\.csv:10: .# synthetic:. expects .yes \(\.\.\.\). or .no., got .may
 sed 's/^\(# cadence: .*\)$/\1\n\1/' "$T/o1/coadds.csv" >"$T/dup.csv"
 expect 1 "dup\.csv:10: '# cadence:' given twice" -- "$Y1" "${PLAT[@]}" --workload "$T/dup.csv"
 
+# -- the embedded default's cache: written once, then read with the same outputs; a damaged
+# cached file is written again, never read as it is
+export Y1_CACHE_DIR=$T/cache
+run 0 "default job, empty cache" -- "$Y1" "${PLAT[@]}" --out "$T/d1"
+c=$(ls "$T"/cache/synth-*.db 2>/dev/null | head -1)
+if [ -n "$c" ] && [ "$(stat -c %s "$c")" -gt 1000000 ]; then ok
+else bad "no cached synthetic cadence in $T/cache"; c=$T/cache/none; fi
+run 0 "default job, from the cache" -- "$Y1" "${PLAT[@]}" --out "$T/d2"
+truncate -s 4096 "$c"
+run 0 "default job, damaged cache" -- "$Y1" "${PLAT[@]}" --out "$T/d3"
+for f in "$T"/d1/*.csv "$T"/d1/report.md "$T"/d1/summary.json; do
+  for d in d2 d3; do
+    if cmp -s "$f" "$T/$d/${f##*/}"; then ok; else bad "$d/${f##*/} differs from the first run's"; fi
+  done
+done
+if [ "$(stat -c %s "$c" 2>/dev/null || echo 0)" -gt 1000000 ]; then ok
+else bad "the damaged cache file was not written again"; fi
+unset Y1_CACHE_DIR
+
 finish cli_provenance

@@ -261,6 +261,34 @@ static void test_fixtures(void)
         }
     }
 
+    /* one read for the selection and for every visit of its nights: Y1 (nights 0..364) holds
+     * rows 0 (g, WFD) and 1 (r, WFD); WFD in band g is row 0 alone; the DDF visit (night 365)
+     * is in neither */
+    {
+        struct { double rot[4]; int n; } sel_got = {{0}, 0}, all_got = {{0}, 0};
+        const char *q = fixture("nights", V2_COLS YEAR_ROWS DDF_ROW PROPOSALS);
+        int64_t n_sel = -1;
+        cad_selection_default(&sel);
+        CHECK_INT(cad_parse_bands("g", &sel.band_mask, &err), Y1_OK);
+        if ((db = open_ok(q))) {
+            int cb(const cad_visit *v, void *ud);
+            CHECK_INT(cad_scan_nights(db, &sel, cb, &sel_got, cb, &all_got, &n_sel, &err), Y1_OK);
+            CHECK_INT(sel_got.n, 1);
+            CHECK_INT(n_sel, 1);
+            CHECK_INT(all_got.n, 2);
+            CHECK_NEAR(all_got.rot[1], 10.5, 1e-12); /* row 1: 370.5 mod 360 */
+            /* the whole file (years 2 reaches past night 365) reads the same as program all */
+            sel.years = 2;
+            sel.band_mask = 0;
+            sel.program = "ddf";
+            sel_got.n = all_got.n = 0;
+            CHECK_INT(cad_scan_nights(db, &sel, cb, &sel_got, cb, &all_got, NULL, &err), Y1_OK);
+            CHECK_INT(sel_got.n, 1);
+            CHECK_INT(all_got.n, 4);
+            cad_close(db);
+        }
+    }
+
     /* band selection and an empty selection */
     cad_selection_default(&sel);
     CHECK_INT(cad_parse_bands("g", &sel.band_mask, &err), Y1_OK);

@@ -69,9 +69,10 @@ void est_report_md(FILE *fp, const est_result *r)
     fprintf(fp, "| patches | %lld | (tract, patch) with any band |\n", (long long)w->patches);
     fprintf(fp, "\nVisits per coadd (n) by band:\n\n| band | coadds | mean n | 5%% | median | "
             "95%% | max |\n|---|---:|---:|---:|---:|---:|---:|\n");
+    est_nstats ns[Y1_NBANDS];
+    est_coadds_nstats_all(&r->coadds, ns);
     for (int b = 0; b < 6; b++) {
-        est_nstats s;
-        est_coadds_nstats(&r->coadds, b, &s);
+        est_nstats s = ns[b];
         fprintf(fp, "| %c | %lld | %.2f | %d | %d | %d | %d |\n", y1_band_letters[b], (long long)s.coadds,
                 s.mean, s.q05, s.median, s.q95, s.max);
     }
@@ -189,10 +190,11 @@ void est_report_md(FILE *fp, const est_result *r)
 static json_t *summary_json(const est_result *r)
 {
     json_t *v = json_object(), *nst = json_object(), *tasks = json_array(), *plats = json_array();
+    est_nstats ns[Y1_NBANDS];
+    est_coadds_nstats_all(&r->coadds, ns);
     for (int b = 0; b < 6; b++) {
-        est_nstats st;
+        est_nstats st = ns[b];
         char k[2] = {y1_band_letters[b], 0};
-        est_coadds_nstats(&r->coadds, b, &st);
         json_object_set_new(v, k, json_integer(r->visits_per_band[b]));
         json_object_set_new(nst, k, json_pack("{s:I, s:f, s:i, s:i, s:i}", "coadds",
                                               (json_int_t)st.coadds, "mean", st.mean, "median",

@@ -488,6 +488,81 @@ static void draw_points(canvas *cv, const plot_series *s, size_t i, double vmin,
     if (s->style == PLOT_LINE && !sky) cairo_stroke(cr);
 }
 
+/* Points of one colour on the sky map, hundreds of thousands of them: instead of one arc and
+ * fill per point, each disc's pixel coverage (from a table, by sub-pixel position) is
+ * accumulated as the transmittance that OVER-compositing the discs leaves of the background,
+ * T = prod(1 - alpha x coverage), and the series is painted once through the mask 1 - T. The
+ * result is what cairo draws, up to antialiasing. Returns 0 when it cannot (the caller then
+ * draws point by point). */
+enum { RQ = 8, RSS = 16, RMAXK = 9 }; /* sub-pixel positions, samples per pixel, kernel */
+
+static int draw_points_raster(canvas *cv, const plot_series *s, size_t i, double r,
+                              double (*px)(const canvas *, double, double, double *))
+{
+    int half = (int)ceil(r), K = 2 * half + 1;
+    if (K > RMAXK || r <= 0) return 0;
+    size_t npix = (size_t)cv->w * (size_t)cv->h;
+    float *T = malloc(npix * sizeof *T);
+    float *tab = malloc((size_t)RQ * RQ * K * K * sizeof *tab);
+    cairo_surface_t *mask = cairo_image_surface_create(CAIRO_FORMAT_A8, cv->w, cv->h);
+    int ok = T && tab && cairo_surface_status(mask) == CAIRO_STATUS_SUCCESS;
+    if (!ok) goto done;
+    /* coverage of pixel (dx, dy) relative to the pixel holding the centre, the centre at
+     * sub-pixel position ((qx + 0.5) / RQ, (qy + 0.5) / RQ) */
+    for (int qy = 0; qy < RQ; qy++)
+        for (int qx = 0; qx < RQ; qx++)
+            for (int dy = -half; dy <= half; dy++)
+                for (int dx = -half; dx <= half; dx++) {
+                    double fx = (qx + 0.5) / RQ, fy = (qy + 0.5) / RQ;
+                    int in = 0;
+                    for (int a = 0; a < RSS; a++)
+                        for (int b = 0; b < RSS; b++) {
+                            double sx = dx + (b + 0.5) / RSS - fx, sy = dy + (a + 0.5) / RSS - fy;
+                            in += sx * sx + sy * sy <= r * r;
+                        }
+                    tab[((qy * RQ + qx) * K + (dy + half)) * K + dx + half] =
+                        (float)in / (RSS * RSS);
+                }
+    for (size_t k = 0; k < npix; k++) T[k] = 1.0f;
+    const float alpha = 0.7f;
+    for (size_t k = 0; k < s->n; k++) {
+        double X, Y;
+        if (!isfinite(s->x[k]) || !isfinite(s->y[k])) continue;
+        X = px(cv, s->x[k], s->y[k], &Y);
+        if (!(X > -half - 1 && X < cv->w + half + 1 && Y > -half - 1 && Y < cv->h + half + 1))
+            continue;
+        int ix = (int)floor(X), iy = (int)floor(Y);
+        int qx = (int)((X - ix) * RQ), qy = (int)((Y - iy) * RQ);
+        if (qx >= RQ) qx = RQ - 1;
+        if (qy >= RQ) qy = RQ - 1;
+        const float *t = tab + (size_t)(qy * RQ + qx) * K * K;
+        for (int dy = -half; dy <= half; dy++) {
+            int y = iy + dy;
+            if (y < 0 || y >= cv->h) continue;
+            float *row = T + (size_t)y * cv->w;
+            for (int dx = -half; dx <= half; dx++) {
+                int x = ix + dx;
+                float c = t[(dy + half) * K + dx + half];
+                if (x >= 0 && x < cv->w && c > 0) row[x] *= 1.0f - alpha * c;
+            }
+        }
+    }
+    cairo_surface_flush(mask);
+    unsigned char *m = cairo_image_surface_get_data(mask);
+    int stride = cairo_image_surface_get_stride(mask);
+    for (int y = 0; y < cv->h; y++)
+        for (int x = 0; x < cv->w; x++)
+            m[(size_t)y * stride + x] = (unsigned char)lrintf(255.0f * (1.0f - T[(size_t)y * cv->w + x]));
+    cairo_surface_mark_dirty(mask);
+    set_rgb(cv->cr, series_rgb(s, i), 1);
+    cairo_mask_surface(cv->cr, mask, 0, 0);
+done:
+    cairo_surface_destroy(mask);
+    free(T);
+    free(tab);
+    return ok;
+}
+
 static double px_linear(const canvas *cv, double x, double y, double *Y)
 {
     *Y = mapy(cv, y);
@@ -713,7 +788,12 @@ int plot_sky(const char *png_path, const plot_spec *sp, y1_err *err)
     set_rgb(cr, 0x000000, 1);
     cairo_set_line_width(cr, 1.2);
     cairo_stroke(cr);
-    for (size_t i = 0; i < sp->nseries; i++) draw_points(&cv, &sp->series[i], i, vlo, vhi, px_sky, 1);
+    for (size_t i = 0; i < sp->nseries; i++) {
+        const plot_series *ps = &sp->series[i];
+        double pr = ps->size_px > 0 ? ps->size_px : 1.6;
+        if (ps->c || !ps->x || !ps->y || !draw_points_raster(&cv, ps, i, pr, px_sky))
+            draw_points(&cv, ps, i, vlo, vhi, px_sky, 1);
+    }
     /* graticule labels: RA along the equator (hours would also do; degrees match the API) */
     char buf[32];
     set_rgb(cr, 0x404040, 1);
