@@ -265,12 +265,13 @@ int est_open_cadence(const est_sel *cs, cad_db **db, char *tmp_path, size_t n, c
              "synth, seed %llu, %d year%s), calibrated to RTN-028's Table 1 and Figures 1 and 2; for real "
              "numbers pass --cadence baseline_v2.0_10yrs.db", (unsigned long long)o.seed, o.years,
              o.years > 1 ? "s" : "");
-    if (open_cached(&o, db) == Y1_OK) return Y1_OK;
     /* the name carries our PID, so a later run can tell a dead process's leftover (and the
-     * file and its ".tmp.<pid>" sibling are removed on SIGINT/SIGTERM meanwhile) */
+     * file and its ".tmp.<pid>" sibling are removed on SIGINT/SIGTERM meanwhile); the sweep
+     * runs before the cache is asked, so a cache hit still clears them */
     if (!dir || !*dir) dir = "/tmp";
     y1_tmp_sweep(dir, "y1est-synth.", ".??????");
     y1_tmp_sweep(dir, "y1est-synth.", ".??????.tmp.[0-9]*");
+    if (open_cached(&o, db) == Y1_OK) return Y1_OK;
     snprintf(tmp_path, n, "%s/y1est-synth.%ld.XXXXXX", dir, (long)getpid());
     if ((fd = mkstemp(tmp_path)) < 0) {
         int rc = y1_errf(err, Y1_EIO, "%s: cannot create a temporary file: %m", tmp_path);

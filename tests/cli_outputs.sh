@@ -78,11 +78,19 @@ if [ "$HAVE_STRACE" = 1 ]; then
   [ -z "$(ls -A "$T/syn")" ] && ok || bad "SIGINT during synth left: $(ls -A "$T/syn" | tr '\n' ' ')"
 
   mkdir -p "$T/tmp"
-  TMPDIR="$T/tmp" strace -f -qq -o /dev/null -e trace=pwrite64 \
+  # the temporary-file path (no cache), then the cache's own write
+  Y1_CACHE_DIR=off TMPDIR="$T/tmp" strace -f -qq -o /dev/null -e trace=pwrite64 \
     -e inject=pwrite64:signal=SIGTERM:when=3 "$Y1" --platform perlmutter >/dev/null 2>&1
   got=$?
   [ "$got" = 143 ] && ok || bad "SIGTERM during the embedded synthesis: exit $got, expected 143"
   [ -z "$(ls -A "$T/tmp")" ] && ok || bad "SIGTERM left in \$TMPDIR: $(ls -A "$T/tmp" | tr '\n' ' ')"
+  mkdir -p "$T/cache"
+  Y1_CACHE_DIR="$T/cache" TMPDIR="$T/tmp" strace -f -qq -o /dev/null -e trace=pwrite64 \
+    -e inject=pwrite64:signal=SIGTERM:when=3 "$Y1" --platform perlmutter >/dev/null 2>&1
+  got=$?
+  [ "$got" = 143 ] && ok || bad "SIGTERM while writing the cadence cache: exit $got, expected 143"
+  [ -z "$(ls -A "$T/cache" "$T/tmp" | grep -v ':$' | grep -v '^$')" ] && ok \
+    || bad "SIGTERM while writing the cache left: $(ls -A "$T/cache" "$T/tmp" | tr '\n' ' ')"
 else
   skip "strace cannot trace here: the signal clean-up checks were not run"
 fi
@@ -111,7 +119,7 @@ if [ "$HAVE_STRACE" = 1 ]; then
   # killed at once after opening: the sweep happens at open
   strace -f -qq -o /dev/null -e trace=pwrite64 -e inject=pwrite64:signal=SIGKILL:when=1 \
     "$Y1" cadence synth --out "$T/syn2/s.db" >/dev/null 2>&1
-  TMPDIR="$T/tmp2" strace -f -qq -o /dev/null -e trace=pwrite64 \
+  Y1_CACHE_DIR=off TMPDIR="$T/tmp2" strace -f -qq -o /dev/null -e trace=pwrite64 \
     -e inject=pwrite64:signal=SIGKILL:when=1 "$Y1" --platform perlmutter >/dev/null 2>&1
   [ ! -e "$T/syn2/s.db.tmp.$D" ] && ok || bad "synth left a dead process's s.db.tmp.$D"
   [ -e "$T/syn2/s.db.tmp.$$" ] && [ -e "$T/syn2/t.db.tmp.$D" ] && ok \
