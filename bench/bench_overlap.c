@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cadence/cadence.h"
+#include "common/y1_grow.h"
 #include "skymap/agg.h"
 #include "skymap/skymap.h"
 
@@ -46,13 +47,7 @@ typedef struct vbuf {
 
 static int push(vbuf *b, sky_visit v)
 {
-    if (b->n == b->cap) {
-        size_t c = b->cap ? 2 * b->cap : 65536;
-        sky_visit *q = realloc(b->v, c * sizeof *q);
-        if (!q) return Y1_ENOMEM;
-        b->v = q;
-        b->cap = c;
-    }
+    if (y1_grow(&b->v, &b->cap, b->n + 1, sizeof *b->v, 65536)) return Y1_ENOMEM;
     b->v[b->n++] = v;
     return 0;
 }

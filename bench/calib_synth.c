@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cadence/cadence.h"
+#include "common/y1_grow.h"
 #include "cadence/synth.h"
 #include "skymap/agg.h"
 #include "skymap/skymap.h"
@@ -29,13 +30,7 @@ typedef struct vbuf { sky_visit *v; size_t n, cap; } vbuf;
 static int collect(const cad_visit *v, void *ud)
 {
     vbuf *b = ud;
-    if (b->n == b->cap) {
-        size_t c = b->cap ? 2 * b->cap : 65536;
-        sky_visit *q = realloc(b->v, c * sizeof *q);
-        if (!q) return Y1_ENOMEM;
-        b->v = q;
-        b->cap = c;
-    }
+    if (y1_grow(&b->v, &b->cap, b->n + 1, sizeof *b->v, 65536)) return Y1_ENOMEM;
     b->v[b->n++] = (sky_visit){v->id, v->ra_deg, v->dec_deg, isfinite(v->rot_deg) ? v->rot_deg : 0, v->band};
     return 0;
 }

@@ -2,6 +2,7 @@
  * tables and columns present (never from a version string), classifies each visit's program
  * (WFD / DDF / Other) the way opsim.md section 2.5 prescribes, and streams selected visits. */
 #include "cadence/cadence.h"
+#include "common/y1_grow.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -38,7 +39,8 @@ struct cad_db {
     int dedupe;           /* OpSim v4: one row per (visit, proposal) */
     label_mode mode;
     program *progs;
-    int n_progs, cap_progs;
+    int n_progs;
+    size_t cap_progs;
     int propid_small_max; /* LAB_PROPID_SMALL: largest id */
     int64_t n_propids;    /* distinct proposalIds in the file, when it has the column */
     double min_mjd;
@@ -188,13 +190,8 @@ static int read_columns(cad_db *db, unsigned *mask, y1_err *err)
 
 static int add_program(cad_db *db, const char *name, cad_class cls, int64_t propid)
 {
-    if (db->n_progs == db->cap_progs) {
-        int cap = db->cap_progs ? 2 * db->cap_progs : 16;
-        program *p = realloc(db->progs, (size_t)cap * sizeof *p);
-        if (!p) return -1;
-        db->progs = p;
-        db->cap_progs = cap;
-    }
+    if (y1_grow(&db->progs, &db->cap_progs, (size_t)db->n_progs + 1, sizeof *db->progs, 16))
+        return -1;
     char *copy = strdup(name);
     if (!copy) return -1;
     db->progs[db->n_progs] = (program){copy, cls, propid};
@@ -511,10 +508,10 @@ int cad_parse_bands(const char *s, unsigned *mask, y1_err *err)
     unsigned m = 0;
     for (const char *p = s; *p; p++) {
         if (*p == ',' || *p == ' ') continue;
-        const char *b = strchr(CAD_BANDS, tolower((unsigned char)*p));
+        const char *b = strchr(y1_band_letters, tolower((unsigned char)*p));
         if (!b) return y1_errf(err, Y1_EUSAGE, "--bands: unknown band '%c' in '%s' (expected "
                                "letters of ugrizy)", *p, s);
-        m |= 1u << (b - CAD_BANDS);
+        m |= 1u << (b - y1_band_letters);
     }
     if (!m) return y1_errf(err, Y1_EUSAGE, "--bands: no band given");
     *mask = m;
@@ -543,8 +540,8 @@ void cad_selection_desc(const cad_db *db, const cad_selection *sel, char *buf, s
     int lo, hi;
     char bands[8] = "";
     night_range(db, sel, &lo, &hi);
-    for (int b = 0, k = 0; b < CAD_NBANDS; b++)
-        if (!sel->band_mask || (sel->band_mask >> b & 1)) bands[k++] = CAD_BANDS[b];
+    for (int b = 0, k = 0; b < Y1_NBANDS; b++)
+        if (!sel->band_mask || (sel->band_mask >> b & 1)) bands[k++] = y1_band_letters[b];
     char nights[160];
     const char *origin = sel->relative_nights ? "night - first night" : "survey night";
     if (sel->use_nights)
@@ -850,7 +847,7 @@ static int scan(cad_db *db, const cad_selection *sel, cad_visit_cb cb, void *ud,
                                   : (int)floor(mjd - db->night_ref_mjd);
         if (lim && (night < lo || night > hi)) continue;
         const char *bs = (const char *)sqlite3_column_text(st, COL_BAND);
-        const char *bp = bs && *bs ? strchr(CAD_BANDS, tolower((unsigned char)bs[0])) : NULL;
+        const char *bp = bs && *bs ? strchr(y1_band_letters, tolower((unsigned char)bs[0])) : NULL;
         if (!bp || !*bp) {
             char shown[32];
             lower_copy(shown, bs ? bs : "NULL", sizeof shown);
@@ -859,7 +856,7 @@ static int scan(cad_db *db, const cad_selection *sel, cad_visit_cb cb, void *ud,
                          db->band_col);
             goto done;
         }
-        int band = (int)(bp - CAD_BANDS);
+        int band = (int)(bp - y1_band_letters);
         int propid_null = sqlite3_column_type(st, COL_PROPID) == SQLITE_NULL;
         int64_t propid = sqlite3_column_int64(st, COL_PROPID);
         int prog = classify(db, sel, st, propid, propid_null);

@@ -8,10 +8,6 @@
 #include "common/y1_band.h"
 #include "common/y1_err.h"
 
-/* the band table is common/y1_band.h; these names are the cadence module's view of it */
-#define CAD_NBANDS Y1_NBANDS
-#define CAD_BANDS y1_band_letters
-
 /* Program classes. The label (a name such as "WFD", "Other", "DD:COSMOS") is per file. */
 typedef enum { CAD_CLASS_OTHER = 0, CAD_CLASS_WFD = 1, CAD_CLASS_DDF = 2,
                CAD_CLASS_UNLABELLED = 3 } cad_class;
@@ -93,7 +89,7 @@ int cad_scan_nights(cad_db *db, const cad_selection *sel, cad_visit_cb cb, void 
 
 /* Table 1: visits per band and per program for a selection. */
 typedef struct cad_summary {
-    int64_t per_band[CAD_NBANDS];
+    int64_t per_band[Y1_NBANDS];
     int64_t total;
     int n_programs;           /* programs with at least one selected visit */
     int64_t *per_program;     /* indexed by program id, length cad_program_count(db) */

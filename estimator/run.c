@@ -63,7 +63,7 @@ int est_run_resolve_platform(const char *arg, char *path, size_t n, y1_err *err)
 typedef struct collect_ctx {
     sky_visit *v;
     size_t n, cap;
-    int64_t per_band[CAD_NBANDS];
+    int64_t per_band[Y1_NBANDS];
 } collect_ctx;
 
 static int collect_cb(const cad_visit *v, void *ud)

@@ -16,6 +16,7 @@
 #include <yaml.h>
 
 #include "common/y1_input.h"
+#include "common/y1_grow.h"
 #include "common/y1_time.h"
 #include "common/y1_yaml.h"
 
@@ -51,13 +52,7 @@ static void md_free(md *m)
 /* Append an item with room for nv values; returns it or NULL (err set). */
 static md_item *md_add(md *m, const char *section, const char *key, size_t nv, int numeric)
 {
-    if (m->n == m->cap) {
-        size_t cap = m->cap ? 2 * m->cap : 64;
-        md_item *v = realloc(m->it, cap * sizeof *v);
-        if (!v) goto nomem;
-        m->it = v;
-        m->cap = cap;
-    }
+    if (y1_grow(&m->it, &m->cap, m->n + 1, sizeof *m->it, 64)) goto nomem;
     md_item *it = &m->it[m->n];
     memset(it, 0, sizeof *it);
     it->section = strdup(section);
@@ -565,11 +560,9 @@ static int read_dir(mdl_records *out, const char *path, const mdl_md_opts *o, y1
     struct dirent *e;
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.') continue;
-        if (n == cap) {
-            cap = cap ? 2 * cap : 64;
-            char **v = realloc(names, cap * sizeof *v);
-            if (!v) { rc = y1_errf(err, Y1_ENOMEM, "%s: out of memory", path); goto done; }
-            names = v;
+        if (y1_grow(&names, &cap, n + 1, sizeof *names, 64)) {
+            rc = y1_errf(err, Y1_ENOMEM, "%s: out of memory", path);
+            goto done;
         }
         size_t len = strlen(path) + strlen(e->d_name) + 2;
         if (!(names[n] = malloc(len))) { rc = y1_errf(err, Y1_ENOMEM, "%s: out of memory", path); goto done; }

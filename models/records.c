@@ -3,6 +3,7 @@
 #include "models/models.h"
 
 #include "common/y1_band.h"
+#include "common/y1_grow.h"
 
 #include <errno.h>
 #include <math.h>
@@ -33,13 +34,8 @@ void mdl_records_clear(mdl_records *r)
 
 int mdl_records_push(mdl_records *r, const mdl_record *rec, y1_err *err)
 {
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? 2 * r->cap : 256;
-        mdl_record *v = realloc(r->v, cap * sizeof *v);
-        if (!v) return y1_errf(err, Y1_ENOMEM, "records: out of memory");
-        r->v = v;
-        r->cap = cap;
-    }
+    if (y1_grow(&r->v, &r->cap, r->n + 1, sizeof *r->v, 256))
+        return y1_errf(err, Y1_ENOMEM, "records: out of memory");
     mdl_record *d = &r->v[r->n];
     *d = *rec;
     d->task = strdup(rec->task);

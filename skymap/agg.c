@@ -41,15 +41,15 @@ struct sky_agg {
     sky_totals tot;
     sky_coadd *coadds;
     size_t ncoadds;
-    uint64_t *hist[SKY_NBANDS]; /* hist[b][k] = coadds of band b with num_visits k */
-    uint32_t histmax[SKY_NBANDS];
+    uint64_t *hist[Y1_NBANDS]; /* hist[b][k] = coadds of band b with num_visits k */
+    uint32_t histmax[Y1_NBANDS];
 };
 
 void sky_agg_free(sky_agg *a)
 {
     if (!a) return;
     free(a->coadds);
-    for (int b = 0; b < SKY_NBANDS; b++) free(a->hist[b]);
+    for (int b = 0; b < Y1_NBANDS; b++) free(a->hist[b]);
     free(a);
 }
 
@@ -74,7 +74,7 @@ static double kth(const sky_agg *a, int b, uint64_t k)
 
 double sky_agg_quantile(const sky_agg *a, int band, double q)
 {
-    if (band < 0 || band >= SKY_NBANDS || !a->hist[band] || a->tot.band[band].coadds == 0 ||
+    if (band < 0 || band >= Y1_NBANDS || !a->hist[band] || a->tot.band[band].coadds == 0 ||
         !(q >= 0.0 && q <= 1.0))
         return NAN;
     uint64_t N = (uint64_t)a->tot.band[band].coadds;
@@ -90,7 +90,7 @@ static int finish(sky_agg *a)
 {
     int32_t maxt = -1;
     int maxpx = 0, maxpy = 0;
-    for (int b = 0; b < SKY_NBANDS; b++) {
+    for (int b = 0; b < Y1_NBANDS; b++) {
         sky_band_stats *s = &a->tot.band[b];
         int64_t keep = s->visits;
         memset(s, 0, sizeof *s);
@@ -110,7 +110,7 @@ static int finish(sky_agg *a)
         if (c->patch_x > maxpx) maxpx = c->patch_x;
         if (c->patch_y > maxpy) maxpy = c->patch_y;
     }
-    for (int b = 0; b < SKY_NBANDS; b++) {
+    for (int b = 0; b < Y1_NBANDS; b++) {
         a->histmax[b] = a->tot.band[b].max;
         a->hist[b] = calloc((size_t)a->histmax[b] + 1, sizeof *a->hist[b]);
         if (!a->hist[b]) return Y1_ENOMEM;
@@ -132,7 +132,7 @@ static int finish(sky_agg *a)
         }
     }
     free(bits);
-    for (int b = 0; b < SKY_NBANDS; b++) {
+    for (int b = 0; b < Y1_NBANDS; b++) {
         sky_band_stats *s = &a->tot.band[b];
         if (!s->coadds) continue;
         s->mean = (double)s->warps / (double)s->coadds;
@@ -152,7 +152,7 @@ static int finish(sky_agg *a)
  * centres, each with its visits per band, compute its overlaps once and add that many. */
 typedef struct centre {
     double ra_deg, dec_deg;
-    uint32_t nb[SKY_NBANDS];   /* visits per band at this centre */
+    uint32_t nb[Y1_NBANDS];   /* visits per band at this centre */
 } centre;
 
 typedef struct run_shared {
@@ -172,7 +172,7 @@ typedef struct run_shared {
 
 typedef struct run_worker {
     run_shared *sh;
-    uint32_t *counts;          /* SKY_NBANDS * per_band */
+    uint32_t *counts;          /* Y1_NBANDS * per_band */
     int rc;
     int is_caller;             /* runs on the calling thread: reports progress */
     pthread_t th;
@@ -207,7 +207,7 @@ static void *worker(void *arg)
                 atomic_store(&sh->failed, 1);
                 goto out;
             }
-            for (int b = 0; b < SKY_NBANDS; b++) {
+            for (int b = 0; b < Y1_NBANDS; b++) {
                 uint32_t nb = q->nb[b];
                 if (!nb) continue;
                 visits += nb;
@@ -297,7 +297,7 @@ static int check_visits(const sky_footprint *fp, const sky_visit *v, size_t n, y
         y1_err e;
         if (sky__check_coord(v[i].ra_deg, v[i].dec_deg, &e))
             return y1_errf(err, Y1_EINPUT, "visit %lld (#%zu): %s", (long long)v[i].id, i, e.msg);
-        if (v[i].band < 0 || v[i].band >= SKY_NBANDS)
+        if (v[i].band < 0 || v[i].band >= Y1_NBANDS)
             return y1_errf(err, Y1_EINPUT, "visit %lld (#%zu): band %d is not 0..5 (ugrizy)",
                            (long long)v[i].id, i, v[i].band);
         if (fp->kind == SKY_FP_LSSTCAM && fp->rot == SKY_ROT_VISIT && !isfinite(v[i].rot_deg))
@@ -319,7 +319,7 @@ int sky_agg_run(sky_agg **out, const sky_map *m, const sky_footprint *fp,
     atomic_init(&sh.next, 0);
     atomic_init(&sh.done, 0);
     atomic_init(&sh.failed, 0);
-    size_t dense = SKY_NBANDS * sh.per_band;
+    size_t dense = Y1_NBANDS * sh.per_band;
     if (dense > MAX_DENSE)
         return y1_errf(err, Y1_EINPUT, "sky map %s has %zu (band, tract, patch) cells; at most "
                        "%zu are supported", m->name, dense, MAX_DENSE);
@@ -391,7 +391,7 @@ int sky_agg_run(sky_agg **out, const sky_map *m, const sky_footprint *fp,
     }
     a->tot.visits = (int64_t)n;
     a->tot.ccd_visits = (int64_t)n * sky_footprint_num_ccds(fp);
-    for (int b = 0; b < SKY_NBANDS; b++) a->tot.band[b].visits = 0;
+    for (int b = 0; b < Y1_NBANDS; b++) a->tot.band[b].visits = 0;
     for (size_t i = 0; i < n; i++) a->tot.band[visits[i].band].visits++;
     rc = finish(a);
     if (rc) goto done;
@@ -430,7 +430,7 @@ int sky_agg_from_coadds(sky_agg **out, const sky_coadd *coadds, size_t n, y1_err
     qsort(a->coadds, n, sizeof *a->coadds, coadd_cmp);
     for (size_t i = 0; i < n; i++) {
         const sky_coadd *c = &a->coadds[i];
-        if (c->band < 0 || c->band >= SKY_NBANDS || c->num_visits == 0 || c->tract < 0 ||
+        if (c->band < 0 || c->band >= Y1_NBANDS || c->num_visits == 0 || c->tract < 0 ||
             c->patch_x < 0 || c->patch_y < 0) {
             rc = y1_errf(err, Y1_EINPUT, "coadd tract %d patch (%d, %d) band %d: tract and "
                          "patch must be >= 0, band 0..5 and num_visits >= 1, got %u",
@@ -446,7 +446,7 @@ int sky_agg_from_coadds(sky_agg **out, const sky_coadd *coadds, size_t n, y1_err
     }
     a->tot.visits = -1;
     a->tot.ccd_visits = -1;
-    for (int b = 0; b < SKY_NBANDS; b++) a->tot.band[b].visits = -1;
+    for (int b = 0; b < Y1_NBANDS; b++) a->tot.band[b].visits = -1;
     if ((rc = finish(a))) goto done;
     *out = a;
     a = NULL;

@@ -11,7 +11,6 @@
 #include "common/y1_band.h"
 #include "skymap/skymap.h"
 
-enum { SKY_NBANDS = Y1_NBANDS }; /* bands in the order of common/y1_band.h */
 
 /* One visit, as the cadence reader delivers it (skymap/ does not know the reader). */
 typedef struct sky_visit {
@@ -47,7 +46,7 @@ typedef struct sky_totals {
     int64_t warps;       /* visit x (tract, patch) pairs = sum of num_visits over all coadds */
     int64_t coadds;      /* (band, tract, patch) with n >= 1 */
     int64_t patches;     /* (tract, patch) with n >= 1 in any band */
-    sky_band_stats band[SKY_NBANDS];
+    sky_band_stats band[Y1_NBANDS];
 } sky_totals;
 
 typedef struct sky_agg sky_agg; /* opaque result */

@@ -107,7 +107,7 @@ static void test_real_counts(void)
         CHECK_MSG(c.total == real[i].total, "%s: total %lld", real[i].file, (long long)c.total);
         for (int b = 0; b < 6; b++)
             CHECK_MSG(c.per_band[b] == real[i].n[b], "%s band %c: %lld, expected %lld",
-                      real[i].file, CAD_BANDS[b], (long long)c.per_band[b],
+                      real[i].file, y1_band_letters[b], (long long)c.per_band[b],
                       (long long)real[i].n[b]);
     }
 }

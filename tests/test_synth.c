@@ -381,7 +381,7 @@ static void test_reader(const char *path)
     rc = cad_summarize(db, &sel, &s, &err);
     CHECK_MSG(rc == Y1_OK, "%s", err.msg);
     if (rc == Y1_OK) {
-        for (int b = 0; b < CAD_NBANDS; b++)
+        for (int b = 0; b < Y1_NBANDS; b++)
             CHECK_INT(s.per_band[b], cad_synth_y1_wfd_band_target[b]);
         CHECK_INT(s.total, 173682);
         CHECK_INT(s.first_night, 0);

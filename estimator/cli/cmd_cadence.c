@@ -46,8 +46,8 @@ static void print_summary(FILE *fp, est_format fmt, cad_db *db, const cad_select
         if (cad_synthetic(db))
             fprintf(fp, "# SYNTHETIC cadence (%s), not an OpSim run\n", cad_synthetic_desc(db));
         fprintf(fp, "kind,name,visits\n");
-        for (int b = 0; b < CAD_NBANDS; b++)
-            fprintf(fp, "band,%c,%lld\n", CAD_BANDS[b], (long long)s->per_band[b]);
+        for (int b = 0; b < Y1_NBANDS; b++)
+            fprintf(fp, "band,%c,%lld\n", y1_band_letters[b], (long long)s->per_band[b]);
         fprintf(fp, "band,total,%lld\n", (long long)s->total);
         for (int p = 0; p < cad_program_count(db); p++)
             if (s->per_program[p])
@@ -64,8 +64,8 @@ static void print_summary(FILE *fp, est_format fmt, cad_db *db, const cad_select
         json_object_set_new(root, "schema", json_string(cad_schema_desc(db)));
         json_object_set_new(root, "program_source", json_string(cad_program_source(db)));
         json_object_set_new(root, "selection", json_string(desc));
-        for (int b = 0; b < CAD_NBANDS; b++) {
-            char k[2] = {CAD_BANDS[b], 0};
+        for (int b = 0; b < Y1_NBANDS; b++) {
+            char k[2] = {y1_band_letters[b], 0};
             json_object_set_new(visits, k, json_integer(s->per_band[b]));
         }
         json_object_set_new(visits, "total", json_integer(s->total));
@@ -91,8 +91,8 @@ static void print_summary(FILE *fp, est_format fmt, cad_db *db, const cad_select
             cad_schema_desc(db), cad_program_source(db), desc);
     fprintf(fp, "- selected nights: %d..%d\n\n", s->first_night, s->last_night);
     fprintf(fp, "| band | visits |\n|---|---:|\n");
-    for (int b = 0; b < CAD_NBANDS; b++)
-        fprintf(fp, "| %c | %lld |\n", CAD_BANDS[b], (long long)s->per_band[b]);
+    for (int b = 0; b < Y1_NBANDS; b++)
+        fprintf(fp, "| %c | %lld |\n", y1_band_letters[b], (long long)s->per_band[b]);
     fprintf(fp, "| total | %lld |\n\n", (long long)s->total);
     fprintf(fp, "## Visits per program\n\n| program | class | visits |\n|---|---|---:|\n");
     for (int p = 0; p < cad_program_count(db); p++)
