@@ -203,9 +203,10 @@ int cli_estimate(int argc, char **argv)
     }
     /* the report reaches stdout before any output is committed: a failed write leaves none */
     if (o.format == EST_FMT_JSON) rc = est_report_json(stdout, &r, &err);
-    else if (o.format == EST_FMT_CSV && o.table) est_report_csv_table(stdout, &r, o.table);
-    else if (o.format == EST_FMT_CSV) est_report_csv(stdout, &r);
-    else est_report_md(stdout, &r);
+    else if (o.format == EST_FMT_CSV && o.table)
+        rc = est_report_csv_table(stdout, &r, o.table, &err);
+    else if (o.format == EST_FMT_CSV) rc = est_report_csv(stdout, &r, &err);
+    else rc = est_report_md(stdout, &r, &err);
     if (rc || (rc = cli_flush_stdout(&err))) goto done;
     if (o.out && (rc = est_write_outdir(&r, o.out, &err))) goto done;
     if (bps) {

@@ -179,7 +179,7 @@ int cli_request(int argc, char **argv)
     } else {
         req_report_md(stdout, &r, x, nx, &q);
         fputs("---\n\n", stdout);
-        est_report_md(stdout, &r);
+        rc = est_report_md(stdout, &r, &err);
     }
 done:
     for (size_t i = 0; x && i < r.nplat; i++) req_platform_clear(&x[i]);

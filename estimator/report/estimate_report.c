@@ -17,8 +17,134 @@
 #include "common/y1_out.h"
 #include "common/y1_sha256.h"
 #include "estimator/report/plot.h"
+#include "estimator/report/rtable.h"
 
 #define TIB 1099511627776.0
+
+/* ---- Tables 1-3, each described once and rendered as Markdown or CSV ----------------------
+ * Groups: 0 the rows of the CSV file, 1 the Markdown-only total row (Table 2) or the
+ * per-platform total row that is Markdown's first view (Table 3). */
+
+#define RAW(k, f) {k, f, 0}
+#define PLAIN(k) {k, NULL, 0} /* CSV: a plain decimal, never an exponent */
+static const est_col t1_cols[] = {
+    {RAW("band", "%s"), {RAW("band", "%s")}, 0},
+    {RAW("visits", "%lld"), {RAW("visits", "%lld")}, 1},
+};
+
+static const est_col t2_cols[] = {
+    {RAW("task", "%s"), {RAW("task", "%s")}, 0},
+    {RAW("level", "%s"), {RAW("level", "%s")}, 0},
+    {RAW("instances", "%.0f"), {{"instances (M)", "%.3f", 1e6}}, 1},
+    {PLAIN("cpu_hours"), {{"CPU hours (M)", "%.3f", 1e6}}, 1},
+    {PLAIN("max_maxrss_gib"), {RAW("max(maxRSS) (GiB)", "%.2f")}, 1},
+    {PLAIN("mean_maxrss_gib"), {RAW("mean(maxRSS) (GiB)", "%.2f")}, 1},
+    {RAW("largest_n", "%lld"), {RAW("largest n", "%lld")}, 1},
+};
+
+/* Markdown view 0: the platforms (group 1), view 1: their tasks (group 0) */
+static const est_col t3_cols[] = {
+    {RAW("platform", "%s"), {RAW("platform", "%s"), RAW("platform", "%s")}, 0},
+    {RAW("task", "%s"), {{0}, RAW("task", "%s")}, 0},
+    {PLAIN("cpu_factor"), {RAW("CPU factor", "%g")}, 1},
+    {RAW("cores_per_node", "%lld"), {RAW("cores/node", "%lld")}, 1},
+    {PLAIN("memory_per_node_gib"), {RAW("memory/node (GiB)", "%g")}, 1},
+    {PLAIN("memory_reserve_gib"), {RAW("reserve (GiB)", "%g")}, 1},
+    {RAW("jobs_per_node", "%lld"), {{0}, RAW("jobs/node", "%lld")}, 1},
+    {PLAIN("node_days"), {{"node-days (k)", "%.2f", 1e3}, RAW("node-days", "%.0f")}, 1},
+    {RAW("jobs_per_node_optimistic", "%lld"), {{0}, RAW("jobs/node (optimistic)", "%lld")}, 1},
+    {PLAIN("node_days_optimistic"),
+     {{"optimistic node-days (k)", "%.2f", 1e3}, RAW("node-days (optimistic)", "%.0f")}, 1},
+    {RAW("k_best", "%lld"), {{0}}, 1},
+    {PLAIN("slowdown"), {{0}}, 1},
+    {PLAIN("node_days_occupancy"), {{0}}, 1},
+    {PLAIN("node_days_overheads"), {{0}}, 1},
+    {PLAIN("node_days_mixed"), {{0}}, 1},
+    {PLAIN("node_days_charged_cores"), {{0}}, 1},
+    {PLAIN("node_days_combined"), {{0}}, 1},
+    {RAW("short_task", "%lld"), {{0}}, 1},
+};
+#undef RAW
+#undef PLAIN
+#define NCOLS(a) (sizeof a / sizeof a[0])
+
+static int table1(est_dtab *t, const est_result *r, y1_err *err)
+{
+    int rc = Y1_OK;
+    est_dtab_init(t, t1_cols, NCOLS(t1_cols));
+    for (int b = 0; b < Y1_NBANDS && !rc; b++)
+        rc = est_dtab_row(t, 0, (est_cell[]){EST_T(y1_band_name(b)), EST_I(r->visits_per_band[b])},
+                          err);
+    if (!rc) rc = est_dtab_row(t, 0, (est_cell[]){EST_T("total"), EST_I(r->visits)}, err);
+    return rc;
+}
+
+static int table2(est_dtab *t, const est_result *r, y1_err *err)
+{
+    int rc = Y1_OK;
+    double cpu_total = 0;
+    est_dtab_init(t, t2_cols, NCOLS(t2_cols));
+    for (size_t i = 0; i < r->ntasks && !rc; i++) {
+        const est_task_row *x = &r->t2[i];
+        cpu_total += x->cpu_hours;
+        rc = est_dtab_row(t, 0, (est_cell[]){EST_T(x->task->label),
+                                            EST_T(mdl_level_name(x->task->level)),
+                                            EST_R(x->instances), EST_R(x->cpu_hours),
+                                            EST_R(x->max_rss_gib), EST_R(x->mean_rss_gib),
+                                            EST_I(x->n_max)}, err);
+    }
+    if (!rc)
+        rc = est_dtab_row(t, 1, (est_cell[]){EST_T("total"), EST_NONE, EST_NONE, EST_R(cpu_total),
+                                            EST_NONE, EST_NONE, EST_NONE}, err);
+    return rc;
+}
+
+static int table3(est_dtab *t, const est_result *r, y1_err *err)
+{
+    int rc = Y1_OK;
+    est_dtab_init(t, t3_cols, NCOLS(t3_cols));
+    for (size_t p = 0; p < r->nplat && !rc; p++) {
+        const est_platform *pl = &r->plat[p];
+        for (size_t i = 0; i < r->ntasks && !rc; i++) {
+            const est_node_row *n = &r->t3[p * r->ntasks + i];
+            const est_node_task *x = &r->node[p].task[i];
+            rc = est_dtab_row(t, 0, (est_cell[]){
+                EST_T(pl->name), EST_T(r->t2[i].task->label), EST_R(pl->cpu_factor),
+                EST_I(pl->cores_per_node), EST_R(pl->memory_per_node_gib),
+                EST_R(pl->memory_reserve_gib), EST_I(n->jobs_per_node), EST_R(n->node_hours / 24),
+                EST_I(n->jobs_per_node_optimistic), EST_R(n->node_hours_optimistic / 24),
+                EST_I(x->k_best), EST_R(x->slowdown), EST_R(x->nd_occupancy),
+                EST_R(x->nd_overheads), EST_R(x->nd_mixed_share), EST_R(x->nd_charged_cores),
+                EST_R(x->nd_combined), EST_I(x->short_task)}, err);
+        }
+        double nd, ndo;
+        est_platform_totals(r, p, &nd, &ndo);
+        const est_node_platform *x = &r->node[p];
+        if (!rc)
+            rc = est_dtab_row(t, 1, (est_cell[]){
+                EST_T(pl->name), EST_T("total"), EST_R(pl->cpu_factor), EST_I(pl->cores_per_node),
+                EST_R(pl->memory_per_node_gib), EST_R(pl->memory_reserve_gib), EST_NONE,
+                EST_R(nd), EST_NONE, EST_R(ndo), EST_NONE, EST_NONE, EST_R(x->nd_occupancy),
+                EST_R(x->nd_overheads), EST_R(x->nd_mixed), EST_R(x->nd_charged_cores),
+                EST_R(x->nd_combined), EST_NONE}, err);
+    }
+    return rc;
+}
+
+typedef int (*table_fn)(est_dtab *t, const est_result *r, y1_err *err);
+
+/* Build table fn and render it: Markdown view v of group g, or CSV of group g when v < 0. */
+static int render(FILE *fp, table_fn fn, const est_result *r, int v, int g, y1_err *err)
+{
+    est_dtab t;
+    int rc = fn(&t, r, err);
+    if (!rc) {
+        if (v < 0) est_dtab_csv(fp, &t, g);
+        else est_dtab_md(fp, &t, v, g);
+    }
+    est_dtab_clear(&t);
+    return rc;
+}
 
 /* ---- text reports --------------------------------------------------------------------- */
 
@@ -47,16 +173,15 @@ static void md_provenance(FILE *fp, const est_result *r)
     }
 }
 
-void est_report_md(FILE *fp, const est_result *r)
+int est_report_md(FILE *fp, const est_result *r, y1_err *err)
 {
+    int rc;
     fprintf(fp, "# y1est: resource estimate\n\n");
     est_synthetic_banner(fp, r);
     md_provenance(fp, r);
 
-    fprintf(fp, "\n## Table 1: visits per band\n\n| band | visits |\n|---|---:|\n");
-    for (int b = 0; b < 6; b++)
-        fprintf(fp, "| %c | %lld |\n", y1_band_letters[b], (long long)r->visits_per_band[b]);
-    fprintf(fp, "| total | %lld |\n", (long long)r->visits);
+    fprintf(fp, "\n## Table 1: visits per band\n\n");
+    if ((rc = render(fp, table1, r, 0, -1, err))) return rc;
 
     const est_workload *w = &r->w;
     fprintf(fp, "\n## Workload\n\n| quantity | count | note |\n|---|---:|---|\n");
@@ -77,29 +202,11 @@ void est_report_md(FILE *fp, const est_result *r)
                 s.mean, s.q05, s.median, s.q95, s.max);
     }
 
-    fprintf(fp, "\n## Table 2: per-task requirements\n\n| task | level | instances (M) | CPU "
-            "hours (M) | max(maxRSS) (GiB) | mean(maxRSS) (GiB) | largest n |\n"
-            "|---|---|---:|---:|---:|---:|---:|\n");
-    double cpu_total = 0;
-    for (size_t t = 0; t < r->ntasks; t++) {
-        const est_task_row *x = &r->t2[t];
-        cpu_total += x->cpu_hours;
-        fprintf(fp, "| %s | %s | %.3f | %.3f | %.2f | %.2f | %d |\n", x->task->label,
-                mdl_level_name(x->task->level), x->instances / 1e6, x->cpu_hours / 1e6,
-                x->max_rss_gib, x->mean_rss_gib, x->n_max);
-    }
-    fprintf(fp, "| total | | | %.3f | | | |\n", cpu_total / 1e6);
+    fprintf(fp, "\n## Table 2: per-task requirements\n\n");
+    if ((rc = render(fp, table2, r, 0, -1, err))) return rc;
 
-    fprintf(fp, "\n## Table 3: node-days per platform\n\n| platform | CPU factor | cores/node | "
-            "memory/node (GiB) | reserve (GiB) | node-days (k) | optimistic node-days (k) |\n"
-            "|---|---:|---:|---:|---:|---:|---:|\n");
-    for (size_t p = 0; p < r->nplat; p++) {
-        double nd, ndo;
-        est_platform_totals(r, p, &nd, &ndo);
-        fprintf(fp, "| %s | %g | %ld | %g | %g | %.2f | %.2f |\n", r->plat[p].name,
-                r->plat[p].cpu_factor, r->plat[p].cores_per_node, r->plat[p].memory_per_node_gib,
-                r->plat[p].memory_reserve_gib, nd / 1e3, ndo / 1e3);
-    }
+    fprintf(fp, "\n## Table 3: node-days per platform\n\n");
+    if ((rc = render(fp, table3, r, 0, 1, err))) return rc;
     for (size_t p = 0; p < r->nplat; p++)
         if (isfinite(r->plat[p].node_hour_cost)) {
             double nd, ndo;
@@ -110,15 +217,8 @@ void est_report_md(FILE *fp, const est_result *r)
         }
     fprintf(fp, "\njobs/node = min(cores, floor((memory - reserve) / max maxRSS)); node-hours = "
             "CPU hours x CPU factor / jobs/node (RTN-028 method). The optimistic figure packs by "
-            "mean maxRSS.\n\n| platform | task | jobs/node | node-days | jobs/node (optimistic) "
-            "| node-days (optimistic) |\n|---|---|---:|---:|---:|---:|\n");
-    for (size_t p = 0; p < r->nplat; p++)
-        for (size_t t = 0; t < r->ntasks; t++) {
-            const est_node_row *n = &r->t3[p * r->ntasks + t];
-            fprintf(fp, "| %s | %s | %ld | %.0f | %ld | %.0f |\n", r->plat[p].name,
-                    r->t2[t].task->label, n->jobs_per_node, n->node_hours / 24.0,
-                    n->jobs_per_node_optimistic, n->node_hours_optimistic / 24.0);
-        }
+            "mean maxRSS.\n\n");
+    if ((rc = render(fp, table3, r, 1, 0, err))) return rc;
 
     fprintf(fp, "\n### Beyond the study: what each assumption costs (node-days, k)\n\n"
             "| platform | study (linear) | + occupancy curve | + workflow overheads | mixed "
@@ -184,6 +284,7 @@ void est_report_md(FILE *fp, const est_result *r)
     fprintf(fp, "\nUnits: product sizes are as given in the products file (the study's sizes are "
             "MiB); the study prints its totals as TiB/1000 (\"21 PB\" for 20,570 TiB) and raw in "
             "decimal PB.\n");
+    return Y1_OK;
 }
 
 /* summary.json; json_pack keeps each object on one line ("s:f" a real, "s:I" an integer) */
@@ -266,7 +367,7 @@ int est_report_json(FILE *fp, const est_result *r, y1_err *err)
 
 /* ---- the --out directory ---------------------------------------------------------------- */
 
-typedef void (*writer_fn)(FILE *fp, const est_result *r);
+typedef int (*writer_fn)(FILE *fp, const est_result *r, y1_err *err);
 
 static int write_file(const char *dir, const char *name, writer_fn fn, const est_result *r,
                       y1_err *err)
@@ -276,78 +377,42 @@ static int write_file(const char *dir, const char *name, writer_fn fn, const est
     snprintf(path, sizeof path, "%s/%s", dir, name);
     int rc = y1_out_open(&o, path, err);
     if (rc) return rc;
-    fn(y1_out_fp(o), r);
+    if ((rc = fn(y1_out_fp(o), r, err))) {
+        y1_out_abort(o);
+        return rc;
+    }
     return y1_out_commit(o, err);
 }
 
-/* A CSV number a spreadsheet reads as one: plain decimals, never an exponent, six significant
- * digits (more for large integers), trailing zeros dropped. Returns one of a ring of buffers, so
+/* A CSV number a spreadsheet reads as one (est_plain_num). Returns one of a ring of buffers, so
  * up to 24 can appear in one printf. */
 static const char *cnum(double v)
 {
     static char ring[24][48];
     static int k;
     char *b = ring[k++ % 24];
-    if (!isfinite(v)) return strcpy(b, "");
-    int dec = v == 0 ? 0 : 5 - (int)floor(log10(fabs(v)));
-    snprintf(b, 48, "%.*f", dec < 0 ? 0 : dec > 12 ? 12 : dec, v);
-    if (strchr(b, '.')) {
-        char *e = b + strlen(b) - 1;
-        while (*e == '0') *e-- = '\0';
-        if (*e == '.') *e = '\0';
-    }
-    if (!strcmp(b, "-0")) strcpy(b, "0");
+    est_plain_num(b, sizeof ring[0], v);
     return b;
 }
 
-static void w_table1(FILE *fp, const est_result *r)
+static int w_table1(FILE *fp, const est_result *r, y1_err *err)
 {
-    fprintf(fp, "band,visits\n");
-    for (int b = 0; b < 6; b++) fprintf(fp, "%c,%lld\n", y1_band_letters[b], (long long)r->visits_per_band[b]);
-    fprintf(fp, "total,%lld\n", (long long)r->visits);
+    return render(fp, table1, r, -1, -1, err);
 }
 
-static void w_table2(FILE *fp, const est_result *r)
+static int w_table2(FILE *fp, const est_result *r, y1_err *err)
 {
-    fprintf(fp, "task,level,instances,cpu_hours,max_maxrss_gib,mean_maxrss_gib,largest_n\n");
-    for (size_t t = 0; t < r->ntasks; t++)
-        fprintf(fp, "%s,%s,%.0f,%s,%s,%s,%d\n", r->t2[t].task->label,
-                mdl_level_name(r->t2[t].task->level), r->t2[t].instances, cnum(r->t2[t].cpu_hours),
-                cnum(r->t2[t].max_rss_gib), cnum(r->t2[t].mean_rss_gib), r->t2[t].n_max);
+    return render(fp, table2, r, -1, 0, err);
 }
 
-static void w_table3(FILE *fp, const est_result *r)
+static int w_table3(FILE *fp, const est_result *r, y1_err *err)
 {
-    fprintf(fp, "platform,task,cpu_factor,cores_per_node,memory_per_node_gib,memory_reserve_gib,"
-            "jobs_per_node,node_days,jobs_per_node_optimistic,node_days_optimistic,"
-            "k_best,slowdown,node_days_occupancy,node_days_overheads,node_days_mixed,"
-            "node_days_charged_cores,node_days_combined,short_task\n");
-    for (size_t p = 0; p < r->nplat; p++) {
-        const est_platform *pl = &r->plat[p];
-        for (size_t t = 0; t < r->ntasks; t++) {
-            const est_node_row *n = &r->t3[p * r->ntasks + t];
-            const est_node_task *x = &r->node[p].task[t];
-            fprintf(fp, "%s,%s,%s,%ld,%s,%s,%ld,%s,%ld,%s,%d,%s,%s,%s,%s,%s,%s,%d\n",
-                    pl->name, r->t2[t].task->label, cnum(pl->cpu_factor), pl->cores_per_node,
-                    cnum(pl->memory_per_node_gib), cnum(pl->memory_reserve_gib), n->jobs_per_node,
-                    cnum(n->node_hours / 24), n->jobs_per_node_optimistic,
-                    cnum(n->node_hours_optimistic / 24), x->k_best, cnum(x->slowdown),
-                    cnum(x->nd_occupancy), cnum(x->nd_overheads), cnum(x->nd_mixed_share),
-                    cnum(x->nd_charged_cores), cnum(x->nd_combined), x->short_task);
-        }
-        double nd, ndo;
-        est_platform_totals(r, p, &nd, &ndo);
-        const est_node_platform *x = &r->node[p];
-        fprintf(fp, "%s,total,%s,%ld,%s,%s,,%s,,%s,,,%s,%s,%s,%s,%s,\n", pl->name,
-                cnum(pl->cpu_factor), pl->cores_per_node, cnum(pl->memory_per_node_gib),
-                cnum(pl->memory_reserve_gib), cnum(nd), cnum(ndo), cnum(x->nd_occupancy),
-                cnum(x->nd_overheads), cnum(x->nd_mixed), cnum(x->nd_charged_cores),
-                cnum(x->nd_combined));
-    }
+    return render(fp, table3, r, -1, -1, err);
 }
 
-static void w_table4(FILE *fp, const est_result *r)
+static int w_table4(FILE *fp, const est_result *r, y1_err *err)
 {
+    (void)err;
     fprintf(fp, "task,dataset,size,unit,basis,instances,total_bytes,total_tib,keep\n");
     for (size_t i = 0; i < r->prod.n; i++) {
         const est_product *p = &r->prod.v[i];
@@ -360,38 +425,31 @@ static void w_table4(FILE *fp, const est_result *r)
             cnum(r->disk.keep_bytes / TIB), cnum(r->prod.raw.size), r->prod.raw.unit,
             mdl_level_name(r->prod.raw.basis), est_level_instances(&r->w, r->prod.raw.basis),
             r->disk.raw_bytes, cnum(r->disk.raw_bytes / TIB));
+    return Y1_OK;
 }
 
 /* stdout CSV: the four tables one after another, each after a "# Table N" line; Table 3 as in
  * table3.csv, with a total row per platform. */
-int est_report_csv_table(FILE *fp, const est_result *r, const char *name)
+int est_report_csv_table(FILE *fp, const est_result *r, const char *name, y1_err *err)
 {
     static const char *const names[] = {"table1", "table2", "table3", "table4"};
-    void (*const w[])(FILE *, const est_result *) = {w_table1, w_table2, w_table3, w_table4};
+    const writer_fn w[] = {w_table1, w_table2, w_table3, w_table4};
     for (int i = 0; i < 4; i++)
-        if (!strcmp(name, names[i])) {
-            w[i](fp, r);
-            return Y1_OK;
-        }
+        if (!strcmp(name, names[i])) return w[i](fp, r, err);
     return Y1_EUSAGE;
 }
 
-void est_report_csv(FILE *fp, const est_result *r)
+int est_report_csv(FILE *fp, const est_result *r, y1_err *err)
 {
+    int rc;
     fputs("# Table 1\n", fp);
-    w_table1(fp, r);
+    if ((rc = w_table1(fp, r, err))) return rc;
     fputs("\n# Table 2\n", fp);
-    w_table2(fp, r);
+    if ((rc = w_table2(fp, r, err))) return rc;
     fputs("\n# Table 3\n", fp);
-    w_table3(fp, r);
+    if ((rc = w_table3(fp, r, err))) return rc;
     fputs("\n# Table 4\n", fp);
-    w_table4(fp, r);
-}
-
-static void w_summary(FILE *fp, const est_result *r)
-{
-    y1_err e;
-    est_report_json(fp, r, &e);
+    return w_table4(fp, r, err);
 }
 
 /* The digitised Figure 2 (n_visits,u,g,r,i,z,y; a value may carry a '*' or 'a' flag for
@@ -584,7 +642,7 @@ int est_write_outdir(const est_result *r, const char *dir, y1_err *err)
         (rc = write_file(stage, "table3.csv", w_table3, r, err)) ||
         (rc = write_file(stage, "table4.csv", w_table4, r, err)) ||
         (rc = write_file(stage, "report.md", est_report_md, r, err)) ||
-        (rc = write_file(stage, "summary.json", w_summary, r, err)))
+        (rc = write_file(stage, "summary.json", est_report_json, r, err)))
         goto done;
     snprintf(a, sizeof a, "%s/coadds.csv", stage);
     if ((rc = est_coadds_write(&r->coadds, a, err))) goto done;

@@ -8,14 +8,15 @@
 #include "estimator/estimate.h"
 
 /* Outputs. The report goes to fp; est_write_outdir writes every file into dir through a
- * staging directory and renames them into place only when all succeeded. */
-void est_report_md(FILE *fp, const est_result *r);
+ * staging directory and renames them into place only when all succeeded. Each returns Y1_OK,
+ * Y1_ENOMEM (a table could not be built) or, for JSON, Y1_EIO. */
+int  est_report_md(FILE *fp, const est_result *r, y1_err *err);
 /* The report's warning about synthetic inputs (a Markdown quote), or nothing for real ones. */
 void est_synthetic_banner(FILE *fp, const est_result *r);
-void est_report_csv(FILE *fp, const est_result *r);
+int  est_report_csv(FILE *fp, const est_result *r, y1_err *err);
 /* One table as a plain CSV file: name is table1..table4 (as the --out files). Returns Y1_OK,
- * or Y1_EUSAGE for another name (nothing written). */
-int  est_report_csv_table(FILE *fp, const est_result *r, const char *name);
+ * Y1_ENOMEM, or Y1_EUSAGE for another name (nothing written). */
+int  est_report_csv_table(FILE *fp, const est_result *r, const char *name, y1_err *err);
 int  est_report_json(FILE *fp, const est_result *r, y1_err *err);
 int  est_write_outdir(const est_result *r, const char *dir, y1_err *err);
 /* The same outputs for a pipeline file's estimate (r->pipe set): Tables 1-4 of the pipeline

@@ -1,10 +1,14 @@
-/* rtable.c: one table, four renderings (text, Markdown, CSV, JSON). */
+/* rtable.c: one table, four renderings (text, Markdown, CSV, JSON); the described table
+ * (typed cells, columns with a rendering per format) as Markdown views and CSV. */
 #include "estimator/report/rtable.h"
 
 #include <assert.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "common/y1_grow.h"
 
 static const char *colname(const est_tab *t, size_t c)
 {
@@ -182,4 +186,115 @@ fail:
     json_decref(rows);
     json_decref(o);
     return NULL;
+}
+
+/* ---- the described table ------------------------------------------------------------- */
+
+void est_dtab_init(est_dtab *t, const est_col *col, size_t ncol)
+{
+    memset(t, 0, sizeof *t);
+    t->col = col;
+    t->ncol = ncol;
+}
+
+void est_dtab_clear(est_dtab *t)
+{
+    free(t->cell);
+    free(t->group);
+    t->cell = NULL;
+    t->group = NULL;
+    t->nrow = t->cap = t->ccap = 0;
+}
+
+int est_dtab_row(est_dtab *t, int group, const est_cell *v, y1_err *err)
+{
+    if (y1_grow(&t->cell, &t->ccap, (t->nrow + 1) * t->ncol, sizeof *t->cell, 16 * t->ncol) ||
+        y1_grow(&t->group, &t->cap, t->nrow + 1, sizeof *t->group, 16))
+        return y1_errf(err, Y1_ENOMEM, "table: out of memory");
+    memcpy(t->cell + t->nrow * t->ncol, v, t->ncol * sizeof *v);
+    t->group[t->nrow++] = group;
+    return Y1_OK;
+}
+
+void est_plain_num(char *buf, size_t n, double v)
+{
+    if (!isfinite(v)) {
+        buf[0] = '\0';
+        return;
+    }
+    int dec = v == 0 ? 0 : 5 - (int)floor(log10(fabs(v)));
+    snprintf(buf, n, "%.*f", dec < 0 ? 0 : dec > 12 ? 12 : dec, v);
+    if (strchr(buf, '.')) {
+        char *e = buf + strlen(buf) - 1;
+        while (*e == '0') *e-- = '\0';
+        if (*e == '.') *e = '\0';
+    }
+    if (!strcmp(buf, "-0")) strcpy(buf, "0");
+}
+
+/* One cell in format f into buf ("" for NONE). */
+static void dtab_cell(char *buf, size_t n, const est_colfmt *f, const est_cell *v)
+{
+    if (!f->fmt && v->kind != EST_CELL_NONE && v->kind != EST_CELL_TEXT) {
+        double x = v->kind == EST_CELL_INT ? (double)v->i : v->d;
+        est_plain_num(buf, n, f->div != 0 ? x / f->div : x);
+        return;
+    }
+    switch (v->kind) {
+    case EST_CELL_TEXT: snprintf(buf, n, f->fmt, v->s); break;
+    case EST_CELL_INT:
+        if (f->div != 0) snprintf(buf, n, f->fmt, (double)v->i / f->div);
+        else snprintf(buf, n, f->fmt, v->i);
+        break;
+    case EST_CELL_REAL: snprintf(buf, n, f->fmt, f->div != 0 ? v->d / f->div : v->d); break;
+    default: buf[0] = '\0';
+    }
+}
+
+void est_dtab_md(FILE *fp, const est_dtab *t, int v, int g)
+{
+    char buf[512];
+    assert(v >= 0 && v < EST_TAB_MDVIEWS);
+    fputc('|', fp);
+    for (size_t c = 0; c < t->ncol; c++)
+        if (t->col[c].md[v].head) fprintf(fp, " %s |", t->col[c].md[v].head);
+    fputs("\n|", fp);
+    for (size_t c = 0; c < t->ncol; c++)
+        if (t->col[c].md[v].head) fputs(t->col[c].num ? "---:|" : "---|", fp);
+    fputc('\n', fp);
+    for (size_t r = 0; r < t->nrow; r++) {
+        if (g >= 0 && t->group[r] != g) continue;
+        fputc('|', fp);
+        for (size_t c = 0; c < t->ncol; c++) {
+            if (!t->col[c].md[v].head) continue;
+            dtab_cell(buf, sizeof buf, &t->col[c].md[v], &t->cell[r * t->ncol + c]);
+            /* an empty cell is "| |", as in the tables written by hand before */
+            if (buf[0]) fprintf(fp, " %s |", buf);
+            else fputs(" |", fp);
+        }
+        fputc('\n', fp);
+    }
+}
+
+void est_dtab_csv(FILE *fp, const est_dtab *t, int g)
+{
+    char buf[512];
+    int first = 1;
+    for (size_t c = 0; c < t->ncol; c++)
+        if (t->col[c].csv.head) {
+            fprintf(fp, "%s%s", first ? "" : ",", t->col[c].csv.head);
+            first = 0;
+        }
+    fputc('\n', fp);
+    for (size_t r = 0; r < t->nrow; r++) {
+        if (g >= 0 && t->group[r] != g) continue;
+        first = 1;
+        for (size_t c = 0; c < t->ncol; c++) {
+            if (!t->col[c].csv.head) continue;
+            dtab_cell(buf, sizeof buf, &t->col[c].csv, &t->cell[r * t->ncol + c]);
+            fprintf(fp, "%s%s", first ? "" : ",", buf);
+            first = 0;
+        }
+        fputc('\n', fp);
+    }
 }

@@ -36,4 +36,62 @@ void est_tab_csv(FILE *fp, const est_tab *t);    /* "# title", header, rows (cel
 /* {"title": ..., "rows": [{column: value, ...}, ...]}; NULL when out of memory. */
 json_t *est_tab_json(const est_tab *t);
 
+/* ---- a table described once, rendered by format ---------------------------------------
+ * The columns carry their units and one rendering per format: the CSV header and cell format
+ * (the CSV and JSON keys carry the unit, "cpu_hours"), and up to EST_TAB_MDVIEWS Markdown
+ * views (header with the unit, "CPU hours (M)", a scale and a cell format). The cells are
+ * typed values; each row belongs to one group, and a Markdown view shows the rows of one
+ * group, so a CSV file with a total row per platform can be two Markdown tables. Adding an
+ * output format is one renderer below. */
+#define EST_TAB_MDVIEWS 2
+
+typedef enum { EST_CELL_NONE = 0, EST_CELL_TEXT, EST_CELL_INT, EST_CELL_REAL } est_cell_kind;
+
+typedef struct est_cell {
+    est_cell_kind kind;
+    const char *s;          /* TEXT: borrowed, must outlive the table */
+    long long i;            /* INT */
+    double d;               /* REAL */
+} est_cell;
+
+typedef struct est_colfmt {
+    const char *head;       /* header, unit in it; NULL: the column is not in this rendering */
+    const char *fmt;        /* printf of one cell: %s TEXT, %lld INT, a double conversion REAL;
+                             * NULL: a number as est_plain_num writes it */
+    double div;             /* the cell shows value / div (1e6 for "(M)"); 0 means as is */
+} est_colfmt;
+
+typedef struct est_col {
+    est_colfmt csv;                      /* also the JSON key */
+    est_colfmt md[EST_TAB_MDVIEWS];      /* Markdown views; with .div an INT is shown as real */
+    int num;                             /* right-aligned in Markdown */
+} est_col;
+
+typedef struct est_dtab {
+    const est_col *col;     /* borrowed, ncol entries */
+    size_t ncol;
+    est_cell *cell;          /* row-major, nrow * ncol, owned */
+    int *group;             /* per row */
+    size_t nrow, cap, ccap; /* rows, row capacity, cell capacity */
+} est_dtab;
+
+void est_dtab_init(est_dtab *t, const est_col *col, size_t ncol);
+void est_dtab_clear(est_dtab *t);
+/* Append one row of ncol values in group g (0 unless a Markdown view filters). Y1_ENOMEM. */
+int est_dtab_row(est_dtab *t, int group, const est_cell *v, y1_err *err);
+#define EST_T(x) ((est_cell){EST_CELL_TEXT, (x), 0, 0})
+#define EST_I(x) ((est_cell){EST_CELL_INT, NULL, (long long)(x), 0})
+#define EST_R(x) ((est_cell){EST_CELL_REAL, NULL, 0, (double)(x)})
+#define EST_NONE ((est_cell){EST_CELL_NONE, NULL, 0, 0})
+
+/* v as a plain decimal a spreadsheet reads as one number: never an exponent, six significant
+ * digits (more for large integers), trailing zeros dropped; "" when not finite. */
+void est_plain_num(char *buf, size_t n, double v);
+
+/* Markdown view v: header, "---|"/"---:|" rule, the rows of group g (all rows if g < 0). */
+void est_dtab_md(FILE *fp, const est_dtab *t, int v, int g);
+/* CSV: header and the rows of group g (all rows if g < 0); cells are not quoted (the
+ * values the estimate writes hold no separators). */
+void est_dtab_csv(FILE *fp, const est_dtab *t, int g);
+
 #endif
