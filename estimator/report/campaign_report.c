@@ -13,6 +13,7 @@
 #include "common/y1_out.h"
 #include "common/y1_sha256.h"
 #include "estimator/report/plot.h"
+#include "estimator/report/rtable.h"
 
 /* ---- reports ----------------------------------------------------------------------------- */
 
@@ -347,12 +348,7 @@ static json_t *report_json(const camp *C)
 
 int cmp_report_json(const camp *C, FILE *fp, y1_err *err)
 {
-    json_t *root = report_json(C);
-    if (!root) return y1_errf(err, Y1_ENOMEM, "out of memory");
-    int bad = json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-    fputc('\n', fp);
-    json_decref(root);
-    return bad ? y1_errf(err, Y1_EIO, "summary: write failed") : Y1_OK;
+    return est_json_write(fp, report_json(C), err);
 }
 
 /* ---- the --out directory ----------------------------------------------------------------- */

@@ -357,12 +357,7 @@ static json_t *summary_json(const est_result *r)
 
 int est_report_json(FILE *fp, const est_result *r, y1_err *err)
 {
-    json_t *root = summary_json(r);
-    if (!root) return y1_errf(err, Y1_ENOMEM, "summary: out of memory");
-    int bad = json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-    fputc('\n', fp);
-    json_decref(root);
-    return bad ? y1_errf(err, Y1_EIO, "summary: write failed") : Y1_OK;
+    return est_json_write(fp, summary_json(r), err);
 }
 
 /* ---- the --out directory ---------------------------------------------------------------- */
