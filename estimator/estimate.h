@@ -28,6 +28,8 @@ typedef struct est_result {
     int synthetic;         /* 1: the cadence (or the workload's) is synthetic, 0: not, -1: a
                               workload file that does not record it */
     char fig2_reference[600]; /* digitised RTN-028 Figure 2 CSV to overlay, or "" */
+    int plot_format;       /* --out plots: 0 PNG (the default), 1 SVG, 2 PDF (report/plot.h's
+                              plot_format; kept an int so the core needs no cairo) */
 
     /* Table 1 and the workload */
     int64_t visits_per_band[6];

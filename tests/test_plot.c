@@ -163,15 +163,71 @@ static void test_charts(void)
     if (f2) fclose(f2);
 }
 
+/* The first bytes of a file, NUL-terminated ("" if it cannot be read). */
+static const char *head(const char *path, char *buf, size_t n)
+{
+    FILE *f = fopen(path, "rb");
+    size_t k = f ? fread(buf, 1, n - 1, f) : 0;
+    if (f) fclose(f);
+    buf[k] = '\0';
+    return buf;
+}
+
+/* The log-axis rule of plot_bars (totals by hand) and the SVG/PDF surfaces. */
+static void test_bars_log_and_vector(void)
+{
+    y1_err err = {{0}};
+    const char *cats[3] = {"A", "B", "C"};
+    /* totals: A 1 + 0 = 1, B 0, C 15 + 6 = 21: the largest over the smallest non-zero is 21 */
+    double s1[3] = {1, 0, 15}, s2[3] = {0, 0, 6};
+    plot_series bs[2] = {{.name = "first", .y = s1, .n = 3, .rgb = PLOT_AUTO},
+                         {.name = "second", .y = s2, .n = 3, .rgb = PLOT_AUTO}};
+    plot_spec sp = {.title = "bars", .ylabel = "value", .series = bs, .nseries = 2,
+                    .categories = cats, .ncategories = 3, .bar_totals = 1, .legend_outside = 1,
+                    .log_ratio = 20};
+    CHECK_INT(plot_bars_log(&sp), 1);  /* 21 > 20 x 1 */
+    sp.log_ratio = 21;
+    CHECK_INT(plot_bars_log(&sp), 0);  /* 21 is not more than 21 x 1: the rule is strict */
+    sp.log_ratio = 0;
+    CHECK_INT(plot_bars_log(&sp), 0);  /* 0: always linear */
+    s2[2] = 4;                         /* C = 19 */
+    sp.log_ratio = 20;
+    CHECK_INT(plot_bars_log(&sp), 0);
+    s2[2] = 6;
+    char buf[256];
+    for (int f = PLOT_PNG; f <= PLOT_PDF; f++) {
+        static const char *const names[3] = {"bars_log.png", "bars_log.svg", "bars_log.pdf"};
+        sp.format = (plot_format)f;
+        CHECK_INT(plot_bars(out(names[f]), &sp, &err), Y1_OK);
+        head(out(names[f]), buf, sizeof buf);
+        if (f == PLOT_PNG) check_png(out(names[f]), 900, 560);
+        else if (f == PLOT_SVG) CHECK(strncmp(buf, "<?xml", 5) == 0 && strstr(buf, "<svg ") != NULL);
+        else CHECK(strncmp(buf, "%PDF-", 5) == 0);
+    }
+    /* a failed chart (a negative bar) leaves no file, whatever the format */
+    s1[0] = -1;
+    sp.format = PLOT_SVG;
+    CHECK_INT(plot_bars(out("bars_bad.svg"), &sp, &err), Y1_EINPUT);
+    CHECK(access(out("bars_bad.svg"), F_OK) != 0);
+    plot_format pf = PLOT_PNG;
+    CHECK_INT(plot_format_parse("pdf", &pf, &err), Y1_OK);
+    CHECK_INT(pf, PLOT_PDF);
+    CHECK_INT(plot_format_parse("jpeg", &pf, &err), Y1_EUSAGE);
+    CHECK_INT(pf, PLOT_PDF); /* untouched on failure */
+    CHECK(strstr(err.msg, "jpeg") != NULL);
+}
+
 int main(void)
 {
     CHECK(mkdtemp(dir) != NULL);
     test_ticks();
     test_hammer();
     test_charts();
+    test_bars_log_and_vector();
     if (!getenv("Y1_KEEP_PLOTS")) {
         static const char *const names[] = {"hist.png", "hist2.png", "hist3.png", "scatter.png",
-                                            "bars.png", "sky.png", "skyc.png"};
+                                            "bars.png", "sky.png", "skyc.png", "bars_log.png",
+                                            "bars_log.svg", "bars_log.pdf"};
         for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) remove(out(names[i]));
         rmdir(dir);
     } else printf("plots kept in %s\n", dir);

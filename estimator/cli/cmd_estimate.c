@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "estimator/report/format.h"
+#include "estimator/report/plot.h"
 #include "estimator/pipe_estimate.h"
 #include "estimator/report/report.h"
 #include "estimator/run.h"
@@ -53,6 +54,7 @@ static const char estimate_usage[] =
     "                        CSV a spreadsheet opens (as the --out files)\n"
     "  --out DIR             write table1.csv..table4.csv, report.md, coadds.csv, summary.json\n"
     "                        and the PNG plots there (atomically)\n"
+    "  --plot-format F       the --out plots as png (default), svg or pdf (for documents)\n"
     "  --bps FILE            write BPS settings (pipetask: LABEL: requestMemory MiB,\n"
     "                        requestCpus) for the workload, with their derivation\n"
     "  --bps-quantile Q      requestMemory at the Q quantile of each task's n (default 1:\n"
@@ -63,7 +65,7 @@ static const char estimate_usage[] =
     "  --threads N           threads for the footprint overlaps (default 2)\n"
     "  -h, --help            this help\n";
 
-enum { O_PLATFORM = 1, O_FORMAT, O_OUT, O_BPS, O_BPSQ, O_BPSM, O_BPSR, O_TABLE, O_NODES };
+enum { O_PLATFORM = 1, O_FORMAT, O_OUT, O_BPS, O_BPSQ, O_BPSM, O_BPSR, O_TABLE, O_NODES, O_PLOTFMT };
 
 
 /* The run's settings and where its outputs go. */
@@ -74,6 +76,8 @@ typedef struct est_cmd {
     est_bps_opts bps_opts;  /* --bps-quantile, --bps-multiplier, --bps-retries */
     const char *table;      /* --table NAME, or NULL */
     long nodes;             /* --nodes N (pipeline files), 0 if not given */
+    plot_format plot_fmt;   /* --plot-format (default PNG) */
+    int plot_fmt_given;
 } est_cmd;
 
 static int parse_options(int argc, char **argv, est_cmd *cmd, y1_err *err)
@@ -90,6 +94,7 @@ static int parse_options(int argc, char **argv, est_cmd *cmd, y1_err *err)
         {"bps-retries", required_argument, NULL, O_BPSR},
         {"table", required_argument, NULL, O_TABLE},
         {"nodes", required_argument, NULL, O_NODES},
+        {"plot-format", required_argument, NULL, O_PLOTFMT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int c, rc;
@@ -99,6 +104,8 @@ static int parse_options(int argc, char **argv, est_cmd *cmd, y1_err *err)
     cmd->out = cmd->bps = cmd->table = NULL;
     cmd->bps_opts = (est_bps_opts){1.0, 0, -1}; /* the largest n; no multiplier or retries */
     cmd->nodes = 0;
+    cmd->plot_fmt = PLOT_PNG;
+    cmd->plot_fmt_given = 0;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
@@ -143,11 +150,17 @@ static int parse_options(int argc, char **argv, est_cmd *cmd, y1_err *err)
         case O_NODES:
             if ((rc = cli_parse_long("--nodes", optarg, 1, 100000000, &cmd->nodes, err))) return rc;
             break;
+        case O_PLOTFMT:
+            if ((rc = plot_format_parse(optarg, &cmd->plot_fmt, err))) return rc;
+            cmd->plot_fmt_given = 1;
+            break;
         case ':': return y1_errf(err, Y1_EUSAGE, "option '%s' needs a value", argv[optind - 1]);
         default: return y1_errf(err, Y1_EUSAGE, "unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind < argc) return y1_errf(err, Y1_EUSAGE, "unexpected argument '%s'", argv[optind]);
+    if (cmd->plot_fmt_given && !cmd->out)
+        return y1_errf(err, Y1_EUSAGE, "--plot-format applies to the plots of --out DIR");
     if (cmd->table && cmd->format != EST_FMT_CSV)
         return y1_errf(err, Y1_EUSAGE, "--table needs --format csv");
     if (o->n_platforms == 0)
@@ -182,6 +195,7 @@ int cli_estimate(int argc, char **argv)
     y1_out *bps = NULL;
     est_result_init(&r);
     rc = est_run(&o.run, &r, o.out != NULL, &err);
+    r.plot_format = (int)o.plot_fmt;
     cli_print_warnings(&r);
     if (rc) goto done;
     if (r.pipe) {

@@ -506,6 +506,7 @@ static int plot_fig2(const est_result *r, const char *path, y1_err *err)
     sp.title = "Visits per patch per band (lines: this run; points: RTN-028 Figure 2)";
     sp.xlabel = "visits per (tract, patch) coadd, n";
     sp.ylabel = "fraction of the band's coadds";
+    sp.format = (plot_format)r->plot_format;
     sp.series = s;
     sp.nseries = ns;
     rc = plot_scatter(path, &sp, err);
@@ -538,6 +539,7 @@ static int plot_fig1(const est_result *r, const char *path, y1_err *err)
     plot_spec sp;
     memset(&sp, 0, sizeof sp);
     sp.title = "Pointings of the selected nights by program (cf. RTN-028 Figure 1)";
+    sp.format = (plot_format)r->plot_format;
     sp.series = s;
     sp.nseries = ns;
     rc = ns ? plot_sky(path, &sp, err) : Y1_OK;
@@ -563,11 +565,17 @@ static int plot_nodedays(const est_result *r, const char *path, y1_err *err)
     plot_spec sp;
     memset(&sp, 0, sizeof sp);
     sp.title = "Node-days per platform, by task (RTN-028 packing)";
-    sp.ylabel = "node-days (thousands)";
+    sp.format = (plot_format)r->plot_format;
+    sp.bar_totals = 1;
+    sp.total_suffix = " k";
+    sp.legend_outside = 1;
+    sp.log_ratio = 20; /* beyond that the small bars flatten: e.g. KNL's 200 k beside 4 k */
     sp.series = s;
     sp.nseries = r->ntasks;
     sp.categories = cats;
     sp.ncategories = r->nplat;
+    /* on a log axis a segment's height is not its share: the label says which axis it is */
+    sp.ylabel = plot_bars_log(&sp) ? "node-days (thousands, log scale)" : "node-days (thousands)";
     rc = plot_bars(path, &sp, err);
 done:
     free(cats);
@@ -596,6 +604,7 @@ static int plot_disk(const est_result *r, const char *path, y1_err *err)
     memset(&sp, 0, sizeof sp);
     sp.title = "Y1 disk volume by data product";
     sp.ylabel = "TiB";
+    sp.format = (plot_format)r->plot_format;
     sp.series = s;
     sp.nseries = 3;
     sp.categories = cats;
@@ -609,8 +618,8 @@ done:
 }
 
 
-/* occupancy_<platform name, lower case, [a-z0-9-] only>.png */
-static void occupancy_png(const est_platform *p, char *buf, size_t n)
+/* occupancy_<platform name, lower case, [a-z0-9-] only>.<ext> */
+static void occupancy_png(const est_platform *p, const char *ext, char *buf, size_t n)
 {
     char slug[80];
     size_t k = 0;
@@ -619,8 +628,11 @@ static void occupancy_png(const est_platform *p, char *buf, size_t n)
         slug[k++] = (isalnum((unsigned char)ch) || ch == '-') ? ch : '-';
     }
     slug[k] = '\0';
-    snprintf(buf, n, "occupancy_%s.png", slug);
+    snprintf(buf, n, "occupancy_%s.%s", slug, ext);
 }
+
+static int plot_occupancy(const est_platform *p, const char *png_path, plot_format fmt,
+                          y1_err *err);
 
 int est_write_outdir(const est_result *r, const char *dir, y1_err *err)
 {
@@ -630,7 +642,12 @@ int est_write_outdir(const est_result *r, const char *dir, y1_err *err)
      * all files exist: a failed run leaves the previous outputs untouched */
     static const char *const managed[] = {"table[1-4].csv", "report.md", "coadds.csv",
                                           "summary.json", "visits_per_patch.png", "pointings.png",
-                                          "node_days.png", "disk.png", "occupancy_*.png", NULL};
+                                          "node_days.png", "disk.png", "occupancy_*.png",
+                                          "visits_per_patch.svg", "pointings.svg", "node_days.svg",
+                                          "disk.svg", "occupancy_*.svg", "visits_per_patch.pdf",
+                                          "pointings.pdf", "node_days.pdf", "disk.pdf",
+                                          "occupancy_*.pdf", NULL};
+    const char *ext = plot_format_ext((plot_format)r->plot_format);
     if ((rc = y1_stage_open(dir, stage, sizeof stage, err))) return rc;
     if ((rc = write_file(stage, "table1.csv", w_table1, r, err)) ||
         (rc = write_file(stage, "table2.csv", w_table2, r, err)) ||
@@ -641,21 +658,21 @@ int est_write_outdir(const est_result *r, const char *dir, y1_err *err)
         goto done;
     snprintf(a, sizeof a, "%s/coadds.csv", stage);
     if ((rc = est_coadds_write(&r->coadds, a, err))) goto done;
-    snprintf(a, sizeof a, "%s/visits_per_patch.png", stage);
+    snprintf(a, sizeof a, "%s/visits_per_patch.%s", stage, ext);
     if ((rc = plot_fig2(r, a, err))) goto done;
-    snprintf(a, sizeof a, "%s/pointings.png", stage);
+    snprintf(a, sizeof a, "%s/pointings.%s", stage, ext);
     if (r->npointings && (rc = plot_fig1(r, a, err))) goto done;
-    snprintf(a, sizeof a, "%s/node_days.png", stage);
+    snprintf(a, sizeof a, "%s/node_days.%s", stage, ext);
     if ((rc = plot_nodedays(r, a, err))) goto done;
-    snprintf(a, sizeof a, "%s/disk.png", stage);
+    snprintf(a, sizeof a, "%s/disk.%s", stage, ext);
     if ((rc = plot_disk(r, a, err))) goto done;
     /* the occupancy curve of every platform that has one (Figure 5 of the study) */
     for (size_t p = 0; p < r->nplat; p++) {
         if (!r->node[p].has_occupancy) continue;
         char name[120];
-        occupancy_png(&r->plat[p], name, sizeof name);
+        occupancy_png(&r->plat[p], ext, name, sizeof name);
         snprintf(a, sizeof a, "%s/%s", stage, name);
-        if ((rc = est_node_plot_occupancy(&r->plat[p], a, err))) goto done;
+        if ((rc = plot_occupancy(&r->plat[p], a, (plot_format)r->plot_format, err))) goto done;
     }
     return y1_stage_commit(stage, dir, managed, err);
 done:
@@ -710,7 +727,8 @@ void est_report_bps(FILE *fp, const est_result *r, const est_bps_opts *o)
 
 /* ---- node plots ---------------------------------------------------------------------- */
 
-int est_node_plot_occupancy(const est_platform *p, const char *png_path, y1_err *err)
+static int plot_occupancy(const est_platform *p, const char *png_path, plot_format fmt,
+                          y1_err *err)
 {
     const est_occupancy *o = &p->occ;
     if (!o->present)
@@ -752,6 +770,7 @@ int est_node_plot_occupancy(const est_platform *p, const char *png_path, y1_err 
     plot_mark m = {.x = (double)o->k_peak, .label = peak, .rgb = PLOT_AUTO};
     plot_spec sp = {0};
     sp.title = title;
+    sp.format = fmt;
     sp.xlabel = "concurrent jobs per node k";
     sp.ylabel = "throughput (jobs at the one-job rate)";
     sp.xmin = 0;
@@ -770,4 +789,9 @@ done:
     free(px);
     free(py);
     return rc;
+}
+
+int est_node_plot_occupancy(const est_platform *p, const char *png_path, y1_err *err)
+{
+    return plot_occupancy(p, png_path, PLOT_PNG, err);
 }

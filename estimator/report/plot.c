@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
 #include <cairo.h>
 
 #define FONT "DejaVu Sans"
@@ -24,6 +26,9 @@ typedef struct canvas {
     int w, h;                      /* image size, px */
     double ax0, ax1, ay0, ay1;     /* plot area: x from ax0 (left) to ax1, y from ay0 (top) to ay1 */
     double xmin, xmax, ymin, ymax; /* data range mapped onto the plot area */
+    int ylog;                      /* 1: y mapped by log10 (ymin > 0) */
+    plot_format fmt;               /* PNG: image surface; SVG/PDF: a vector surface into out */
+    y1_out *out;                   /* SVG/PDF: the temp file being written, NULL otherwise */
 } canvas;
 
 static unsigned series_rgb(const plot_series *s, size_t i)
@@ -62,6 +67,9 @@ static double mapx(const canvas *cv, double x)
 }
 static double mapy(const canvas *cv, double y)
 {
+    if (cv->ylog)
+        return cv->ay1 - (log10(y) - log10(cv->ymin)) / (log10(cv->ymax) - log10(cv->ymin)) *
+                             (cv->ay1 - cv->ay0);
     return cv->ay1 - (y - cv->ymin) / (cv->ymax - cv->ymin) * (cv->ay1 - cv->ay0);
 }
 
@@ -99,21 +107,49 @@ static void pad_range(double *lo, double *hi, double frac)
     *hi += d;
 }
 
-static int canvas_open(canvas *cv, const plot_spec *sp, int dw, int dh, y1_err *err)
+static cairo_status_t png_write(void *closure, const unsigned char *data, unsigned int len)
 {
+    return fwrite(data, 1, len, (FILE *)closure) == len ? CAIRO_STATUS_SUCCESS
+                                                        : CAIRO_STATUS_WRITE_ERROR;
+}
+
+/* PNG: an image surface, encoded at canvas_save. SVG/PDF: the vector surface streams into the
+ * temp file of path from the start (opened here), committed at canvas_save. */
+static int canvas_open(canvas *cv, const plot_spec *sp, const char *path, int dw, int dh,
+                       y1_err *err)
+{
+    int rc;
     memset(cv, 0, sizeof *cv);
     cv->w = sp->width_px > 0 ? sp->width_px : dw;
     cv->h = sp->height_px > 0 ? sp->height_px : dh;
     if (cv->w < 200 || cv->h < 150 || cv->w > 10000 || cv->h > 10000)
         return y1_errf(err, Y1_EUSAGE, "plot: image size %d x %d px is outside 200..10000 x "
                        "150..10000", cv->w, cv->h);
-    cv->sf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, cv->w, cv->h);
+    cv->fmt = sp->format;
+    if (cv->fmt == PLOT_PNG) cv->sf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, cv->w, cv->h);
+    else {
+        if ((rc = y1_out_open(&cv->out, path, err))) return rc;
+        FILE *fp = y1_out_fp(cv->out);
+        if (cv->fmt == PLOT_SVG) cv->sf = cairo_svg_surface_create_for_stream(png_write, fp, cv->w, cv->h);
+        else {
+            cv->sf = cairo_pdf_surface_create_for_stream(png_write, fp, cv->w, cv->h);
+            /* a fixed date: the same inputs give the same bytes (cairo stamps the clock) */
+            cairo_pdf_surface_set_metadata(cv->sf, CAIRO_PDF_METADATA_CREATE_DATE,
+                                           "2000-01-01T00:00:00Z");
+            /* the title and the y axis as document metadata, for a reader's index */
+            if (sp->title) cairo_pdf_surface_set_metadata(cv->sf, CAIRO_PDF_METADATA_TITLE, sp->title);
+            if (sp->ylabel)
+                cairo_pdf_surface_set_metadata(cv->sf, CAIRO_PDF_METADATA_SUBJECT, sp->ylabel);
+        }
+    }
     cv->cr = cairo_create(cv->sf);
     if (cairo_status(cv->cr) != CAIRO_STATUS_SUCCESS) {
         cairo_destroy(cv->cr);
         cairo_surface_destroy(cv->sf);
+        y1_out_abort(cv->out);
         cv->cr = NULL;
         cv->sf = NULL;
+        cv->out = NULL;
         return y1_errf(err, Y1_ENOMEM, "plot: cannot create a %d x %d image", cv->w, cv->h);
     }
     cairo_set_source_rgb(cv->cr, 1, 1, 1);
@@ -126,16 +162,15 @@ static int canvas_open(canvas *cv, const plot_spec *sp, int dw, int dh, y1_err *
     return Y1_OK;
 }
 
+/* Frees the canvas; an SVG/PDF not committed by canvas_save leaves no file at its path. */
 static void canvas_close(canvas *cv)
 {
     if (cv->cr) cairo_destroy(cv->cr);
-    if (cv->sf) cairo_surface_destroy(cv->sf);
-}
-
-static cairo_status_t png_write(void *closure, const unsigned char *data, unsigned int len)
-{
-    return fwrite(data, 1, len, (FILE *)closure) == len ? CAIRO_STATUS_SUCCESS
-                                                        : CAIRO_STATUS_WRITE_ERROR;
+    if (cv->sf) cairo_surface_destroy(cv->sf); /* may still write into the temp file */
+    y1_out_abort(cv->out);
+    cv->cr = NULL;
+    cv->sf = NULL;
+    cv->out = NULL;
 }
 
 static int canvas_save(canvas *cv, const char *path, y1_err *err)
@@ -146,6 +181,18 @@ static int canvas_save(canvas *cv, const char *path, y1_err *err)
     if (cairo_status(cv->cr) != CAIRO_STATUS_SUCCESS)
         return y1_errf(err, Y1_EIO, "%s: drawing failed: %s", path,
                        cairo_status_to_string(cairo_status(cv->cr)));
+    if (cv->fmt != PLOT_PNG) {
+        cairo_destroy(cv->cr);
+        cv->cr = NULL;
+        cairo_surface_finish(cv->sf); /* writes the rest of the document */
+        cairo_status_t st = cairo_surface_status(cv->sf);
+        if (st != CAIRO_STATUS_SUCCESS)
+            return y1_errf(err, Y1_EIO, "%s: cannot write %s: %s", path,
+                           cv->fmt == PLOT_SVG ? "SVG" : "PDF", cairo_status_to_string(st));
+        o = cv->out;
+        cv->out = NULL;
+        return y1_out_commit(o, err);
+    }
     if ((rc = y1_out_open(&o, path, err))) return rc;
     cairo_status_t st = cairo_surface_write_to_png_stream(cv->sf, png_write, y1_out_fp(o));
     if (st != CAIRO_STATUS_SUCCESS) {
@@ -181,6 +228,20 @@ static double text_width(cairo_t *cr, double size, const char *s)
     return te.x_advance;
 }
 
+/* Log axis ticks: every decade 10^k in [lo, hi], and 2 and 5 x 10^k too when the range
+ * spans fewer than three decades (lo > 0). */
+static size_t log_ticks(double lo, double hi, size_t max, double *ticks)
+{
+    size_t n = 0;
+    int k0 = (int)floor(log10(lo)), k1 = (int)ceil(log10(hi)), fine = k1 - k0 < 3;
+    for (int k = k0; k <= k1 && n < max; k++)
+        for (int m = 1; m <= 5 && n < max; m += fine ? (m == 1 ? 1 : 3) : 5) {
+            double t = m * pow(10, k);
+            if (t >= lo * (1 - 1e-9) && t <= hi * (1 + 1e-9)) ticks[n++] = t;
+        }
+    return n;
+}
+
 static void tick_label(char *buf, size_t len, double t)
 {
     double a = fabs(t);
@@ -212,7 +273,7 @@ static void draw_axes(canvas *cv, const plot_spec *sp, const char *ylabel_defaul
             text_at(cr, x, cv->ay1 + 8, 12, 0.5, 0, 0, buf);
         }
     }
-    n = plot_ticks(cv->ymin, cv->ymax, 64, t);
+    n = cv->ylog ? log_ticks(cv->ymin, cv->ymax, 64, t) : plot_ticks(cv->ymin, cv->ymax, 64, t);
     for (size_t i = 0; i < n; i++) {
         double y = floor(mapy(cv, t[i])) + 0.5;
         set_rgb(cr, 0xe4e4e4, 1);
@@ -262,6 +323,7 @@ static void draw_legend(canvas *cv, const plot_spec *sp, const int *kinds)
         }
     if (!n) return;
     double bw = wmax + 44, bh = n * 18 + 8, x0 = cv->ax1 - bw - 8, y0 = cv->ay0 + 8;
+    if (sp->legend_outside) x0 = cv->ax1 + 10; /* the column plot_bars left free */
     cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
     cairo_rectangle(cr, x0, y0, bw, bh);
     cairo_fill_preserve(cr);
@@ -416,7 +478,7 @@ int plot_histogram(const char *png_path, const plot_spec *sp, y1_err *err)
             if (c > cmax) cmax = c;
         }
     }
-    if ((rc = canvas_open(&cv, sp, 900, 560, err))) goto done;
+    if ((rc = canvas_open(&cv, sp, png_path, 900, 560, err))) goto done;
     cv.xmin = lo;
     cv.xmax = hi;
     cv.ymin = sp->ymin != sp->ymax ? sp->ymin : 0;
@@ -596,7 +658,7 @@ int plot_scatter(const char *png_path, const plot_spec *sp, y1_err *err)
     memset(&cv, 0, sizeof cv);
     if (!kinds) return y1_errf(err, Y1_ENOMEM, "%s: out of memory", png_path);
     for (size_t i = 0; i < sp->nseries; i++) kinds[i] = sp->series[i].style == PLOT_LINE ? 2 : 1;
-    if ((rc = canvas_open(&cv, sp, 900, 560, err))) goto done;
+    if ((rc = canvas_open(&cv, sp, png_path, 900, 560, err))) goto done;
     if (with_c) cv.ax1 = cv.w - 110;
     cv.xmin = xlo;
     cv.xmax = xhi;
@@ -623,6 +685,55 @@ done:
 }
 
 /* ---- stacked bars ------------------------------------------------------------------------- */
+
+/* Smallest non-zero and largest bar total (0, 0 when every value is zero or the spec is bad). */
+static void bar_totals(const plot_spec *sp, double *lo, double *hi)
+{
+    *lo = *hi = 0;
+    for (size_t k = 0; k < sp->ncategories; k++) {
+        double sum = 0;
+        for (size_t i = 0; i < sp->nseries; i++)
+            if (sp->series[i].y && sp->series[i].n == sp->ncategories && isfinite(sp->series[i].y[k]))
+                sum += sp->series[i].y[k];
+        if (sum > 0 && (*lo == 0 || sum < *lo)) *lo = sum;
+        if (sum > *hi) *hi = sum;
+    }
+}
+
+int plot_bars_log(const plot_spec *sp)
+{
+    double lo, hi;
+    if (!sp || !(sp->log_ratio > 1) || !sp->series) return 0;
+    bar_totals(sp, &lo, &hi);
+    return lo > 0 && hi > sp->log_ratio * lo;
+}
+
+/* Width of the legend's box (as draw_legend draws it), 0 if it has no entry. */
+static double legend_width(cairo_t *cr, const plot_spec *sp)
+{
+    double wmax = -1;
+    for (size_t i = 0; i < sp->nseries; i++)
+        if (sp->series[i].name && *sp->series[i].name)
+            wmax = fmax(wmax, text_width(cr, 12, sp->series[i].name));
+    return wmax < 0 || sp->legend < 0 ? 0 : wmax + 44;
+}
+
+int plot_format_parse(const char *s, plot_format *out, y1_err *err)
+{
+    static const char *const names[] = {"png", "svg", "pdf"};
+    for (int f = 0; f < 3; f++)
+        if (s && !strcmp(s, names[f])) {
+            *out = (plot_format)f;
+            return Y1_OK;
+        }
+    return y1_errf(err, Y1_EUSAGE, "--plot-format: expected png, svg or pdf, got '%s'",
+                   s ? s : "");
+}
+
+const char *plot_format_ext(plot_format f)
+{
+    return f == PLOT_SVG ? "svg" : f == PLOT_PDF ? "pdf" : "png";
+}
 
 int plot_bars(const char *png_path, const plot_spec *sp, y1_err *err)
 {
@@ -652,7 +763,11 @@ int plot_bars(const char *png_path, const plot_spec *sp, y1_err *err)
     canvas cv;
     memset(&cv, 0, sizeof cv);
     if (!kinds) return y1_errf(err, Y1_ENOMEM, "%s: out of memory", png_path);
-    if ((rc = canvas_open(&cv, sp, 900, 560, err))) goto done;
+    if ((rc = canvas_open(&cv, sp, png_path, 900, 560, err))) goto done;
+    if (sp->legend_outside) {
+        double lw = legend_width(cv.cr, sp);
+        if (lw > 0 && cv.w - lw - 20 > cv.ax0 + 100) cv.ax1 = cv.w - lw - 20;
+    }
     /* long category names are drawn slanted: leave room below */
     double slot = (cv.ax1 - cv.ax0) / nc, wmax = 0;
     for (size_t k = 0; k < nc; k++) {
@@ -666,18 +781,36 @@ int plot_bars(const char *png_path, const plot_spec *sp, y1_err *err)
     cv.xmax = nc;
     cv.ymin = sp->ymin != sp->ymax ? sp->ymin : 0;
     cv.ymax = sp->ymin != sp->ymax ? sp->ymax : (top > 0 ? top * 1.12 : 1);
+    if (plot_bars_log(sp)) {
+        /* whole decades around the totals, with room above the largest for its label */
+        double lo, hi;
+        bar_totals(sp, &lo, &hi);
+        cv.ylog = 1;
+        cv.ymin = pow(10, floor(log10(lo)));
+        cv.ymax = pow(10, ceil(log10(hi * 1.6)));
+    }
+    slot = (cv.ax1 - cv.ax0) / nc;
     draw_axes(&cv, sp, NULL, 1);
     for (size_t k = 0; k < nc; k++) {
         double xc = mapx(&cv, k + 0.5), bw = slot * 0.7, acc = 0;
         for (size_t i = 0; i < sp->nseries; i++) {
             double v = sp->series[i].y[k];
-            double ya = mapy(&cv, acc), yb = mapy(&cv, acc + v);
+            if (cv.ylog && acc + v <= cv.ymin) { /* below the axis: nothing to draw */
+                acc += v;
+                continue;
+            }
+            double ya = mapy(&cv, cv.ylog ? fmax(acc, cv.ymin) : acc), yb = mapy(&cv, acc + v);
             set_rgb(cv.cr, series_rgb(&sp->series[i], i), 0.85);
             cairo_rectangle(cv.cr, xc - bw / 2, yb, bw, ya - yb);
             cairo_fill(cv.cr);
             acc += v;
         }
         set_rgb(cv.cr, 0x000000, 1);
+        if (sp->bar_totals && (acc > 0 || !cv.ylog)) {
+            char buf[64];
+            snprintf(buf, sizeof buf, "%.3g%s", acc, sp->total_suffix ? sp->total_suffix : "");
+            text_at(cv.cr, xc, (acc > 0 || !cv.ylog ? mapy(&cv, acc) : cv.ay1) - 4, 12, 0.5, 1, 0, buf);
+        }
         if (slant) text_at(cv.cr, xc, cv.ay1 + 8, 12, 1, 0, -M_PI / 5, sp->categories[k]);
         else text_at(cv.cr, xc, cv.ay1 + 8, 12, 0.5, 0, 0, sp->categories[k]);
     }
@@ -738,7 +871,7 @@ int plot_sky(const char *png_path, const plot_spec *sp, y1_err *err)
     memset(&cv, 0, sizeof cv);
     if (!kinds) return y1_errf(err, Y1_ENOMEM, "%s: out of memory", png_path);
     for (size_t i = 0; i < sp->nseries; i++) kinds[i] = 1;
-    if ((rc = canvas_open(&cv, sp, 1000, 560, err))) goto done;
+    if ((rc = canvas_open(&cv, sp, png_path, 1000, 560, err))) goto done;
     cairo_t *cr = cv.cr;
     /* equal scale in x and y: the projection is 4 sqrt2 wide and 2 sqrt2 high */
     double right = with_c ? cv.w - 120 : cv.w - 20, top = sp->title ? 50 : 20, bottom = cv.h - 30;

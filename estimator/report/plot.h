@@ -3,8 +3,9 @@
  * Sizes are in pixels; sky coordinates in degrees (RA increases to the left, as on the sky).
  *
  * Usage: fill a plot_spec (zero-initialise it, then set what you need) and call one of
- * plot_histogram / plot_scatter / plot_bars / plot_sky. Each writes one PNG atomically
- * (temp file + rename), so a failure never leaves a partial PNG at the path. The spec and the
+ * plot_histogram / plot_scatter / plot_bars / plot_sky. Each writes one PNG (or, with
+ * spec.format, SVG or PDF) atomically (temp file + rename), so a failure never leaves a partial
+ * file at the path. The spec and the
  * arrays it points to are only read; the caller owns them. Output depends only on the inputs
  * (same inputs, same bytes). */
 #ifndef Y1_PLOT_H
@@ -13,6 +14,10 @@
 #include <stddef.h>
 
 #include "common/y1_err.h"
+
+/* The file a chart is written as: PNG (the default, a zeroed spec), or cairo's SVG or PDF
+ * surface for documents (the same drawing, as vectors). */
+typedef enum plot_format { PLOT_PNG = 0, PLOT_SVG, PLOT_PDF } plot_format;
 
 #define PLOT_AUTO 0xFFFFFFFFu /* rgb: take the next colour of the built-in palette */
 
@@ -63,6 +68,13 @@ typedef struct plot_spec {
     const char *value_label;           /* colour bar label for series with c */
     double vmin, vmax;    /* colour map range; equal = from the data */
     int legend;           /* 0 = legend when any series has a name; -1 = never */
+    int legend_outside;   /* 1: the legend in a column right of the plot area, off the data */
+    plot_format format;   /* PNG (0), SVG or PDF */
+    /* bars only: */
+    int bar_totals;       /* 1: each bar's total printed above it */
+    const char *total_suffix;          /* appended to the printed total (e.g. " k"), or NULL */
+    double log_ratio;     /* > 1: a log y axis when the largest bar total exceeds log_ratio x
+                             the smallest non-zero one; 0 = always linear */
 } plot_spec;
 
 /* Histogram of each series' x values (several series are overlaid as translucent bars). With
@@ -89,6 +101,14 @@ int plot_sky(const char *png_path, const plot_spec *spec, y1_err *err);
 /* Release cairo's and fontconfig's process-wide caches (font data). Call once before exit in
  * programs that drew plots, so leak checkers stay quiet; plotting again afterwards is fine. */
 void plot_cleanup(void);
+
+/* plot_format_parse: "png", "svg" or "pdf" -> *out (set only on success); anything else is
+ *   Y1_EUSAGE naming the word. plot_format_ext: "png", "svg" or "pdf".
+ * plot_bars_log: 1 if plot_bars would draw this spec's y axis on a log scale (log_ratio > 1
+ *   and the largest bar total > log_ratio x the smallest non-zero total), else 0. */
+int plot_format_parse(const char *s, plot_format *out, y1_err *err);
+const char *plot_format_ext(plot_format f);
+int plot_bars_log(const plot_spec *spec);
 
 void plot_hammer(double ra_deg, double dec_deg, double *x, double *y);
 size_t plot_ticks(double lo, double hi, size_t max, double *ticks);
