@@ -3,6 +3,7 @@
  * Pixel units; sky angles in degrees. PNGs are written through y1_out (temp file + rename). */
 #include "common/y1_out.h"
 #include "estimator/report/plot.h"
+#include "estimator/report/plot_internal.h"
 
 #include <dlfcn.h>
 #include <math.h>
@@ -202,10 +203,9 @@ static int canvas_save(canvas *cv, const char *path, y1_err *err)
     return y1_out_commit(o, err);
 }
 
-/* Text anchored at (x, y), rotated by angle (radians) about the anchor: ha 0 left, 0.5 centre,
- * 1 right; va 0 puts the top of the capitals at y, 0.5 their middle, 1 the baseline. */
-static void text_at(cairo_t *cr, double x, double y, double size, double ha, double va,
-                    double angle, const char *s)
+/* contract in plot_internal.h */
+void est_plot_text(cairo_t *cr, double x, double y, double size, double ha, double va,
+                   double angle, const char *s)
 {
     cairo_text_extents_t te;
     cairo_save(cr);
@@ -270,7 +270,7 @@ static void draw_axes(canvas *cv, const plot_spec *sp, const char *ylabel_defaul
             cairo_line_to(cr, x, cv->ay1 + 5);
             cairo_stroke(cr);
             tick_label(buf, sizeof buf, t[i]);
-            text_at(cr, x, cv->ay1 + 8, 12, 0.5, 0, 0, buf);
+            est_plot_text(cr, x, cv->ay1 + 8, 12, 0.5, 0, 0, buf);
         }
     }
     n = cv->ylog ? log_ticks(cv->ymin, cv->ymax, 64, t) : plot_ticks(cv->ymin, cv->ymax, 64, t);
@@ -285,19 +285,19 @@ static void draw_axes(canvas *cv, const plot_spec *sp, const char *ylabel_defaul
         cairo_line_to(cr, cv->ax0, y);
         cairo_stroke(cr);
         tick_label(buf, sizeof buf, t[i]);
-        text_at(cr, cv->ax0 - 8, y, 12, 1, 0.5, 0, buf);
+        est_plot_text(cr, cv->ax0 - 8, y, 12, 1, 0.5, 0, buf);
     }
     set_rgb(cr, 0x000000, 1);
     cairo_rectangle(cr, floor(cv->ax0) + 0.5, floor(cv->ay0) + 0.5, floor(cv->ax1 - cv->ax0),
                     floor(cv->ay1 - cv->ay0));
     cairo_stroke(cr);
-    if (sp->xlabel) text_at(cr, (cv->ax0 + cv->ax1) / 2, cv->h - 12, 14, 0.5, 1, 0, sp->xlabel);
+    if (sp->xlabel) est_plot_text(cr, (cv->ax0 + cv->ax1) / 2, cv->h - 12, 14, 0.5, 1, 0, sp->xlabel);
     const char *yl = sp->ylabel ? sp->ylabel : ylabel_default;
-    if (yl) text_at(cr, 22, (cv->ay0 + cv->ay1) / 2, 14, 0.5, 1, -M_PI / 2, yl);
+    if (yl) est_plot_text(cr, 22, (cv->ay0 + cv->ay1) / 2, 14, 0.5, 1, -M_PI / 2, yl);
     if (sp->title) {
         cairo_save(cr);
         cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
-        text_at(cr, cv->w / 2.0, 30, 16, 0.5, 1, 0, sp->title);
+        est_plot_text(cr, cv->w / 2.0, 30, 16, 0.5, 1, 0, sp->title);
         cairo_restore(cr);
     }
 }
@@ -348,7 +348,7 @@ static void draw_legend(canvas *cv, const plot_spec *sp, const int *kinds)
             cairo_stroke(cr);
         }
         set_rgb(cr, 0x000000, 1);
-        text_at(cr, x0 + 36, y, 12, 0, 0.5, 0, s->name);
+        est_plot_text(cr, x0 + 36, y, 12, 0, 0.5, 0, s->name);
         y += 18;
     }
     for (size_t i = 0; i < sp->nmarks; i++) {
@@ -362,7 +362,7 @@ static void draw_legend(canvas *cv, const plot_spec *sp, const int *kinds)
         cairo_stroke(cr);
         cairo_set_dash(cr, NULL, 0, 0);
         set_rgb(cr, 0x000000, 1);
-        text_at(cr, x0 + 36, y, 12, 0, 0.5, 0, sp->marks[i].label);
+        est_plot_text(cr, x0 + 36, y, 12, 0, 0.5, 0, sp->marks[i].label);
         y += 18;
     }
 }
@@ -408,9 +408,9 @@ static void draw_colorbar(canvas *cv, const char *label, double vmin, double vma
         cairo_line_to(cr, x1 + 4, y);
         cairo_stroke(cr);
         tick_label(buf, sizeof buf, t[i]);
-        text_at(cr, x1 + 6, y, 11, 0, 0.5, 0, buf);
+        est_plot_text(cr, x1 + 6, y, 11, 0, 0.5, 0, buf);
     }
-    if (label) text_at(cr, cv->w - 12, (y0 + y1) / 2, 13, 0.5, 1, -M_PI / 2, label);
+    if (label) est_plot_text(cr, cv->w - 12, (y0 + y1) / 2, 13, 0.5, 1, -M_PI / 2, label);
 }
 
 static int check_spec(const plot_spec *sp, const char *path, y1_err *err)
@@ -809,10 +809,10 @@ int plot_bars(const char *png_path, const plot_spec *sp, y1_err *err)
         if (sp->bar_totals && (acc > 0 || !cv.ylog)) {
             char buf[64];
             snprintf(buf, sizeof buf, "%.3g%s", acc, sp->total_suffix ? sp->total_suffix : "");
-            text_at(cv.cr, xc, (acc > 0 || !cv.ylog ? mapy(&cv, acc) : cv.ay1) - 4, 12, 0.5, 1, 0, buf);
+            est_plot_text(cv.cr, xc, (acc > 0 || !cv.ylog ? mapy(&cv, acc) : cv.ay1) - 4, 12, 0.5, 1, 0, buf);
         }
-        if (slant) text_at(cv.cr, xc, cv.ay1 + 8, 12, 1, 0, -M_PI / 5, sp->categories[k]);
-        else text_at(cv.cr, xc, cv.ay1 + 8, 12, 0.5, 0, 0, sp->categories[k]);
+        if (slant) est_plot_text(cv.cr, xc, cv.ay1 + 8, 12, 1, 0, -M_PI / 5, sp->categories[k]);
+        else est_plot_text(cv.cr, xc, cv.ay1 + 8, 12, 0.5, 0, 0, sp->categories[k]);
     }
     draw_legend(&cv, sp, kinds);
     rc = canvas_save(&cv, png_path, err);
@@ -933,20 +933,20 @@ int plot_sky(const char *png_path, const plot_spec *sp, y1_err *err)
     for (int ra = 0; ra < 360; ra += 60) {
         double Y, X = px_sky(&cv, ra, 0, &Y);
         snprintf(buf, sizeof buf, "%d", ra);
-        text_at(cr, X + 2, Y + 3, 11, 0, 0, 0, buf);
+        est_plot_text(cr, X + 2, Y + 3, 11, 0, 0, 0, buf);
     }
     for (int dec = -60; dec <= 60; dec += 30) {
         if (dec == 0) continue;
         double Y, X = px_sky(&cv, 180 - 1e-9, dec, &Y);
         snprintf(buf, sizeof buf, "%+d", dec);
-        text_at(cr, X - 4, Y, 11, 1, 0.5, 0, buf);
+        est_plot_text(cr, X - 4, Y, 11, 1, 0.5, 0, buf);
     }
-    text_at(cr, cx, cv.ay1 + 18, 12, 0.5, 1, 0,
+    est_plot_text(cr, cx, cv.ay1 + 18, 12, 0.5, 1, 0,
             "Hammer-Aitoff, RA (deg) increasing to the left, Dec (deg)");
     if (sp->title) {
         cairo_save(cr);
         cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
-        text_at(cr, cv.w / 2.0, 30, 16, 0.5, 1, 0, sp->title);
+        est_plot_text(cr, cv.w / 2.0, 30, 16, 0.5, 1, 0, sp->title);
         cairo_restore(cr);
     }
     if (with_c) draw_colorbar(&cv, sp->value_label, vlo, vhi);

@@ -10,23 +10,17 @@
 #include <cairo.h>
 
 #include "common/y1_out.h"
+#include "estimator/report/plot_internal.h"
 
 #define FONT "DejaVu Sans"
 #define W 900
 #define H 640
 
+/* va here counts from the top (0) to the baseline-below (1); est_plot_text's the other way */
 static void text(cairo_t *cr, double x, double y, double size, double ha, double va,
                  double angle, const char *s)
 {
-    cairo_text_extents_t te;
-    cairo_save(cr);
-    cairo_set_font_size(cr, size);
-    cairo_text_extents(cr, s, &te);
-    cairo_translate(cr, x, y);
-    cairo_rotate(cr, angle);
-    cairo_move_to(cr, -ha * te.x_advance, va * size * 0.72);
-    cairo_show_text(cr, s);
-    cairo_restore(cr);
+    est_plot_text(cr, x, y, size, ha, 1 - va, angle, s);
 }
 
 static cairo_status_t png_write(void *closure, const unsigned char *data, unsigned int len)
