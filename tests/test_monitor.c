@@ -76,5 +76,36 @@ int main(void)
     free(js);
     json_decref(j);
     est_tab_clear(&t);
+
+    /* a described table: a BOOL in both texts, a note after a number in Markdown only, NONE
+     * ("| |") against an empty text ("|  |"), a text the table formatted and keeps */
+    static const est_col dcols[] = {
+        {{"name", "%s", 0}, {{"name", "%s", 0}}, 0},
+        {{"size_mib", NULL, 0}, {{"size", "%.1f", 0}}, 1},
+        {{"keep", "true|false", 0}, {{"keep", "Y|", 0}}, 0},
+        {{"tag", "%s", 0}, {{"tag", "%s", 0}}, 0},
+    };
+    est_dtab d;
+    est_dtab_init(&d, dcols, 4);
+    CHECK_INT(est_dtab_row(&d, 0, (est_cell[]){EST_T("calexp"), EST_RN(103.24, "MiB"), EST_B(1),
+                                               EST_NONE}, &err), 0);
+    CHECK_INT(est_dtab_row(&d, 0, (est_cell[]){EST_T("icExp"), EST_R(2.5), EST_B(0), EST_T("")},
+                           &err), 0);
+    CHECK_INT(est_dtab_row(&d, 0, (est_cell[]){EST_T(est_dtab_textf(&d, "x%d", 7)), EST_NONE,
+                                               EST_NONE, EST_T("t")}, &err), 0);
+    CHECK_INT(est_dtab_row(&d, 0, (est_cell[]){EST_T(NULL), EST_NONE, EST_NONE, EST_NONE}, &err),
+              Y1_ENOMEM);
+    fp = open_memstream(&mem, &len);
+    est_dtab_md(fp, &d, 0, -1);
+    fclose(fp);
+    CHECK_STR(mem, "| name | size | keep | tag |\n|---|---:|---|---|\n| calexp | 103.2 MiB | Y | |\n"
+                   "| icExp | 2.5 |  |  |\n| x7 | | | t |\n");
+    free(mem);
+    fp = open_memstream(&mem, &len);
+    est_dtab_csv(fp, &d, -1);
+    fclose(fp);
+    CHECK_STR(mem, "name,size_mib,keep,tag\ncalexp,103.24,true,\nicExp,2.5,false,\nx7,,,t\n");
+    free(mem);
+    est_dtab_clear(&d);
     CHECK_DONE();
 }

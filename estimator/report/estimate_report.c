@@ -19,8 +19,6 @@
 #include "estimator/report/plot.h"
 #include "estimator/report/rtable.h"
 
-#define TIB 1099511627776.0
-
 /* ---- Tables 1-3, each described once and rendered as Markdown or CSV ----------------------
  * Groups: 0 the rows of the CSV file, 1 the Markdown-only total row (Table 2) or the
  * per-platform total row that is Markdown's first view (Table 3). */
@@ -63,6 +61,56 @@ static const est_col t3_cols[] = {
     {PLAIN("node_days_charged_cores"), {{0}}, 1},
     {PLAIN("node_days_combined"), {{0}}, 1},
     {RAW("short_task", "%lld"), {{0}}, 1},
+};
+/* The workload's counts and the visits per coadd by band: Markdown only */
+static const est_col wl_cols[] = {
+    {RAW("quantity", "%s"), {RAW("quantity", "%s")}, 0},
+    {RAW("count", "%lld"), {RAW("count", "%lld")}, 1},
+    {RAW("note", "%s"), {RAW("note", "%s")}, 0},
+};
+
+static const est_col nvis_cols[] = {
+    {RAW("band", "%s"), {RAW("band", "%s")}, 0},
+    {RAW("coadds", "%lld"), {RAW("coadds", "%lld")}, 1},
+    {PLAIN("mean_n"), {RAW("mean n", "%.2f")}, 1},
+    {RAW("n_q05", "%lld"), {RAW("5%", "%lld")}, 1},
+    {RAW("n_median", "%lld"), {RAW("median", "%lld")}, 1},
+    {RAW("n_q95", "%lld"), {RAW("95%", "%lld")}, 1},
+    {RAW("n_max", "%lld"), {RAW("max", "%lld")}, 1},
+};
+
+/* Beyond the study: node-days per platform under each assumption, thousands in Markdown */
+#define KND(h) {h, "%.2f", 1e3}
+static const est_col beyond_cols[] = {
+    {RAW("platform", "%s"), {RAW("platform", "%s")}, 0},
+    {PLAIN("node_days_study"), {KND("study (linear)")}, 1},
+    {PLAIN("node_days_occupancy"), {KND("+ occupancy curve")}, 1},
+    {PLAIN("node_days_overheads"), {KND("+ workflow overheads")}, 1},
+    {PLAIN("node_days_mixed"), {KND("mixed packing")}, 1},
+    {PLAIN("node_days_lower_bound"), {KND("lower bound")}, 1},
+    {PLAIN("node_days_charged_cores"), {KND("charged cores")}, 1},
+    {PLAIN("node_days_combined"), {KND("combined")}, 1},
+    {RAW("managers_needed", "%lld"), {RAW("managers", "%lld")}, 1},
+    {RAW("k_peak", "%lld"), {RAW("k at peak", "%lld")}, 1},
+};
+#undef KND
+
+/* Table 4: the products (group 0, Markdown view 0) and the totals all, kept and raw (group 1,
+ * view 1); CSV has both. Volumes are bytes: TiB = 2^40 B, PB = 10^15 B. */
+#define TIB 1099511627776.0
+static const est_col t4_cols[] = {
+    {RAW("task", "%s"), {RAW("task", "%s")}, 0},
+    {{0}, {{0}, RAW("total", "%s")}, 0},
+    {RAW("dataset", "%s"), {RAW("dataset type", "%s")}, 0},
+    {PLAIN("size"), {RAW("file size", "%.1f")}, 1},
+    {RAW("unit", "%s"), {{0}}, 0},
+    {RAW("basis", "%s"), {RAW("basis", "%s")}, 0},
+    {RAW("instances", "%.0f"), {{"instances (M)", "%.2f", 1e6}}, 1},
+    {RAW("total_bytes", "%.0f"), {{0}}, 1},
+    {{"total_tib", NULL, TIB}, {{"total (TiB)", "%.0f", TIB}, {"TiB (2^40 B)", "%.0f", TIB}}, 1},
+    {{0}, {{0}, {"PB (10^15 B)", "%.2f", 1e15}}, 1},
+    {{0}, {{0}, RAW("x raw", "%.1f")}, 1},
+    {RAW("keep", "true|false"), {RAW("keep", "Y|")}, 0},
 };
 #undef RAW
 #undef PLAIN
@@ -131,6 +179,91 @@ static int table3(est_dtab *t, const est_result *r, y1_err *err)
     return rc;
 }
 
+static int table_workload(est_dtab *t, const est_result *r, y1_err *err)
+{
+    const est_workload *w = &r->w;
+    int rc;
+    est_dtab_init(t, wl_cols, NCOLS(wl_cols));
+    const char *ccd = est_dtab_textf(t, "visits x %d CCDs", r->coadds.ccds_per_visit);
+    const char *warps = est_dtab_textf(t, "%.1f (tract, patch) per visit", w->visits > 0
+                                       ? (double)w->warps / (double)w->visits : 0.0);
+    if ((rc = est_dtab_row(t, 0, (est_cell[]){EST_T("visits"), EST_I(w->visits), EST_NONE}, err)) ||
+        (rc = est_dtab_row(t, 0, (est_cell[]){EST_T("CCD-visits"), EST_I(w->ccd_visits),
+                                             EST_T(ccd)}, err)) ||
+        (rc = est_dtab_row(t, 0, (est_cell[]){EST_T("warps"), EST_I(w->warps), EST_T(warps)},
+                           err)) ||
+        (rc = est_dtab_row(t, 0, (est_cell[]){EST_T("coadds"), EST_I(w->coadds),
+                                             EST_T("(tract, patch, band) with n >= 1")}, err)))
+        return rc;
+    return est_dtab_row(t, 0, (est_cell[]){EST_T("patches"), EST_I(w->patches),
+                                          EST_T("(tract, patch) with any band")}, err);
+}
+
+static int table_nvisits(est_dtab *t, const est_result *r, y1_err *err)
+{
+    est_nstats ns[Y1_NBANDS];
+    int rc = Y1_OK;
+    est_dtab_init(t, nvis_cols, NCOLS(nvis_cols));
+    est_coadds_nstats_all(&r->coadds, ns);
+    for (int b = 0; b < Y1_NBANDS && !rc; b++)
+        rc = est_dtab_row(t, 0, (est_cell[]){EST_T(y1_band_name(b)), EST_I(ns[b].coadds),
+                                            EST_R(ns[b].mean), EST_I(ns[b].q05),
+                                            EST_I(ns[b].median), EST_I(ns[b].q95),
+                                            EST_I(ns[b].max)}, err);
+    return rc;
+}
+
+static int table_beyond(est_dtab *t, const est_result *r, y1_err *err)
+{
+    int rc = Y1_OK;
+    est_dtab_init(t, beyond_cols, NCOLS(beyond_cols));
+    for (size_t p = 0; p < r->nplat && !rc; p++) {
+        const est_node_platform *n = &r->node[p];
+        rc = est_dtab_row(t, 0, (est_cell[]){
+            EST_T(r->plat[p].name), EST_R(n->nd_study),
+            EST_RN(n->nd_occupancy, n->has_occupancy ? NULL : "(no curve)"),
+            EST_R(n->nd_overheads), EST_R(n->nd_mixed), EST_R(n->nd_mixed_lower_bound),
+            EST_R(n->nd_charged_cores), EST_R(n->nd_combined), EST_I(n->managers_needed),
+            EST_I(n->k_peak)}, err);
+    }
+    return rc;
+}
+
+static int table4(est_dtab *t, const est_result *r, y1_err *err)
+{
+    const est_disk *d = &r->disk;
+    const est_product *raw = &r->prod.raw;
+    int rc = Y1_OK;
+    est_dtab_init(t, t4_cols, NCOLS(t4_cols));
+    for (size_t i = 0; i < r->prod.n && !rc; i++) {
+        const est_product *p = &r->prod.v[i];
+        rc = est_dtab_row(t, 0, (est_cell[]){
+            EST_T(p->task), EST_NONE, EST_T(p->dataset), EST_RN(p->size, p->unit), EST_T(p->unit),
+            EST_T(mdl_level_name(p->basis)), EST_R(est_level_instances(&r->w, p->basis)),
+            EST_R(d->bytes[i]), EST_R(d->bytes[i]), EST_NONE, EST_NONE, EST_B(p->keep)}, err);
+    }
+    const char *raw_label = est_dtab_textf(t, "raw (%.0f %s per CCD)", raw->size, raw->unit);
+    double x_all = d->raw_bytes > 0 ? d->all_bytes / d->raw_bytes : 0.0;
+    double x_keep = d->raw_bytes > 0 ? d->keep_bytes / d->raw_bytes : 0.0;
+    if (!rc)
+        rc = est_dtab_row(t, 1, (est_cell[]){
+            EST_T("all"), EST_T("all products"), EST_NONE, EST_NONE, EST_NONE, EST_NONE,
+            EST_NONE, EST_R(d->all_bytes), EST_R(d->all_bytes), EST_R(d->all_bytes),
+            EST_R(x_all), EST_NONE}, err);
+    if (!rc)
+        rc = est_dtab_row(t, 1, (est_cell[]){
+            EST_T("kept"), EST_T("kept products"), EST_NONE, EST_NONE, EST_NONE, EST_NONE,
+            EST_NONE, EST_R(d->keep_bytes), EST_R(d->keep_bytes), EST_R(d->keep_bytes),
+            EST_R(x_keep), EST_NONE}, err);
+    if (!rc)
+        rc = est_dtab_row(t, 1, (est_cell[]){
+            EST_T("raw"), EST_T(raw_label), EST_T("raw"), EST_R(raw->size), EST_T(raw->unit),
+            EST_T(mdl_level_name(raw->basis)), EST_R(est_level_instances(&r->w, raw->basis)),
+            EST_R(d->raw_bytes), EST_R(d->raw_bytes), EST_R(d->raw_bytes), EST_R(1.0),
+            EST_NONE}, err);
+    return rc;
+}
+
 typedef int (*table_fn)(est_dtab *t, const est_result *r, y1_err *err);
 
 /* Build table fn and render it: Markdown view v of group g, or CSV of group g when v < 0. */
@@ -183,24 +316,10 @@ int est_report_md(FILE *fp, const est_result *r, y1_err *err)
     fprintf(fp, "\n## Table 1: visits per band\n\n");
     if ((rc = render(fp, table1, r, 0, -1, err))) return rc;
 
-    const est_workload *w = &r->w;
-    fprintf(fp, "\n## Workload\n\n| quantity | count | note |\n|---|---:|---|\n");
-    fprintf(fp, "| visits | %lld | |\n", (long long)w->visits);
-    fprintf(fp, "| CCD-visits | %lld | visits x %d CCDs |\n", (long long)w->ccd_visits,
-            r->coadds.ccds_per_visit);
-    fprintf(fp, "| warps | %lld | %.1f (tract, patch) per visit |\n", (long long)w->warps,
-            w->visits > 0 ? (double)w->warps / (double)w->visits : 0.0);
-    fprintf(fp, "| coadds | %lld | (tract, patch, band) with n >= 1 |\n", (long long)w->coadds);
-    fprintf(fp, "| patches | %lld | (tract, patch) with any band |\n", (long long)w->patches);
-    fprintf(fp, "\nVisits per coadd (n) by band:\n\n| band | coadds | mean n | 5%% | median | "
-            "95%% | max |\n|---|---:|---:|---:|---:|---:|---:|\n");
-    est_nstats ns[Y1_NBANDS];
-    est_coadds_nstats_all(&r->coadds, ns);
-    for (int b = 0; b < 6; b++) {
-        est_nstats s = ns[b];
-        fprintf(fp, "| %c | %lld | %.2f | %d | %d | %d | %d |\n", y1_band_letters[b], (long long)s.coadds,
-                s.mean, s.q05, s.median, s.q95, s.max);
-    }
+    fprintf(fp, "\n## Workload\n\n");
+    if ((rc = render(fp, table_workload, r, 0, -1, err))) return rc;
+    fprintf(fp, "\nVisits per coadd (n) by band:\n\n");
+    if ((rc = render(fp, table_nvisits, r, 0, -1, err))) return rc;
 
     fprintf(fp, "\n## Table 2: per-task requirements\n\n");
     if ((rc = render(fp, table2, r, 0, -1, err))) return rc;
@@ -220,18 +339,8 @@ int est_report_md(FILE *fp, const est_result *r, y1_err *err)
             "mean maxRSS.\n\n");
     if ((rc = render(fp, table3, r, 1, 0, err))) return rc;
 
-    fprintf(fp, "\n### Beyond the study: what each assumption costs (node-days, k)\n\n"
-            "| platform | study (linear) | + occupancy curve | + workflow overheads | mixed "
-            "packing | lower bound | charged cores | combined | managers | k at peak |\n"
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-    for (size_t p = 0; p < r->nplat; p++) {
-        const est_node_platform *n = &r->node[p];
-        fprintf(fp, "| %s | %.2f | %.2f%s | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %ld |\n",
-                r->plat[p].name, n->nd_study / 1e3, n->nd_occupancy / 1e3,
-                n->has_occupancy ? "" : " (no curve)", n->nd_overheads / 1e3, n->nd_mixed / 1e3,
-                n->nd_mixed_lower_bound / 1e3, n->nd_charged_cores / 1e3, n->nd_combined / 1e3,
-                n->managers_needed, n->k_peak);
-    }
+    fprintf(fp, "\n### Beyond the study: what each assumption costs (node-days, k)\n\n");
+    if ((rc = render(fp, table_beyond, r, 0, -1, err))) return rc;
     fputc('\n', fp);
     for (size_t p = 0; p < r->nplat; p++) {
         char note[1024];
@@ -264,23 +373,10 @@ int est_report_md(FILE *fp, const est_result *r, y1_err *err)
             "ceil(maxRSS / GiB-per-core) cores per job; overheads: dispatch latency per task "
             "and per-manager ceilings. See README, \"Beyond the study\".\n");
 
-    fprintf(fp, "\n## Table 4: data products\n\n| task | dataset type | file size | basis | "
-            "instances (M) | total (TiB) | keep |\n|---|---|---:|---|---:|---:|---|\n");
-    for (size_t i = 0; i < r->prod.n; i++) {
-        const est_product *p = &r->prod.v[i];
-        fprintf(fp, "| %s | %s | %.1f %s | %s | %.2f | %.0f | %s |\n", p->task, p->dataset,
-                p->size, p->unit, mdl_level_name(p->basis),
-                est_level_instances(w, p->basis) / 1e6, r->disk.bytes[i] / TIB,
-                p->keep ? "Y" : "");
-    }
-    const est_disk *d = &r->disk;
-    fprintf(fp, "\n| total | TiB (2^40 B) | PB (10^15 B) | x raw |\n|---|---:|---:|---:|\n");
-    fprintf(fp, "| all products | %.0f | %.2f | %.1f |\n", d->all_bytes / TIB, d->all_bytes / 1e15,
-            d->raw_bytes > 0 ? d->all_bytes / d->raw_bytes : 0.0);
-    fprintf(fp, "| kept products | %.0f | %.2f | %.1f |\n", d->keep_bytes / TIB,
-            d->keep_bytes / 1e15, d->raw_bytes > 0 ? d->keep_bytes / d->raw_bytes : 0.0);
-    fprintf(fp, "| raw (%.0f %s per CCD) | %.0f | %.2f | 1.0 |\n", r->prod.raw.size,
-            r->prod.raw.unit, d->raw_bytes / TIB, d->raw_bytes / 1e15);
+    fprintf(fp, "\n## Table 4: data products\n\n");
+    if ((rc = render(fp, table4, r, 0, 0, err))) return rc;
+    fputc('\n', fp);
+    if ((rc = render(fp, table4, r, 1, 1, err))) return rc;
     fprintf(fp, "\nUnits: product sizes are as given in the products file (the study's sizes are "
             "MiB); the study prints its totals as TiB/1000 (\"21 PB\" for 20,570 TiB) and raw in "
             "decimal PB.\n");
@@ -379,17 +475,6 @@ static int write_file(const char *dir, const char *name, writer_fn fn, const est
     return y1_out_commit(o, err);
 }
 
-/* A CSV number a spreadsheet reads as one (est_plain_num). Returns one of a ring of buffers, so
- * up to 24 can appear in one printf. */
-static const char *cnum(double v)
-{
-    static char ring[24][48];
-    static int k;
-    char *b = ring[k++ % 24];
-    est_plain_num(b, sizeof ring[0], v);
-    return b;
-}
-
 static int w_table1(FILE *fp, const est_result *r, y1_err *err)
 {
     return render(fp, table1, r, -1, -1, err);
@@ -407,20 +492,7 @@ static int w_table3(FILE *fp, const est_result *r, y1_err *err)
 
 static int w_table4(FILE *fp, const est_result *r, y1_err *err)
 {
-    (void)err;
-    fprintf(fp, "task,dataset,size,unit,basis,instances,total_bytes,total_tib,keep\n");
-    for (size_t i = 0; i < r->prod.n; i++) {
-        const est_product *p = &r->prod.v[i];
-        fprintf(fp, "%s,%s,%s,%s,%s,%.0f,%.0f,%s,%s\n", p->task, p->dataset, cnum(p->size),
-                p->unit, mdl_level_name(p->basis), est_level_instances(&r->w, p->basis),
-                r->disk.bytes[i], cnum(r->disk.bytes[i] / TIB), p->keep ? "true" : "false");
-    }
-    fprintf(fp, "all,,,,,,%.0f,%s,\nkept,,,,,,%.0f,%s,\nraw,raw,%s,%s,%s,%.0f,%.0f,%s,\n",
-            r->disk.all_bytes, cnum(r->disk.all_bytes / TIB), r->disk.keep_bytes,
-            cnum(r->disk.keep_bytes / TIB), cnum(r->prod.raw.size), r->prod.raw.unit,
-            mdl_level_name(r->prod.raw.basis), est_level_instances(&r->w, r->prod.raw.basis),
-            r->disk.raw_bytes, cnum(r->disk.raw_bytes / TIB));
-    return Y1_OK;
+    return render(fp, table4, r, -1, -1, err);
 }
 
 /* stdout CSV: the four tables one after another, each after a "# Table N" line; Table 3 as in

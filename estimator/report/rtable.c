@@ -210,13 +210,31 @@ void est_dtab_clear(est_dtab *t)
 {
     free(t->cell);
     free(t->group);
+    for (size_t i = 0; i < t->ntext; i++) free(t->text[i]);
+    free(t->text);
     t->cell = NULL;
     t->group = NULL;
-    t->nrow = t->cap = t->ccap = 0;
+    t->text = NULL;
+    t->nrow = t->cap = t->ccap = t->ntext = t->tcap = 0;
+}
+
+const char *est_dtab_textf(est_dtab *t, const char *fmt, ...)
+{
+    char buf[512], *s;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (y1_grow(&t->text, &t->tcap, t->ntext + 1, sizeof *t->text, 8) || !(s = strdup(buf)))
+        return NULL;
+    return t->text[t->ntext++] = s;
 }
 
 int est_dtab_row(est_dtab *t, int group, const est_cell *v, y1_err *err)
 {
+    for (size_t c = 0; c < t->ncol; c++)
+        if (v[c].kind == EST_CELL_TEXT && !v[c].s)
+            return y1_errf(err, Y1_ENOMEM, "table: out of memory");
     if (y1_grow(&t->cell, &t->ccap, (t->nrow + 1) * t->ncol, sizeof *t->cell, 16 * t->ncol) ||
         y1_grow(&t->group, &t->cap, t->nrow + 1, sizeof *t->group, 16))
         return y1_errf(err, Y1_ENOMEM, "table: out of memory");
@@ -241,9 +259,22 @@ void est_plain_num(char *buf, size_t n, double v)
     if (!strcmp(buf, "-0")) strcpy(buf, "0");
 }
 
+/* BOOL: the part of "TRUE|FALSE" that v names */
+static void bool_text(char *buf, size_t n, const char *fmt, long long v)
+{
+    const char *bar = strchr(fmt, '|');
+    assert(bar); /* a BOOL column's format names both texts */
+    if (v) snprintf(buf, n, "%.*s", (int)(bar - fmt), fmt);
+    else snprintf(buf, n, "%s", bar + 1);
+}
+
 /* One cell in format f into buf ("" for NONE). */
 static void dtab_cell(char *buf, size_t n, const est_colfmt *f, const est_cell *v)
 {
+    if (v->kind == EST_CELL_BOOL) {
+        bool_text(buf, n, f->fmt, v->i);
+        return;
+    }
     if (!f->fmt && v->kind != EST_CELL_NONE && v->kind != EST_CELL_TEXT) {
         double x = v->kind == EST_CELL_INT ? (double)v->i : v->d;
         est_plain_num(buf, n, f->div != 0 ? x / f->div : x);
@@ -276,10 +307,12 @@ void est_dtab_md(FILE *fp, const est_dtab *t, int v, int g)
         fputc('|', fp);
         for (size_t c = 0; c < t->ncol; c++) {
             if (!t->col[c].md[v].head) continue;
-            dtab_cell(buf, sizeof buf, &t->col[c].md[v], &t->cell[r * t->ncol + c]);
-            /* an empty cell is "| |", as in the tables written by hand before */
-            if (buf[0]) fprintf(fp, " %s |", buf);
-            else fputs(" |", fp);
+            const est_cell *x = &t->cell[r * t->ncol + c];
+            dtab_cell(buf, sizeof buf, &t->col[c].md[v], x);
+            /* a NONE cell is "| |", as in the tables written by hand before */
+            if (x->kind == EST_CELL_NONE) fputs(" |", fp);
+            else if (x->note) fprintf(fp, " %s %s |", buf, x->note);
+            else fprintf(fp, " %s |", buf);
         }
         fputc('\n', fp);
     }

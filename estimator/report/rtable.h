@@ -51,18 +51,23 @@ int est_json_write(FILE *fp, json_t *root, y1_err *err);
  * output format is one renderer below. */
 #define EST_TAB_MDVIEWS 2
 
-typedef enum { EST_CELL_NONE = 0, EST_CELL_TEXT, EST_CELL_INT, EST_CELL_REAL } est_cell_kind;
+typedef enum {
+    EST_CELL_NONE = 0, EST_CELL_TEXT, EST_CELL_INT, EST_CELL_REAL, EST_CELL_BOOL
+} est_cell_kind;
 
 typedef struct est_cell {
     est_cell_kind kind;
     const char *s;          /* TEXT: borrowed, must outlive the table */
-    long long i;            /* INT */
+    long long i;            /* INT; BOOL: 0 or 1 */
     double d;               /* REAL */
+    const char *note;       /* Markdown only: shown after the value and a blank (a unit,
+                             * "(no curve)"); NULL for none; borrowed */
 } est_cell;
 
 typedef struct est_colfmt {
     const char *head;       /* header, unit in it; NULL: the column is not in this rendering */
     const char *fmt;        /* printf of one cell: %s TEXT, %lld INT, a double conversion REAL;
+                             * BOOL: "TRUE|FALSE", the two texts ("true|false", "Y|");
                              * NULL: a number as est_plain_num writes it */
     double div;             /* the cell shows value / div (1e6 for "(M)"); 0 means as is */
 } est_colfmt;
@@ -79,22 +84,31 @@ typedef struct est_dtab {
     est_cell *cell;          /* row-major, nrow * ncol, owned */
     int *group;             /* per row */
     size_t nrow, cap, ccap; /* rows, row capacity, cell capacity */
+    char **text;            /* the texts est_dtab_textf formatted, owned */
+    size_t ntext, tcap;
 } est_dtab;
 
 void est_dtab_init(est_dtab *t, const est_col *col, size_t ncol);
 void est_dtab_clear(est_dtab *t);
-/* Append one row of ncol values in group g (0 unless a Markdown view filters). Y1_ENOMEM. */
+/* Append one row of ncol values in group g (0 unless a Markdown view filters). Y1_ENOMEM, also
+ * when a TEXT cell is NULL (a failed est_dtab_textf). */
 int est_dtab_row(est_dtab *t, int group, const est_cell *v, y1_err *err);
-#define EST_T(x) ((est_cell){EST_CELL_TEXT, (x), 0, 0})
-#define EST_I(x) ((est_cell){EST_CELL_INT, NULL, (long long)(x), 0})
-#define EST_R(x) ((est_cell){EST_CELL_REAL, NULL, 0, (double)(x)})
-#define EST_NONE ((est_cell){EST_CELL_NONE, NULL, 0, 0})
+/* A formatted text that the table keeps until est_dtab_clear, for a TEXT cell ("visits x 189
+ * CCDs"); NULL when out of memory (est_dtab_row then fails). */
+const char *est_dtab_textf(est_dtab *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define EST_T(x) ((est_cell){EST_CELL_TEXT, (x), 0, 0, NULL})
+#define EST_I(x) ((est_cell){EST_CELL_INT, NULL, (long long)(x), 0, NULL})
+#define EST_R(x) ((est_cell){EST_CELL_REAL, NULL, 0, (double)(x), NULL})
+#define EST_B(x) ((est_cell){EST_CELL_BOOL, NULL, (x) ? 1 : 0, 0, NULL})
+#define EST_RN(x, note) ((est_cell){EST_CELL_REAL, NULL, 0, (double)(x), (note)}) /* with a note */
+#define EST_NONE ((est_cell){EST_CELL_NONE, NULL, 0, 0, NULL})
 
 /* v as a plain decimal a spreadsheet reads as one number: never an exponent, six significant
  * digits (more for large integers), trailing zeros dropped; "" when not finite. */
 void est_plain_num(char *buf, size_t n, double v);
 
-/* Markdown view v: header, "---|"/"---:|" rule, the rows of group g (all rows if g < 0). */
+/* Markdown view v: header, "---|"/"---:|" rule, the rows of group g (all rows if g < 0). A
+ * NONE cell is "| |", any other "| text |" (an empty text too: "|  |"). */
 void est_dtab_md(FILE *fp, const est_dtab *t, int v, int g);
 /* CSV: header and the rows of group g (all rows if g < 0); cells are not quoted (the
  * values the estimate writes hold no separators). */
