@@ -10,6 +10,7 @@
 
 #include "cadence/synth.h"
 #include "estimator/report/format.h"
+#include "estimator/report/rtable.h"
 
 static const char cadence_usage[] =
     "usage: y1est cadence summary [--cadence DB] [selection] [--format md|csv|json]\n"
@@ -34,8 +35,9 @@ static const char *class_name(cad_class c)
     }
 }
 
-static void print_summary(FILE *fp, est_format fmt, cad_db *db, const cad_selection *sel,
-                          const cad_summary *s, const char *cadence_note)
+/* Returns Y1_OK, or est_json_write's status for JSON. */
+static int print_summary(FILE *fp, est_format fmt, cad_db *db, const cad_selection *sel,
+                         const cad_summary *s, const char *cadence_note, y1_err *err)
 {
     char desc[400];
     cad_selection_desc(db, sel, desc, sizeof desc);
@@ -53,7 +55,7 @@ static void print_summary(FILE *fp, est_format fmt, cad_db *db, const cad_select
             if (s->per_program[p])
                 fprintf(fp, "program,%s,%lld\n", cad_program_name(db, p),
                         (long long)s->per_program[p]);
-        return;
+        return Y1_OK;
     }
     if (fmt == EST_FMT_JSON) {
         json_t *root = json_object(), *visits = json_object(), *progs = json_array();
@@ -81,10 +83,7 @@ static void print_summary(FILE *fp, est_format fmt, cad_db *db, const cad_select
         json_object_set_new(root, "programs", progs);
         json_object_set_new(root, "first_night", json_integer(s->first_night));
         json_object_set_new(root, "last_night", json_integer(s->last_night));
-        json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        fputc('\n', fp);
-        json_decref(root);
-        return;
+        return est_json_write(fp, root, "cadence summary", err);
     }
     fprintf(fp, "# Table 1: visits per band\n\n");
     fprintf(fp, "- %s\n- schema: %s\n- programs from: %s\n- selection: %s\n", cadence_note,
@@ -99,6 +98,7 @@ static void print_summary(FILE *fp, est_format fmt, cad_db *db, const cad_select
         if (s->per_program[p])
             fprintf(fp, "| %s | %s | %lld |\n", cad_program_name(db, p),
                     class_name(cad_program_class(db, p)), (long long)s->per_program[p]);
+    return Y1_OK;
 }
 
 static int cmd_summary(int argc, char **argv)
@@ -145,7 +145,7 @@ static int cmd_summary(int argc, char **argv)
         rc = y1_errf(&err, Y1_EINPUT, "%s: empty selection: no visit matches %s", cad_path(db),
                      desc);
     }
-    if (!rc) print_summary(stdout, fmt, db, &cs.sel, &s, note);
+    if (!rc) rc = print_summary(stdout, fmt, db, &cs.sel, &s, note, &err);
     cad_summary_clear(&s);
     cad_close(db);
     est_close_cadence_tmp(tmp);

@@ -12,6 +12,7 @@
 
 #include "common/y1_sha256.h"
 #include "estimator/pipe_workload.h"
+#include "estimator/report/rtable.h"
 #include "pipeline/pipeline.h"
 
 static const char usage[] =
@@ -292,12 +293,7 @@ static int print_json(const pipe_pipeline *p, const pipe_result *r, const pipe_c
         json_object_set_new(t, "raw_bytes", json_real(r->raw_bytes));
         json_object_set_new(root, "totals", t);
     }
-    char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-    json_decref(root);
-    if (!s) return y1_errf(err, Y1_ENOMEM, "json: out of memory");
-    puts(s);
-    free(s);
-    return Y1_OK;
+    return est_json_write(stdout, root, "pipeline show", err);
 }
 
 /* --count 'D=N' into c. */

@@ -314,12 +314,11 @@ static int emit(const rep *R, const char *format, y1_err *err)
             bad = !t || json_object_set_new(o, all[i]->key, t);
         }
         json_decref(w);
-        if (bad || json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12)) || fputc('\n', stdout) == EOF) {
+        if (bad) {
             json_decref(o);
-            return y1_errf(err, bad ? Y1_ENOMEM : Y1_EIO, "run-report: cannot write the JSON");
+            o = NULL; /* est_json_write: out of memory */
         }
-        json_decref(o);
-        return Y1_OK;
+        return est_json_write(stdout, o, "run-report", err);
     }
     int md = !strcmp(format, "md");
     if (md) printf("# y1est: run report\n\n- file: %s\n- %zu runs, %zu task rows, %zu jobs\n",

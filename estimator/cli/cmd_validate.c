@@ -350,13 +350,11 @@ static int emit(const tabs *T, const char *models, const char *inputs, const est
             json_t *t = est_tab_json(all[i]);
             bad = !t || json_object_set_new(o, all[i]->key, t);
         }
-        if (bad || json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-                              JSON_REAL_PRECISION(12)) || fputc('\n', stdout) == EOF) {
+        if (bad) {
             json_decref(o);
-            return y1_errf(err, bad ? Y1_ENOMEM : Y1_EIO, "validate: cannot write the JSON");
+            o = NULL; /* est_json_write: out of memory */
         }
-        json_decref(o);
-        return Y1_OK;
+        return est_json_write(stdout, o, "validate", err);
     }
     if (!strcmp(format, "csv")) {
         for (size_t i = 0; i < nt; i++) {

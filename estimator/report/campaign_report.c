@@ -348,7 +348,7 @@ static json_t *report_json(const camp *C)
 
 int cmp_report_json(const camp *C, FILE *fp, y1_err *err)
 {
-    return est_json_write(fp, report_json(C), err);
+    return est_json_write(fp, report_json(C), "summary", err);
 }
 
 /* ---- the --out directory ----------------------------------------------------------------- */

@@ -453,7 +453,7 @@ static json_t *summary_json(const est_result *r)
 
 int est_report_json(FILE *fp, const est_result *r, y1_err *err)
 {
-    return est_json_write(fp, summary_json(r), err);
+    return est_json_write(fp, summary_json(r), "summary", err);
 }
 
 /* ---- the --out directory ---------------------------------------------------------------- */

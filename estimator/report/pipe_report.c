@@ -339,11 +339,9 @@ static json_t *pipe_summary(const est_result *r, y1_err *err)
 int est_pipe_report_json(FILE *fp, const est_result *r, y1_err *err)
 {
     json_t *root = pipe_summary(r, err);
-    if (!root) return err->msg[0] ? Y1_ENOMEM : y1_errf(err, Y1_ENOMEM, "summary: out of memory");
-    int bad = json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-    fputc('\n', fp);
-    json_decref(root);
-    return bad ? y1_errf(err, Y1_EIO, "summary: cannot write JSON") : Y1_OK;
+    /* a table that could not be built has said so already */
+    if (!root && err->msg[0]) return Y1_ENOMEM;
+    return est_json_write(fp, root, "summary", err);
 }
 
 static int write_tab(const char *dir, const char *name, const est_tab *t, y1_err *err)

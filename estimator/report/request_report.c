@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "estimator/report/report.h"
+#include "estimator/report/rtable.h"
 
 #define TIB 1099511627776.0
 
@@ -273,8 +274,5 @@ int req_report_json(FILE *fp, const est_result *r, const req_platform *x, size_t
         json_array_append_new(plats, pj);
     }
     json_object_set_new(root, "platforms", plats);
-    int bad = json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-    fputc('\n', fp);
-    json_decref(root);
-    return bad ? y1_errf(err, Y1_EIO, "request: cannot write the JSON") : Y1_OK;
+    return est_json_write(fp, root, "request", err);
 }

@@ -188,13 +188,13 @@ fail:
     return NULL;
 }
 
-int est_json_write(FILE *fp, json_t *root, y1_err *err)
+int est_json_write(FILE *fp, json_t *root, const char *what, y1_err *err)
 {
-    if (!root) return y1_errf(err, Y1_ENOMEM, "summary: out of memory");
+    if (!root) return y1_errf(err, Y1_ENOMEM, "%s: out of memory", what);
     int bad = json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
     if (fputc('\n', fp) == EOF) bad = 1;
     json_decref(root);
-    return bad ? y1_errf(err, Y1_EIO, "summary: write failed") : Y1_OK;
+    return bad ? y1_errf(err, Y1_EIO, "%s: write failed", what) : Y1_OK;
 }
 
 /* ---- the described table ------------------------------------------------------------- */

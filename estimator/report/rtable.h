@@ -36,11 +36,11 @@ void est_tab_csv(FILE *fp, const est_tab *t);    /* "# title", header, rows (cel
 /* {"title": ..., "rows": [{column: value, ...}, ...]}; NULL when out of memory. */
 json_t *est_tab_json(const est_tab *t);
 
-/* The one JSON summary writer (the estimate's and the campaign's summary.json and --format
- * json): root dumped with two-space indent, keys in insertion order, reals to 10 significant
- * digits, and a final newline. Takes root (decref'd here); NULL root is Y1_ENOMEM ("summary:
- * out of memory"), a failed write Y1_EIO. */
-int est_json_write(FILE *fp, json_t *root, y1_err *err);
+/* The one JSON writer (summary.json and every --format json): root dumped with two-space
+ * indent, keys in insertion order, reals to 10 significant digits, and a final newline. Takes
+ * root (decref'd here); what names the output in a message. NULL root is Y1_ENOMEM ("WHAT: out
+ * of memory"), a failed write Y1_EIO ("WHAT: write failed"). */
+int est_json_write(FILE *fp, json_t *root, const char *what, y1_err *err);
 
 /* ---- a table described once, rendered by format ---------------------------------------
  * The columns carry their units and one rendering per format: the CSV header and cell format
