@@ -17,6 +17,7 @@
 
 #include "common/y1_input.h"
 #include "common/y1_grow.h"
+#include "common/y1_num.h"
 #include "common/y1_time.h"
 #include "common/y1_yaml.h"
 
@@ -117,20 +118,24 @@ static int is_ps_tag(const yaml_node_t *nd)
     return !strcmp(t, "lsst.daf.base.PropertySet") || !strcmp(t, "lsst.daf.base.PropertyList");
 }
 
-/* A YAML scalar as a number: a plain decimal (the one rule of y1_ynumber_text), or the
- * YAML spellings of NaN/inf. */
-static int ynum(const yaml_node_t *nd, double *out)
+/* A YAML scalar value of item key as a number: a plain decimal (y1_ynumber_text) read by the
+ * one number parser (y1_num_double), or, on purpose, the YAML spellings of NaN and infinity:
+ * metadata files hold them for gauges that were never set, and only the timers the records
+ * are made of must be finite (checked where they are used). Y1_OK, or Y1_EINPUT at nd's
+ * line and column. */
+static int ynum(ymd *Y, const yaml_node_t *nd, const char *key, double *out)
 {
     const char *s = (const char *)nd->data.scalar.value, *t = y1_ynumber_text(nd);
     int plain = nd->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-    char *end = NULL;
-    if (plain && (!strcmp(s, ".nan") || !strcmp(s, ".NaN") || !strcmp(s, ".NAN"))) { *out = NAN; return 1; }
-    if (plain && (!strcmp(s, ".inf") || !strcmp(s, ".Inf") || !strcmp(s, "+.inf"))) { *out = INFINITY; return 1; }
-    if (plain && (!strcmp(s, "-.inf") || !strcmp(s, "-.Inf"))) { *out = -INFINITY; return 1; }
-    if (!t) return 0;
-    errno = 0;
-    *out = strtod(t, &end);
-    return end != t && *end == 0;
+    if (plain && (!strcmp(s, ".nan") || !strcmp(s, ".NaN") || !strcmp(s, ".NAN"))) { *out = NAN; return Y1_OK; }
+    if (plain && (!strcmp(s, ".inf") || !strcmp(s, ".Inf") || !strcmp(s, "+.inf"))) { *out = INFINITY; return Y1_OK; }
+    if (plain && (!strcmp(s, "-.inf") || !strcmp(s, "-.Inf"))) { *out = -INFINITY; return Y1_OK; }
+    if (!t) return ypos(Y, nd, "value of '%s' is not a number", key);
+    char name[300];
+    y1_err why;
+    snprintf(name, sizeof name, "value of '%s'", key);
+    if (y1_num_double(name, t, -HUGE_VAL, HUGE_VAL, out, &why)) return ypos(Y, nd, "%.280s", why.msg);
+    return Y1_OK;
 }
 
 static int is_numeric_type(const char *t)
@@ -187,8 +192,8 @@ static int yaml_item(ymd *Y, const yaml_node_t *nd, const char *section, int dep
                 return y1_errf(Y->m->err, Y1_ENOMEM, "%s: out of memory", Y->m->name);
             continue;
         }
-        if (!ynum(s, &it->v[k]))
-            return ypos(Y, s, "value of '%s' is not a number", nm);
+        int rc = ynum(Y, s, nm, &it->v[k]);
+        if (rc) return rc;
         it->n++;
     }
     return Y1_OK;

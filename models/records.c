@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "common/y1_input.h"
+#include "common/y1_num.h"
 
 #define GIB 1073741824.0 /* bytes per GiB */
 
@@ -169,26 +170,23 @@ static void csv_close(csv *c)
 #define MDL_MAX_RSS_GIB 1e6
 #define MDL_MAX_VISITS 1e5
 
-/* A finite number in [0, hi] from field k of the current line. */
+/* The 1-based column of field k (fields point into the line). */
+static long csv_col(const csv *c, int k)
+{
+    return (long)(c->field[k] - c->line) + 1;
+}
+
+/* A finite number in [0, hi] from field k of the current line, through the one number parser:
+ * "PATH:LINE:COL: NAME: expected a finite number, got 'S'" or "... S is out of range". */
 static int csv_num(csv *c, int k, const char *name, double hi, double *out, y1_err *err)
 {
     if (k >= c->nfield)
         return y1_errf(err, Y1_EINPUT, "%s:%ld: missing value for column '%s'", c->path,
                        c->lineno, name);
-    const char *s = c->field[k];
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (!*s || end == s || *end || errno == ERANGE || !isfinite(v))
-        return y1_errf(err, Y1_EINPUT, "%s:%ld: %s must be a finite number, got '%s'", c->path,
-                       c->lineno, name, s);
-    if (v < 0)
-        return y1_errf(err, Y1_EINPUT, "%s:%ld: %s must be non-negative, got '%s'", c->path,
-                       c->lineno, name, s);
-    if (v > hi)
-        return y1_errf(err, Y1_EINPUT, "%s:%ld: %s must be at most %g, got '%s'", c->path,
-                       c->lineno, name, hi, s);
-    *out = v;
+    y1_err why;
+    int rc = y1_num_double(name, c->field[k], 0, hi, out, &why);
+    if (rc)
+        return y1_errf(err, rc, "%s:%ld:%ld: %s", c->path, c->lineno, csv_col(c, k), why.msg);
     return Y1_OK;
 }
 
@@ -198,8 +196,8 @@ static int csv_long(csv *c, int k, const char *name, long *out, y1_err *err)
     int rc = csv_num(c, k, name, 1e12, &v, err);
     if (rc) return rc;
     if (v != floor(v))
-        return y1_errf(err, Y1_EINPUT, "%s:%ld: %s must be an integer, got '%s'", c->path,
-                       c->lineno, name, c->field[k]);
+        return y1_errf(err, Y1_EINPUT, "%s:%ld:%ld: %s must be an integer, got '%s'", c->path,
+                       c->lineno, csv_col(c, k), name, c->field[k]);
     *out = (long)v;
     return Y1_OK;
 }

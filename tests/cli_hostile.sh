@@ -26,7 +26,7 @@ printf 'task,cpu_s,maxrss_gib,n_visits\nmeasure,10.5,1.25,4\nmeasure,11.5,1.5,5,
 expect 1 "r.csv:3: 5 fields, but the header has 4 columns" -- \
     "$Y1EST" models fit "$T/r.csv" --out "$T/x.yaml"
 printf 'task,cpu_s,maxrss_gib,n_visits\nmeasure,10.5,1.25,1e20\n' > "$T/r.csv"
-expect 1 "r.csv:2: n_visits must be at most 100000" -- \
+expect 1 "r.csv:2:19: n_visits: 1e20 is out of range \\[0, 100000\\]" -- \
     "$Y1EST" models fit "$T/r.csv" --out "$T/x.yaml"
 printf 'band,tract,patch_x,patch_y,num_visits\ng,1,2,3,4\000,9\n' > "$T/coadds.csv"
 expect 1 "coadds.csv:2:10: NUL byte" -- \

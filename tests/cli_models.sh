@@ -80,7 +80,7 @@ run 2 "fit unknown format" -- "$Y1EST" models fit README.md --out "$TMP/x.yaml"
 run 2 "fit bad quantile" -- "$Y1EST" models fit $FX/models_records.csv --quantile 1.5 --out "$TMP/x.yaml"
 run 2 "fit bad option" -- "$Y1EST" models fit $FX/models_records.csv --frob --out "$TMP/x.yaml"
 run 1 "fit NaN CSV" -- "$Y1EST" models fit $FX/models_records_nan.csv --out "$TMP/x.yaml"
-has err "y1est: $FX/models_records_nan.csv:2: cpu_s must be a finite number" "CSV NaN message"
+has err "y1est: $FX/models_records_nan.csv:2:11: cpu_s: expected a finite number" "CSV NaN message"
 run 1 "fit empty CSV" -- "$Y1EST" models fit $FX/models_records_empty.csv --out "$TMP/x.yaml"
 run 3 "fit missing CSV" -- "$Y1EST" models fit $FX/nope.csv --out "$TMP/x.yaml"
 run 3 "fit unwritable out" -- "$Y1EST" models fit $FX/models_records.csv --out /nonexistent-dir/m.yaml

@@ -209,8 +209,8 @@ static void test_csv(void)
     mdl_records_clear(&r);
 
     static const struct { const char *file; int code; const char *msg; } bad[] = {
-        {FX "models_records_nan.csv", Y1_EINPUT, "models_records_nan.csv:2: cpu_s must be a finite number, got 'nan'"},
-        {FX "models_records_negative.csv", Y1_EINPUT, "models_records_negative.csv:2: maxrss_gib must be non-negative"},
+        {FX "models_records_nan.csv", Y1_EINPUT, "models_records_nan.csv:2:11: cpu_s: expected a finite number, got 'nan'"},
+        {FX "models_records_negative.csv", Y1_EINPUT, "models_records_negative.csv:2:16: maxrss_gib: -0.5 is out of range [0, 1e+06]"},
         {FX "models_records_badcol.csv", Y1_EINPUT, "models_records_badcol.csv:1: unknown column 'colour'"},
         {FX "models_records_nocol.csv", Y1_EINPUT, "models_records_nocol.csv:1: missing column 'maxrss_gib'"},
         {FX "models_records_empty.csv", Y1_EINPUT, "models_records_empty.csv:2: no records"},
