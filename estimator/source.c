@@ -16,6 +16,7 @@
 #include <utime.h>
 
 #include "cadence/synth.h"
+#include "common/y1_list.h"
 #include "common/y1_out.h"
 #include "common/y1_sha256.h"
 
@@ -74,34 +75,12 @@ const char *est_default_models(void)
     return path;
 }
 
-static int cmp_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* "dc2, lsst_cells_v1": the maps in DATADIR/skymaps, sorted */
-static void known_skymaps(char *out, size_t n)
+size_t est_skymap_names(char *out, size_t n, const char *last)
 {
-    char dir[PATH_MAX + 16], *names[64];
-    int k = 0;
-    out[0] = '\0';
+    char dir[PATH_MAX + 16];
     snprintf(dir, sizeof dir, "%s/skymaps", est_datadir());
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *e;
-    while (k < 64 && (e = readdir(d))) {
-        size_t l = strlen(e->d_name);
-        if (l > 5 && e->d_name[0] != '.' && !strcmp(e->d_name + l - 5, ".yaml") &&
-            (names[k] = strndup(e->d_name, l - 5)))
-            k++;
-    }
-    closedir(d);
-    qsort(names, (size_t)k, sizeof *names, cmp_name);
-    for (int i = 0; i < k; i++) {
-        size_t l = strlen(out);
-        snprintf(out + l, n - l, "%s%s", i ? ", " : "", names[i]);
-        free(names[i]);
-    }
+    return y1_list_yaml(out, n, dir, last);
 }
 
 int est_skymap_path(const char *arg, char *path, size_t n, y1_err *err)
@@ -129,7 +108,7 @@ int est_skymap_path(const char *arg, char *path, size_t n, y1_err *err)
         if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) return Y1_OK;
     }
     char known[400];
-    known_skymaps(known, sizeof known);
+    est_skymap_names(known, sizeof known, ", ");
     return y1_errf(err, Y1_EUSAGE, "--skymap: unknown sky map '%s' (known: %s; or give a sky "
                    "map YAML file)", arg, known[0] ? known : "none found");
 }

@@ -20,6 +20,9 @@ const char *est_datadir(void);
  * regard to case as DATADIR/skymaps/NAME.yaml ("dc2", "lsst_cells_v1"). Returns Y1_EUSAGE for
  * an unknown name, listing the known ones. */
 int est_skymap_path(const char *arg, char *path, size_t n, y1_err *err);
+/* The sky map names (DATADIR/skymaps/NAME.yaml), sorted and joined as y1_list_join does with
+ * last before the final one; returns how many. For messages and help texts. */
+size_t est_skymap_names(char *out, size_t n, const char *last);
 void est_set_datadir(const char *dir); /* --datadir (main) */
 /* The default model file: <datadir>/models/rtn028-dc2-3828.yaml when it exists (installed),
  * else <datadir>/../models/... (source tree). Borrowed string. */

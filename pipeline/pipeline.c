@@ -3,13 +3,13 @@
 #include "pipeline/pipeline.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/y1_list.h"
 #include "common/y1_yaml.h"
 
 #ifndef Y1_DATADIR
@@ -372,20 +372,9 @@ static int resolve(const char *arg, const char *datadir, char *path, size_t n, y
     snprintf(path, n, "%s/pipelines/%s.yaml", dir, arg);
     if (stat(path, &sb) == 0) return Y1_OK;
     /* say which names there are */
-    char names[300] = "";
-    char pdir[1024];
+    char names[300], pdir[1024];
     snprintf(pdir, sizeof pdir, "%s/pipelines", dir);
-    DIR *dp = opendir(pdir);
-    struct dirent *e;
-    while (dp && (e = readdir(dp))) {
-        size_t len = strlen(e->d_name);
-        if (len > 5 && !strcmp(e->d_name + len - 5, ".yaml") &&
-            strlen(names) + len + 3 < sizeof names) {
-            if (*names) strcat(names, ", ");
-            strncat(names, e->d_name, len - 5);
-        }
-    }
-    if (dp) closedir(dp);
+    y1_list_yaml(names, sizeof names, pdir, ", ");
     return y1_errf(err, Y1_EIO, "pipeline '%s': no such file, and no %s (known names: %s)", arg,
                    path, *names ? names : "none");
 }

@@ -5,6 +5,8 @@
 
 #include "skymap/skymap.h"
 
+#include "common/y1_list.h"
+
 static const char *const fp_names[] = {"circle", "lsstcam"};       /* by sky_fp_kind */
 static const char *const rot_names[] = {"rotskypos", "random"};    /* by sky_rot_mode */
 static const char *const overlap_names[] = {"exact", "bbox"};      /* by sky_overlap_rule */
@@ -26,17 +28,17 @@ int sky_fp_kind_parse(const char *s, sky_fp_kind *out)
     return Y1_EINPUT;
 }
 
-const char *sky_fp_kind_list(void)
-{
-    static char list[128];
-    if (!list[0])
-        for (size_t i = 0; i < COUNT(fp_names); i++) {
-            size_t l = strlen(list);
-            snprintf(list + l, sizeof list - l, "%s%s",
-                     i == 0 ? "" : i + 1 == COUNT(fp_names) ? " or " : ", ", fp_names[i]);
-        }
-    return list;
-}
+/* "a, b or c" of a name table, formatted once (the tables are constant) */
+#define LIST_OF(names)                                                                        \
+    do {                                                                                      \
+        static char list[128];                                                                \
+        if (!list[0]) y1_list_join(list, sizeof list, names, COUNT(names), " or ");          \
+        return list;                                                                          \
+    } while (0)
+
+const char *sky_fp_kind_list(void) { LIST_OF(fp_names); }
+const char *sky_rot_mode_list(void) { LIST_OF(rot_names); }
+const char *sky_overlap_rule_list(void) { LIST_OF(overlap_names); }
 
 const char *sky_rot_mode_name(sky_rot_mode m)
 {

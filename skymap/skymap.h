@@ -104,14 +104,17 @@ typedef enum { SKY_OVERLAP_EXACT = 0, SKY_OVERLAP_BBOX = 1 } sky_overlap_rule;
 
 /* Names as options and reports spell them ("circle", "lsstcam"; "rotskypos", "random"; "exact",
  * "bbox") and back (Y1_OK, or Y1_EINPUT for any other text; *out set only on success).
- * sky_fp_kind_list gives the kinds for a message, "circle or lsstcam". */
+ * The _list functions give every name, in enum order, for messages and help texts: "circle or
+ * lsstcam" (a static string). */
 const char *sky_fp_kind_name(sky_fp_kind k);
 int         sky_fp_kind_parse(const char *s, sky_fp_kind *out);
 const char *sky_fp_kind_list(void);
 const char *sky_rot_mode_name(sky_rot_mode m);
 int         sky_rot_mode_parse(const char *s, sky_rot_mode *out);
+const char *sky_rot_mode_list(void);
 const char *sky_overlap_rule_name(sky_overlap_rule r);
 int         sky_overlap_rule_parse(const char *s, sky_overlap_rule *out);
+const char *sky_overlap_rule_list(void);
 
 typedef struct sky_fp_opts {
     sky_fp_kind kind;        /* default SKY_FP_CIRCLE */

@@ -48,6 +48,23 @@ expect 2 'synth needs --out' -- "$Y1" cadence synth
 # ---- the main job -------------------------------------------------------------------------
 TENK="$OPSIM/baseline_10klines_2.0.db"
 expect 0 'usage: y1est \[estimate\]' -- "$Y1" estimate --help
+# the help texts' name lists come from the tables that own them: the footprints, rotations,
+# overlap rules and formats from their enums, the sky maps and pipelines from the data
+# directory, so a sky map added there is in the help without touching it
+expect 0 '^  --footprint F         circle or lsstcam \(' -- "$Y1" estimate --help
+expect 0 'lsstcam rotation: rotskypos or random \(' -- "$Y1" estimate --help
+expect 0 '^  --overlap RULE        exact or bbox \(' -- "$Y1" estimate --help
+expect 0 '^  --format F            md, csv or json on stdout' -- "$Y1" estimate --help
+expect 0 '^  --format F   text, md or json on stdout' -- "$Y1" run-report --help
+mkdir -p "$T/dd/skymaps" "$T/dd/pipelines"
+cp data/skymaps/dc2.yaml "$T/dd/skymaps/"
+cp data/skymaps/dc2.yaml "$T/dd/skymaps/a_new_map.yaml"
+cp data/pipelines/rtn028.yaml "$T/dd/pipelines/"
+cp data/pipelines/rtn028.yaml "$T/dd/pipelines/zz-new.yaml"
+expect 0 'per tract\): a_new_map or dc2$' -- "$Y1" --datadir "$T/dd" estimate --help
+expect 0 '^ +rtn028 or zz-new$' -- "$Y1" --datadir "$T/dd" estimate --help
+expect 0 'sky map \(a_new_map or dc2\)$' -- "$Y1" --datadir "$T/dd" --help
+expect 0 '^  rtn028 or zz-new$' -- "$Y1" --datadir "$T/dd" pipeline show --help
 expect 2 'no --platform given' -- "$Y1" --cadence "$TENK" --program all
 expect 3 'nosuch: no such platform file' -- "$Y1" --platform nosuch --cadence "$TENK" --program all
 expect 1 'platform_negcores.yaml:3:17: cores_per_node' -- "$Y1" --platform tests/fixtures/platform_negcores.yaml --cadence "$TENK" --program all

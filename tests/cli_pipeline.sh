@@ -12,7 +12,7 @@ has err "try 'y1est pipeline --help'" "usage hint"
 run 2 "unknown subcommand" -- "$Y1EST" pipeline list
 run 2 "no name" -- "$Y1EST" pipeline show
 run 2 "bad format" -- "$Y1EST" pipeline show rtn028 --format xml
-has err "--format must be md, csv or json, got 'xml'" "format message"
+has err "--format: expected md, csv or json, got 'xml'" "format message"
 run 2 "bad count" -- "$Y1EST" pipeline show rtn028 --count 'visit x foo=3'
 has err "--count: unknown dimensions 'visit x foo'" "count message"
 run 2 "count without =" -- "$Y1EST" pipeline show rtn028 --count 'visit'

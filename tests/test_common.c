@@ -11,6 +11,7 @@
 
 #include "common/y1_band.h"
 #include "common/y1_grow.h"
+#include "common/y1_list.h"
 #include "common/y1_num.h"
 #include "common/y1_out.h"
 #include "common/y1_yaml.h"
@@ -390,6 +391,45 @@ static void test_grow_and_bands(void)
     CHECK_STR(y1_band_name(-1), "?");
 }
 
+/* Name lists: "a, b or c", a list cut at a whole name, the YAML files of a directory sorted
+ * (readdir's order is the file system's) with other files and hidden ones left out. */
+static void test_lists(void)
+{
+    static const char *const names[] = {"md", "csv", "json"};
+    char out[64], dir[300];
+    y1_list_join(out, sizeof out, names, 0, " or ");
+    CHECK_STR(out, "");
+    y1_list_join(out, sizeof out, names, 1, " or ");
+    CHECK_STR(out, "md");
+    y1_list_join(out, sizeof out, names, 2, " or ");
+    CHECK_STR(out, "md or csv");
+    y1_list_join(out, sizeof out, names, 3, " or ");
+    CHECK_STR(out, "md, csv or json");
+    y1_list_join(out, sizeof out, names, 3, ", ");
+    CHECK_STR(out, "md, csv, json");
+    /* 11 bytes hold "md, csv" (7) but not "md, csv or json" (15): the list ends at "csv" */
+    y1_list_join(out, 11, names, 3, " or ");
+    CHECK_STR(out, "md, csv");
+    snprintf(dir, sizeof dir, "%s/names", tmpdir);
+    CHECK(mkdir(dir, 0755) == 0);
+    /* eight names: the chance that the directory hands them over already sorted is 1/40320 */
+    static const char *const files[] = {"bb.yaml", "hh.yaml", ".hidden.yaml", "dd.yaml",
+                                        "notes.txt", "aa.yaml", "gg.yaml", "cc.yaml", "ff.yaml",
+                                        "ee.yaml", ".yaml"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char p[400];
+        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
+        FILE *f = fopen(p, "w");
+        CHECK(f != NULL);
+        if (f) fclose(f);
+    }
+    CHECK_INT(y1_list_yaml(out, sizeof out, dir, " or "), 8);
+    CHECK_STR(out, "aa, bb, cc, dd, ee, ff, gg or hh");
+    snprintf(dir, sizeof dir, "%s/no_such_dir", tmpdir);
+    CHECK_INT(y1_list_yaml(out, sizeof out, dir, " or "), 0);
+    CHECK_STR(out, "");
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/y1test_common.XXXXXX");
@@ -399,6 +439,7 @@ int main(void)
     test_outputs();
     test_stage_swap_and_cleanup();
     test_grow_and_bands();
+    test_lists();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);

@@ -12,8 +12,10 @@
 #include "estimator/report/format.h"
 #include "estimator/report/rtable.h"
 
+#define FORMATS (EST_FMT_BIT(EST_FMT_MD) | EST_FMT_BIT(EST_FMT_CSV) | EST_FMT_BIT(EST_FMT_JSON))
+
 static const char cadence_usage[] =
-    "usage: y1est cadence summary [--cadence DB] [selection] [--format md|csv|json]\n"
+    "usage: y1est cadence summary [--cadence DB] [selection] [--format F]\n"
     "       y1est cadence synth --out FILE.db [--years N] [--seed S]\n"
     "\n"
     "summary  prints Table 1 of the study for the selected visits: visits per band and the\n"
@@ -22,7 +24,7 @@ static const char cadence_usage[] =
     "         Y1 counts per program and WFD per band equal RTN-028's Figure 1 and Table 1).\n"
     "\n" CLI_SEL_HELP
     "Output:\n"
-    "  --format F            md (default), csv or json\n"
+    "  --format F            {formats} (default md)\n"
     "  -h, --help            this help\n";
 
 static const char *class_name(cad_class c)
@@ -116,7 +118,7 @@ static int cmd_summary(int argc, char **argv)
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        if (c == 'h') { fputs(cadence_usage, stdout); return 0; }
+        if (c == 'h') { cli_help(stdout, cadence_usage, FORMATS); return 0; }
         if (c == 'f') {
             if (est_format_parse(optarg, EST_FMT_BIT(EST_FMT_MD) | EST_FMT_BIT(EST_FMT_CSV) |
                                  EST_FMT_BIT(EST_FMT_JSON), &fmt, &err))
@@ -168,7 +170,7 @@ static int cmd_synth(int argc, char **argv)
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
         switch (c) {
-        case 'h': fputs(cadence_usage, stdout); return 0;
+        case 'h': cli_help(stdout, cadence_usage, FORMATS); return 0;
         case 'o': out = optarg; break;
         case 'y':
             if ((rc = cli_parse_long("--years", optarg, 1, 10, &years, &err)))
@@ -197,7 +199,7 @@ static int cmd_synth(int argc, char **argv)
 int cli_cadence(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        fputs(cadence_usage, argc < 2 ? stderr : stdout);
+        cli_help(argc < 2 ? stderr : stdout, cadence_usage, FORMATS);
         return argc < 2 ? 2 : 0;
     }
     if (!strcmp(argv[1], "summary")) return cmd_summary(argc - 1, argv + 1);

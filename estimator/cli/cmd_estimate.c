@@ -27,29 +27,31 @@ static const char estimate_usage[] =
     "Table 4 disk volume.\n"
     "\n" CLI_SEL_HELP
     "Footprint and sky map:\n"
-    "  --footprint F         circle (default) or lsstcam (189 science CCDs)\n"
+    "  --footprint F         {footprints} (default circle; lsstcam: 189 science CCDs)\n"
     "  --radius DEG          circle radius in degrees (default 2.0)\n"
-    "  --rotation R          lsstcam rotation: rotskypos (default, from the cadence) or random\n"
+    "  --rotation R          lsstcam rotation: {rotations} (default rotskypos, from the\n"
+    "                        cadence)\n"
     "  --seed S              seed for --rotation random (default 42)\n"
-    "  --skymap NAME|YAML    sky map: dc2 (default, 7 x 7 patches of 4000 px per tract),\n"
-    "                        lsst_cells_v1 (10 x 10 of 3000 px), or a sky-map YAML file\n"
-    "  --overlap RULE        exact (default: footprint meets the patch's outer polygon) or\n"
-    "                        bbox (the LSST stack's pixel-bounding-box rule, as RTN-109)\n"
+    "  --skymap NAME|YAML    a sky-map YAML file, or a name in DATADIR/skymaps (default dc2:\n"
+    "                        7 x 7 patches of 4000 px per tract): {skymaps}\n"
+    "  --overlap RULE        {overlaps} (default exact: the footprint meets the patch's outer\n"
+    "                        polygon; bbox: the LSST stack's pixel-bounding-box rule, as RTN-109)\n"
     "  --detectors SET       the detectors processed, for a pipeline file: all (default),\n"
     "                        rtn109-dp2 (RTN-109's DP2: 172 of 189) or -ID,ID,... (ids to drop)\n"
     "  --workload CSV        coadds.csv (band,tract,patch_x,patch_y,num_visits) written by an\n"
     "                        earlier run: skips the cadence and footprint steps\n"
     "Models and platforms:\n"
-    "  --pipeline NAME|FILE  pipeline file: rtn028 (default: the study's 9 tasks, through the\n"
-    "                        models and products below) or a file in data/pipelines/, e.g.\n"
-    "                        rtn109-w_2025_41 (today's LSSTCam DRP, RTN-109's costs)\n"
+    "  --pipeline NAME|FILE  a pipeline file, or a name in DATADIR/pipelines (default rtn028,\n"
+    "                        the study's 9 tasks through the models and products below;\n"
+    "                        rtn109-w_2025_41 is today's LSSTCam DRP, RTN-109's costs):\n"
+    "                        {pipelines}\n"
     "  --platform P          platform YAML; a bare name is looked up in data/platforms/;\n"
     "                        repeat it, or give 'all' for every file there (required)\n"
     "  --models YAML         per-task resource models (default models/rtn028-dc2-3828.yaml)\n"
     "  --tasks T             default (the 9 tasks of Table 2), all, or a comma list of labels\n"
     "  --products YAML       data products for Table 4 (default data/products.yaml)\n"
     "Output:\n"
-    "  --format F            md (default, a report), csv or json on stdout\n"
+    "  --format F            {formats} on stdout (default md, a report)\n"
     "  --table NAME          with --format csv: only table1, table2, table3 or table4, a plain\n"
     "                        CSV a spreadsheet opens (as the --out files)\n"
     "  --out DIR             write table1.csv..table4.csv, report.md, coadds.csv, summary.json\n"
@@ -188,7 +190,8 @@ int cli_estimate(int argc, char **argv)
     y1_err err = {{0}};
     int rc = parse_options(argc, argv, &o, &err);
     if (rc == -1) {
-        fputs(estimate_usage, stdout);
+        cli_help(stdout, estimate_usage, EST_FMT_BIT(EST_FMT_MD) | EST_FMT_BIT(EST_FMT_CSV) |
+                                 EST_FMT_BIT(EST_FMT_JSON));
         return 0;
     }
     if (rc) return cli_usage("estimate", "%s", err.msg);

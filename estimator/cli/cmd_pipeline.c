@@ -12,16 +12,21 @@
 
 #include "common/y1_sha256.h"
 #include "estimator/pipe_workload.h"
+#include "estimator/report/format.h"
 #include "estimator/report/rtable.h"
 #include "pipeline/pipeline.h"
 
+#define FORMATS (EST_FMT_BIT(EST_FMT_MD) | EST_FMT_BIT(EST_FMT_CSV) | EST_FMT_BIT(EST_FMT_JSON))
+
 static const char usage[] =
-    "usage: y1est pipeline show NAME|FILE [--format md|csv|json] [--workload coadds.csv]\n"
+    "usage: y1est pipeline show NAME|FILE [--format F] [--workload coadds.csv]\n"
     "                           [--count 'DIMENSIONS=N']... [--mem-per-core GIB]\n"
     "                           [--cores-per-node N] [--nodes N]\n"
     "\n"
-    "Print a pipeline file (a bare NAME is DATADIR/pipelines/NAME.yaml: rtn028, the study's\n"
-    "tasks and products; rtn109-w_2025_41, the LSSTCam DRP pipeline as RTN-109 costed it):\n"
+    "Print a pipeline file, or a bare NAME (DATADIR/pipelines/NAME.yaml), one of:\n"
+    "  {pipelines}\n"
+    "(rtn028: the study's tasks and products; rtn109-w_2025_41: the LSSTCam DRP pipeline as\n"
+    "RTN-109 costed it):\n"
     "per task in pipeline order its quantum dimensions and CPU (s) and memory (GiB) models,\n"
     "per dataset type its producing task, dimensions, mean size and kept / release flags.\n"
     "With counts, also per task: instances, CPU, core-weighted CPU (each job charged\n"
@@ -36,7 +41,7 @@ static const char usage[] =
     "  --cores-per-node N  cores per node for node-days (default 120, RTN-109)\n"
     "  --nodes N           also the shortest campaign on N nodes: node-days / N (RTN-109's\n"
     "                      bound: no wall-time overheads, perfect packing)\n"
-    "  --format F          md (default), csv (tasks, a blank line, dataset types) or json\n"
+    "  --format F          {formats} (default md; csv: tasks, a blank line, dataset types)\n"
     "Dimensions: global, band, tract, tract x band, patch, patch x band, visit,\n"
     "visit x detector, visit x tract, visit x detector x tract, visit x tract x patch,\n"
     "healpixN, healpixN x band.\n"
@@ -331,7 +336,8 @@ static int pipeline_show(int argc, char **argv)
         {"mem-per-core", required_argument, NULL, O_MEM},
         {"cores-per-node", required_argument, NULL, O_CORES},
         {"nodes", required_argument, NULL, O_NODES}, {NULL, 0, NULL, 0}};
-    const char *format = "md", *workload = NULL, *counts[64];
+    const char *workload = NULL, *counts[64];
+    est_format format = EST_FMT_MD;
     int ncounts = 0, c, rc = Y1_OK, code = 0;
     long nodes = 0;
     pipe_conv v;
@@ -342,8 +348,11 @@ static int pipeline_show(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         long cores;
         switch (c) {
-        case 'h': fputs(usage, stdout); return 0;
-        case O_FORMAT: format = optarg; break;
+        case 'h': cli_help(stdout, usage, FORMATS); return 0;
+        case O_FORMAT:
+            if (est_format_parse(optarg, FORMATS, &format, &err))
+                return cli_usage("pipeline show", "%s", err.msg);
+            break;
         case O_WORKLOAD: workload = optarg; break;
         case O_COUNT:
             if (ncounts == 64) return cli_usage("pipeline show", "at most 64 --count options");
@@ -368,8 +377,6 @@ static int pipeline_show(int argc, char **argv)
                              argv[optind - 1]);
         }
     }
-    if (strcmp(format, "md") && strcmp(format, "csv") && strcmp(format, "json"))
-        return cli_usage("pipeline show", "--format must be md, csv or json, got '%s'", format);
     if (argc - optind != 1)
         return cli_usage("pipeline show", "expected one pipeline NAME or FILE");
 
@@ -397,8 +404,8 @@ static int pipeline_show(int argc, char **argv)
         if ((rc = pipe_compute(p, &k, &v, &r, &err))) goto done;
         have_r = 1;
     }
-    if (!strcmp(format, "md")) print_md(p, have_r ? &r : NULL, &v, nodes);
-    else if (!strcmp(format, "csv")) print_csv(p, have_r ? &r : NULL);
+    if (format == EST_FMT_MD) print_md(p, have_r ? &r : NULL, &v, nodes);
+    else if (format == EST_FMT_CSV) print_csv(p, have_r ? &r : NULL);
     else rc = print_json(p, have_r ? &r : NULL, &v, nodes, &err);
 done:
     if (rc) code = rc == Y1_EUSAGE ? cli_usage("pipeline show", "%s", err.msg) : cli_fail(rc, &err);
@@ -413,7 +420,7 @@ int cli_pipeline(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         if (argc < 2) return cli_usage("pipeline", "expected a subcommand: show");
-        fputs(usage, stdout);
+        cli_help(stdout, usage, FORMATS);
         return 0;
     }
     if (!strcmp(argv[1], "show")) return pipeline_show(argc - 1, argv + 1);

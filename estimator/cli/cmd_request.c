@@ -34,8 +34,8 @@ static const char request_usage[] =
     "  --retry-quantile Q    requestMemory at the Q quantile of n per task (default 0.95)\n"
     "  --memory-multiplier M BPS memoryMultiplier on each retry (default 2)\n"
     "  --retries R           BPS numberOfRetries (default 3)\n"
-    "  --format F            md (default: summary, then the report), csv (the summary table,\n"
-    "                        one row per platform) or json\n"
+    "  --format F            {formats} (default md: the summary, then the report; csv: the\n"
+    "                        summary table, one row per platform)\n"
     "\n" CLI_SEL_HELP
     "Footprint, models and workload: as `y1est estimate --help` (--footprint, --radius,\n"
     "--rotation, --seed, --skymap, --workload, --models, --tasks, --products, --threads).\n";
@@ -155,7 +155,8 @@ int cli_request(int argc, char **argv)
     est_format fmt;
     int rc = parse_options(argc, argv, &o, &q, &fmt, &err);
     if (rc == -1) {
-        fputs(request_usage, stdout);
+        cli_help(stdout, request_usage, EST_FMT_BIT(EST_FMT_MD) | EST_FMT_BIT(EST_FMT_CSV) |
+                                EST_FMT_BIT(EST_FMT_JSON));
         return 0;
     }
     if (rc) return cli_usage("request", "%s", err.msg);

@@ -11,10 +11,13 @@
 #include <jansson.h>
 
 #include "estimator/monitor.h"
+#include "estimator/report/format.h"
 #include "estimator/report/rtable.h"
 
+#define FORMATS (EST_FMT_BIT(EST_FMT_TEXT) | EST_FMT_BIT(EST_FMT_MD) | EST_FMT_BIT(EST_FMT_JSON))
+
 static const char usage[] =
-    "usage: y1est run-report MONITORING.db [--task ID [--run N]] [--format text|md|json]\n"
+    "usage: y1est run-report MONITORING.db [--task ID [--run N]] [--format F]\n"
     "\n"
     "Reports a Parsl monitoring database (Parsl >= 1.1 schema, as ctrl_bps_parsl writes it):\n"
     "  runs       every run in the file, in start order, with its tasks and tries\n"
@@ -30,7 +33,7 @@ static const char usage[] =
     "  --task ID    also the history of task ID (every run's rows of its job: status changes\n"
     "               and tries with host, times, CPU and sampled peak memory)\n"
     "  --run N      with --task: ID is a task id of run N (default: the last run that has it)\n"
-    "  --format F   text (default), md or json on stdout\n"
+    "  --format F   {formats} on stdout (default text)\n"
     "CPU in s (delta of the cumulative user+system time within a try), memory in GiB (largest\n"
     "periodic RSS sample: an underestimate of the true peak), times as the file stores them\n"
     "(local time of the host that wrote them).\n";
@@ -294,13 +297,13 @@ static void rep_clear(rep *R)
     for (size_t i = 0; i < sizeof all / sizeof *all; i++) est_tab_clear(all[i]);
 }
 
-static int emit(const rep *R, const char *format, y1_err *err)
+static int emit(const rep *R, est_format format, y1_err *err)
 {
     const est_tab *all[] = {&R->runs, &R->status, &R->labels, &R->fails, &R->retries,
                             &R->hist, &R->tries};
     size_t n = R->have_task ? 7 : 5;
     const est_mon *m = R->m;
-    if (!strcmp(format, "json")) {
+    if (format == EST_FMT_JSON) {
         json_t *o = json_object(), *w = json_array();
         int bad = !o || !w || json_object_set_new(o, "file", json_string(m->path)) ||
                   json_object_set_new(o, "runs_in_file", json_integer((json_int_t)m->nruns)) ||
@@ -320,7 +323,7 @@ static int emit(const rep *R, const char *format, y1_err *err)
         }
         return est_json_write(stdout, o, "run-report", err);
     }
-    int md = !strcmp(format, "md");
+    int md = format == EST_FMT_MD;
     if (md) printf("# y1est: run report\n\n- file: %s\n- %zu runs, %zu task rows, %zu jobs\n",
                    m->path, m->nruns, m->ntasks, m->njobs);
     else printf("run report: %s\n%zu runs, %zu task rows, %zu jobs\n", m->path, m->nruns,
@@ -344,7 +347,7 @@ int cli_runreport(int argc, char **argv)
         {"task", required_argument, NULL, O_TASK}, {"run", required_argument, NULL, O_RUN},
         {"format", required_argument, NULL, O_FORMAT}, {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0}};
-    const char *format = "text";
+    est_format format = EST_FMT_TEXT;
     long task = -1, run = 0;
     y1_err err = {{0}};
     int c, rc;
@@ -361,12 +364,11 @@ int cli_runreport(int argc, char **argv)
                 return cli_usage("run-report", "%s", err.msg);
             break;
         case O_FORMAT:
-            if (strcmp(optarg, "text") && strcmp(optarg, "md") && strcmp(optarg, "json"))
-                return cli_usage("run-report", "--format: expected text, md or json, got '%s'", optarg);
-            format = optarg;
+            if (est_format_parse(optarg, FORMATS, &format, &err))
+                return cli_usage("run-report", "%s", err.msg);
             break;
         case 'h':
-        case O_HELP: fputs(usage, stdout); return 0;
+        case O_HELP: cli_help(stdout, usage, FORMATS); return 0;
         case ':': return cli_usage("run-report", "option '%s' needs a value", argv[optind - 1]);
         default: return cli_usage("run-report", "unknown option '%s'", argv[optind - 1]);
         }

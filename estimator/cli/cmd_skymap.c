@@ -12,25 +12,27 @@
 #include "estimator/report/format.h"
 
 static const char usage[] =
-    "usage: y1est skymap tract ID [--format text|json] [--skymap NAME|YAML]\n"
-    "       y1est skymap find RA DEC [--radius R | --footprint circle|lsstcam [--rotation DEG]]\n"
-    "                        [--overlap exact|bbox] [--format text|json] [--skymap NAME|YAML]\n"
+    "usage: y1est skymap tract ID [--format F] [--skymap NAME|YAML]\n"
+    "       y1est skymap find RA DEC [--radius R | --footprint F [--rotation DEG]]\n"
+    "                        [--overlap RULE] [--format F] [--skymap NAME|YAML]\n"
     "                        [--camera YAML]\n"
     "\n"
-    "Inspect a rings sky map: dc2 (the default, DATADIR/skymaps/dc2.yaml: 7 x 7 patches of\n"
-    "4000 px per tract) or lsst_cells_v1 (10 x 10 patches of 3000 px, border 200 px, not\n"
-    "clipped to the tract), or a sky map YAML file.\n"
+    "Inspect a rings sky map, a YAML file or a name in DATADIR/skymaps: {skymaps} (the\n"
+    "default dc2 has 7 x 7 patches of 4000 px per tract, lsst_cells_v1 10 x 10 patches of\n"
+    "3000 px, border 200 px, not clipped to the tract).\n"
     "  tract ID          centre, ring, inner RA/Dec range, pixel box, CRPIX and patch grid\n"
     "  find RA DEC       the tract that owns the point, every tract that contains it and the\n"
     "                    patch in each (RA in [0, 360], Dec in [-90, 90], degrees)\n"
     "  --radius R        also list the (tract, patch) pairs a circle of R deg touches\n"
-    "  --footprint F     circle (radius 2 deg unless --radius) or lsstcam (189 CCDs)\n"
+    "  --footprint F     {footprints} (circle: radius 2 deg unless --radius; lsstcam: 189\n"
+    "                    CCDs)\n"
     "  --rotation DEG    lsstcam: angle from north through east to the focal plane's +y (0)\n"
     "  --camera YAML     lsstcam focal plane (default DATADIR/cameras/lsstcam.yaml)\n"
-    "  --overlap RULE    exact (default): the footprint meets the patch's outer (border-\n"
-    "                    included) sky polygon; bbox: the LSST stack's rule, the footprint's\n"
-    "                    pixel box grown by the patch border against patch inner ranges\n"
-    "  --format F        text (default) or json\n"
+    "  --overlap RULE    {overlaps}. exact (default): the footprint meets the patch's outer\n"
+    "                    (border-included) sky polygon; bbox: the LSST stack's rule, the\n"
+    "                    footprint's pixel box grown by the patch border against patch inner\n"
+    "                    ranges\n"
+    "  --format F        {formats} (default text)\n"
     "Exit codes: 0 ok, 1 bad input (coordinates, radius, tract, map file), 2 bad usage\n"
     "(including an unknown sky map name), 3 a file that cannot be read.\n";
 
@@ -81,7 +83,8 @@ static int parse(int argc, char **argv, sm_opts *o, y1_err *err)
         return rc;
     sky_overlap_rule rule;
     if (o->overlap && sky_overlap_rule_parse(o->overlap, &rule))
-        return y1_errf(err, Y1_EUSAGE, "--overlap: expected exact or bbox, got '%s'", o->overlap);
+        return y1_errf(err, Y1_EUSAGE, "--overlap: expected %s, got '%s'",
+                       sky_overlap_rule_list(), o->overlap);
     return Y1_OK;
 }
 
@@ -251,7 +254,7 @@ int cli_skymap(int argc, char **argv)
     int rc = parse(argc - 1, argv + 1, &o, &err);
     if (rc) return cli_usage("skymap", "%s", err.msg);
     if (o.help) {
-        fputs(usage, stdout);
+        cli_help(stdout, usage, EST_FMT_BIT(EST_FMT_TEXT) | EST_FMT_BIT(EST_FMT_JSON));
         return 0;
     }
     if (o.npos == 0) return cli_usage("skymap", "skymap: expected a subcommand (tract or find)");

@@ -16,12 +16,15 @@
 #include "estimator/campaign/campaign.h"
 #include "estimator/monitor.h"
 #include "estimator/run.h"
+#include "estimator/report/format.h"
 #include "estimator/report/plot.h"
 #include "estimator/report/rtable.h"
 #include "estimator/timeline.h"
 #include "estimator/validate.h"
 
 #define DEFAULT_TOLERANCE 0.15
+
+#define FORMATS (EST_FMT_BIT(EST_FMT_MD) | EST_FMT_BIT(EST_FMT_CSV) | EST_FMT_BIT(EST_FMT_JSON))
 
 static const char usage[] =
     "usage: y1est validate --measured INPUT [--measured INPUT ...] [INPUT...] [options]\n"
@@ -59,7 +62,7 @@ static const char usage[] =
     "  --bps FILE            BPS YAML with pipetask: LABEL: requestMemory: MB\n"
     "  --platform P          platform for the estimate (default perlmutter; jobs and CPU do not\n"
     "                        depend on it)\n"
-    "  --format F            md (default), csv or json on stdout\n"
+    "  --format F            {formats} on stdout (default md)\n"
     "  --estimate FILE       compare a saved summary.json (y1est estimate --format json or\n"
     "                        --out) instead of running the estimate; no campaign section\n"
     "  --plots DIR           validate_jobs.png, validate_cpu.png (log-log, 1:1 line),\n"
@@ -332,12 +335,12 @@ done:
 }
 
 static int emit(const tabs *T, const char *models, const char *inputs, const est_val *v,
-                const est_val_set *m, const char *format, const char *cpu_def, y1_err *err)
+                const est_val_set *m, est_format format, const char *cpu_def, y1_err *err)
 {
     const est_tab *all[] = {&T->jobs, &T->cpu, &T->mem, &T->wall, &T->verdict, &T->camp,
                             &T->util};
     size_t nt = T->have_camp ? 7 : 5;
-    if (!strcmp(format, "json")) {
+    if (format == EST_FMT_JSON) {
         json_t *o = json_object();
         int bad = !o || json_object_set_new(o, "models", json_string(models)) ||
                   json_object_set_new(o, "workload", json_string(inputs)) ||
@@ -356,7 +359,7 @@ static int emit(const tabs *T, const char *models, const char *inputs, const est
         }
         return est_json_write(stdout, o, "validate", err);
     }
-    if (!strcmp(format, "csv")) {
+    if (format == EST_FMT_CSV) {
         for (size_t i = 0; i < nt; i++) {
             if (i) fputc('\n', stdout);
             est_tab_csv(stdout, all[i]);
@@ -407,7 +410,8 @@ int cli_validate(int argc, char **argv)
         {NULL, 0, NULL, 0}};
     est_run_opts o;
     mdl_md_opts mo;
-    const char *inputs[256], *bps_path = NULL, *plot_dir = NULL, *format = "md", *saved = NULL;
+    const char *inputs[256], *bps_path = NULL, *plot_dir = NULL, *saved = NULL;
+    est_format format = EST_FMT_MD;
     size_t ninputs = 0;
     double tol = DEFAULT_TOLERANCE;
     const char *est_given = NULL;   /* an estimate option, which --estimate leaves no room for */
@@ -449,13 +453,12 @@ int cli_validate(int argc, char **argv)
             o.platforms[o.n_platforms++] = optarg;
             break;
         case O_FORMAT:
-            if (strcmp(optarg, "md") && strcmp(optarg, "csv") && strcmp(optarg, "json"))
-                return cli_usage("validate", "--format: expected md, csv or json, got '%s'", optarg);
-            format = optarg;
+            if (est_format_parse(optarg, FORMATS, &format, &err))
+                return cli_usage("validate", "%s", err.msg);
             break;
         case O_PLOTS: plot_dir = optarg; break;
         case O_ESTIMATE: saved = optarg; break;
-        case 'h': fputs(usage, stdout); return 0;
+        case 'h': cli_help(stdout, usage, FORMATS); return 0;
         case ':': return cli_usage("validate", "option '%s' needs a value", argv[optind - 1]);
         default: return cli_usage("validate", "unknown option '%s'", argv[optind - 1]);
         }

@@ -14,7 +14,7 @@
 static const char usage[] =
     "usage: y1est [estimate] [options]     the main job: Tables 1-4 (see y1est estimate --help)\n"
     "       y1est cadence summary|synth ...  read an OpSim cadence, or write the synthetic one\n"
-    "       y1est skymap tract|find ...      inspect a tract/patch sky map (dc2, lsst_cells_v1)\n"
+    "       y1est skymap tract|find ...      inspect a tract/patch sky map ({skymaps})\n"
     "       y1est models fit|show ...        build per-task resource models from metadata\n"
     "       y1est request --platform P ...   what to request: node-hours with range, storage\n"
     "       y1est campaign --platform P --nodes N  campaign timeline, scratch peak, intervals\n"
@@ -80,11 +80,11 @@ static int dispatch(int argc, char **argv)
 {
     /* no arguments at all: the user wants to know what the tool does (bad usage, like jq) */
     if (argc < 2) {
-        fputs(usage, stderr);
+        cli_help(stderr, usage, 0);
         return 2;
     }
     if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-        fputs(usage, stdout);
+        cli_help(stdout, usage, 0);
         return 0;
     }
     if (argc >= 2 && !strcmp(argv[1], "--version")) {

@@ -22,8 +22,8 @@ int cli_run_option(est_run_opts *o, int code, const char *arg, y1_err *err)
         return cli_parse_double("--radius", arg, 1e-6, 10.0, &o->radius_deg, err);
     case CLI_OPT_RUN_ROTATION:
         if (sky_rot_mode_parse(arg, &o->rotation))
-            return y1_errf(err, Y1_EUSAGE, "--rotation: expected rotskypos or random, got '%s'",
-                           arg);
+            return y1_errf(err, Y1_EUSAGE, "--rotation: expected %s, got '%s'",
+                           sky_rot_mode_list(), arg);
         return Y1_OK;
     case CLI_OPT_RUN_SEED: return cli_parse_long("--seed", arg, 0, 2147483647L, &o->seed, err);
     case CLI_OPT_RUN_SKYMAP:
@@ -31,7 +31,8 @@ int cli_run_option(est_run_opts *o, int code, const char *arg, y1_err *err)
         return est_skymap_path(arg, o->skymap_path, sizeof o->skymap_path, err);
     case CLI_OPT_RUN_OVERLAP:
         if (sky_overlap_rule_parse(arg, &o->overlap))
-            return y1_errf(err, Y1_EUSAGE, "--overlap: expected exact or bbox, got '%s'", arg);
+            return y1_errf(err, Y1_EUSAGE, "--overlap: expected %s, got '%s'",
+                           sky_overlap_rule_list(), arg);
         return Y1_OK;
     case CLI_OPT_RUN_PIPELINE: o->pipeline = arg; return Y1_OK;
     case CLI_OPT_RUN_DETECTORS: {

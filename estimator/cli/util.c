@@ -12,7 +12,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/y1_list.h"
 #include "common/y1_num.h"
+#include "estimator/report/format.h"
+#include "estimator/source.h"
+#include "skymap/skymap.h"
 
 int cli_fail(int status, const y1_err *err)
 {
@@ -35,6 +39,41 @@ int cli_usage(const char *cmd, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "\ntry 'y1est %s%s--help'\n", cmd ? cmd : "", cmd && *cmd ? " " : "");
     return 2;
+}
+
+void cli_help(FILE *fp, const char *text, unsigned formats)
+{
+    static const char *const tokens[] = {"{footprints}", "{rotations}", "{overlaps}",
+                                         "{skymaps}", "{pipelines}", "{formats}"};
+    enum { NTOK = sizeof tokens / sizeof tokens[0] };
+    char list[600], dir[PATH_MAX + 16];
+    for (const char *p = text; *p;) {
+        const char *open = strchr(p, '{');
+        size_t k = NTOK;
+        for (size_t i = 0; open && i < NTOK; i++)
+            if (!strncmp(open, tokens[i], strlen(tokens[i]))) k = i;
+        if (k == NTOK) {
+            /* no token here: the text up to and with the brace, as is */
+            size_t n = open ? (size_t)(open - p) + 1 : strlen(p);
+            fwrite(p, 1, n, fp);
+            p += n;
+            continue;
+        }
+        fwrite(p, 1, (size_t)(open - p), fp);
+        switch (k) {
+        case 0: snprintf(list, sizeof list, "%s", sky_fp_kind_list()); break;
+        case 1: snprintf(list, sizeof list, "%s", sky_rot_mode_list()); break;
+        case 2: snprintf(list, sizeof list, "%s", sky_overlap_rule_list()); break;
+        case 3: est_skymap_names(list, sizeof list, " or "); break;
+        case 4:
+            snprintf(dir, sizeof dir, "%s/pipelines", est_datadir());
+            y1_list_yaml(list, sizeof list, dir, " or ");
+            break;
+        default: est_format_list(list, sizeof list, formats);
+        }
+        fputs(list[0] ? list : "(none found in the data directory)", fp);
+        p = open + strlen(tokens[k]);
+    }
 }
 
 /* An option value is parsed as any number is (common/y1_num.h); a bad one is bad usage. */

@@ -18,5 +18,7 @@ const char *est_format_name(est_format f);
 /* Parse s as one of the formats in allowed (a mask of EST_FMT_BIT). Y1_OK, or Y1_EUSAGE with
  * "--format: expected md, csv or json, got 'S'" (the allowed names, in enum order). */
 int est_format_parse(const char *s, unsigned allowed, est_format *out, y1_err *err);
+/* The formats in allowed as "md, csv or json" (enum order) into out (n bytes). */
+void est_format_list(char *out, size_t n, unsigned allowed);
 
 #endif
