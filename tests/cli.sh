@@ -56,6 +56,8 @@ expect 0 'lsstcam rotation: rotskypos or random \(' -- "$Y1" estimate --help
 expect 0 '^  --overlap RULE        exact or bbox \(' -- "$Y1" estimate --help
 expect 0 '^  --format F            md, csv or json on stdout' -- "$Y1" estimate --help
 expect 0 '^  --format F   text, md or json on stdout' -- "$Y1" run-report --help
+expect 0 'with --format csv: only table1, table2, table3 or table4, a plain' -- "$Y1" estimate --help
+expect 2 '--table: expected table1, table2, table3 or table4, got .table5.' -- "$Y1" --platform perlmutter --format csv --table table5
 mkdir -p "$T/dd/skymaps" "$T/dd/pipelines"
 cp data/skymaps/dc2.yaml "$T/dd/skymaps/"
 cp data/skymaps/dc2.yaml "$T/dd/skymaps/a_new_map.yaml"

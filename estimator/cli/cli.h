@@ -29,8 +29,9 @@ void cli_print_warnings(const struct est_result *r);
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print a help text to fp (stdout for --help) with its name lists filled in from the tables that own them, so
  * a new entry is in every help text: {footprints}, {rotations}, {overlaps} (skymap/names.c),
- * {skymaps}, {pipelines} (the YAML files of DATADIR/skymaps, DATADIR/pipelines) and {formats}
- * (the formats in the mask, report/format.c), each as "a, b or c". Other text as is. */
+ * {skymaps}, {pipelines} (the YAML files of DATADIR/skymaps, DATADIR/pipelines), {formats}
+ * (the formats in the mask, report/format.c) and {tables} (the estimate's CSV tables), each as
+ * "a, b or c". Other text as is. */
 void cli_help(FILE *fp, const char *text, unsigned formats);
 /* Strict number parsing for option values; on failure returns Y1_EUSAGE with a message naming
  * the option. Rejects NaN, inf, trailing junk and values outside [lo, hi]. */

@@ -52,7 +52,7 @@ static const char estimate_usage[] =
     "  --products YAML       data products for Table 4 (default data/products.yaml)\n"
     "Output:\n"
     "  --format F            {formats} on stdout (default md, a report)\n"
-    "  --table NAME          with --format csv: only table1, table2, table3 or table4, a plain\n"
+    "  --table NAME          with --format csv: only {tables}, a plain\n"
     "                        CSV a spreadsheet opens (as the --out files)\n"
     "  --out DIR             write table1.csv..table4.csv, report.md, coadds.csv, summary.json\n"
     "                        and the PNG plots there (atomically)\n"
@@ -143,10 +143,9 @@ static int parse_options(int argc, char **argv, est_cmd *cmd, y1_err *err)
                 return rc;
             break;
         case O_TABLE:
-            if (strcmp(optarg, "table1") && strcmp(optarg, "table2") && strcmp(optarg, "table3") &&
-                strcmp(optarg, "table4"))
-                return y1_errf(err, Y1_EUSAGE, "--table: expected table1, table2, table3 or "
-                               "table4, got '%s'", optarg);
+            if (!est_report_table_known(optarg))
+                return y1_errf(err, Y1_EUSAGE, "--table: expected %s, got '%s'",
+                               est_report_table_list(), optarg);
             cmd->table = optarg;
             break;
         case O_NODES:

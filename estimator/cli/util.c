@@ -15,6 +15,7 @@
 #include "common/y1_list.h"
 #include "common/y1_num.h"
 #include "estimator/report/format.h"
+#include "estimator/report/report.h"
 #include "estimator/source.h"
 #include "skymap/skymap.h"
 
@@ -44,7 +45,7 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 void cli_help(FILE *fp, const char *text, unsigned formats)
 {
     static const char *const tokens[] = {"{footprints}", "{rotations}", "{overlaps}",
-                                         "{skymaps}", "{pipelines}", "{formats}"};
+                                         "{skymaps}", "{pipelines}", "{formats}", "{tables}"};
     enum { NTOK = sizeof tokens / sizeof tokens[0] };
     char list[600], dir[PATH_MAX + 16];
     for (const char *p = text; *p;) {
@@ -69,7 +70,8 @@ void cli_help(FILE *fp, const char *text, unsigned formats)
             snprintf(dir, sizeof dir, "%s/pipelines", est_datadir());
             y1_list_yaml(list, sizeof list, dir, " or ");
             break;
-        default: est_format_list(list, sizeof list, formats);
+        case 5: est_format_list(list, sizeof list, formats); break;
+        default: snprintf(list, sizeof list, "%s", est_report_table_list());
         }
         fputs(list[0] ? list : "(none found in the data directory)", fp);
         p = open + strlen(tokens[k]);

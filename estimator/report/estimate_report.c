@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "common/y1_band.h"
+#include "common/y1_list.h"
 #include "common/y1_out.h"
 #include "common/y1_sha256.h"
 #include "estimator/report/plot.h"
@@ -495,16 +496,34 @@ static int w_table4(FILE *fp, const est_result *r, y1_err *err)
     return render(fp, table4, r, -1, -1, err);
 }
 
-/* stdout CSV: the four tables one after another, each after a "# Table N" line; Table 3 as in
- * table3.csv, with a total row per platform. */
+/* The tables by name, as --table and the --out files call them */
+static const char *const table_names[] = {"table1", "table2", "table3", "table4"};
+#define NTABLES (sizeof table_names / sizeof table_names[0])
+
+int est_report_table_known(const char *name)
+{
+    for (size_t i = 0; name && i < NTABLES; i++)
+        if (!strcmp(name, table_names[i])) return 1;
+    return 0;
+}
+
+const char *est_report_table_list(void)
+{
+    static char list[64];
+    if (!list[0]) y1_list_join(list, sizeof list, table_names, NTABLES, " or ");
+    return list;
+}
+
 int est_report_csv_table(FILE *fp, const est_result *r, const char *name, y1_err *err)
 {
-    static const char *const names[] = {"table1", "table2", "table3", "table4"};
-    const writer_fn w[] = {w_table1, w_table2, w_table3, w_table4};
-    for (int i = 0; i < 4; i++)
-        if (!strcmp(name, names[i])) return w[i](fp, r, err);
+    const writer_fn w[NTABLES] = {w_table1, w_table2, w_table3, w_table4};
+    for (size_t i = 0; i < NTABLES; i++)
+        if (!strcmp(name, table_names[i])) return w[i](fp, r, err);
     return Y1_EUSAGE;
 }
+
+/* stdout CSV: the four tables one after another, each after a "# Table N" line; Table 3 as in
+ * table3.csv, with a total row per platform. */
 
 int est_report_csv(FILE *fp, const est_result *r, y1_err *err)
 {

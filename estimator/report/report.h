@@ -17,6 +17,9 @@ int  est_report_csv(FILE *fp, const est_result *r, y1_err *err);
 /* One table as a plain CSV file: name is table1..table4 (as the --out files). Returns Y1_OK,
  * Y1_ENOMEM, or Y1_EUSAGE for another name (nothing written). */
 int  est_report_csv_table(FILE *fp, const est_result *r, const char *name, y1_err *err);
+/* Whether name is one of those tables; all of them as "table1, table2, table3 or table4". */
+int  est_report_table_known(const char *name);
+const char *est_report_table_list(void);
 int  est_report_json(FILE *fp, const est_result *r, y1_err *err);
 int  est_write_outdir(const est_result *r, const char *dir, y1_err *err);
 /* The same outputs for a pipeline file's estimate (r->pipe set): Tables 1-4 of the pipeline
