@@ -20,9 +20,10 @@
 #include "estimator/report/plot.h"
 #include "estimator/report/rtable.h"
 
-/* ---- Tables 1-3, each described once and rendered as Markdown or CSV ----------------------
- * Groups: 0 the rows of the CSV file, 1 the Markdown-only total row (Table 2) or the
- * per-platform total row that is Markdown's first view (Table 3). */
+/* ---- the estimate's tables, each described once and rendered as Markdown or CSV ----------
+ * Groups: 0 the rows of the CSV file, 1 the Markdown-only total row (Table 2), the
+ * per-platform total row that is Markdown's first view (Table 3) or the totals that are
+ * Markdown's second view (Table 4). */
 
 #define RAW(k, f) {k, f, 0}
 #define PLAIN(k) {k, NULL, 0} /* CSV: a plain decimal, never an exponent */
