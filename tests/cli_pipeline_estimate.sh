@@ -130,11 +130,54 @@ rel "$(jq '.platforms[0].core_weighted_node_days' "$T/ex.json")" \
 sed 's/dimensions: visit x tract x patch/dimensions: visit x tract/' "$T/warps.yaml" > "$T/vt.yaml"
 expect 1 "need the lsstcam footprint" -- "$Y1EST" "${SEL[@]}" --pipeline "$T/vt.yaml"
 
+# the campaign of the pipeline file: every task in the file's order, the busy core time equal
+# to the estimate's core-weighted node-days (the pipeline module's sum, computed apart from the
+# simulation's buckets), and the makespan no shorter than core-weighted node-days / nodes
+capture 0 "rtn109 campaign, json" "$T/camp.json" -- "$Y1EST" campaign "${SEL[@]}" "${CELLS[@]}" \
+  --nodes 2 --format json --out "$T/camp"
+CW=$(jq '.platforms[0].core_weighted_node_days' "$T/all.json")
+jq -e --argjson cw "$CW" '.summary.node_days_core_weighted == $cw' "$T/camp.json" >/dev/null \
+  && ok || bad "the campaign's core-weighted node-days differ from the estimate's $CW"
+rel "$(jq '[.stages[].busy_node_days] | add' "$T/camp.json")" "$CW" && ok \
+  || bad "busy node-days != core-weighted node-days $CW"
+jq -e --argjson cw "$CW" '.summary.makespan_days >= $cw / 2 * (1 - 1e-12)' "$T/camp.json" \
+  >/dev/null && ok || bad "makespan below core-weighted node-days / 2 nodes"
+[ "$(jq -c '[.stages[].task]' "$T/camp.json")" = "$(jq -c '[.tasks[].name]' "$T/all.json")" ] \
+  && ok || bad "campaign stages are not the pipeline's tasks in order"
+jq -e '.summary.node_days_rtn028 == null and .summary.core_weighted_stages == 97' "$T/camp.json" \
+  >/dev/null && ok || bad "rtn109 campaign: no RTN-028 figure, 97 weighted tasks"
+grep -q "ASSUMPTION: 97 of 97 tasks give only core-weighted CPU" "$T/camp/campaign.md" && ok \
+  || bad "campaign.md does not state the core-weighted assumption"
+expect 2 "tasks over the whole sky \(first: makeInitialVisitDetectorTable\)" -- \
+  "$Y1EST" campaign "${SEL[@]}" "${CELLS[@]}" --nodes 2 --regions 2
+
+# --bps for a pipeline file: RTN-109's file has no memory model, so every entry carries
+# requestCpus only and the header says why
+run 0 "rtn109 --bps" -- "$Y1EST" "${SEL[@]}" "${CELLS[@]}" --bps "$T/b109.yaml"
+grep -q "^# NO MEMORY MODEL for 97 of 97 tasks" "$T/b109.yaml" && ok || bad "bps header: no memory model"
+[ "$(grep -c '^    requestCpus: 1$' "$T/b109.yaml")" = 97 ] && ok || bad "bps: 97 requestCpus"
+grep -q '^    requestMemory' "$T/b109.yaml" && bad "bps: a requestMemory without a memory model" || ok
+[ "$(grep -E '^  [A-Za-z0-9]+:$' "$T/b109.yaml" | tr -d ' :')" = "$(jq -r '.tasks[].name' "$T/all.json")" ] \
+  && ok || bad "bps labels are not the pipeline's tasks in order"
+# the rtn028 file through the pipeline path asks what the default estimate (the model file)
+# asks, task for task, at a quantile below the largest n
+run 0 "default --bps" -- "$Y1EST" --platform perlmutter --nights 0:30 --bps "$T/b028.yaml" --bps-quantile 0.8
+run 0 "rtn028 file --bps" -- "$Y1EST" --platform perlmutter --nights 0:30 --pipeline data/pipelines/rtn028.yaml \
+  --bps "$T/b028p.yaml" --bps-quantile 0.8
+entries() { awk '/^  [A-Za-z]/ { l = $1 } /requestMemory/ { print l, $2 }' "$1" | sort; }
+[ -n "$(entries "$T/b028.yaml")" ] && [ "$(entries "$T/b028.yaml")" = "$(entries "$T/b028p.yaml")" ] \
+  && ok || bad "rtn028 file's requestMemory differs from the default estimate's"
+[ "$(grep -c 'instances (.*) exceed' "$T/b028p.yaml")" -ge 1 ] && \
+  [ "$(grep 'exceed' "$T/b028.yaml" | sort)" = "$(grep 'exceed' "$T/b028p.yaml" | sort)" ] \
+  && ok || bad "rtn028 file's instances above the request differ from the default estimate's"
+
 # refusals
-expect 2 "the campaign simulator runs the default rtn028 pipeline only" -- \
-  "$Y1EST" campaign --platform perlmutter --nodes 10 --pipeline rtn109-w_2025_41
-expect 2 "--bps is written for the default rtn028 estimate only" -- \
-  "$Y1EST" --platform perlmutter --pipeline rtn109-w_2025_41 --bps "$T/b.yaml"
+expect 2 "the request summary is built for the default rtn028 pipeline only" -- \
+  "$Y1EST" request --platform perlmutter --pipeline rtn109-w_2025_41
+expect 2 "--mc runs with the default rtn028 pipeline only" -- \
+  "$Y1EST" campaign --platform perlmutter --nodes 10 --pipeline rtn109-w_2025_41 --mc 3
+expect 2 "--table selects a table of the default rtn028 estimate" -- \
+  "$Y1EST" --platform perlmutter --pipeline rtn109-w_2025_41 --format csv --table table2 --bps "$T/b.yaml"
 expect 2 "--detectors applies to a pipeline file" -- "$Y1EST" --platform perlmutter --detectors rtn109-dp2
 expect 2 "--nodes applies to a pipeline file" -- "$Y1EST" --platform perlmutter --nodes 3
 expect 2 "expected detector ids 0..188" -- "$Y1EST" --platform perlmutter --pipeline rtn109-w_2025_41 --detectors -189

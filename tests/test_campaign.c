@@ -4,6 +4,7 @@
 #include <stddef.h>
 
 #include "estimator/campaign/campaign.h"
+#include "estimator/pipe_workload.h"
 #include "tests/check.h"
 
 /* The workload (tests/fixtures/campaign_small.csv): 3 visits, 2 CCDs per visit, two tracts:
@@ -101,10 +102,10 @@ static void test_hand(void)
     cmp_result_clear(&r3);
     o.order = CMP_ORDER_BREADTH;
     /* pipeline order, whatever the input order */
-    CHECK_STR(r.stage[0].task->label, "isr");
-    CHECK_STR(r.stage[1].task->label, "makeWarp");
-    CHECK_STR(r.stage[2].task->label, "assembleCoadd");
-    CHECK_STR(r.stage[3].task->label, "deblend");
+    CHECK_STR(r.stage[0].label, "isr");
+    CHECK_STR(r.stage[1].label, "makeWarp");
+    CHECK_STR(r.stage[2].label, "assembleCoadd");
+    CHECK_STR(r.stage[3].label, "deblend");
     CHECK_NEAR(r.stage[0].instances, 6, 0);
     CHECK_NEAR(r.stage[1].first_start_s, 1800, 1e-9);
     CHECK_NEAR(r.stage[2].last_end_s, 6600, 1e-9);
@@ -330,9 +331,138 @@ static void test_monte_carlo(void)
     unload(&f);
 }
 
+/* A pipeline file on the fixture's workload: its dimension counts on the tracts and its
+ * products. */
+typedef struct pfix {
+    pipe_pipeline *p;
+    est_products prod;
+    est_workload ew;
+} pfix;
+
+static int pload(fixture *f, pfix *x, const char *path)
+{
+    y1_err err = {{0}};
+    pipe_counts k;
+    int rc;
+    memset(x, 0, sizeof *x);
+    if ((rc = load(f)) || (rc = pipe_load(&x->p, path, NULL, &err)) ||
+        (rc = est_workload_from_coadds(&x->ew, &f->c, &err)) ||
+        (rc = est_pipe_counts(&k, &f->c, &x->ew, &err)) ||
+        (rc = cmp_work_set_counts(f->w, &k, &err)) ||
+        (rc = cmp_pipe_products(&x->prod, x->p, &err)))
+        fprintf(stderr, "pipeline fixture: %s\n", err.msg);
+    return rc;
+}
+
+static void punload(fixture *f, pfix *x)
+{
+    pipe_free(x->p);
+    est_products_clear(&x->prod);
+    est_workload_clear(&x->ew);
+    unload(f);
+}
+
+/* test_hand's campaign as a pipeline file (each task reads the previous one's output): the
+ * pipeline path must give the same hand-worked schedule and volumes. */
+static void test_pipe_hand(void)
+{
+    fixture f;
+    pfix x;
+    cmp_opts o;
+    cmp_result r;
+    y1_err err = {{0}};
+    if (pload(&f, &x, "tests/fixtures/campaign_pipe_hand.yaml")) { CHECK(0); return; }
+    cmp_opts_default(&o);
+    o.block_h = 0.5;
+    cmp_result_init(&r);
+    CHECK_INT(cmp_simulate_pipe(f.w, x.p, &x.prod, &f.plat, &o, &r, &err), Y1_OK);
+    CHECK_NEAR(r.makespan_s, 8400, 1e-9);
+    CHECK_NEAR(r.busy_core_s, 16200, 1e-9);
+    CHECK_NEAR(r.idle_core_s[CMP_IDLE_STARVED], 600, 1e-9);
+    CHECK_STR(r.stage[3].label, "deblend");
+    CHECK_NEAR(r.stage[0].instances, 6, 0);
+    CHECK_NEAR(r.stage[1].first_start_s, 1800, 1e-9);
+    CHECK_NEAR(r.stage[2].last_end_s, 6600, 1e-9);
+    CHECK_NEAR(r.stage[2].critical_s, 1200, 1e-9);
+    CHECK_NEAR(r.critical_wait_s, 3600, 1e-9);
+    CHECK_INT(r.critical_stage, 3);
+    CHECK_NEAR(r.peak_bytes, 14e8, 1);
+    CHECK_NEAR(r.peak_s, 6000, 1e-9);
+    CHECK_NEAR(r.final_keep_bytes, 8e8, 1);
+    CHECK_NEAR(r.written_bytes, 6e8 + 8e8 + 9e8 + 8e8, 1);
+    CHECK_INT((long)r.weighted_stages, 0);
+    CHECK_INT(r.has_whole, 0);
+    CHECK(isnan(r.study_node_days));
+    /* no barrier: regions work as for model files (test_regions: 2 regions, 9600 s) */
+    o.regions = 2;
+    CHECK_INT(cmp_simulate_pipe(f.w, x.p, &x.prod, &f.plat, &o, &r, &err), Y1_OK);
+    CHECK(r.makespan_s > 8400);
+    cmp_result_clear(&r);
+    punload(&f, &x);
+}
+
+/* calib (6 CCD-visits: 5 in tract 10, 1 in tract 11; 600 s) -> fit (global, 3000 s) -> coadd
+ * (600 n + 600 s: tract 10 n=2 1800 s and n=1 1200 s, tract 11 n=1 1200 s), all core-weighted:
+ * one core and no memory each, on 2 cores, blocks of at most 0.5 h.
+ *   t=0     calib(10): 2 cores x 2 in a row              -> 1200
+ *   t=1200  calib(10) last, calib(11)                    -> 1800
+ *   t=1800  every calib done: fit (the barrier)          -> 4800; one core idles
+ *   t=4800  coadd in every tract: (10) n=2 -> 6600, (10) n=1 -> 6000
+ *   t=6000  coadd(11)                                    -> 7200 = makespan
+ * Busy 3600 + 3000 + 4200 = 10800 core-s >= lower bound x cores (5400 x 2); idle 14400 - 10800.
+ * Critical path from coadd(11): coadd 1200 (ready 4800, starts 6000: 1200 waiting), fit 3000
+ * (released by calib(11), the last calib group), calib(11) 600 after 1200 waiting.
+ * Volume (1e8 B): calexp +4 at 1200, +1 +1 at 1800 (6, the intermediates' peak); coadd(10) +3
+ * at 6000 (9); at 6600 +3 (12, the peak), then calexp(10) -5 (every task depending on calib is
+ * done in tract 10: fit everywhere, coadd there); at 7200 +3 -1 = 9 = the kept coadds. */
+static void test_pipe_barrier(void)
+{
+    fixture f;
+    pfix x;
+    cmp_opts o;
+    cmp_result r;
+    y1_err err = {{0}};
+    if (pload(&f, &x, "tests/fixtures/campaign_pipe_barrier.yaml")) { CHECK(0); return; }
+    cmp_opts_default(&o);
+    o.block_h = 0.5;
+    cmp_result_init(&r);
+    CHECK_INT(cmp_simulate_pipe(f.w, x.p, &x.prod, &f.plat, &o, &r, &err), Y1_OK);
+    CHECK_NEAR(r.makespan_s, 7200, 1e-9);
+    CHECK_NEAR(r.busy_core_s, 10800, 1e-9);
+    CHECK(r.makespan_s >= r.busy_core_s / 2);
+    CHECK_NEAR(r.idle_core_s[CMP_IDLE_STARVED], 14400 - 10800, 1e-9);
+    CHECK_NEAR(r.idle_core_s[CMP_IDLE_MEMORY], 0, 1e-9);
+    CHECK_INT((long)r.weighted_stages, 3);
+    CHECK_INT(r.has_whole, 1);
+    CHECK_NEAR(r.stage[0].mem_req_gib, 0, 0);
+    CHECK_NEAR(r.stage[1].instances, 1, 0);
+    CHECK_NEAR(r.stage[1].first_start_s, 1800, 1e-9);
+    CHECK_NEAR(r.stage[1].last_end_s, 4800, 1e-9);
+    CHECK_NEAR(r.stage[2].first_start_s, 4800, 1e-9);
+    CHECK_NEAR(r.stage[2].critical_s, 1200, 1e-9);
+    CHECK_NEAR(r.stage[1].critical_s, 3000, 1e-9);
+    CHECK_NEAR(r.stage[0].critical_s, 600, 1e-9);
+    CHECK_NEAR(r.critical_wait_s, 2400, 1e-9);
+    CHECK_INT(r.critical_stage, 1);
+    CHECK_NEAR(r.peak_bytes, 12e8, 1);
+    CHECK_NEAR(r.peak_s, 6600, 1e-9);
+    CHECK_NEAR(r.peak_inter_bytes, 6e8, 1);
+    CHECK_NEAR(r.peak_inter_s, 1800, 1e-9);
+    CHECK_NEAR(r.final_keep_bytes, 9e8, 1);
+    CHECK_NEAR(r.written_bytes, 6e8 + 9e8, 1);
+    /* a barrier waits for every region: regions are refused */
+    o.regions = 2;
+    CHECK_INT(cmp_simulate_pipe(f.w, x.p, &x.prod, &f.plat, &o, &r, &err), Y1_EUSAGE);
+    CHECK(strstr(err.msg, "first: fit") != NULL);
+    cmp_result_clear(&r);
+    punload(&f, &x);
+}
+
 int main(void)
 {
     test_hand();
+    test_pipe_hand();
+    test_pipe_barrier();
     test_walltime();
     test_regions();
     test_errors();

@@ -10,7 +10,9 @@
  * measure -> forcedPhotCoadd for the default tasks): task k of a tract starts once task k-1 of
  * that tract has finished. CCD-visits (and visits) are apportioned to tracts in proportion to
  * the tract's warps, i.e. a CCD belongs to the tract it overlaps; the warps of a tract wait for
- * those CCD-visits only (CCDs straddling a tract edge are the approximation). */
+ * those CCD-visits only (CCDs straddling a tract edge are the approximation). A pipeline file
+ * (cmp_simulate_pipe) brings its own tasks, dimensions and dependencies, with global, band and
+ * healpix tasks as barriers between the per-tract chains. */
 #ifndef EST_CAMPAIGN_H
 #define EST_CAMPAIGN_H
 
@@ -23,6 +25,7 @@
 #include "estimator/workload.h"
 #include "common/y1_err.h"
 #include "models/models.h"
+#include "pipeline/pipeline.h"
 
 /* ---- per-tract workload ------------------------------------------------------------------ */
 
@@ -34,6 +37,19 @@ typedef struct cmp_work cmp_work; /* opaque: a workload's instances per tract */
 int cmp_work_new(cmp_work **out, const est_coadds *c, y1_err *err);
 void cmp_work_free(cmp_work *w);                      /* NULL is fine */
 size_t cmp_work_tracts(const cmp_work *w);
+
+/* A pipeline file's dimension counts k (the estimate's, est_pipe_est.k) on the tracts of w:
+ * tract, tract x band, patch, patch x band and the warps are counted per tract from the coadds;
+ * visit, visit x detector, visit x tract and visit x detector x tract are k's totals apportioned
+ * to the tracts in proportion to their warps (largest remainder), as the CCD-visits are; global,
+ * band and healpix dimensions are not split by tract (k's totals). Unknown counts (-1) stay
+ * unknown. Y1_ENOMEM only. */
+int cmp_work_set_counts(cmp_work *w, const pipe_counts *k, y1_err *err);
+
+/* A pipeline file's dataset types as product rows for the simulation and its report (task =
+ * the producing task's label, size, keep; basis unused), and the raw row. Free with
+ * est_products_clear. Y1_EINPUT for a label or dataset name longer than a row holds. */
+int cmp_pipe_products(est_products *out, const pipe_pipeline *p, y1_err *err);
 
 /* ---- the simulation ---------------------------------------------------------------------- */
 
@@ -71,7 +87,9 @@ enum { CMP_IDLE_STARVED = 0, /* no ready work: dependencies, the end of the camp
        CMP_NIDLE };
 
 typedef struct cmp_stage {
-    const mdl_task *task;  /* borrowed */
+    const char *label;     /* borrowed: the task's label */
+    const mdl_task *task;  /* borrowed; NULL for a pipeline file's task */
+    const pipe_task *ptask;/* borrowed; NULL for a model file's task */
     double mem_req_gib;    /* memory requested per instance: max maxRSS over the workload */
     double instances;
     double core_s;         /* busy core-seconds (instance durations) */
@@ -97,7 +115,11 @@ typedef struct cmp_result {
     double busy_core_s;      /* sum of instance durations */
     double idle_core_s[CMP_NIDLE];
     long jobs;               /* batch jobs per node (1 without a walltime) */
-    double study_node_days;  /* RTN-028 rule: sum over tasks of CPU h x factor / jobs per node */
+    double study_node_days;  /* RTN-028 rule: sum over tasks of CPU h x factor / jobs per node;
+                                NAN for a pipeline file (its estimate gives both conventions) */
+    size_t weighted_stages;  /* stages whose CPU is core-weighted (pipeline files): each of their
+                                instances holds one core and no memory for its weighted CPU time */
+    int has_whole;           /* some stage is global, band or healpix: a barrier */
 
     size_t nstage;
     cmp_stage *stage;        /* in pipeline order */
@@ -137,6 +159,23 @@ int cmp_simulate(const cmp_work *w, const mdl_task *const *tasks, size_t ntasks,
                  cmp_result *out, y1_err *err);
 void cmp_result_init(cmp_result *r);
 void cmp_result_clear(cmp_result *r);
+
+/* The same for a pipeline file p (tasks in its order) over w with cmp_work_set_counts done, and
+ * its products as cmp_pipe_products made them (prod->v[i] is p->products[i]).
+ * Dependencies: task B waits for an earlier task A when A is a dependency of B by the file
+ * (pipe_depends: A makes one of B's inputs, or B lists no inputs). Both split by tract (every
+ * dimension but global, band and healpix): B's instances in a tract wait for A's in that tract
+ * (visit-level instances belong to the tract they are apportioned to). Otherwise (A or B is
+ * global, band or healpix) B waits for every instance of A: such a task is a barrier.
+ * An intermediate (keep false) of A in a tract is deleted when every task depending on A is
+ * done there (or everywhere, across a barrier); one nobody depends on stays.
+ * A core-weighted CPU model (weighted: true) gives each instance one core and no memory for
+ * its weighted CPU seconds x cpu_factor, so the busy core-seconds are the weighted CPU and the
+ * makespan is at least core-weighted node-days / nodes on the platform's cores. Other tasks
+ * take one core and the largest peak memory over the workload's n, as for model files.
+ * Y1_EUSAGE: regions other than 1 with a barrier task; otherwise as cmp_simulate. */
+int cmp_simulate_pipe(const cmp_work *w, const pipe_pipeline *p, const est_products *prod,
+                      const est_platform *plat, const cmp_opts *o, cmp_result *out, y1_err *err);
 
 /* ---- Monte Carlo ------------------------------------------------------------------------- */
 

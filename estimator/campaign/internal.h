@@ -12,6 +12,12 @@ struct cmp_work {
     int32_t *cn, *pn;        /* n of coadds / of patches (summed over bands), ascending */
     int64_t *cc, *pc;        /* how many coadds / patches of the tract have that n */
     est_workload w;
+    int64_t *tract_bands;    /* distinct bands among each tract's coadds */
+    /* a pipeline file's dimensions (cmp_work_set_counts): dimc[t * PIPE_DIM_COUNT + d] for the
+     * dimensions split by tract; k holds the totals (global, band, healpix for whole tasks) */
+    int have_k;
+    pipe_counts k;
+    int64_t *dimc;
 };
 
 #endif

@@ -94,12 +94,38 @@ typedef struct evheap { ev *v; size_t n, cap; } evheap; /* min-heap of one node'
 
 typedef struct heapg { int64_t *v; size_t n, cap; } heapg; /* min-heap of group ids */
 
+/* A dependency: the other stage, and whether it spans every tract (a barrier) rather than the
+ * same tract. */
+typedef struct edge { int32_t s; int32_t all; } edge;
+
+/* One stage as the loop sees it, from a model file's task or a pipeline file's. */
+typedef struct stg {
+    const char *label;
+    const mdl_task *mt;      /* model file: its task; NULL for a pipeline task */
+    const pipe_task *pt;     /* pipeline file: its task */
+    int whole;               /* not split by tract: one group, in tract 0 (a barrier) */
+    int nlist;               /* 0: no n; 1: the coadds' n lists; 2: the patches' */
+    const int64_t *cnt;      /* nlist 0, not whole: cnt[t * stride] instances in tract t */
+    size_t stride;
+    int64_t whole_n;         /* whole: its instances */
+    size_t pred0, pred1;     /* its dependencies, S->pred[pred0..pred1) (transitively reduced) */
+    size_t succ0, succ1;     /* the stages depending on it, S->succ[...] */
+    size_t rd0, rd1;         /* every stage it depends on, S->rd[...]: whose intermediates it
+                                may read (not reduced) */
+    int64_t readers;         /* how many stages depend on it */
+} stg;
+
 typedef struct sim {
     const cmp_work *w;
     const cmp_opts *o;
     size_t ns, nt, np;
     cmp_result *r;
-    const mdl_task **task;   /* per stage */
+    stg *sp;                 /* per stage, in pipeline order */
+    edge *pred, *succ, *rd;
+    int32_t *prod_stage;     /* per product: its writing stage, -1 none */
+    int64_t *stage_left;     /* groups of the stage not yet done */
+    int64_t *tract_left;     /* groups of the tract not yet done */
+    int64_t *del_left;       /* [t * ns + s]: stages depending on s not yet done in tract t */
     group *g;                /* g[t * ns + s] */
     bucket *b;
     size_t nb;
@@ -358,38 +384,74 @@ static void node_touch(sim *S, node *nd, double now)
 
 static int make_ready(sim *S, int64_t gi, double now);
 
-/* Group gi finished at now: free its predecessor's intermediates, release its successor, and
- * the next region when its tract was the last unfinished one of its region. */
+/* Stage a's intermediates in tract t: one more stage depending on a is done there; the last
+ * one deletes them. */
+static int reader_done(sim *S, size_t t, size_t a, double now)
+{
+    int rc;
+    if (--S->del_left[t * S->ns + a] > 0) return Y1_OK;
+    for (size_t p = 0; p < S->np; p++)
+        if (S->prod_stage[p] == (int32_t)a && !S->r->prod[p].p->keep &&
+            S->tract_bytes[t * S->np + p] > 0)
+            if ((rc = vol_change(S, p, now, -S->tract_bytes[t * S->np + p]))) return rc;
+    return Y1_OK;
+}
+
+/* One dependency of group gi is met by the completion of group by. */
+static int release(sim *S, int64_t gi, int64_t by, double now)
+{
+    group *n = &S->g[gi];
+    n->trigger = by;
+    if (--n->deps == 0) return make_ready(S, gi, now);
+    return Y1_OK;
+}
+
+/* Group gi finished at now: free the intermediates that nothing waits for any more, release
+ * the groups waiting for it (in its tract, or everywhere when its stage is complete and a
+ * barrier is involved), and the next region when its tract was the last unfinished one of its
+ * region. */
 static int group_done(sim *S, int64_t gi, double now)
 {
     group *g = &S->g[gi];
     size_t t = (size_t)gi / S->ns, s = (size_t)gi % S->ns;
+    const stg *sp = &S->sp[s];
     int rc;
     g->end_s = now;
     S->groups_left--;
     if (S->last_group < 0 || now >= S->g[S->last_group].end_s) S->last_group = gi;
     if (now > S->r->stage[s].last_end_s) S->r->stage[s].last_end_s = now;
-    /* intermediates of the previous task are read by this one (the same dependency rule) */
-    if (s > 0)
-        for (size_t p = 0; p < S->np; p++)
-            if (S->r->prod[p].stage == (int)s - 1 && !S->r->prod[p].p->keep &&
-                S->tract_bytes[t * S->np + p] > 0)
-                if ((rc = vol_change(S, p, now, -S->tract_bytes[t * S->np + p]))) return rc;
-    if (s + 1 < S->ns) {
-        group *n = &S->g[gi + 1];
-        n->trigger = gi;
-        if (--n->deps == 0) return make_ready(S, gi + 1, now);
-        return Y1_OK;
+    /* intermediates of the tasks this one may read (the same dependency rule) */
+    for (size_t i = sp->rd0; i < sp->rd1; i++)
+        if (!S->rd[i].all && (rc = reader_done(S, t, (size_t)S->rd[i].s, now))) return rc;
+    for (size_t i = sp->succ0; i < sp->succ1; i++)
+        if (!S->succ[i].all &&
+            (rc = release(S, (int64_t)(t * S->ns) + S->succ[i].s, gi, now)))
+            return rc;
+    if (--S->stage_left[s] == 0) {
+        /* the whole stage is done: what spans every tract */
+        for (size_t i = sp->rd0; i < sp->rd1; i++) {
+            if (!S->rd[i].all) continue;
+            size_t a = (size_t)S->rd[i].s, n = S->sp[a].whole ? 1 : S->nt;
+            for (size_t u = 0; u < n; u++)
+                if ((rc = reader_done(S, u, a, now))) return rc;
+        }
+        for (size_t i = sp->succ0; i < sp->succ1; i++) {
+            if (!S->succ[i].all) continue;
+            size_t b = (size_t)S->succ[i].s, n = S->sp[b].whole ? 1 : S->nt;
+            for (size_t u = 0; u < n; u++)
+                if ((rc = release(S, (int64_t)(u * S->ns + b), gi, now))) return rc;
+        }
     }
+    if (--S->tract_left[t] > 0) return Y1_OK;
     int reg = S->region[t];
     if (--S->region_left[reg] == 0 && S->next_region < S->nregion) {
         long nr = S->next_region++;
         size_t t1 = nr + 1 < S->nregion ? S->region_first[nr + 1] : S->nt;
-        for (size_t u = S->region_first[nr]; u < t1; u++) {
-            group *f = &S->g[u * S->ns];
-            f->trigger = gi;
-            if (--f->deps == 0 && (rc = make_ready(S, (int64_t)(u * S->ns), now))) return rc;
-        }
+        for (size_t u = S->region_first[nr]; u < t1; u++)
+            for (size_t b = 0; b < S->ns; b++)
+                if (S->sp[b].pred0 == S->sp[b].pred1 && (!S->sp[b].whole || u == 0) &&
+                    (rc = release(S, (int64_t)(u * S->ns + b), gi, now)))
+                    return rc;
     }
     return Y1_OK;
 }
@@ -490,18 +552,11 @@ static int cmp_bucket_desc(const void *a, const void *b)
     return (x->n < y->n) - (x->n > y->n);
 }
 
-/* Instance duration of task t at n on a platform with cpu factor f. */
-static double inst_dur(const mdl_task *t, double n, double f, double overhead_s)
-{
-    return mdl_cpu_s(t, n) * f + overhead_s;
-}
-
 /* ---- the simulation, phase by phase ------------------------------------------------------ */
 
-/* Phase 1: check the options, size the state and put the tasks in pipeline order. */
-static int sim_setup(sim *S, const cmp_work *w, const mdl_task *const *tasks, size_t ntasks,
-                     const est_platform *plat, const est_products *prod, const cmp_opts *o,
-                     cmp_result *r, y1_err *err)
+/* Phase 1: check the options and size the state. */
+static int sim_setup(sim *S, const cmp_work *w, size_t ntasks, const est_platform *plat,
+                     const est_products *prod, const cmp_opts *o, cmp_result *r, y1_err *err)
 {
     cmp_result_clear(r);
     if (o->nodes < 1 || !(o->walltime_h >= 0) || !(o->queue_wait_h >= 0) || !(o->block_h > 0) ||
@@ -550,7 +605,11 @@ static int sim_setup(sim *S, const cmp_work *w, const mdl_task *const *tasks, si
     if ((double)S->nt * (double)S->ns >= (double)INT32_MAX)
         return y1_errf(err, Y1_EUSAGE, "campaign: %zu tracts x %zu tasks is too many groups",
                        S->nt, S->ns);
-    S->task = malloc(ntasks * sizeof *S->task);
+    S->sp = calloc(ntasks, sizeof *S->sp);
+    S->prod_stage = malloc((prod->n ? prod->n : 1) * sizeof *S->prod_stage);
+    S->stage_left = calloc(ntasks, sizeof *S->stage_left);
+    S->tract_left = calloc(S->nt ? S->nt : 1, sizeof *S->tract_left);
+    S->del_left = calloc(S->nt * S->ns, sizeof *S->del_left);
     r->stage = calloc(ntasks, sizeof *r->stage);
     r->prod = calloc(prod->n ? prod->n : 1, sizeof *r->prod);
     S->cur_vol = calloc(prod->n ? prod->n : 1, sizeof *S->cur_vol);
@@ -564,12 +623,141 @@ static int sim_setup(sim *S, const cmp_work *w, const mdl_task *const *tasks, si
     S->gpos = malloc((size_t)o->nodes * sizeof *S->gpos);
     if (!S->nh || !S->gh || !S->gpos) return Y1_ENOMEM;
     for (long i = 0; i < o->nodes; i++) S->gpos[i] = -1;
-    if (!S->task || !r->stage || !r->prod || !S->cur_vol || !S->g || !S->tract_bytes ||
-        !S->region || !S->ready || !S->nodes)
+    if (!S->sp || !S->prod_stage || !S->stage_left || !S->tract_left || !S->del_left ||
+        !r->stage || !r->prod || !S->cur_vol || !S->g || !S->tract_bytes || !S->region ||
+        !S->ready || !S->nodes)
         return Y1_ENOMEM;
-    memcpy(S->task, tasks, ntasks * sizeof *S->task);
-    qsort(S->task, ntasks, sizeof *S->task, cmp_stage_order);
+    for (size_t p = 0; p < S->np; p++) S->prod_stage[p] = -1;
     return Y1_OK;
+}
+
+/* Phase 1a (model files): the tasks in pipeline order, each waiting for the previous one in
+ * its tract and reading its intermediates; products by their task's label. */
+static int stages_from_models(sim *S, const mdl_task *const *tasks, size_t ntasks)
+{
+    const mdl_task **t = malloc(ntasks * sizeof *t);
+    S->pred = malloc(ntasks * sizeof *S->pred);
+    S->succ = malloc(ntasks * sizeof *S->succ);
+    S->rd = malloc(ntasks * sizeof *S->rd);
+    if (!t || !S->pred || !S->succ || !S->rd) {
+        free(t);
+        return Y1_ENOMEM;
+    }
+    memcpy(t, tasks, ntasks * sizeof *t);
+    qsort(t, ntasks, sizeof *t, cmp_stage_order);
+    for (size_t s = 0; s < ntasks; s++) {
+        stg *x = &S->sp[s];
+        x->label = t[s]->label;
+        x->mt = t[s];
+        x->nlist = t[s]->level == MDL_COADD ? 1 : t[s]->level == MDL_PATCH ? 2 : 0;
+        x->cnt = S->w->lvl + t[s]->level;
+        x->stride = 5;
+        x->pred0 = x->rd0 = s > 0 ? s - 1 : 0;
+        x->pred1 = x->rd1 = s;
+        x->succ0 = s;
+        x->succ1 = s + 1 < ntasks ? s + 1 : s;
+        x->readers = s + 1 < ntasks;
+        if (s > 0) S->pred[s - 1] = S->rd[s - 1] = (edge){(int32_t)(s - 1), 0};
+        S->succ[s] = (edge){(int32_t)(s + 1), 0};
+    }
+    for (size_t p = 0; p < S->np; p++)
+        for (size_t s = 0; s < S->ns; s++)
+            if (!strcmp(S->sp[s].label, S->prod->v[p].task)) S->prod_stage[p] = (int32_t)s;
+    free(t);
+    return Y1_OK;
+}
+
+static int dim_whole(pipe_dim d)
+{
+    return d == PIPE_DIM_GLOBAL || d == PIPE_DIM_BAND || d == PIPE_DIM_HEALPIX ||
+           d == PIPE_DIM_HEALPIX_BAND;
+}
+
+/* Phase 1a (pipeline files): the tasks in the file's order, their instances, and the
+ * dependencies of campaign.h (cmp_simulate_pipe), transitively reduced for the releases. */
+static int stages_from_pipe(sim *S, const pipe_pipeline *p)
+{
+    size_t n = p->n_tasks;
+    const cmp_work *w = S->w;
+    unsigned char *dep = calloc(n * n, 1);
+    size_t ne = n * (n - 1) / 2 + 1;
+    S->pred = malloc(ne * sizeof *S->pred);
+    S->succ = malloc(ne * sizeof *S->succ);
+    S->rd = malloc(ne * sizeof *S->rd);
+    if (!dep || !S->pred || !S->succ || !S->rd) {
+        free(dep);
+        return Y1_ENOMEM;
+    }
+    for (size_t s = 0; s < n; s++) {
+        const pipe_task *t = &p->tasks[s];
+        stg *x = &S->sp[s];
+        char dn[64];
+        x->label = t->label;
+        x->pt = t;
+        x->whole = dim_whole(t->dim);
+        x->nlist = t->dim == PIPE_DIM_PATCH_BAND ? 1 : t->dim == PIPE_DIM_PATCH ? 2 : 0;
+        x->cnt = w->dimc + t->dim;
+        x->stride = PIPE_DIM_COUNT;
+        x->whole_n = (int64_t)pipe_dim_count(&w->k, t->dim, t->healpix_order);
+        if ((x->whole && x->whole_n < 0) ||
+            (!x->whole && !x->nlist && S->nt > 0 && x->cnt[0] < 0)) {
+            free(dep);
+            return y1_errf(S->err, Y1_EINPUT, "%s: task %s: the workload's count of %s is "
+                           "unknown", p->path, t->label,
+                           pipe_dim_format(t->dim, t->healpix_order, dn, sizeof dn));
+        }
+        if (x->whole) S->r->has_whole = 1;
+        for (size_t a = 0; a < s; a++) {
+            unsigned keys;
+            dep[a * n + s] = (unsigned char)pipe_depends(p, a, s, &keys);
+        }
+    }
+    size_t np = 0, nr = 0;
+    for (size_t b = 0; b < n; b++) {
+        stg *x = &S->sp[b];
+        x->pred0 = np;
+        x->rd0 = nr;
+        for (size_t a = 0; a < b; a++) {
+            if (!dep[a * n + b]) continue;
+            int32_t all = S->sp[a].whole || x->whole;
+            S->rd[nr++] = (edge){(int32_t)a, all};
+            S->sp[a].readers++;
+            /* a dependency through a task in between is implied by that task's own */
+            int implied = 0;
+            for (size_t c = a + 1; c < b && !implied; c++)
+                implied = dep[a * n + c] && dep[c * n + b];
+            if (!implied) S->pred[np++] = (edge){(int32_t)a, all};
+        }
+        x->pred1 = np;
+        x->rd1 = nr;
+    }
+    /* successors: the reduced edges reversed, grouped by their first stage */
+    size_t ns = 0;
+    for (size_t a = 0; a < n; a++) {
+        S->sp[a].succ0 = ns;
+        for (size_t b = a + 1; b < n; b++)
+            for (size_t i = S->sp[b].pred0; i < S->sp[b].pred1; i++)
+                if (S->pred[i].s == (int32_t)a) S->succ[ns++] = (edge){(int32_t)b, S->pred[i].all};
+        S->sp[a].succ1 = ns;
+    }
+    for (size_t q = 0; q < S->np && q < p->n_products; q++)
+        S->prod_stage[q] = (int32_t)p->products[q].task;
+    free(dep);
+    return Y1_OK;
+}
+
+/* CPU seconds and peak memory of one instance of stage x at n. */
+static double stg_cpu(const stg *x, double n)
+{
+    return x->mt ? mdl_cpu_s(x->mt, n) : pipe_model_eval(&x->pt->cpu, n);
+}
+
+/* A core-weighted task holds one core and no memory (its weight already charges the memory). */
+static int stg_has_mem(const stg *x) { return x->mt || (x->pt->has_memory && !x->pt->cpu_weighted); }
+
+static double stg_mem(const stg *x, double n)
+{
+    return x->mt ? mdl_maxrss_gib(x->mt, n) : pipe_model_eval(&x->pt->mem, n);
 }
 
 /* Phase 2: each stage's memory request, and the buckets (one per distinct duration, per n) of
@@ -582,56 +770,76 @@ static int sim_buckets(sim *S)
     double f = S->f, slow = S->slow, lat = S->lat;
     size_t nb = 0;
     for (size_t s = 0; s < S->ns; s++) {
-        mdl_level lv = S->task[s]->level;
-        nb += lv == MDL_COADD ? w->coff[S->nt] : lv == MDL_PATCH ? w->poff[S->nt] : S->nt;
+        const stg *x = &S->sp[s];
+        nb += x->whole ? 1 : x->nlist == 1 ? w->coff[S->nt] : x->nlist == 2 ? w->poff[S->nt] : S->nt;
     }
     S->b = malloc((nb ? nb : 1) * sizeof *S->b);
     if (!S->b) return Y1_ENOMEM;
     const est_workload *hw = &w->w;
     for (size_t s = 0; s < S->ns; s++) {
-        const mdl_task *t = S->task[s];
+        const stg *x = &S->sp[s];
         cmp_stage *st = &r->stage[s];
-        st->task = t;
+        st->label = x->label;
+        st->task = x->mt;
+        st->ptask = x->pt;
         st->first_start_s = -1;
+        if (x->pt && x->pt->cpu_weighted) r->weighted_stages++;
+        if (!stg_has_mem(x)) continue;
         /* memory request per instance: the max maxRSS over the workload (RTN-028's rule, what a
          * BPS requestMemory would ask) */
-        const int64_t *hist = t->level == MDL_COADD ? hw->coadd_hist :
-                              t->level == MDL_PATCH ? hw->patch_hist : NULL;
-        int maxn = t->level == MDL_COADD ? hw->max_coadd_n : hw->max_patch_n;
+        const int64_t *hist = x->nlist == 1 ? hw->coadd_hist :
+                              x->nlist == 2 ? hw->patch_hist : NULL;
+        int maxn = x->nlist == 1 ? hw->max_coadd_n : hw->max_patch_n;
         if (hist) {
             for (int n = 0; n <= maxn; n++)
-                if (hist[n] && mdl_maxrss_gib(t, n) > st->mem_req_gib)
-                    st->mem_req_gib = mdl_maxrss_gib(t, n);
+                if (hist[n] && stg_mem(x, n) > st->mem_req_gib)
+                    st->mem_req_gib = stg_mem(x, n);
         } else {
-            st->mem_req_gib = mdl_maxrss_gib(t, 0);
+            st->mem_req_gib = stg_mem(x, 0);
         }
         if (!isfinite(st->mem_req_gib) || st->mem_req_gib < 0)
             return y1_errf(err, Y1_EINPUT, "task %s: the memory model gives a negative or "
-                           "non-finite value", t->label);
+                           "non-finite value", x->label);
         if (st->mem_req_gib > S->usable_gib)
             return y1_errf(err, Y1_EINPUT, "%s: task %s needs %.2f GiB per instance but platform "
-                           "%s has only %.2f GiB usable per node", S->plat->path, t->label,
+                           "%s has only %.2f GiB usable per node", S->plat->path, x->label,
                            st->mem_req_gib, S->plat->name, S->usable_gib);
     }
+    size_t nwhole = 0;
+    for (size_t s = 0; s < S->ns; s++) {
+        S->stage_left[s] = S->sp[s].whole ? 1 : (int64_t)S->nt;
+        nwhole += (size_t)S->sp[s].whole;
+        for (size_t tr = 0; tr < S->nt; tr++) S->del_left[tr * S->ns + s] = S->sp[s].readers;
+    }
+    for (size_t tr = 0; tr < S->nt; tr++)
+        S->tract_left[tr] = (int64_t)(S->ns - nwhole + (tr == 0 ? nwhole : 0));
     nb = 0;
+    S->groups_left = 0;
     for (size_t tr = 0; tr < S->nt; tr++)
         for (size_t s = 0; s < S->ns; s++) {
-            const mdl_task *t = S->task[s];
+            const stg *x = &S->sp[s];
             group *g = &S->g[tr * S->ns + s];
             g->b0 = g->cursor = nb;
             g->trigger = -1;
             g->first_s = -1;
-            g->deps = 1;
-            if (t->level == MDL_COADD || t->level == MDL_PATCH) {
-                const size_t *off = t->level == MDL_COADD ? w->coff : w->poff;
-                const int32_t *nn = t->level == MDL_COADD ? w->cn : w->pn;
-                const int64_t *cc = t->level == MDL_COADD ? w->cc : w->pc;
+            /* its dependencies, or its region's release when it has none; a barrier's groups
+             * beyond the first tract never run */
+            g->deps = x->pred1 > x->pred0 ? (int)(x->pred1 - x->pred0) : 1;
+            if (!x->whole || tr == 0) S->groups_left++;
+            if (x->whole) {
+                if (tr == 0 && x->whole_n > 0)
+                    S->b[nb++] = (bucket){stg_cpu(x, 0) * (f * slow) + (S->o->overhead_s + lat),
+                                          x->whole_n, 0};
+            } else if (x->nlist) {
+                const size_t *off = x->nlist == 1 ? w->coff : w->poff;
+                const int32_t *nn = x->nlist == 1 ? w->cn : w->pn;
+                const int64_t *cc = x->nlist == 1 ? w->cc : w->pc;
                 for (size_t i = off[tr]; i < off[tr + 1]; i++)
-                    S->b[nb++] = (bucket){inst_dur(t, nn[i], f * slow, S->o->overhead_s + lat),
-                                          cc[i], nn[i]};
-            } else if (w->lvl[tr * 5 + t->level] > 0) {
-                S->b[nb++] = (bucket){inst_dur(t, 0, f * slow, S->o->overhead_s + lat),
-                                      w->lvl[tr * 5 + t->level], 0};
+                    S->b[nb++] = (bucket){stg_cpu(x, nn[i]) * (f * slow) +
+                                          (S->o->overhead_s + lat), cc[i], nn[i]};
+            } else if (x->cnt[tr * x->stride] > 0) {
+                S->b[nb++] = (bucket){stg_cpu(x, 0) * (f * slow) + (S->o->overhead_s + lat),
+                                      x->cnt[tr * x->stride], 0};
             }
             g->b1 = nb;
             qsort(S->b + g->b0, g->b1 - g->b0, sizeof *S->b, cmp_bucket_desc);
@@ -640,10 +848,10 @@ static int sim_buckets(sim *S)
                 const bucket *b = &S->b[i];
                 if (!isfinite(b->dur_s) || b->dur_s < 0)
                     return y1_errf(err, Y1_EINPUT, "task %s: the CPU model gives a negative or "
-                                   "non-finite time at n = %d", t->label, b->n);
+                                   "non-finite time at n = %d", x->label, b->n);
                 if (S->walltime_s > 0 && b->dur_s > S->walltime_s)
                     return y1_errf(err, Y1_EINPUT, "task %s at n = %d takes %.2f h, longer than "
-                                   "the %.2f h walltime: it can never run", t->label, b->n,
+                                   "the %.2f h walltime: it can never run", x->label, b->n,
                                    b->dur_s / 3600.0, S->o->walltime_h);
                 g->total += b->left;
                 st->instances += (double)b->left;
@@ -653,27 +861,56 @@ static int sim_buckets(sim *S)
             g->undisp = g->total;
         }
     S->nb = nb;
-    S->groups_left = (int64_t)(S->nt * S->ns);
     return Y1_OK;
 }
 
-/* Phase 3: the stage that writes each product, and its bytes per tract. */
-static void sim_products(sim *S)
+/* Phase 3: the stage that writes each product, and its bytes per tract: one file per instance
+ * of the product's dimension in the tract (model files: its basis level; a dimension not split
+ * by tract goes with its task's instances, all in the first tract for a barrier task). */
+static int sim_products(sim *S, const pipe_pipeline *pp)
 {
     const est_products *prod = S->prod;
+    const cmp_work *w = S->w;
     for (size_t p = 0; p < S->np; p++) {
         cmp_product *cp = &S->r->prod[p];
         cp->p = &prod->v[p];
-        cp->stage = -1;
-        for (size_t s = 0; s < S->ns; s++)
-            if (!strcmp(S->task[s]->label, prod->v[p].task)) cp->stage = (int)s;
+        cp->stage = S->prod_stage[p];
         if (cp->stage < 0) continue;
+        const pipe_product *x = pp ? &pp->products[p] : NULL;
+        const stg *st = &S->sp[cp->stage];
+        double total = -1, inst = S->r->stage[cp->stage].instances;
+        if (x && dim_whole(x->dim)) {
+            total = pipe_dim_count(&w->k, x->dim, x->healpix_order);
+            if (total < 0) {
+                char dn[64];
+                return y1_errf(S->err, Y1_EINPUT, "%s:%d:%d: dataset %s: the workload's count "
+                               "of %s is unknown", pp->path, x->pos.line, x->pos.col, x->dataset,
+                               pipe_dim_format(x->dim, x->healpix_order, dn, sizeof dn));
+            }
+        }
         for (size_t tr = 0; tr < S->nt; tr++) {
-            double bytes = prod->v[p].size_bytes * (double)S->w->lvl[tr * 5 + prod->v[p].basis];
+            double bytes;
+            if (!x) {
+                bytes = prod->v[p].size_bytes * (double)w->lvl[tr * 5 + prod->v[p].basis];
+            } else if (total < 0) {
+                bytes = prod->v[p].size_bytes * (double)w->dimc[tr * PIPE_DIM_COUNT + x->dim];
+            } else {
+                /* the task's share of its instances in this tract */
+                const group *g = &S->g[tr * S->ns + (size_t)cp->stage];
+                bytes = inst > 0 ? prod->v[p].size_bytes * total * (double)g->total / inst : 0;
+                (void)st;
+            }
+            if (bytes < 0) {
+                char dn[64];
+                return y1_errf(S->err, Y1_EINPUT, "%s:%d:%d: dataset %s: the workload's count "
+                               "of %s is unknown", pp->path, x->pos.line, x->pos.col, x->dataset,
+                               pipe_dim_format(x->dim, x->healpix_order, dn, sizeof dn));
+            }
             S->tract_bytes[tr * S->np + p] = bytes;
             cp->total_bytes += bytes;
         }
     }
+    return Y1_OK;
 }
 
 /* Phase 4: regions, contiguous runs of tracts with about equal CPU work. */
@@ -723,8 +960,12 @@ static int sim_loop(sim *S, double *now_out)
     long first = o->in_flight < S->nregion ? o->in_flight : S->nregion;
     S->next_region = first;
     for (size_t tr = 0; tr < S->nt && S->region[tr] < first; tr++)
-        if (--S->g[tr * S->ns].deps == 0 && (rc = make_ready(S, (int64_t)(tr * S->ns), 0)))
-            return rc;
+        for (size_t b = 0; b < S->ns; b++) {
+            /* the stages that wait for nothing but their region */
+            if (S->sp[b].pred0 != S->sp[b].pred1 || (S->sp[b].whole && tr > 0)) continue;
+            int64_t gi = (int64_t)(tr * S->ns + b);
+            if (--S->g[gi].deps == 0 && (rc = make_ready(S, gi, 0))) return rc;
+        }
     for (long i = 0; i < o->nodes; i++)
         if ((rc = dispatch(S, (int32_t)i, 0))) return rc;
 
@@ -787,7 +1028,21 @@ static int sim_loop(sim *S, double *now_out)
 
 /* Phase 6: close the books at the makespan: allocation, bins, volumes, the critical path and
  * the study's node-days for comparison. */
+static int sim_close(sim *S, double now);
+
 static int sim_finish(sim *S, double now, const mdl_task *const *tasks, size_t ntasks)
+{
+    int rc = sim_close(S, now);
+    if (rc || !tasks) return rc;
+    double nd = 0, af, sb;
+    if ((rc = cmp_study_totals(S->w, tasks, ntasks, S->plat, S->f, S->prod, &nd, &af, &sb,
+                               S->err)))
+        return rc;
+    S->r->study_node_days = nd;
+    return Y1_OK;
+}
+
+static int sim_close(sim *S, double now)
 {
     const cmp_opts *o = S->o;
     cmp_result *r = S->r;
@@ -822,17 +1077,19 @@ static int sim_finish(sim *S, double now, const mdl_task *const *tasks, size_t n
         if (r->critical_stage < 0 ||
             r->stage[s].critical_s > r->stage[r->critical_stage].critical_s)
             r->critical_stage = (int)s;
-    double nd = 0, af, sb;
-    if ((rc = cmp_study_totals(S->w, tasks, ntasks, S->plat, S->f, S->prod, &nd, &af, &sb,
-                               S->err)))
-        return rc;
-    r->study_node_days = nd;
     return Y1_OK;
 }
 
 static void sim_free(sim *S)
 {
-    free(S->task);
+    free(S->sp);
+    free(S->pred);
+    free(S->succ);
+    free(S->rd);
+    free(S->prod_stage);
+    free(S->stage_left);
+    free(S->tract_left);
+    free(S->del_left);
     free(S->g);
     free(S->b);
     free(S->tract_bytes);
@@ -859,12 +1116,50 @@ int cmp_simulate(const cmp_work *w, const mdl_task *const *tasks, size_t ntasks,
     double now = 0;
     memset(&S, 0, sizeof S);
     S.o = o;
-    int rc = sim_setup(&S, w, tasks, ntasks, plat, prod, o, r, err);
+    int rc = sim_setup(&S, w, ntasks, plat, prod, o, r, err);
+    if (!rc) rc = stages_from_models(&S, tasks, ntasks);
     if (!rc) rc = sim_buckets(&S);
-    if (!rc) sim_products(&S);
+    if (!rc) rc = sim_products(&S, NULL);
     if (!rc) rc = sim_regions(&S);
     if (!rc) rc = sim_loop(&S, &now);
     if (!rc) rc = sim_finish(&S, now, tasks, ntasks);
+    if (rc == Y1_ENOMEM) y1_errf(err, rc, "campaign: out of memory");
+    sim_free(&S);
+    return rc;
+}
+
+int cmp_simulate_pipe(const cmp_work *w, const pipe_pipeline *p, const est_products *prod,
+                      const est_platform *plat, const cmp_opts *o, cmp_result *r, y1_err *err)
+{
+    sim S;
+    double now = 0;
+    memset(&S, 0, sizeof S);
+    S.o = o;
+    if (!w->have_k) {
+        cmp_result_clear(r);
+        return y1_errf(err, Y1_EUSAGE, "campaign: the workload has no pipeline counts "
+                       "(cmp_work_set_counts)");
+    }
+    if (prod->n != p->n_products) {
+        cmp_result_clear(r);
+        return y1_errf(err, Y1_EUSAGE, "campaign: %zu product rows for the %zu dataset types of "
+                       "%s", prod->n, p->n_products, p->name);
+    }
+    int rc = sim_setup(&S, w, p->n_tasks, plat, prod, o, r, err);
+    if (!rc) rc = stages_from_pipe(&S, p);
+    if (!rc && r->has_whole && o->regions != 1) {
+        size_t s = 0;
+        while (!S.sp[s].whole) s++;
+        rc = y1_errf(err, Y1_EUSAGE, "campaign: --regions needs every task split by tract, but "
+                     "pipeline %s has tasks over the whole sky (first: %s), which wait for "
+                     "every region", p->name, S.sp[s].label);
+    }
+    if (!rc) rc = sim_buckets(&S);
+    if (!rc) rc = sim_products(&S, p);
+    if (!rc) rc = sim_regions(&S);
+    if (!rc) rc = sim_loop(&S, &now);
+    if (!rc) rc = sim_finish(&S, now, NULL, 0);
+    if (!rc) r->study_node_days = NAN;
     if (rc == Y1_ENOMEM) y1_errf(err, rc, "campaign: out of memory");
     sim_free(&S);
     return rc;

@@ -2,6 +2,7 @@
  * (n, count) lists of its coadds and patches, built from the workload's coadds. */
 #include "estimator/campaign/internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,8 @@ void cmp_work_free(cmp_work *w)
     free(w->pn);
     free(w->cc);
     free(w->pc);
+    free(w->dimc);
+    free(w->tract_bands);
     est_workload_clear(&w->w);
     free(w);
 }
@@ -114,8 +117,9 @@ int cmp_work_new(cmp_work **out, const est_coadds *c, y1_err *err)
     w->pn = malloc(c->n * sizeof *w->pn);
     w->pc = malloc(c->n * sizeof *w->pc);
     warps = calloc(w->ntract, sizeof *warps);
+    w->tract_bands = calloc(w->ntract, sizeof *w->tract_bands);
     if (!w->tract_id || !w->lvl || !w->coff || !w->poff || !w->cn || !w->cc || !w->pn || !w->pc ||
-        !warps)
+        !warps || !w->tract_bands)
         goto nomem;
     for (int32_t i = 0; i <= maxid; i++)
         if (tix[i] >= 0) w->tract_id[tix[i]] = i;
@@ -127,6 +131,8 @@ int cmp_work_new(cmp_work **out, const est_coadds *c, y1_err *err)
         keys[i] = t << 32 | (uint32_t)a->n;
         pk[i] = t << 32 | (uint64_t)(uint16_t)a->patch_x << 16 | (uint16_t)a->patch_y;
         warps[t] += a->n;
+        /* bits 0..5 of the tract's bands first, counted below */
+        w->tract_bands[t] |= (int64_t)1 << a->band;
         w->lvl[t * 5 + MDL_COADD]++;
         w->lvl[t * 5 + MDL_WARP] += a->n;
     }
@@ -154,6 +160,11 @@ int cmp_work_new(cmp_work **out, const est_coadds *c, y1_err *err)
         qsort(keys, np, sizeof *keys, cmp_u64);
         keys_to_csr(keys, np, w->ntract, w->poff, w->pn, w->pc, &m);
     }
+    for (size_t t = 0; t < w->ntract; t++) {
+        int64_t m = w->tract_bands[t], nb = 0;
+        for (; m; m &= m - 1) nb++;
+        w->tract_bands[t] = nb;
+    }
     /* CCD-visits and visits follow the warps: a CCD belongs to the tract it overlaps */
     apportion(w->w.ccd_visits, warps, w->w.warps, w->ntract, w->lvl + MDL_CCD, 5);
     apportion(w->w.visits, warps, w->w.warps, w->ntract, w->lvl + MDL_VISIT, 5);
@@ -169,4 +180,82 @@ done:
     free(warps);
     cmp_work_free(w);
     return rc;
+}
+
+/* ---- a pipeline file's dimensions per tract ---------------------------------------------- */
+
+int cmp_work_set_counts(cmp_work *w, const pipe_counts *k, y1_err *err)
+{
+    enum { D = PIPE_DIM_COUNT };
+    int64_t *c = calloc(w->ntract * D, sizeof *c);
+    if (!c) return y1_errf(err, Y1_ENOMEM, "campaign: out of memory");
+    int64_t *warps = malloc((w->ntract ? w->ntract : 1) * sizeof *warps);
+    if (!warps) {
+        free(c);
+        return y1_errf(err, Y1_ENOMEM, "campaign: out of memory");
+    }
+    for (size_t t = 0; t < w->ntract; t++) {
+        int64_t *x = c + t * D;
+        x[PIPE_DIM_TRACT] = 1;
+        x[PIPE_DIM_PATCH] = w->lvl[t * 5 + MDL_PATCH];
+        x[PIPE_DIM_PATCH_BAND] = w->lvl[t * 5 + MDL_COADD];
+        x[PIPE_DIM_VISIT_TRACT_PATCH] = w->lvl[t * 5 + MDL_WARP];
+        x[PIPE_DIM_TRACT_BAND] = w->tract_bands[t];
+        warps[t] = w->lvl[t * 5 + MDL_WARP];
+    }
+    static const pipe_dim by_warps[] = {PIPE_DIM_VISIT, PIPE_DIM_VISIT_DETECTOR,
+                                        PIPE_DIM_VISIT_TRACT, PIPE_DIM_VISIT_DETECTOR_TRACT};
+    for (size_t i = 0; i < sizeof by_warps / sizeof *by_warps; i++) {
+        pipe_dim d = by_warps[i];
+        if (k->n[d] < 0) {
+            for (size_t t = 0; t < w->ntract; t++) c[t * D + d] = -1;
+            continue;
+        }
+        apportion(k->n[d], warps, w->w.warps, w->ntract, c + d, D);
+    }
+    free(warps);
+    free(w->dimc);
+    w->dimc = c;
+    w->k = *k;
+    /* the histograms are the caller's: the simulation reads the per-tract lists instead */
+    w->k.coadd_hist = w->k.patch_hist = NULL;
+    w->have_k = 1;
+    return Y1_OK;
+}
+
+int cmp_pipe_products(est_products *out, const pipe_pipeline *p, y1_err *err)
+{
+    est_products r;
+    memset(&r, 0, sizeof r);
+    r.v = calloc(p->n_products ? p->n_products : 1, sizeof *r.v);
+    if (!r.v) return y1_errf(err, Y1_ENOMEM, "campaign: out of memory");
+    for (size_t i = 0; i < p->n_products; i++) {
+        const pipe_product *x = &p->products[i];
+        est_product *y = &r.v[i];
+        const char *label = p->tasks[x->task].label;
+        if (strlen(label) >= sizeof y->task || strlen(x->dataset) >= sizeof y->dataset) {
+            free(r.v);
+            return y1_errf(err, Y1_EINPUT, "%s:%d:%d: task %s, dataset %s: the campaign holds "
+                           "names of at most %zu characters", p->path, x->pos.line, x->pos.col,
+                           label, x->dataset, sizeof y->dataset - 1);
+        }
+        snprintf(y->task, sizeof y->task, "%s", label);
+        snprintf(y->dataset, sizeof y->dataset, "%s", x->dataset);
+        y->size = x->size;
+        snprintf(y->unit, sizeof y->unit, "%s", x->unit);
+        y->size_bytes = x->size_bytes;
+        y->keep = x->keep;
+        y->line = x->pos.line;
+    }
+    r.n = p->n_products;
+    if (p->has_raw) {
+        snprintf(r.raw.dataset, sizeof r.raw.dataset, "%.63s", p->raw.dataset);
+        r.raw.size = p->raw.size;
+        snprintf(r.raw.unit, sizeof r.raw.unit, "%s", p->raw.unit);
+        r.raw.size_bytes = p->raw.size_bytes;
+        r.raw.keep = 1;
+    }
+    snprintf(r.path, sizeof r.path, "%s", p->path);
+    *out = r;
+    return Y1_OK;
 }

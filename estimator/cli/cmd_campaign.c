@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "estimator/campaign/campaign.h"
+#include "estimator/pipe_estimate.h"
 #include "estimator/report/campaign_report.h"
 #include "estimator/run.h"
 #include "estimator/report/plot.h"
@@ -29,6 +30,12 @@ static const char campaign_usage[] =
     "pipeline order (CCD tasks, warps, coadd tasks, deblend, measure, forced photometry), with\n"
     "tract-level dependencies. Reports the makespan, node utilisation over time, batch walltime\n"
     "losses, the critical stage, and the scratch volume over time (peak, final kept volume).\n"
+    "With --pipeline NAME|FILE the tasks, instances, dependencies and dataset types come from the\n"
+    "pipeline file: a task waits for the earlier tasks it depends on (the producers of its\n"
+    "inputs, or every earlier task when it lists none) in the same tract; global, band and\n"
+    "healpix tasks are barriers (they wait for, and are waited for by, every tract). A\n"
+    "core-weighted CPU model holds one core and no memory for its weighted CPU seconds.\n"
+    "--mc and --sweep need the default rtn028 pipeline; --regions, one without barriers.\n"
     "\n"
     "Campaign:\n"
     "  --platform P          platform YAML or a name in data/platforms/ (one; required)\n"
@@ -65,7 +72,7 @@ static const char campaign_usage[] =
     "Footprint, models and workload (as for estimate):\n"
     "  --footprint F, --radius DEG, --rotation R, --seed S, --skymap NAME|YAML,\n"
     "  --overlap exact|bbox, --workload CSV, --models YAML, --tasks T, --products YAML,\n"
-    "  --threads N\n"
+    "  --pipeline NAME|FILE, --detectors SET, --threads N\n"
     "Output:\n"
     "  --format F            md (default) or json on stdout\n"
     "  --out DIR             CSV tables and PNG plots there (each written atomically)\n"
@@ -285,13 +292,11 @@ static int parse_options(int argc, char **argv, camp_args *a, y1_err *err)
         return y1_errf(err, Y1_EUSAGE, "--sweep radius needs --footprint circle");
     if (a->sweep_name && !strcmp(a->sweep_name, "years") && a->eo.cs.sel.use_nights)
         return y1_errf(err, Y1_EUSAGE, "--sweep years cannot be combined with --nights");
-    /* the simulator's tasks, dependencies and packing are the rtn028 estimate's; a pipeline
-     * file's campaign is not built yet, and half-right numbers would be worse than none */
-    if (est_run_is_pipeline(&a->eo))
-        return y1_errf(err, Y1_EUSAGE, "--pipeline %s: the campaign simulator runs the default "
-                       "rtn028 pipeline only; for %s, `y1est --pipeline %s --nodes N` gives the "
-                       "shortest campaign (core-weighted node-days / N)", a->eo.pipeline,
-                       a->eo.pipeline, a->eo.pipeline);
+    /* a pipeline file's models carry no sigmas, and its sweeps would rerun its CCD-tract
+     * counts per value: not built for pipeline files yet */
+    if (est_run_is_pipeline(&a->eo) && (a->mc.samples > 0 || a->sweep_name))
+        return y1_errf(err, Y1_EUSAGE, "--pipeline %s: %s runs with the default rtn028 pipeline "
+                       "only", a->eo.pipeline, a->mc.samples > 0 ? "--mc" : "--sweep");
     char warn[300];
     if ((rc = cli_run_check(&a->eo, warn, sizeof warn, err))) return rc;
     if (warn[0]) fprintf(stderr, "y1est: warning: %s\n", warn);
@@ -317,6 +322,28 @@ static int task_list(const est_result *er, const mdl_task ***out, y1_err *err)
     if (!t) return y1_errf(err, Y1_ENOMEM, "out of memory");
     for (size_t i = 0; i < er->ntasks; i++) t[i] = er->t2[i].task;
     *out = t;
+    return Y1_OK;
+}
+
+/* The simulation of C's workload under options o: the model files' tasks, or the pipeline
+ * file's. */
+static int simulate(const camp *C, const cmp_opts *o, cmp_result *r, y1_err *err)
+{
+    if (C->er.pipe)
+        return cmp_simulate_pipe(C->w, C->er.pipe->p, &C->er.prod, &C->er.plat[0], o, r, err);
+    return cmp_simulate(C->w, C->tasks, C->ntasks, &C->er.plat[0], &C->er.prod, o, r, err);
+}
+
+/* A pipeline file's campaign: its dimension counts on the tracts and its dataset types as the
+ * products; the study rule's node-days where the file allows it. */
+static int pipe_prepare(camp *C, y1_err *err)
+{
+    const est_pipe_est *e = C->er.pipe;
+    int rc;
+    if ((rc = cmp_work_set_counts(C->w, &e->k, err)) ||
+        (rc = cmp_pipe_products(&C->er.prod, e->p, err)))
+        return rc;
+    C->er.disk.raw_bytes = e->ref.raw_bytes;
     return Y1_OK;
 }
 
@@ -435,8 +462,9 @@ int cli_campaign(int argc, char **argv)
     if ((rc = run_estimate(&a.eo, &C.er, &C.w, &err)) || (rc = task_list(&C.er, &C.tasks, &err)))
         goto done;
     C.ntasks = C.er.ntasks;
-    if ((rc = cmp_simulate(C.w, C.tasks, C.ntasks, &C.er.plat[0], &C.er.prod, &a.co, &C.cr, &err)))
-        goto done;
+    if (C.er.pipe && (rc = pipe_prepare(&C, &err))) goto done;
+    if ((rc = simulate(&C, &a.co, &C.cr, &err))) goto done;
+    if (C.er.pipe) C.cr.study_node_days = C.er.pipe->rtn028_node_days[0];
     if (C.cr.bin_widened)
         fprintf(stderr, "y1est: warning: time bins widened from --bin %g h to %g h: the timeline "
                 "holds at most %d bins (makespan %.1f days)\n", a.co.bin_h, C.cr.bin_s / 3600.0,
@@ -448,8 +476,7 @@ int cli_campaign(int argc, char **argv)
             cmp_opts o = a.co;
             o.regions = a.trade[i];
             o.in_flight = 1;
-            if (!(rc = cmp_simulate(C.w, C.tasks, C.ntasks, &C.er.plat[0], &C.er.prod, &o, &t,
-                                    &err)))
+            if (!(rc = simulate(&C, &o, &t, &err)))
                 C.trade[C.ntrade++] = (trade_row){a.trade[i], day(t.makespan_s),
                                                   t.peak_bytes / 1e15, day(t.alloc_node_s)};
         }

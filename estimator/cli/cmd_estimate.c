@@ -173,9 +173,6 @@ static int parse_options(int argc, char **argv, est_cmd *cmd, y1_err *err)
     if (cmd->table && est_run_is_pipeline(o))
         return y1_errf(err, Y1_EUSAGE, "--table selects a table of the default rtn028 estimate; "
                        "with --pipeline, --out DIR writes each table as its own CSV");
-    if (cmd->bps && est_run_is_pipeline(o))
-        return y1_errf(err, Y1_EUSAGE, "--bps is written for the default rtn028 estimate only: "
-                       "pipeline %s has no per-task memory model to request", o->pipeline);
     char warn[300];
     if ((rc = cli_run_check(o, warn, sizeof warn, err))) return rc;
     if (warn[0]) fprintf(stderr, "y1est: warning: %s\n", warn);
@@ -202,12 +199,20 @@ int cli_estimate(int argc, char **argv)
     if (rc) goto done;
     if (r.pipe) {
         r.pipe->nodes = o.nodes;
+        if (o.bps) {
+            if ((rc = y1_out_open(&bps, o.bps, &err))) goto done;
+            est_pipe_report_bps(y1_out_fp(bps), &r, &o.bps_opts);
+        }
         if (o.out && (rc = est_pipe_write_outdir(&r, o.out, &err))) goto done;
         if (o.format == EST_FMT_JSON) rc = est_pipe_report_json(stdout, &r, &err);
         else if (o.format == EST_FMT_CSV) est_pipe_report_csv(stdout, &r);
         else est_pipe_report_md(stdout, &r);
-        if (o.out) fprintf(stderr, "y1est: wrote tables, report, coadds.csv and summary.json to "
-                           "%s/\n", o.out);
+        if (!rc && bps) {
+            rc = y1_out_commit(bps, &err);
+            bps = NULL;
+        }
+        if (!rc && o.out) fprintf(stderr, "y1est: wrote tables, report, coadds.csv and "
+                                  "summary.json to %s/\n", o.out);
         goto done;
     }
 

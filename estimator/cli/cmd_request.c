@@ -138,6 +138,12 @@ static int parse_options(int argc, char **argv, est_run_opts *o, req_opts *q, es
     if (o->n_platforms == 0)
         return y1_errf(err, Y1_EUSAGE, "no --platform given (e.g. --platform perlmutter, or "
                        "--platform all)");
+    /* the summary's retry contingency and study-rule rows need per-task memory models */
+    if (est_run_is_pipeline(o))
+        return y1_errf(err, Y1_EUSAGE, "--pipeline %s: the request summary is built for the "
+                       "default rtn028 pipeline only (its retries and sensitivity rows need "
+                       "per-task memory models); use `y1est campaign --pipeline %s` and "
+                       "`y1est --pipeline %s`", o->pipeline, o->pipeline, o->pipeline);
     char warn[300];
     if ((rc = cli_run_check(o, warn, sizeof warn, err))) return rc;
     if (warn[0]) fprintf(stderr, "y1est: warning: %s\n", warn);

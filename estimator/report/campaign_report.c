@@ -12,6 +12,7 @@
 
 #include "common/y1_out.h"
 #include "common/y1_sha256.h"
+#include "estimator/pipe_estimate.h"
 #include "estimator/report/plot.h"
 #include "estimator/report/rtable.h"
 
@@ -55,6 +56,33 @@ static void md_row(FILE *fp, const camp *C, const char *name, double value, size
 
 static double day(double s) { return s / 86400.0; }
 
+/* What a pipeline file's campaign assumes, said in the report rather than guessed silently. */
+static void pipe_assumptions(FILE *fp, const camp *C)
+{
+    const cmp_result *r = &C->cr;
+    size_t nb = 0;
+    for (size_t s = 0; s < r->nstage; s++)
+        nb += r->stage[s].ptask && (r->stage[s].ptask->dim == PIPE_DIM_GLOBAL ||
+                                    r->stage[s].ptask->dim == PIPE_DIM_BAND ||
+                                    r->stage[s].ptask->dim == PIPE_DIM_HEALPIX ||
+                                    r->stage[s].ptask->dim == PIPE_DIM_HEALPIX_BAND);
+    fprintf(fp, "- pipeline: %s; dependencies: a task waits for the earlier tasks it depends on "
+            "(the producers of its inputs, or every earlier task when it lists none) in the same "
+            "tract; %zu global, band or healpix tasks are barriers (they wait for every tract and "
+            "every tract waits for them)\n", C->er.pipe->ident, nb);
+    if (r->weighted_stages)
+        fprintf(fp, "- ASSUMPTION: %zu of %zu tasks give only core-weighted CPU (CPU x cores "
+                "charged for memory; no peak memory published): each of their instances holds "
+                "one core and no memory for its weighted CPU seconds x cpu_factor, so the busy "
+                "core time is the core-weighted CPU and the makespan is at least core-weighted "
+                "node-days / nodes; a job that really ran on several cores took less wall time\n",
+                r->weighted_stages, r->nstage);
+    if (r->weighted_stages < r->nstage)
+        fprintf(fp, "- packing: the other tasks take 1 core and their max peak memory over the "
+                "workload's n; tasks of different kinds share a node when cores and memory "
+                "allow\n");
+}
+
 void cmp_report_md(FILE *fp, const camp *C)
 {
     const camp_args *a = C->a;
@@ -84,6 +112,8 @@ void cmp_report_md(FILE *fp, const camp *C)
             "instance\n", a->co.in_flight, cmp_work_tracts(C->w),
             a->co.order == CMP_ORDER_DEPTH ? "depth (later tasks)" : "breadth (earlier tasks)",
             a->co.block_h, a->co.overhead_s);
+    if (er->pipe) pipe_assumptions(fp, C);
+    else
     fprintf(fp, "- packing: each instance takes 1 core and its task's max maxRSS (RTN-028's "
             "jobs/node rule when a node runs one task); tasks of different kinds share a node "
             "when cores and memory allow\n");
@@ -104,6 +134,13 @@ void cmp_report_md(FILE *fp, const camp *C)
            (double)r->slots_per_node), (size_t)-1, "busy core time / cores held, no gaps");
     md_row(fp, C, "node-days held (simulated)", day(r->alloc_node_s),
            offsetof(cmp_mc_sample, alloc_node_days), "nodes x time in batch jobs");
+    if (er->pipe) {
+        char cw[96];
+        snprintf(cw, sizeof cw, "node-days (core-weighted, %ld cores per node)", p->cores_per_node);
+        md_row(fp, C, cw, er->pipe->plat[0].node_days, (size_t)-1,
+               "core-weighted CPU / (cores per node x 86,400 s): the lower bound x nodes");
+    }
+    if (!er->pipe || isfinite(r->study_node_days))
     md_row(fp, C, "node-days (RTN-028 rule)", r->study_node_days,
            offsetof(cmp_mc_sample, study_node_days), "CPU h x cpu_factor / jobs per node, summed");
     md_row(fp, C, "core utilisation (%)", 100 * r->busy_core_s / (cores * day(r->alloc_node_s) /
@@ -148,7 +185,7 @@ void cmp_report_md(FILE *fp, const camp *C)
             "on critical path (days) |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
     for (size_t s = 0; s < r->nstage; s++) {
         const cmp_stage *st = &r->stage[s];
-        fprintf(fp, "| %s%s | %.3f | %.1f | %.2f | %.2f | %.2f | %.2f | %.2f |\n", st->task->label,
+        fprintf(fp, "| %s%s | %.3f | %.1f | %.2f | %.2f | %.2f | %.2f | %.2f |\n", st->label,
                 (int)s == r->critical_stage ? " (critical)" : "", st->instances / 1e6,
                 st->core_s / (double)r->cores_per_node / 86400.0, st->mem_req_gib,
                 st->max_dur_s / 3600.0, day(st->first_start_s), day(st->last_end_s),
@@ -157,7 +194,7 @@ void cmp_report_md(FILE *fp, const camp *C)
     fprintf(fp, "\nCritical stage: **%s**, the task that runs longest on the critical path (the "
             "chain of tract-level dependencies ending at the last task to finish). On that path "
             "%.2f days are spent ready but waiting for free nodes.\n",
-            r->critical_stage >= 0 ? r->stage[r->critical_stage].task->label : "none",
+            r->critical_stage >= 0 ? r->stage[r->critical_stage].label : "none",
             day(r->critical_wait_s));
 
     static const char *const why[CMP_NIDLE] = {
@@ -201,7 +238,7 @@ void cmp_report_md(FILE *fp, const camp *C)
         }
         fprintf(fp, "| %.0f | %.1f%% | %s | %.3f | %.3f | %.3f |\n",
                 (double)b0 * r->bin_s / step, held > 0 ? 100 * busy / held : 0.0,
-                best > 0 ? r->stage[bs].task->label : "-", all / 1e15, inter / 1e15,
+                best > 0 ? r->stage[bs].label : "-", all / 1e15, inter / 1e15,
                 (all - inter) / 1e15);
     }
     fprintf(fp, "\nVolumes at the end of each row's period.\n");
@@ -234,6 +271,15 @@ void cmp_report_md(FILE *fp, const camp *C)
             fputc('\n', fp);
         }
     }
+    if (er->pipe) {
+        fprintf(fp, "\nModel: tasks grouped per (tract, task) in buckets of equal n, in the "
+                "pipeline file's order; a task waits in each tract for the tasks it depends on "
+                "(see above), barrier tasks for every tract; visit-level instances belong to the "
+                "tracts they are apportioned to (by warps); an intermediate is deleted when every "
+                "task depending on its task is done in the tract; tracts are taken in order within "
+                "a task. CPU time is taken as wall time (single-threaded tasks).\n");
+        return;
+    }
     fprintf(fp, "\nModel: tasks grouped per (tract, task) in buckets of equal n; task k of a "
             "tract starts when task k-1 of that tract is done; CCD-visits belong to the tracts "
             "they overlap (apportioned by warps); intermediates are deleted when the next task of "
@@ -262,7 +308,13 @@ static json_t *report_json(const camp *C)
     json_object_set_new(root, "visits", json_integer(C->er.visits));
     json_object_set_new(sum, "makespan_days", json_real(day(r->makespan_s)));
     json_object_set_new(sum, "node_days_held", json_real(day(r->alloc_node_s)));
-    json_object_set_new(sum, "node_days_rtn028", json_real(r->study_node_days));
+    json_object_set_new(sum, "node_days_rtn028", isfinite(r->study_node_days) ?
+                        json_real(r->study_node_days) : json_null());
+    if (C->er.pipe) {
+        json_object_set_new(sum, "node_days_core_weighted", json_real(C->er.pipe->plat[0].node_days));
+        json_object_set_new(sum, "core_weighted_stages", json_integer((json_int_t)r->weighted_stages));
+        json_object_set_new(root, "pipeline", json_string(C->er.pipe->p->name));
+    }
     json_object_set_new(sum, "batch_jobs", json_integer(r->jobs));
     json_object_set_new(sum, "peak_scratch_pb", json_real(r->peak_bytes / 1e15));
     json_object_set_new(sum, "peak_scratch_day", json_real(day(r->peak_s)));
@@ -272,7 +324,7 @@ static json_t *report_json(const camp *C)
     json_object_set_new(sum, "final_kept_day", json_real(day(r->final_keep_s)));
     json_object_set_new(sum, "written_pb", json_real(r->written_bytes / 1e15));
     json_object_set_new(sum, "critical_stage", json_string(r->critical_stage >= 0 ?
-                        r->stage[r->critical_stage].task->label : ""));
+                        r->stage[r->critical_stage].label : ""));
     json_object_set_new(sum, "critical_wait_days", json_real(day(r->critical_wait_s)));
     static const char *const k[CMP_NIDLE] = {"starved", "memory", "walltime"};
     for (int i = 0; i < CMP_NIDLE; i++)
@@ -282,7 +334,7 @@ static json_t *report_json(const camp *C)
     json_object_set_new(root, "summary", sum);
     for (size_t s = 0; s < r->nstage; s++) {
         json_t *o = json_object();
-        json_object_set_new(o, "task", json_string(r->stage[s].task->label));
+        json_object_set_new(o, "task", json_string(r->stage[s].label));
         json_object_set_new(o, "instances", json_real(r->stage[s].instances));
         json_object_set_new(o, "busy_node_days", json_real(r->stage[s].core_s /
                                                            (double)r->cores_per_node / 86400.0));
@@ -370,7 +422,7 @@ static int write_csvs(const camp *C, const char *dir, y1_err *err)
     int rc;
     if ((rc = open_out(dir, "timeline.csv", &o, &fp, err))) return rc;
     fprintf(fp, "day,nodes_held");
-    for (size_t s = 0; s < r->nstage; s++) fprintf(fp, ",busy_cores_%s", r->stage[s].task->label);
+    for (size_t s = 0; s < r->nstage; s++) fprintf(fp, ",busy_cores_%s", r->stage[s].label);
     fprintf(fp, ",core_utilisation\n");
     for (size_t b = 0; b < r->nbins; b++) {
         double busy = 0;
@@ -404,7 +456,7 @@ static int write_csvs(const camp *C, const char *dir, y1_err *err)
             "last_end_day,critical_days\n");
     for (size_t s = 0; s < r->nstage; s++) {
         const cmp_stage *st = &r->stage[s];
-        fprintf(fp, "%s,%.0f,%.6g,%.6g,%.6g,%.6f,%.6f,%.6f\n", st->task->label, st->instances,
+        fprintf(fp, "%s,%.0f,%.6g,%.6g,%.6g,%.6f,%.6f,%.6f\n", st->label, st->instances,
                 st->core_s / (double)r->cores_per_node / 86400.0, st->mem_req_gib,
                 st->max_dur_s / 3600.0, day(st->first_start_s), day(st->last_end_s),
                 day(st->critical_s));
@@ -543,7 +595,7 @@ static int write_plots(const camp *C, const char *dir, y1_err *err)
         goto done;
     }
     /* utilisation: busy cores per task, stacked, against the cores held */
-    for (size_t s = 0; s < r->nstage; s++) names[s] = r->stage[s].task->label;
+    for (size_t s = 0; s < r->nstage; s++) names[s] = r->stage[s].label;
     for (size_t b = 0; b < r->nbins; b++) tot[b] = r->alloc[b] * (double)r->cores_per_node / r->bin_s;
     snprintf(path, sizeof path, "%s/utilisation.png", dir);
     char title[200];

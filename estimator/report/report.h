@@ -41,6 +41,9 @@ typedef struct est_bps_opts {
     long retries;             /* numberOfRetries, written when >= 0 */
 } est_bps_opts;
 void est_report_bps(FILE *fp, const est_result *r, const est_bps_opts *o);
+/* The same for a pipeline file (r->pipe): its tasks in pipeline order; a task without a
+ * memory model gets requestCpus only, and the header says so. */
+void est_pipe_report_bps(FILE *fp, const est_result *r, const est_bps_opts *o);
 
 /* Throughput against k (one-job units) for k = 1..cores, the linear extrapolation and the
  * measured points, with a mark at the peak: the shape of the study's Figure 5.
