@@ -56,6 +56,58 @@ static void md_row(FILE *fp, const camp *C, const char *name, double value, size
 
 static double day(double s) { return s / 86400.0; }
 
+/* ---- the stages and the trade-off, each described once (rtable.h) and rendered as Markdown
+ * (campaign.md) or CSV (stages.csv, tradeoff.csv) ----------------------------------------- */
+#define COL(csv_head, csv_fmt, md_head, md_fmt, div, num) \
+    {{csv_head, csv_fmt, 0}, {{md_head, md_fmt, div}}, num}
+static const est_col stage_cols[] = {
+    COL("task", "%s", "task", "%s", 0, 0),
+    COL("instances", "%.0f", "instances (M)", "%.3f", 1e6, 1),
+    COL("busy_node_days", "%.6g", "node-days busy", "%.1f", 0, 1),
+    COL("memory_gib", "%.6g", "memory/instance (GiB)", "%.2f", 0, 1),
+    COL("longest_instance_h", "%.6g", "longest instance (h)", "%.2f", 0, 1),
+    COL("first_start_day", "%.6f", "first start (day)", "%.2f", 0, 1),
+    COL("last_end_day", "%.6f", "last end (day)", "%.2f", 0, 1),
+    COL("critical_days", "%.6f", "on critical path (days)", "%.2f", 0, 1),
+};
+
+static const est_col trade_cols[] = {
+    COL("regions", "%lld", "regions", "%lld", 0, 1),
+    COL("makespan_days", "%.6f", "makespan (days)", "%.2f", 0, 1),
+    COL("node_days_held", "%.6g", "node-days held", "%.0f", 0, 1),
+    COL("peak_scratch_pb", "%.6g", "peak scratch (PB)", "%.3f", 0, 1),
+};
+#undef COL
+
+/* One row per stage in pipeline order; Markdown marks the critical one. */
+static int stage_table(est_dtab *t, const cmp_result *r, y1_err *err)
+{
+    int rc = Y1_OK;
+    est_dtab_init(t, stage_cols, sizeof stage_cols / sizeof stage_cols[0]);
+    for (size_t s = 0; s < r->nstage && !rc; s++) {
+        const cmp_stage *st = &r->stage[s];
+        est_cell label = EST_T(st->label);
+        if ((int)s == r->critical_stage) label.note = "(critical)";
+        rc = est_dtab_row(t, 0, (est_cell[]){
+            label, EST_R(st->instances), EST_R(st->core_s / (double)r->cores_per_node / 86400.0),
+            EST_R(st->mem_req_gib), EST_R(st->max_dur_s / 3600.0), EST_R(day(st->first_start_s)),
+            EST_R(day(st->last_end_s)), EST_R(day(st->critical_s))}, err);
+    }
+    return rc;
+}
+
+static int trade_table(est_dtab *t, const camp *C, y1_err *err)
+{
+    int rc = Y1_OK;
+    est_dtab_init(t, trade_cols, sizeof trade_cols / sizeof trade_cols[0]);
+    for (int i = 0; i < C->ntrade && !rc; i++)
+        rc = est_dtab_row(t, 0, (est_cell[]){EST_I(C->trade[i].regions),
+                                            EST_R(C->trade[i].makespan_d),
+                                            EST_R(C->trade[i].alloc_nd),
+                                            EST_R(C->trade[i].peak_pb)}, err);
+    return rc;
+}
+
 /* What a pipeline file's campaign assumes, said in the report rather than guessed silently. */
 static void pipe_assumptions(FILE *fp, const camp *C)
 {
@@ -180,17 +232,13 @@ void cmp_report_md(FILE *fp, const camp *C)
         fprintf(fp, ". The value column is the run with the nominal inputs.\n");
     }
 
-    fprintf(fp, "\n## Stages (pipeline order)\n\n| task | instances (M) | node-days busy | "
-            "memory/instance (GiB) | longest instance (h) | first start (day) | last end (day) | "
-            "on critical path (days) |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
-    for (size_t s = 0; s < r->nstage; s++) {
-        const cmp_stage *st = &r->stage[s];
-        fprintf(fp, "| %s%s | %.3f | %.1f | %.2f | %.2f | %.2f | %.2f | %.2f |\n", st->label,
-                (int)s == r->critical_stage ? " (critical)" : "", st->instances / 1e6,
-                st->core_s / (double)r->cores_per_node / 86400.0, st->mem_req_gib,
-                st->max_dur_s / 3600.0, day(st->first_start_s), day(st->last_end_s),
-                day(st->critical_s));
-    }
+    fprintf(fp, "\n## Stages (pipeline order)\n\n");
+    est_dtab t;
+    y1_err terr;
+    /* out of memory for a table: the report says so in its place */
+    if (stage_table(&t, r, &terr)) fprintf(fp, "(table not available: %s)\n", terr.msg);
+    else est_dtab_md(fp, &t, 0, -1);
+    est_dtab_clear(&t);
     fprintf(fp, "\nCritical stage: **%s**, the task that runs longest on the critical path (the "
             "chain of tract-level dependencies ending at the last task to finish). On that path "
             "%.2f days are spent ready but waiting for free nodes.\n",
@@ -245,12 +293,10 @@ void cmp_report_md(FILE *fp, const camp *C)
 
     if (C->ntrade) {
         fprintf(fp, "\n## Peak scratch against makespan\n\nTracts in R regions of equal CPU, one "
-                "region at a time (the next starts when the previous one has finished).\n\n"
-                "| regions | makespan (days) | node-days held | peak scratch (PB) |\n"
-                "|---:|---:|---:|---:|\n");
-        for (int i = 0; i < C->ntrade; i++)
-            fprintf(fp, "| %ld | %.2f | %.0f | %.3f |\n", C->trade[i].regions,
-                    C->trade[i].makespan_d, C->trade[i].alloc_nd, C->trade[i].peak_pb);
+                "region at a time (the next starts when the previous one has finished).\n\n");
+        if (trade_table(&t, C, &terr)) fprintf(fp, "(table not available: %s)\n", terr.msg);
+        else est_dtab_md(fp, &t, 0, -1);
+        est_dtab_clear(&t);
     }
     if (C->nsweep) {
         int mc = a->mc.samples > 0;
@@ -451,16 +497,13 @@ static int write_csvs(const camp *C, const char *dir, y1_err *err)
     }
     if ((rc = y1_out_commit(o, err))) return rc;
 
-    if ((rc = open_out(dir, "stages.csv", &o, &fp, err))) return rc;
-    fprintf(fp, "task,instances,busy_node_days,memory_gib,longest_instance_h,first_start_day,"
-            "last_end_day,critical_days\n");
-    for (size_t s = 0; s < r->nstage; s++) {
-        const cmp_stage *st = &r->stage[s];
-        fprintf(fp, "%s,%.0f,%.6g,%.6g,%.6g,%.6f,%.6f,%.6f\n", st->label, st->instances,
-                st->core_s / (double)r->cores_per_node / 86400.0, st->mem_req_gib,
-                st->max_dur_s / 3600.0, day(st->first_start_s), day(st->last_end_s),
-                day(st->critical_s));
+    est_dtab t;
+    if ((rc = stage_table(&t, r, err)) || (rc = open_out(dir, "stages.csv", &o, &fp, err))) {
+        est_dtab_clear(&t);
+        return rc;
     }
+    est_dtab_csv(fp, &t, -1);
+    est_dtab_clear(&t);
     if ((rc = y1_out_commit(o, err))) return rc;
 
     if (C->nmc) {
@@ -476,11 +519,12 @@ static int write_csvs(const camp *C, const char *dir, y1_err *err)
         if ((rc = y1_out_commit(o, err))) return rc;
     }
     if (C->ntrade) {
-        if ((rc = open_out(dir, "tradeoff.csv", &o, &fp, err))) return rc;
-        fprintf(fp, "regions,makespan_days,node_days_held,peak_scratch_pb\n");
-        for (int i = 0; i < C->ntrade; i++)
-            fprintf(fp, "%ld,%.6f,%.6g,%.6g\n", C->trade[i].regions, C->trade[i].makespan_d,
-                    C->trade[i].alloc_nd, C->trade[i].peak_pb);
+        if ((rc = trade_table(&t, C, err)) || (rc = open_out(dir, "tradeoff.csv", &o, &fp, err))) {
+            est_dtab_clear(&t);
+            return rc;
+        }
+        est_dtab_csv(fp, &t, -1);
+        est_dtab_clear(&t);
         if ((rc = y1_out_commit(o, err))) return rc;
     }
     if (C->nsweep) {
