@@ -160,6 +160,14 @@ static int run_footprints(const est_run_opts *o, collect_ctx *vis, est_result *r
     fo.seed = (uint64_t)o->seed;
     fo.camera_path = camera;
     fo.overlap = o->overlap;
+    /* the detector set shapes the lsstcam footprint itself: warps and coadds from the CCDs
+     * processed; a circle has no detectors */
+    if (r->pipe && r->pipe->have_det && o->footprint == SKY_FP_LSSTCAM)
+        fo.ccd_keep = r->pipe->det.keep;
+    else if (r->pipe && r->pipe->have_det && r->pipe->det.n != SKY_MAX_DETECTORS)
+        est_result_warn(r, "--detectors with the circle footprint sets the CCD-visits only: a "
+                        "circle has no detectors, so its warps and coadds are the whole circle's "
+                        "(use --footprint lsstcam)");
     if ((rc = sky_map_new(&m, skymap, err)) || (rc = sky_footprint_new(&fp, &fo, err))) goto done;
     y1_file_ident(skymap, r->skymap, sizeof r->skymap);
     snprintf(r->footprint, sizeof r->footprint, "%s", sky_footprint_describe(fp));

@@ -42,16 +42,20 @@ int sky_footprint_new(sky_footprint **out, const sky_fp_opts *o, y1_err *err)
         snprintf(fp->desc, sizeof fp->desc, "circle, radius %g deg", o->radius_deg);
     } else {
         rc = sky__camera_load(fp, o->camera_path, err);
+        fp->nccd_on = fp->nccd;
+        if (!rc && o->ccd_keep) rc = sky__camera_drop(fp, o->ccd_keep, fp->nccd, err);
         if (rc) {
             sky_footprint_free(fp);
             return rc;
         }
+        char ccds[40];
+        if (fp->holes) snprintf(ccds, sizeof ccds, "%d of %d CCDs", fp->nccd_on, fp->nccd);
+        else snprintf(ccds, sizeof ccds, "%d CCDs", fp->nccd);
         if (o->rotation == SKY_ROT_RANDOM)
-            snprintf(fp->desc, sizeof fp->desc, "lsstcam, %d CCDs, rotation random (seed %llu)",
-                     fp->nccd, (unsigned long long)o->seed);
+            snprintf(fp->desc, sizeof fp->desc, "lsstcam, %s, rotation random (seed %llu)",
+                     ccds, (unsigned long long)o->seed);
         else
-            snprintf(fp->desc, sizeof fp->desc, "lsstcam, %d CCDs, rotation rotskypos",
-                     fp->nccd);
+            snprintf(fp->desc, sizeof fp->desc, "lsstcam, %s, rotation rotskypos", ccds);
     }
     if (o->overlap == SKY_OVERLAP_BBOX) {
         size_t l = strlen(fp->desc);
@@ -68,6 +72,7 @@ void sky_footprint_free(sky_footprint *fp)
     free(fp->slot_x);
     free(fp->slot_y);
     free(fp->slot_ccd);
+    free(fp->ccd_on);
     free(fp->ax_x.ge);
     free(fp->ax_x.le);
     free(fp->ax_y.ge);
@@ -312,7 +317,9 @@ static int cam_patch(const sky_footprint *fp, const double h[9], double rc, doub
         d2 = dmin(d2, dx * dx + dy * dy);
     }
     if (d2 > rc * rc) return 0;
-    if (use_tiles && ri > fp->max_gap && d2 <= (ri - fp->max_gap) * (ri - fp->max_gap)) return 1;
+    if (use_tiles && !fp->holes && ri > fp->max_gap &&
+        d2 <= (ri - fp->max_gap) * (ri - fp->max_gap))
+        return 1;
     int a0, a1, b0, b1;
     double p[4][2], qxlo = INFINITY, qxhi = -INFINITY, qylo = INFINITY, qyhi = -INFINITY;
     for (int q = 0; q < 4; q++) {
@@ -471,7 +478,7 @@ static void cam_bbox_tract(const sky_map *m, const sky_footprint *fp, int t, con
     double cos_far = cos(m->box_half_diag + fp->ccd_half_diag + 1e-9);
     size_t from = w->nkeys;
     for (int k = 0; k < fp->nccd; k++) {
-        if (sky__dot(w->ccdv + 3 * k, c) < cos_far) continue;
+        if ((fp->ccd_on && !fp->ccd_on[k]) || sky__dot(w->ccdv + 3 * k, c) < cos_far) continue;
         const double *r = fp->ccd[k];
         double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY;
         int inside = 0;

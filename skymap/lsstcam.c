@@ -109,6 +109,46 @@ static int axis_table(sky_axis *ax, const double *ext, int n)
     return 0;
 }
 
+/* The largest boresight-centred disk inside the tiles of existing CCDs: up to the rim or to the
+ * nearest tile with no CCD. */
+static void tiled_radius(sky_footprint *fp)
+{
+    int ns = fp->nslot_x;
+    const double *tx = fp->ax_x.tile, *ty = fp->ax_y.tile;
+    double rin = fmin(fmin(-tx[0], tx[2 * ns - 1]), fmin(-ty[0], ty[2 * ns - 1]));
+    for (int ky = 0; ky < ns; ky++)
+        for (int kx = 0; kx < ns; kx++) {
+            if (fp->slot_ccd[ky * ns + kx] >= 0) continue;
+            double x0 = tx[2 * kx], x1 = tx[2 * kx + 1], y0 = ty[2 * ky], y1 = ty[2 * ky + 1];
+            double dx = x0 > 0 ? x0 : x1 < 0 ? -x1 : 0.0;
+            double dy = y0 > 0 ? y0 : y1 < 0 ? -y1 : 0.0;
+            rin = fmin(rin, hypot(dx, dy));
+        }
+    fp->tiled = rin > 0 ? atan(rin) : 0.0;
+}
+
+int sky__camera_drop(sky_footprint *fp, const unsigned char *keep, int n, y1_err *err)
+{
+    if (n != fp->nccd)
+        return y1_errf(err, Y1_EINPUT, "detector set of %d detectors for a camera of %d CCDs", n,
+                       fp->nccd);
+    int on = 0;
+    for (int k = 0; k < n; k++) on += keep[k] != 0;
+    if (!on) return y1_errf(err, Y1_EINPUT, "the detector set drops every CCD");
+    if (on == n) return Y1_OK;
+    fp->ccd_on = malloc((size_t)n);
+    if (!fp->ccd_on) return y1_errf(err, Y1_ENOMEM, "footprint: out of memory");
+    for (int k = 0; k < n; k++) fp->ccd_on[k] = keep[k] != 0;
+    /* a dropped CCD's slot is empty: the exact test skips it, the sure cap stops short of it,
+     * and the occ boxes (which still hold every CCD) are no longer filled by tiles */
+    for (int i = 0; i < fp->nslot_x * fp->nslot_y; i++)
+        if (fp->slot_ccd[i] >= 0 && !fp->ccd_on[fp->slot_ccd[i]]) fp->slot_ccd[i] = -1;
+    fp->nccd_on = on;
+    fp->holes = 1;
+    tiled_radius(fp);
+    return Y1_OK;
+}
+
 int sky__camera_load(sky_footprint *fp, const char *path, y1_err *err)
 {
     cam_cfg c;
@@ -182,16 +222,7 @@ int sky__camera_load(sky_footprint *fp, const char *path, y1_err *err)
             gap = fmax(gap, fp->slot_y[2 * k] - fp->slot_y[2 * k - 1]);
         }
     }
-    double rin = fmin(fmin(-tx[0], tx[2 * ns - 1]), fmin(-ty[0], ty[2 * ns - 1]));
-    for (int ky = 0; ky < ns; ky++)
-        for (int kx = 0; kx < ns; kx++) {
-            if (fp->slot_ccd[ky * ns + kx] >= 0) continue;
-            double x0 = tx[2 * kx], x1 = tx[2 * kx + 1], y0 = ty[2 * ky], y1 = ty[2 * ky + 1];
-            double dx = x0 > 0 ? x0 : x1 < 0 ? -x1 : 0.0;
-            double dy = y0 > 0 ? y0 : y1 < 0 ? -y1 : 0.0;
-            rin = fmin(rin, hypot(dx, dy));
-        }
-    fp->tiled = rin > 0 ? atan(rin) : 0.0;
+    tiled_radius(fp);
     double *o = fp->occ[0];
     o[0] = fp->slot_x[0], o[1] = fp->slot_x[2 * ns - 1];
     o[2] = fp->slot_y[0], o[3] = fp->slot_y[2 * ns - 1];

@@ -70,6 +70,9 @@ struct sky_footprint {
     double tiled;             /* rad: sky radius of the boresight disk that CCD cells tile */
     double max_gap;           /* rad: widest gap between neighbouring grown CCDs; every point of
                                  a tile is within max_gap of its CCD */
+    unsigned char *ccd_on;    /* per CCD: 1 in use; NULL = all (sky__camera_drop) */
+    int nccd_on;
+    int holes;                /* some CCD inside the occ boxes is dropped: they are not tiled */
 };
 
 /* Per-thread scratch for sky__visit: output keys and candidate tracts. Zero-init; sky__work_free. */
@@ -96,6 +99,10 @@ int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec,
 
 /* lsstcam.c: read the camera YAML into fp's CCD fields (nccd, ccd, slots, bound). */
 int sky__camera_load(sky_footprint *fp, const char *path, y1_err *err);
+/* Use only the CCDs with keep[id] = 1 (n entries, one per CCD): their slots become empty, the
+ * tiled disk shrinks to the nearest empty tile. Y1_EINPUT when n is not the camera's CCD count
+ * or nothing is kept. */
+int sky__camera_drop(sky_footprint *fp, const unsigned char *keep, int n, y1_err *err);
 
 /* Validate a coordinate in degrees (RA [0, 360], Dec [-90, 90], finite). */
 int sky__check_coord(double ra_deg, double dec_deg, y1_err *err);

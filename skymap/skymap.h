@@ -124,6 +124,9 @@ typedef struct sky_fp_opts {
     uint64_t seed;           /* for SKY_ROT_RANDOM */
     const char *camera_path; /* lsstcam only: camera YAML (data/cameras/lsstcam.yaml); copied */
     sky_overlap_rule overlap;/* default SKY_OVERLAP_EXACT */
+    const unsigned char *ccd_keep; /* lsstcam only: ccd_keep[id] 1 for each CCD id (obs_lsst's
+                                order, as sky_footprint_ccd_corners) in use, one per CCD of the
+                                camera; NULL (default) = every CCD. Dropped CCDs touch nothing. */
 } sky_fp_opts;
 
 /* Fill the defaults above (camera_path NULL). */

@@ -126,6 +126,41 @@ rel "$(jq '.platforms[0].node_days' "$T/ex.json")" \
 # 3 GiB on 3.92 GiB per core: one core per job
 rel "$(jq '.platforms[0].core_weighted_node_days' "$T/ex.json")" \
     "$(awk -v n="$E" 'BEGIN { printf "%.12g", n * 100 / (128 * 86400) }')" && ok || bad "warps' core-weighted node-days"
+# the detector set shapes the lsstcam footprint (warps only, so no CCD-tract pass). Raft R22
+# (ids 90..98) is a hole of about 3 x 4,092 px = 41' on a side; a cells patch with its border is
+# 3,400 px = 11.3' (half-diagonal 8.0' at any rotation) on a 10' grid, so some patch has its
+# middle within 7.1' of the hole's centre and lies wholly inside it (7.1' + 8.0' < 20.5'):
+# dropping R22 loses at least one warp per visit, and dropping R22 alone keeps at least one.
+# A subset of the CCDs touches a subset of the patches, so by the union bound the warps lost
+# are at most the warps of R22 alone.
+LC=(--pipeline "$T/warps.yaml" --skymap lsst_cells_v1 --footprint lsstcam --format json)
+R22=$(seq -s, 90 98)
+NOT22=$(seq 0 188 | awk '$1 < 90 || $1 > 98' | paste -sd,)
+W() { jq '.dimension_counts["visit x tract x patch"]' "$1"; }
+capture 0 "warps, every CCD" "$T/wa.json" -- "$Y1EST" "${SEL[@]}" "${LC[@]}"
+capture 0 "warps, without R22" "$T/wn.json" -- "$Y1EST" "${SEL[@]}" "${LC[@]}" --detectors "-$R22"
+capture 0 "warps, R22 only" "$T/wr.json" -- "$Y1EST" "${SEL[@]}" "${LC[@]}" --detectors "-$NOT22"
+WA=$(W "$T/wa.json") WN=$(W "$T/wn.json") WR=$(W "$T/wr.json")
+[ $((WA - WN)) -ge "$V" ] && ok || bad "dropping R22 lost $((WA - WN)) warps, fewer than the $V visits"
+[ "$WR" -ge "$V" ] && ok || bad "R22 alone has $WR warps, fewer than the $V visits"
+[ $((WA - WN)) -le "$WR" ] && ok || bad "warps lost $((WA - WN)) > R22's own $WR (union bound)"
+jq -e '.provenance.footprint | test("lsstcam, 180 of 189 CCDs")' "$T/wn.json" >/dev/null && ok \
+  || bad "the footprint does not name the CCDs in use"
+capture 0 "warps, rtn109-dp2" "$T/wd.json" -- "$Y1EST" "${SEL[@]}" "${LC[@]}" --detectors rtn109-dp2
+[ "$(W "$T/wd.json")" -lt "$WA" ] && ok || bad "rtn109-dp2 does not lower the warps"
+# and on the whole RTN-109 pipeline: fewer warps, no more coadds (both counts are in its file)
+jq -e --slurpfile a "$T/all.json" '.dimension_counts as $d | $a[0].dimension_counts as $e |
+  $d["patch x band"] > 0 and $d["patch x band"] <= $e["patch x band"] and
+  $d["visit x tract x patch"] < $e["visit x tract x patch"]' "$T/dp2.json" >/dev/null && ok \
+  || bad "rtn109-dp2: more coadds or no fewer warps than every CCD"
+capture 0 "warps, bbox, every CCD" "$T/ba.json" -- "$Y1EST" "${SEL[@]}" "${LC[@]}" --overlap bbox
+capture 0 "warps, bbox, without R22" "$T/bn.json" -- "$Y1EST" "${SEL[@]}" "${LC[@]}" --overlap bbox --detectors "-$R22"
+[ $(($(W "$T/ba.json") - $(W "$T/bn.json"))) -ge "$V" ] && ok || bad "bbox: dropping R22 lost fewer warps than visits"
+# the circle has no detectors: a warning, and the circle's warps
+run 0 "circle with --detectors" -- "$Y1EST" "${SEL[@]}" --pipeline "$T/warps.yaml" --skymap lsst_cells_v1 \
+  --detectors "-$R22" --format json
+has err "a circle has no detectors" "circle --detectors warning"
+
 # a visit x tract task needs CCDs: the circle has none
 sed 's/dimensions: visit x tract x patch/dimensions: visit x tract/' "$T/warps.yaml" > "$T/vt.yaml"
 expect 1 "need the lsstcam footprint" -- "$Y1EST" "${SEL[@]}" --pipeline "$T/vt.yaml"
@@ -172,6 +207,8 @@ entries() { awk '/^  [A-Za-z]/ { l = $1 } /requestMemory/ { print l, $2 }' "$1" 
   && ok || bad "rtn028 file's instances above the request differ from the default estimate's"
 
 # refusals
+expect 2 "validate compares a run with the default rtn028 estimate only \(its rows are the model" -- \
+  "$Y1EST" validate --measured "$T/none.csv" --pipeline rtn109-w_2025_41
 expect 2 "the request summary is built for the default rtn028 pipeline only" -- \
   "$Y1EST" request --platform perlmutter --pipeline rtn109-w_2025_41
 expect 2 "--mc runs with the default rtn028 pipeline only" -- \

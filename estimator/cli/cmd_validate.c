@@ -483,7 +483,11 @@ int cli_validate(int argc, char **argv)
     if (o.n_platforms == 0) o.platforms[o.n_platforms++] = "perlmutter";
     if (est_run_is_pipeline(&o))
         return cli_usage("validate", "--pipeline %s: validate compares a run with the default "
-                         "rtn028 estimate only", o.pipeline);
+                         "rtn028 estimate only (its rows are the model file's Table 2; a pipeline "
+                         "file's core-weighted CPU would need each measured job weighted by its "
+                         "cores for memory, which is not built); `y1est --pipeline %s "
+                         "--format json` gives the predicted jobs and CPU per task", o.pipeline,
+                         o.pipeline);
     char warn[300];
     if ((rc = cli_run_check(&o, warn, sizeof warn, &err))) return cli_usage("validate", "%s", err.msg);
     if (warn[0]) fprintf(stderr, "y1est: warning: %s\n", warn);
