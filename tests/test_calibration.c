@@ -36,9 +36,10 @@
  *   sets it); 2.7 M coadds at the printed precision (+-0.05 M).
  * - Table 3: Perlmutter 7 k and Cori-Haswell 28 k node-days within 2 %; both are bound by cores
  *   per node, not by the tail. Cori-KNL 198 k within -4 % / +2 %: its measure jobs per node are
- *   floor(86 GiB / (1.3199 + 0.02719 n_max)), 30 at the study's n_max = 54 but 32 to 33 for a
- *   tail that ends within a few visits of Figure 2's 45, which takes Cori-KNL down by up to
- *   3.8 % (the study's rule at n_max = 45). */
+ *   floor(86 GiB / (1.3199 + 0.02719 n_max)), 30 at the study's n_max = 54 (and at the default
+ *   seed's 55) but 32 to 33 for a tail that ends within a few visits of Figure 2's 45, which
+ *   takes Cori-KNL down by up to 3.8 % (the study's rule at n_max = 45); seed 1's n_max = 50
+ *   gives -2.3 %. */
 #define KS_MAX 0.045
 #define MEAN_TOL 0.01
 #define BEYOND_MAX 0.01
