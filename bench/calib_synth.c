@@ -21,6 +21,7 @@ static const char usage[] =
     "usage: calib_synth [--cadence DB | --seed S --edge DEG --keep FILE] [--footprint lsstcam|circle]\n"
     "                   [--radius R] [--rotation random|rotskypos] [--threads T] [--fig2 CSV] [--hist]\n"
     "                   [--dump CSV]   (ra,dec,band,n of every coadd, the patch centre)\n"
+    "                   [--counts CSV] (band,n,coadds: the histogram, to pool seeds)\n"
     "Without --cadence, writes a 1-year synthetic cadence (default seed and edge) to a temp file.\n";
 
 #define NMAX CAD_SYNTH_FIG2_NMAX
@@ -37,7 +38,7 @@ static int collect(const cad_visit *v, void *ud)
 
 int main(int argc, char **argv)
 {
-    const char *cadence = NULL, *keep = NULL, *dump = NULL, *fig2 = NULL, *fpkind = "lsstcam", *rotation = "random";
+    const char *cadence = NULL, *keep = NULL, *dump = NULL, *counts = NULL, *fig2 = NULL, *fpkind = "lsstcam", *rotation = "random";
     double radius = 2.0, edge = CAD_SYNTH_WFD_EDGE_DEFAULT;
     unsigned long long seed = CAD_SYNTH_SEED_DEFAULT;
     long threads = sysconf(_SC_NPROCESSORS_ONLN);
@@ -57,6 +58,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--threads")) threads = atol(v);
         else if (!strcmp(a, "--fig2")) fig2 = v;
         else if (!strcmp(a, "--dump")) dump = v;
+        else if (!strcmp(a, "--counts")) counts = v;
         else { fputs(usage, stderr); return 2; }
         i++;
     }
@@ -126,6 +128,15 @@ int main(int argc, char **argv)
             fprintf(df, "%.3f,%.3f,%d,%u\n", ra, dec, cs[i].band, cs[i].num_visits);
         }
         if (fclose(df)) { fprintf(stderr, "calib_synth: cannot write %s\n", dump); return 3; }
+    }
+    if (counts) {
+        FILE *cf = fopen(counts, "w");
+        if (!cf) { fprintf(stderr, "calib_synth: cannot write %s\n", counts); return 3; }
+        fprintf(cf, "band,n,coadds\n");
+        for (int b = 0; b < 6; b++)
+            for (int n = 1; n < NMAX; n++)
+                if (h[b][n]) fprintf(cf, "%d,%d,%lld\n", b, n, (long long)h[b][n]);
+        if (fclose(cf)) { fprintf(stderr, "calib_synth: cannot write %s\n", counts); return 3; }
     }
     printf("cadence %s, edge %g deg; footprint %s; Y1 WFD visits %zu\n", keep || !tmp[0] ? cadence :
            "(synthetic, temp)", edge, sky_footprint_describe(fp), vis.n);
