@@ -448,6 +448,40 @@ static void test_lines_and_layers(void)
     CHECK_NEAR(centre[1] & 255, lround(0.3 * 255), 2);
 }
 
+/* A legend with more entries than fit (a 97-task pipeline's stacked plot): the box stops
+ * inside the image (the first entries, then "... and K more"). Found by its grey border. */
+static void test_long_legend(void)
+{
+    y1_err err = {{0}};
+    enum { NS = 40 };
+    static double v[NS];
+    static char names[NS][16];
+    plot_series s[NS];
+    for (int i = 0; i < NS; i++) {
+        v[i] = 1 + i % 3;
+        snprintf(names[i], sizeof names[i], "task%02d", i);
+        s[i] = (plot_series){.name = names[i], .y = &v[i], .n = 1,
+                             .rgb = plot_palette_task(names[i])};
+    }
+    const char *cat[1] = {"x"};
+    plot_spec sp = {.series = s, .nseries = NS, .categories = cat, .ncategories = 1,
+                    .legend_outside = 1, .height_px = 300};
+    CHECK_INT(plot_bars(out("legend.png"), &sp, &err), Y1_OK);
+    cairo_surface_t *img = cairo_image_surface_create_from_png(out("legend.png"));
+    int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
+    /* 40 rows of 18 px would need 728 px; the right border from the top of the box down */
+    int xr = -1, yb = -1, y = 40;
+    for (int x = w - 1; x > w / 2 && xr < 0; x--) if (pixel(img, x, y) == 0x999999) xr = x;
+    CHECK_MSG(xr > 0, "no legend border found");
+    if (xr > 0) {
+        while (y < h && pixel(img, xr, y) == 0x999999) y++;
+        yb = y - 1;
+        CHECK_MSG(yb < h - 4, "the legend runs to the image's bottom (row %d of %d)", yb, h);
+        CHECK_MSG(pixel(img, xr - 10, yb) == 0x999999, "bottom edge %06x at %d,%d; below %06x above %06x", pixel(img, xr - 10, yb), xr - 10, yb, pixel(img, xr - 10, yb + 1), pixel(img, xr - 10, yb - 1)); /* its bottom edge */
+    }
+    cairo_surface_destroy(img);
+}
+
 int main(void)
 {
     CHECK(mkdtemp(dir) != NULL);
@@ -458,12 +492,13 @@ int main(void)
     test_palette();
     test_time_axes();
     test_lines_and_layers();
+    test_long_legend();
     if (!getenv("Y1_KEEP_PLOTS")) {
         static const char *const names[] = {"hist.png", "hist2.png", "hist3.png", "scatter.png",
                                             "bars.png", "sky.png", "skyc.png", "bars_log.png",
                                             "bars_log.svg", "bars_log.pdf", "pal1.png",
                                             "pal2.png", "quota.png", "quota2.png",
-                                            "layers1.png", "layers2.png"};
+                                            "layers1.png", "layers2.png", "legend.png"};
         for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) remove(out(names[i]));
         rmdir(dir);
     } else printf("plots kept in %s\n", dir);

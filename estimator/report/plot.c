@@ -447,6 +447,16 @@ static void hlines_range(const plot_spec *sp, double *lo, double *hi)
     }
 }
 
+/* A legend of n entries from the top of the plot area: when there are more than rows down to
+ * the image's bottom (a pipeline of 97 tasks), the first ones are shown (*shown) and a last
+ * line says how many are left out (the return value, else 0). */
+static size_t legend_more(const canvas *cv, size_t n, size_t *shown)
+{
+    size_t rows = (size_t)fmax(2, floor((cv->h - cv->ay0 - 24) / 18));
+    *shown = n > rows ? rows - 1 : n;
+    return n - *shown;
+}
+
 /* Legend box in the top-right corner of the plot area. kind: 0 box, 1 point, 2 line. */
 static void draw_legend(canvas *cv, const plot_spec *sp, const int *kinds)
 {
@@ -467,8 +477,20 @@ static void draw_legend(canvas *cv, const plot_spec *sp, const int *kinds)
             if (w > wmax) wmax = w;
         }
     if (!n) return;
-    double bw = wmax + 44, bh = n * 18 + 8, x0 = cv->ax1 - bw - 8, y0 = cv->ay0 + 8;
+    double x0, y0 = cv->ay0 + 8;
+    size_t shown = n, more = legend_more(cv, n, &shown);
+    char more_txt[64] = "";
+    if (more) {
+        snprintf(more_txt, sizeof more_txt, "... and %zu more", more);
+        wmax = fmax(wmax, text_width(cr, 12, more_txt));
+    }
+    double bw = wmax + 44, bh = (double)(shown + (more > 0)) * 18 + 8;
     if (sp->legend_outside) x0 = cv->ax1 + 10; /* the column plot_bars left free */
+    else x0 = cv->ax1 - bw - 8;
+    /* the 1 px border on whole pixels (crisp) */
+    x0 = floor(x0) + 0.5;
+    y0 = floor(y0) + 0.5;
+    bw = ceil(bw);
     cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
     cairo_rectangle(cr, x0, y0, bw, bh);
     cairo_fill_preserve(cr);
@@ -476,9 +498,12 @@ static void draw_legend(canvas *cv, const plot_spec *sp, const int *kinds)
     cairo_set_line_width(cr, 1);
     cairo_stroke(cr);
     double y = y0 + 13;
-    for (size_t i = 0; i < sp->nseries; i++) {
+    size_t drawn = 0;
+    for (size_t i = 0; i < sp->nseries && drawn < shown; i++) {
         const plot_series *s = &sp->series[i];
         if (!s->name || !*s->name) continue;
+        drawn++;
+        cairo_new_path(cr); /* no segment from the last text's end point */
         set_rgb(cr, series_rgb(s, i), kinds[i] == 0 ? 0.6 : kinds[i] == 4 ? 0.3 : 1);
         if (kinds[i] == 0 || kinds[i] == 4) {
             cairo_rectangle(cr, x0 + 8, y - 6, 20, 11);
@@ -500,8 +525,9 @@ static void draw_legend(canvas *cv, const plot_spec *sp, const int *kinds)
         est_plot_text(cr, x0 + 36, y, 12, 0, 0.5, 0, s->name);
         y += 18;
     }
-    for (size_t i = 0; i < sp->nmarks; i++) {
+    for (size_t i = 0; i < sp->nmarks && drawn < shown; i++) {
         if (!sp->marks[i].label) continue;
+        drawn++;
         set_rgb(cr, mark_rgb(sp->marks[i].rgb), 1);
         cairo_set_line_width(cr, 2);
         set_dash(cr, sp->marks[i].dash);
@@ -512,6 +538,10 @@ static void draw_legend(canvas *cv, const plot_spec *sp, const int *kinds)
         set_rgb(cr, 0x000000, 1);
         est_plot_text(cr, x0 + 36, y, 12, 0, 0.5, 0, sp->marks[i].label);
         y += 18;
+    }
+    if (more) {
+        set_rgb(cr, 0x555555, 1);
+        est_plot_text(cr, x0 + 8, y, 12, 0, 0.5, 0, more_txt);
     }
 }
 
@@ -950,14 +980,24 @@ int plot_bars_log(const plot_spec *sp)
     return lo > 0 && hi > sp->log_ratio * lo;
 }
 
-/* Width of the legend's box (as draw_legend draws it), 0 if it has no entry. */
-static double legend_width(cairo_t *cr, const plot_spec *sp)
+/* Width of the legend's box (as draw_legend draws it: series names, no marks), 0 if it has no
+ * entry. */
+static double legend_width(const canvas *cv, const plot_spec *sp)
 {
     double wmax = -1;
+    size_t n = 0, shown;
     for (size_t i = 0; i < sp->nseries; i++)
-        if (sp->series[i].name && *sp->series[i].name)
-            wmax = fmax(wmax, text_width(cr, 12, sp->series[i].name));
-    return wmax < 0 || sp->legend < 0 ? 0 : wmax + 44;
+        if (sp->series[i].name && *sp->series[i].name) {
+            wmax = fmax(wmax, text_width(cv->cr, 12, sp->series[i].name));
+            n++;
+        }
+    size_t more = legend_more(cv, n, &shown);
+    if (more) {
+        char t[64];
+        snprintf(t, sizeof t, "... and %zu more", more);
+        wmax = fmax(wmax, text_width(cv->cr, 12, t));
+    }
+    return wmax < 0 || sp->legend < 0 ? 0 : ceil(wmax + 44);
 }
 
 int plot_format_parse(const char *s, plot_format *out, y1_err *err)
@@ -1012,7 +1052,7 @@ int plot_bars(const char *png_path, const plot_spec *sp, y1_err *err)
     if (!kinds) return y1_errf(err, Y1_ENOMEM, "%s: out of memory", png_path);
     if ((rc = canvas_open(&cv, sp, png_path, 900, 560, err))) goto done;
     if (sp->legend_outside) {
-        double lw = legend_width(cv.cr, sp);
+        double lw = legend_width(&cv, sp);
         if (lw > 0 && cv.w - lw - 20 > cv.ax0 + 100) cv.ax1 = cv.w - lw - 20;
     }
     /* long category names are drawn slanted: leave room below */
