@@ -40,6 +40,8 @@ _y1est()
             COMPREPLY=($(compgen -W "dc2 lsst_cells_v1" -- "$cur") $(compgen -f -- "$cur")); return ;;
         --overlap)
             COMPREPLY=($(compgen -W "exact bbox" -- "$cur")); return ;;
+        --plot-format)
+            COMPREPLY=($(compgen -W "png svg pdf" -- "$cur")); return ;;
         --pipeline)
             COMPREPLY=($(compgen -W "rtn028 rtn109-w_2025_41" -- "$cur") $(compgen -f -- "$cur")); return ;;
         --detectors)

@@ -109,10 +109,11 @@ void est_val_clear(est_val *v);
 
 const char *est_val_verdict_name(int verdict);
 
-/* Plots (PNG, cairo): predicted against actual per task on log-log axes with the 1:1 line and
- * the tolerance band, labelled points (what: 0 jobs, 1 CPU); and the wall/CPU box plot
- * (whiskers 0-100 %, box 32-68 %, line at the median, as RTN-109 Figure 3). */
-int est_val_plot_scatter(const char *png, const est_val *v, int what, y1_err *err);
-int est_val_plot_boxes(const char *png, const est_val *v, y1_err *err);
+/* Plots (cairo, in estimator/report): predicted against actual per task on log-log axes with
+ * the 1:1 line and the tolerance band, labelled points (what: 0 jobs, 1 CPU); and the wall/CPU
+ * box plot (whiskers 0-100 %, box 32-68 %, line at the median, as RTN-109 Figure 3). fmt: 0 PNG,
+ * 1 SVG, 2 PDF (report/plot.h's plot_format; an int so the core needs no cairo). */
+int est_val_plot_scatter(const char *path, const est_val *v, int what, int fmt, y1_err *err);
+int est_val_plot_boxes(const char *path, const est_val *v, int fmt, y1_err *err);
 
 #endif

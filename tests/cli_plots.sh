@@ -2,7 +2,10 @@
 # cli_plots.sh: --plot-format png|svg|pdf for the estimate's --out plots: the files are there
 # with the right magic, a bad format is a usage error, PNG stays the default, the non-plot
 # outputs do not depend on the format, and node_days switches to a log y axis when the largest
-# bar is more than 20x the smallest (read from the PDF's Subject, the plot's y label).
+# bar is more than 20x the smallest (read from the PDF's Subject, the plot's y label). Then the
+# campaign's, validate's and models fit's plots in the three formats; one colour per task
+# across the estimate's and the campaign's plots (read from the SVGs' fill colours); the
+# storage tiers' quota line on the campaign's volume plot.
 # Usage: tests/cli_plots.sh path/to/y1est   (run from the repository root)
 set -u
 Y1=${1:?usage: cli_plots.sh path/to/y1est}
@@ -73,5 +76,83 @@ axis() { # axis NAME PLATFORMS...: node_days.pdf's y label says log scale (or no
 axis knl log perlmutter cori-knl
 axis rome linear perlmutter sdf-rome
 axis one linear perlmutter
+
+# ---- the campaign's, validate's and models fit's plots in every format ----
+CP="tests/fixtures/campaign_small.csv"
+expect 2 "applies to the plots of --out" -- "$Y1" campaign --platform perlmutter --nodes 4 \
+  --workload "$CP" --plot-format svg
+expect 2 "expected png, svg or pdf, got 'gif'" -- "$Y1" campaign --platform perlmutter \
+  --nodes 4 --workload "$CP" --out "$T/cbad" --plot-format gif
+expect 2 "applies to the plots of --plots" -- "$Y1" models fit \
+  tests/fixtures/models_records.csv --out "$T/m.yaml" --plot-format pdf
+expect 2 "applies to the plots of --plots" -- "$Y1" validate --measured x.db --plot-format pdf
+GEN=$(dirname "$Y1")/gen_monitoring
+"$GEN" --out "$T/run" --variant normal >/dev/null || bad "gen_monitoring failed"
+for f in png svg pdf; do
+  run 0 "campaign --plot-format $f" -- "$Y1" campaign --platform perlmutter --nodes 4 \
+    --workload "$CP" --walltime 12 --mc 4 --tradeoff 1,2 --out "$T/camp_$f" --plot-format $f
+  run 0 "models fit --plot-format $f" -- "$Y1" models fit tests/fixtures/models_records.csv \
+    --out "$T/fit_$f.yaml" --bootstrap 20 --plots "$T/fit_$f" --plot-format $f
+  run 0 "validate --plot-format $f" -- "$Y1" validate --measured "$T/run/monitoring.db" \
+    --workload tests/fixtures/validate_coadds.csv \
+    --platform tests/fixtures/validate_platform.yaml --plots "$T/val_$f" --plot-format $f
+done
+for f in png svg pdf; do
+  case $f in png) m=$png ;; svg) m='<?xml' ;; pdf) m='%PDF-' ;; esac
+  for p in utilisation storage mc_makespan tradeoff; do magic "$T/camp_$f/$p.$f" "$m" "campaign"; done
+  for p in calibrate_cpu calibrate_maxrss measure_cpu measure_maxrss; do
+    magic "$T/fit_$f/$p.$f" "$m" "models fit"
+  done
+  for p in validate_jobs validate_cpu validate_wall_cpu validate_utilisation; do
+    magic "$T/val_$f/$p.$f" "$m" "validate"
+  done
+  if [ "$f" != png ]; then
+    ls "$T/camp_$f" "$T/fit_$f" "$T/val_$f" | grep -qE '\.png$' && bad "--plot-format $f also wrote PNGs" || ok
+  fi
+done
+for d in camp_svg fit_svg val_svg; do
+  for x in "$T/$d"/*.svg; do grep -q '<svg ' "$x" && ok || bad "$x has no <svg element"; done
+done
+for d in camp_pdf fit_pdf val_pdf; do
+  for x in "$T/$d"/*.pdf; do tail -c 8 "$x" | grep -q '%%EOF' && ok || bad "$x is not finished"; done
+done
+# the campaign's tables and report do not depend on the plot format
+for x in campaign.md summary.json timeline.csv storage.csv mc.csv; do
+  same "$T/camp_png/$x" "$T/camp_svg/$x" "campaign $x with --plot-format svg"
+done
+
+# ---- one colour per task: the same fill in the estimate's and the campaign's plots ----
+# svgrgb RRGGBB: the colour as cairo writes it into an SVG, rgb(R%,G%,B%), each channel
+# c / 255 x 100 to 6 decimals without trailing zeros
+svgrgb() {
+  local h=$1 out="" i v
+  for i in 0 2 4; do
+    v=$(awk -v c=$((16#${h:i:2})) 'BEGIN { s = sprintf("%.6f", c / 255 * 100);
+      sub(/0+$/, "", s); sub(/\.$/, "", s); print s }')
+    out="$out${out:+,}$v%"
+  done
+  echo "rgb($out)"
+}
+# measure is RTN-028's 8th task; in a plot of only calibrate and measure it is the 2nd series,
+# so a colour by series position would differ between the two plots. The palette's measure is
+# olive bcbd22 (Tableau's, the 9th of tab10 with the grey left out), calibrate green 2ca02c.
+run 0 "estimate with two tasks" -- "$Y1" --platform perlmutter --workload "$W" \
+  --tasks calibrate,measure --out "$T/two" --plot-format svg
+for task in measure:bcbd22 calibrate:2ca02c; do
+  c=$(svgrgb "${task#*:}")
+  grep -qF "fill:$c;" "$T/two/node_days.svg" && ok || bad "node_days.svg: ${task%%:*} not $c"
+  grep -qF "fill:$c;" "$T/camp_svg/utilisation.svg" && ok \
+    || bad "utilisation.svg: ${task%%:*} not $c"
+done
+# the box plot of validate in the task colours too (isr, the first task: 1f77b4)
+grep -qF "$(svgrgb 1f77b4)" "$T/val_svg/validate_wall_cpu.svg" && ok || bad "validate boxes not in task colours"
+
+# ---- the quota line: perlmutter's scratch and cfs tiers (20 TB) on the volume plot, drawn
+# in b00020; a platform without a storage block has none ----
+q=$(svgrgb b00020)
+grep -qF "stroke:$q;" "$T/camp_svg/storage.svg" && ok || bad "storage.svg: no quota line ($q)"
+run 0 "campaign without storage tiers" -- "$Y1" campaign --platform sdf-rome --nodes 4 \
+  --workload "$CP" --out "$T/camp_rome" --plot-format svg
+grep -qF "stroke:$q;" "$T/camp_rome/storage.svg" && bad "sdf-rome has no tiers but a quota line" || ok
 
 finish cli_plots

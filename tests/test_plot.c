@@ -5,6 +5,10 @@
 
 #include <cairo.h>
 
+#include <stdint.h>
+#include <string.h>
+
+#include "estimator/report/palette.h"
 #include "estimator/report/plot.h"
 #include "tests/check.h"
 
@@ -217,6 +221,267 @@ static void test_bars_log_and_vector(void)
     CHECK(strstr(err.msg, "jpeg") != NULL);
 }
 
+/* ---- pixels ---------------------------------------------------------------------------- */
+
+/* 0xRRGGBB of pixel (x, y) of an RGB24 image surface. */
+static unsigned pixel(cairo_surface_t *s, int x, int y)
+{
+    cairo_surface_flush(s);
+    const unsigned char *d = cairo_image_surface_get_data(s);
+    int stride = cairo_image_surface_get_stride(s);
+    uint32_t v;
+    memcpy(&v, d + (size_t)y * stride + 4 * (size_t)x, 4); /* native-endian xRGB */
+    return v & 0xffffff;
+}
+
+/* The plot frame (1 px black) found in the image: the first black pixel from each side along
+ * the row at fraction fy of the height and the middle column. The specs below leave those free
+ * of other black (no title, axis labels or legend; no tick there) and of data over the frame. */
+static void frame_at(cairo_surface_t *s, double fy, int *x0, int *x1, int *y0, int *y1)
+{
+    int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+    int row = (int)(fy * h);
+    *x0 = *x1 = *y0 = *y1 = -1;
+    for (int x = 40; x < w && *x0 < 0; x++) if (pixel(s, x, row) == 0) *x0 = x;
+    for (int x = w - 1; x >= 0 && *x1 < 0; x--) if (pixel(s, x, row) == 0) *x1 = x;
+    for (int y = 0; y < h && *y0 < 0; y++) if (pixel(s, w / 2, y) == 0) *y0 = y;
+    for (int y = h - 1; y >= 0 && *y1 < 0; y--) if (pixel(s, w / 2, y) == 0) *y1 = y;
+}
+
+static void frame(cairo_surface_t *s, int *x0, int *x1, int *y0, int *y1)
+{
+    frame_at(s, 0.5, x0, x1, y0, y1);
+}
+
+/* One channel of a colour painted with alpha a over white, as 8 bits. */
+static int over_white(unsigned rgb, int shift, double a)
+{
+    return (int)lround(a * ((rgb >> shift) & 255) + (1 - a) * 255);
+}
+
+static void test_palette(void)
+{
+    y1_err err = {{0}};
+    /* RTN-028's tasks in pipeline order take Tableau 10 without its grey (the published
+     * hex values of matplotlib's tab10): calibrate is the third, green; measure the eighth
+     * entry after the grey is left out, olive */
+    static const char *const tasks[9] = {"isr", "characterizeImage", "calibrate", "makeWarp",
+                                         "assembleCoadd", "detection", "deblend", "measure",
+                                         "forcedPhotCoadd"};
+    CHECK_INT(plot_palette_task("isr"), 0x1f77b4);
+    CHECK_INT(plot_palette_task("calibrate"), 0x2ca02c);
+    CHECK_INT(plot_palette_task("measure"), 0xbcbd22);
+    CHECK_INT(plot_palette_task("forcedPhotCoadd"), 0x17becf);
+    for (int i = 0; i < 9; i++)
+        for (int j = i + 1; j < 9; j++)
+            CHECK_MSG(plot_palette_task(tasks[i]) != plot_palette_task(tasks[j]), "%s and %s "
+                      "share a colour", tasks[i], tasks[j]);
+    static const char *const prods[12] = {"postISRCCD", "icExp", "calexp", "src",
+                                          "deepCoadd_directWarp", "deepCoadd_psfMatchedWarp",
+                                          "deepCoadd_nImage", "deepCoadd", "deepCoadd_calexp",
+                                          "deepCoadd_deblendedFlux", "deepCoadd_meas",
+                                          "deepCoadd_forced_src"};
+    for (int i = 0; i < 12; i++)
+        for (int j = i + 1; j < 12; j++)
+            CHECK_MSG(plot_palette_product(prods[i]) != plot_palette_product(prods[j]),
+                      "%s and %s share a colour", prods[i], prods[j]);
+    /* a product in the colour of the task that writes it (data/products.yaml) */
+    CHECK_INT(plot_palette_product("calexp"), plot_palette_task("calibrate"));
+    CHECK_INT(plot_palette_product("deepCoadd_forced_src"), plot_palette_task("forcedPhotCoadd"));
+    CHECK_INT(plot_palette_task(NULL), 0x7f7f7f);
+    CHECK_INT(plot_palette_task(""), 0x7f7f7f);
+    /* any other label: FNV-1a 32 of its bytes mod 20. The published test vector FNV-1a("a") =
+     * 0xe40c292c = 3826002220, which is 0 mod 20: the first of the 20, Tableau blue; "foobar"
+     * = 0xbf9cf968 = 3214735720, 0 mod 20 too; "" is grey above */
+    CHECK_INT(plot_palette_task("a"), 0x1f77b4);
+    CHECK_INT(plot_palette_task("foobar"), 0x1f77b4);
+    CHECK_INT(plot_palette_task("makeWarpX"), plot_palette_task("makeWarpX"));
+
+    /* the same label in two plots with other companions and another order: the same pixels */
+    double one[1] = {5}, two[1] = {3};
+    unsigned got[2];
+    for (int k = 0; k < 2; k++) {
+        plot_series s[2] = {{.name = "isr", .y = one, .n = 1, .rgb = plot_palette_task("isr")},
+                            {.name = "measure", .y = two, .n = 1,
+                             .rgb = plot_palette_task("measure")}};
+        plot_series t[1] = {{.name = "measure", .y = two, .n = 1,
+                             .rgb = plot_palette_task("measure")}};
+        const char *cat[1] = {"x"};
+        plot_spec sp = {.series = k ? t : s, .nseries = k ? 1 : 2, .categories = cat,
+                        .ncategories = 1, .ymin = 0, .ymax = 10, .legend = -1};
+        const char *path = out(k ? "pal2.png" : "pal1.png");
+        CHECK_INT(plot_bars(path, &sp, &err), Y1_OK);
+        cairo_surface_t *img = cairo_image_surface_create_from_png(path);
+        int x0, x1, y0, y1;
+        frame(img, &x0, &x1, &y0, &y1);
+        /* "measure" spans 5..8 in the first plot (on top of isr), 0..3 in the second: its
+         * middle, y = 6.5 or 1.5, at the bar's centre */
+        double yv = k ? 1.5 : 6.5;
+        got[k] = pixel(img, (x0 + x1) / 2, (int)lround(y1 - yv / 10 * (y1 - y0)));
+        cairo_surface_destroy(img);
+    }
+    CHECK_INT(got[0], got[1]);
+    /* bars are painted at alpha 0.85 over white */
+    unsigned m = plot_palette_task("measure");
+    CHECK_NEAR((got[0] >> 16) & 255, over_white(m, 16, 0.85), 1);
+    CHECK_NEAR((got[0] >> 8) & 255, over_white(m, 8, 0.85), 1);
+    CHECK_NEAR(got[0] & 255, over_white(m, 0, 0.85), 1);
+}
+
+static void test_time_axes(void)
+{
+    double t[64], unit = 0;
+    /* spans chosen by hand; the step is the first of the list giving <= 8 intervals */
+    struct { double span_s, step_s, unit_s; size_t n; } c[] = {
+        {7.8 * 86400, 86400, 86400, 8},   /* 7.8 intervals of 1 day: 0..7 d */
+        {10.5 * 86400, 2 * 86400, 86400, 6}, /* 1 d gives 10.5 > 8: 2 d, 0..10 d */
+        {18 * 3600, 3 * 3600, 3600, 7},   /* 1 h 18, 2 h 9: 3 h, 0..18 h */
+        {4 * 3600, 1800, 60, 9},          /* 1 h gives 4 <= 8 ... but 30 min comes first: 8 */
+        {365 * 86400, 60 * 86400, 86400, 7}, /* 30 d: 12.2; 60 d: 6.1: 0..360 d */
+        {50 * 60, 10 * 60, 60, 6},        /* 5 min: 10; 10 min: 5: 0..50 min */
+    };
+    for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+        size_t n = plot_time_ticks(0, c[i].span_s, 64, t, &unit);
+        CHECK_MSG(n == c[i].n, "span %g s: %zu ticks, expected %zu", c[i].span_s, n, c[i].n);
+        CHECK_NEAR(unit, c[i].unit_s, 0);
+        for (size_t k = 0; k < n; k++) {
+            CHECK_NEAR(t[k], k * c[i].step_s, 1e-6);
+            double v = t[k] / unit; /* labelled value: an integer, distinct from its neighbour */
+            CHECK_NEAR(v, round(v), 1e-9);
+            if (k) CHECK(round(t[k] / unit) > round(t[k - 1] / unit));
+        }
+        CHECK(!signbit(t[0]));    /* 0, not -0 */
+    }
+    CHECK_INT(plot_time_ticks(5, 5, 64, t, &unit), 0);
+    /* integer ticks: years 1..3 padded by 4 % would give 0.5 steps by plot_ticks */
+    size_t n = plot_ticks_int(0.92, 3.08, 64, t);
+    CHECK_INT(n, 3);
+    for (size_t k = 0; k < n; k++) CHECK_NEAR(t[k], k + 1, 0);
+    n = plot_ticks_int(0, 15, 64, t); /* plot_ticks takes 2.5 here; integers: 5 (raw 2.5) */
+    CHECK_INT(n, 4);
+    CHECK_NEAR(t[1], 5, 0);
+    /* columns: 187 one-hour bins into at most 60 columns need >= 4 bins per column; with
+     * 12-hour jobs the divisors of 12 are 1, 2, 3, 4: 4; into 40 columns (>= 5): 6; with 12 h
+     * jobs and 1 h queue waits the period is 13 h, a prime: 13. Without jobs a round width:
+     * >= 5 h gives 6 h. Bins of 4.096 h (0.001 h doubled 12 times) fit no round width: 5. */
+    CHECK_INT(plot_time_group(187, 3600, 12 * 3600, 60), 4);
+    CHECK_INT(plot_time_group(187, 3600, 12 * 3600, 40), 6);
+    CHECK_INT(plot_time_group(187, 3600, 13 * 3600, 40), 13);
+    CHECK_INT(plot_time_group(187, 3600, 0, 40), 6);
+    CHECK_INT(plot_time_group(187, 14745.6, 0, 40), 5);
+    /* one job longer than the needed width: a multiple of it (24 h jobs, 2,000 bins, 40
+     * columns: >= 50 bins: 72) */
+    CHECK_INT(plot_time_group(2000, 3600, 24 * 3600, 40), 72);
+    CHECK_INT(plot_time_group(10, 3600, 0, 40), 1);
+}
+
+/* A horizontal line is drawn at the y its value maps to; points can go over lines; a band is
+ * painted between its edges. Positions from the frame found in the image. */
+static void test_lines_and_layers(void)
+{
+    y1_err err = {{0}};
+    double v[1] = {3};
+    plot_series bs = {.name = "a", .y = v, .n = 1, .rgb = 0x2ca02c};
+    plot_hline q = {.y = 6.5, .label = "quota", .rgb = 0xb00020};
+    plot_spec sp = {.series = &bs, .nseries = 1, .ncategories = 1, .bar_x0 = 0,
+                    .bar_x1 = 86400, .x_time = 1, .ymin = 0, .ymax = 10, .hlines = &q,
+                    .nhlines = 1, .legend = -1};
+    CHECK_INT(plot_bars(out("quota.png"), &sp, &err), Y1_OK);
+    cairo_surface_t *img = cairo_image_surface_create_from_png(out("quota.png"));
+    int x0, x1, y0, y1;
+    frame(img, &x0, &x1, &y0, &y1);
+    CHECK(x0 > 0 && x1 > x0 + 100 && y0 > 0 && y1 > y0 + 100);
+    int yq = (int)lround(y1 - 6.5 / 10 * (y1 - y0)), xm = (x0 + x1) / 2;
+    /* 2 px: the rows just above and at the line's y */
+    CHECK_MSG(pixel(img, xm, yq) == 0xb00020 && pixel(img, xm, yq - 1) == 0xb00020,
+              "quota line: %06x %06x at rows %d, %d", pixel(img, xm, yq - 1), pixel(img, xm, yq),
+              yq - 1, yq);
+    CHECK(pixel(img, xm, yq + 3) != 0xb00020 && pixel(img, xm, yq - 4) != 0xb00020);
+    cairo_surface_destroy(img);
+    /* a value above an automatic range widens it to show the line */
+    sp.ymin = sp.ymax = 0;
+    q.y = 50;
+    CHECK_INT(plot_bars(out("quota2.png"), &sp, &err), Y1_OK);
+    img = cairo_image_surface_create_from_png(out("quota2.png"));
+    frame(img, &x0, &x1, &y0, &y1);
+    int found = 0;
+    for (int y = y0 + 1; y < y1; y++) found |= pixel(img, xm, y) == 0xb00020;
+    CHECK_MSG(found, "a quota line above the bars is not drawn");
+    cairo_surface_destroy(img);
+
+    /* a blue line through a red point at (5, 5), and a green band 3..7 over x 0..4 */
+    double lx[2] = {0, 10}, ly[2] = {5, 5}, px[1] = {5}, py[1] = {5};
+    double bx[2] = {0, 4}, blo[2] = {3, 3}, bhi[2] = {7, 7};
+    plot_series s[3] = {{.name = "line", .x = lx, .y = ly, .n = 2, .rgb = 0x0000ff,
+                         .style = PLOT_LINE, .size_px = 3},
+                        {.name = "point", .x = px, .y = py, .n = 1, .rgb = 0xff0000,
+                         .size_px = 6},
+                        {.name = "band", .x = bx, .y = blo, .y2 = bhi, .n = 2, .rgb = 0x00ff00,
+                         .style = PLOT_BAND}};
+    plot_spec ss = {.series = s, .nseries = 3, .xmin = 0, .xmax = 10, .ymin = 0, .ymax = 10,
+                    .legend = -1};
+    unsigned centre[2];
+    for (int over = 0; over < 2; over++) {
+        ss.points_over_lines = over;
+        const char *path = out(over ? "layers2.png" : "layers1.png");
+        CHECK_INT(plot_scatter(path, &ss, &err), Y1_OK);
+        img = cairo_image_surface_create_from_png(path);
+        frame_at(img, 0.8, &x0, &x1, &y0, &y1); /* at y ~ 1: below the band and the line */
+#define PXX(x) ((int)lround(x0 + (x) / 10.0 * (x1 - x0)))
+#define PXY(y) ((int)lround(y1 - (y) / 10.0 * (y1 - y0)))
+        centre[over] = pixel(img, PXX(5), PXY(5));
+        if (over) {
+            /* inside the band (x 3, y 6.5), away from the line and grid: green at 0.25 */
+            unsigned b = pixel(img, PXX(3), PXY(6.5));
+            CHECK_NEAR((b >> 16) & 255, over_white(0x00ff00, 16, 0.25), 1);
+            CHECK_NEAR((b >> 8) & 255, 255, 1);
+            CHECK_NEAR(pixel(img, PXX(3), PXY(8.5)), 0xffffff, 0); /* above the band: white */
+            CHECK_NEAR(pixel(img, PXX(7), PXY(6.5)), 0xffffff, 0); /* right of it */
+        }
+#undef PXX
+#undef PXY
+        cairo_surface_destroy(img);
+    }
+    CHECK_INT(centre[0], 0x0000ff); /* default: the line over the point */
+    /* points over lines: the point (alpha 0.7) over the blue line: 0.7 red + 0.3 blue */
+    CHECK_NEAR((centre[1] >> 16) & 255, lround(0.7 * 255), 2);
+    CHECK_NEAR(centre[1] & 255, lround(0.3 * 255), 2);
+}
+
+/* A legend with more entries than fit (a 97-task pipeline's stacked plot): the box stops
+ * inside the image (the first entries, then "... and K more"). Found by its grey border. */
+static void test_long_legend(void)
+{
+    y1_err err = {{0}};
+    enum { NS = 40 };
+    static double v[NS];
+    static char names[NS][16];
+    plot_series s[NS];
+    for (int i = 0; i < NS; i++) {
+        v[i] = 1 + i % 3;
+        snprintf(names[i], sizeof names[i], "task%02d", i);
+        s[i] = (plot_series){.name = names[i], .y = &v[i], .n = 1,
+                             .rgb = plot_palette_task(names[i])};
+    }
+    const char *cat[1] = {"x"};
+    plot_spec sp = {.series = s, .nseries = NS, .categories = cat, .ncategories = 1,
+                    .legend_outside = 1, .height_px = 300};
+    CHECK_INT(plot_bars(out("legend.png"), &sp, &err), Y1_OK);
+    cairo_surface_t *img = cairo_image_surface_create_from_png(out("legend.png"));
+    int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
+    /* 40 rows of 18 px would need 728 px; the right border from the top of the box down */
+    int xr = -1, yb = -1, y = 40;
+    for (int x = w - 1; x > w / 2 && xr < 0; x--) if (pixel(img, x, y) == 0x999999) xr = x;
+    CHECK_MSG(xr > 0, "no legend border found");
+    if (xr > 0) {
+        while (y < h && pixel(img, xr, y) == 0x999999) y++;
+        yb = y - 1;
+        CHECK_MSG(yb < h - 4, "the legend runs to the image's bottom (row %d of %d)", yb, h);
+        CHECK_MSG(pixel(img, xr - 10, yb) == 0x999999, "bottom edge %06x at %d,%d; below %06x above %06x", pixel(img, xr - 10, yb), xr - 10, yb, pixel(img, xr - 10, yb + 1), pixel(img, xr - 10, yb - 1)); /* its bottom edge */
+    }
+    cairo_surface_destroy(img);
+}
+
 int main(void)
 {
     CHECK(mkdtemp(dir) != NULL);
@@ -224,10 +489,16 @@ int main(void)
     test_hammer();
     test_charts();
     test_bars_log_and_vector();
+    test_palette();
+    test_time_axes();
+    test_lines_and_layers();
+    test_long_legend();
     if (!getenv("Y1_KEEP_PLOTS")) {
         static const char *const names[] = {"hist.png", "hist2.png", "hist3.png", "scatter.png",
                                             "bars.png", "sky.png", "skyc.png", "bars_log.png",
-                                            "bars_log.svg", "bars_log.pdf"};
+                                            "bars_log.svg", "bars_log.pdf", "pal1.png",
+                                            "pal2.png", "quota.png", "quota2.png",
+                                            "layers1.png", "layers2.png", "legend.png"};
         for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) remove(out(names[i]));
         rmdir(dir);
     } else printf("plots kept in %s\n", dir);

@@ -76,11 +76,12 @@ static const char campaign_usage[] =
     "Output:\n"
     "  --format F            md (default) or json on stdout\n"
     "  --out DIR             CSV tables and PNG plots there (each written atomically)\n"
+    "  --plot-format F       the --out plots as png (default), svg or pdf (for documents)\n"
     "  -h, --help            this help\n";
 
 enum { O_PLATFORM = 1, O_NODES, O_WALLTIME, O_QWAIT, O_OVERHEAD, O_RES, O_BIN, O_REGIONS,
        O_INFLIGHT, O_ORDER, O_NODEMODEL, O_TRADEOFF, O_MC, O_MCSEED, O_MSIGMA, O_CPURANGE,
-       O_MCROT, O_SWEEP, O_FORMAT, O_OUT };
+       O_MCROT, O_SWEEP, O_FORMAT, O_OUT, O_PLOTFMT };
 
 /* "A:B" with A <= B, both > 0. */
 static int parse_range(const char *opt, const char *s, double *lo, double *hi, y1_err *err)
@@ -163,10 +164,12 @@ static int parse_options(int argc, char **argv, camp_args *a, y1_err *err)
         CLI_RUN_LONGOPTS,
         {"format", required_argument, NULL, O_FORMAT},
         {"out", required_argument, NULL, O_OUT},
+        {"plot-format", required_argument, NULL, O_PLOTFMT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    int c, rc, have_nodes = 0;
+    int c, rc, have_nodes = 0, pf_given = 0;
     long v;
+    plot_format pf = PLOT_PNG;
     memset(a, 0, sizeof *a);
     est_run_opts_default(&a->eo);
     cmp_opts_default(&a->co);
@@ -269,11 +272,18 @@ static int parse_options(int argc, char **argv, camp_args *a, y1_err *err)
                 return rc;
             break;
         case O_OUT: a->out = optarg; break;
+        case O_PLOTFMT:
+            if ((rc = plot_format_parse(optarg, &pf, err))) return rc;
+            a->plot_format = (int)pf;
+            pf_given = 1;
+            break;
         case ':': return y1_errf(err, Y1_EUSAGE, "option '%s' needs a value", argv[optind - 1]);
         default: return y1_errf(err, Y1_EUSAGE, "unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind < argc) return y1_errf(err, Y1_EUSAGE, "unexpected argument '%s'", argv[optind]);
+    if (pf_given && !a->out)
+        return y1_errf(err, Y1_EUSAGE, "--plot-format applies to the plots of --out DIR");
     if (a->eo.n_platforms == 0)
         return y1_errf(err, Y1_EUSAGE, "no --platform given (e.g. --platform perlmutter)");
     if (!strcmp(a->eo.platforms[0], "all"))

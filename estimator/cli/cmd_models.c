@@ -56,6 +56,7 @@ static const char usage_fit[] =
     "  --seed N              bootstrap seed (default 20210521)\n"
     "  --name NAME           name of the model set (default: the output file's base name)\n"
     "  --plots DIR           write <task>_cpu.png and <task>_maxrss.png per task into DIR\n"
+    "  --plot-format F       the --plots as png (default), svg or pdf (for documents)\n"
     "  --y1-max-n N          largest visits per coadd the estimate will use, for the\n"
     "                        extrapolation warning (default 54, Y1 WFD)\n"
     "Prints per task: level, points, model, 1-sigma uncertainties, coverage (fraction of points\n"
@@ -160,7 +161,7 @@ static void print_quantity(FILE *fp, const char *qname, const mdl_linear *m, int
 static int models_fit(int argc, char **argv)
 {
     enum { O_OUT = 1, O_Q, O_CPU, O_V0, O_IDS, O_COADDS, O_LEVEL, O_MINP, O_BOOT, O_SEED,
-           O_NAME, O_PLOTS, O_Y1N, O_HELP };
+           O_NAME, O_PLOTS, O_Y1N, O_HELP, O_PLOTFMT };
     static const struct option opts[] = {
         {"out", required_argument, NULL, O_OUT}, {"quantile", required_argument, NULL, O_Q},
         {"cpu", required_argument, NULL, O_CPU}, {"v0-rss-unit", required_argument, NULL, O_V0},
@@ -170,11 +171,14 @@ static int models_fit(int argc, char **argv)
         {"bootstrap", required_argument, NULL, O_BOOT}, {"seed", required_argument, NULL, O_SEED},
         {"name", required_argument, NULL, O_NAME}, {"plots", required_argument, NULL, O_PLOTS},
         {"y1-max-n", required_argument, NULL, O_Y1N}, {"help", no_argument, NULL, O_HELP},
+        {"plot-format", required_argument, NULL, O_PLOTFMT},
         {NULL, 0, NULL, 0}};
     const char *out = NULL, *ids = NULL, *coadds_path = NULL, *name = NULL, *plots = NULL;
     const char *levels[64];
     size_t nlevels = 0;
     double y1_max_n = 54;
+    plot_format pf = PLOT_PNG; /* --plot-format */
+    int pf_given = 0;
     long lv;
     mdl_fit_opts fo;
     mdl_md_opts mo;
@@ -225,6 +229,10 @@ static int models_fit(int argc, char **argv)
             break;
         case O_NAME: name = optarg; break;
         case O_PLOTS: plots = optarg; break;
+        case O_PLOTFMT:
+            if (plot_format_parse(optarg, &pf, &err)) return cli_usage("models fit", "%s", err.msg);
+            pf_given = 1;
+            break;
         case O_Y1N:
             if (cli_parse_double("--y1-max-n", optarg, 1, 1e6, &y1_max_n, &err))
                 return cli_usage("models fit", "%s", err.msg);
@@ -234,6 +242,8 @@ static int models_fit(int argc, char **argv)
         }
     }
     if (!out) return cli_usage("models fit", "--out MODEL.yaml is required");
+    if (pf_given && !plots)
+        return cli_usage("models fit", "--plot-format applies to the plots of --plots DIR");
     if (optind >= argc) return cli_usage("models fit", "give at least one INPUT");
     for (int i = optind; i < argc; i++) {
         struct stat st;
@@ -288,7 +298,7 @@ static int models_fit(int argc, char **argv)
     fo.source = source;
     if (!rc) rc = mdl_fit_records(&set, &r, &fo, &err);
     /* plots first: a plot directory that cannot be written must not leave a new model file */
-    if (!rc && plots) rc = mdl_report_fit_plots(plots, set, &r, fo.quantile, y1_max_n, &err);
+    if (!rc && plots) rc = mdl_report_fit_plots(plots, set, &r, fo.quantile, y1_max_n, (int)pf, &err);
     if (plots) plot_cleanup();
     if (rc) goto done;
 

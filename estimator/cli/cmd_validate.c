@@ -68,13 +68,15 @@ static const char usage[] =
     "  --plots DIR           validate_jobs.png, validate_cpu.png (log-log, 1:1 line),\n"
     "                        validate_wall_cpu.png (box plot) and validate_utilisation.png\n"
     "                        (busy cores over time, measured and predicted) into DIR\n"
+    "  --plot-format F       the --plots as png (default), svg or pdf (for documents)\n"
     "Calibration: y1est models fit on the same measurements, then validate --models with the\n"
     "fitted file shows the bias left per task (the per-job ratio).\n"
     CLI_SEL_HELP
     "Footprint, sky map, models (as y1est estimate --help): --footprint, --radius, --rotation,\n"
     "  --seed, --skymap, --workload CSV, --models YAML, --tasks, --products, --threads\n";
 
-enum { O_MEASURED = 1, O_TOL, O_CPU, O_V0, O_BPS, O_PLATFORM, O_FORMAT, O_PLOTS, O_ESTIMATE };
+enum { O_MEASURED = 1, O_TOL, O_CPU, O_V0, O_BPS, O_PLATFORM, O_FORMAT, O_PLOTS, O_ESTIMATE,
+       O_PLOTFMT };
 
 #define NUM(b, v, prec) fmt(b, sizeof b, v, prec)
 static const char *fmt(char *b, size_t n, double v, int prec)
@@ -289,7 +291,7 @@ static int build_campaign(tabs *T, const camp *C, y1_err *err)
     return rc;
 }
 
-static int plot_campaign(const char *dir, const camp *C, y1_err *err)
+static int plot_campaign(const char *dir, const camp *C, plot_format pf, y1_err *err)
 {
     const est_timeline *t = &C->tl;
     const cmp_result *p = &C->cr;
@@ -302,7 +304,7 @@ static int plot_campaign(const char *dir, const camp *C, y1_err *err)
         goto done;
     }
     for (size_t k = 0; k < nb; k++) {
-        x[k] = (k + 0.5) * t->bin_s / 3600;
+        x[k] = (k + 0.5) * t->bin_s; /* s: the axis picks round hours or days */
         ym[k] = k < t->nbins ? t->busy[k] : NAN;
         yp[k] = NAN;
         if (k < p->nbins) {
@@ -312,7 +314,7 @@ static int plot_campaign(const char *dir, const camp *C, y1_err *err)
         }
     }
     char path[4096], title[300], pl[200];
-    snprintf(path, sizeof path, "%s/validate_utilisation.png", dir);
+    snprintf(path, sizeof path, "%s/validate_utilisation.%s", dir, plot_format_ext(pf));
     snprintf(title, sizeof title, "Busy cores over time: the run (%ld hosts) and y1est campaign "
              "(%ld nodes of %s)", t->hosts, C->nodes, C->platform);
     snprintf(pl, sizeof pl, "predicted (y1est campaign, %ld cores)",
@@ -323,9 +325,9 @@ static int plot_campaign(const char *dir, const camp *C, y1_err *err)
                          .style = PLOT_LINE, .size_px = 2}};
     double top = 1;
     for (size_t k = 0; k < nb; k++) top = fmax(top, fmax(isnan(ym[k]) ? 0 : ym[k], isnan(yp[k]) ? 0 : yp[k]));
-    plot_spec sp = {.title = title, .xlabel = "time since the first launch, restarts end to end (h)",
+    plot_spec sp = {.title = title, .xlabel = "time since the first launch, restarts end to end",
                     .ylabel = "busy cores", .series = s, .nseries = 2, .ymin = 0,
-                    .ymax = top * 1.15};
+                    .ymax = top * 1.15, .x_time = 1, .format = pf};
     rc = plot_scatter(path, &sp, err);
 done:
     free(x);
@@ -377,19 +379,20 @@ static int emit(const tabs *T, const char *models, const char *inputs, const est
     return Y1_OK;
 }
 
-static int plots(const char *dir, const est_val *v, int have_wall, y1_err *err)
+static int plots(const char *dir, const est_val *v, int have_wall, plot_format pf, y1_err *err)
 {
     char p[4096];
+    const char *ext = plot_format_ext(pf);
     int rc;
     if (mkdir(dir, 0777) != 0 && errno != EEXIST)
         return y1_errf(err, Y1_EIO, "%s: cannot create directory: %s", dir, strerror(errno));
-    snprintf(p, sizeof p, "%s/validate_jobs.png", dir);
-    if ((rc = est_val_plot_scatter(p, v, 0, err))) return rc;
-    snprintf(p, sizeof p, "%s/validate_cpu.png", dir);
-    if ((rc = est_val_plot_scatter(p, v, 1, err))) return rc;
+    snprintf(p, sizeof p, "%s/validate_jobs.%s", dir, ext);
+    if ((rc = est_val_plot_scatter(p, v, 0, (int)pf, err))) return rc;
+    snprintf(p, sizeof p, "%s/validate_cpu.%s", dir, ext);
+    if ((rc = est_val_plot_scatter(p, v, 1, (int)pf, err))) return rc;
     if (!have_wall) return Y1_OK;
-    snprintf(p, sizeof p, "%s/validate_wall_cpu.png", dir);
-    return est_val_plot_boxes(p, v, err);
+    snprintf(p, sizeof p, "%s/validate_wall_cpu.%s", dir, ext);
+    return est_val_plot_boxes(p, v, (int)pf, err);
 }
 
 int cli_validate(int argc, char **argv)
@@ -405,6 +408,7 @@ int cli_validate(int argc, char **argv)
         {"platform", required_argument, NULL, O_PLATFORM},
         {"format", required_argument, NULL, O_FORMAT},
         {"plots", required_argument, NULL, O_PLOTS},
+        {"plot-format", required_argument, NULL, O_PLOTFMT},
         {"estimate", required_argument, NULL, O_ESTIMATE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
@@ -415,6 +419,8 @@ int cli_validate(int argc, char **argv)
     size_t ninputs = 0;
     double tol = DEFAULT_TOLERANCE;
     const char *est_given = NULL;   /* an estimate option, which --estimate leaves no room for */
+    plot_format pf = PLOT_PNG;      /* --plot-format */
+    int pf_given = 0;
     y1_err err = {{0}};
     int c, rc;
     est_run_opts_default(&o);
@@ -457,6 +463,10 @@ int cli_validate(int argc, char **argv)
                 return cli_usage("validate", "%s", err.msg);
             break;
         case O_PLOTS: plot_dir = optarg; break;
+        case O_PLOTFMT:
+            if (plot_format_parse(optarg, &pf, &err)) return cli_usage("validate", "%s", err.msg);
+            pf_given = 1;
+            break;
         case O_ESTIMATE: saved = optarg; break;
         case 'h': cli_help(stdout, usage, FORMATS); return 0;
         case ':': return cli_usage("validate", "option '%s' needs a value", argv[optind - 1]);
@@ -468,6 +478,8 @@ int cli_validate(int argc, char **argv)
         inputs[ninputs++] = argv[i];
     }
     if (ninputs == 0) return cli_usage("validate", "give the run's measurements with --measured INPUT");
+    if (pf_given && !plot_dir)
+        return cli_usage("validate", "--plot-format applies to the plots of --plots DIR");
     if (saved && (est_given || o.n_platforms))
         return cli_usage("validate", "--estimate %s replaces the estimate options (got --%s)",
                          saved, est_given ? est_given : "platform");
@@ -590,8 +602,8 @@ int cli_validate(int argc, char **argv)
                     "%ld: pass --platform for the run's machine to compare the campaigns\n",
                     C.tl.hosts, C.tl.cores, C.platform, C.nodes, C.nodes * C.cores_per_node);
     }
-    if (plot_dir && (rc = plots(plot_dir, &v, have_wall, &err))) goto done;
-    if (plot_dir && m0 && (rc = plot_campaign(plot_dir, &C, &err))) goto done;
+    if (plot_dir && (rc = plots(plot_dir, &v, have_wall, pf, &err))) goto done;
+    if (plot_dir && m0 && (rc = plot_campaign(plot_dir, &C, pf, &err))) goto done;
     rc = emit(&T, models, inputs_desc, &v, &ms, format, cpu_def, &err);
     if (!rc && plot_dir) fprintf(stderr, "y1est: wrote the plots to %s/\n", plot_dir);
 done:

@@ -13,6 +13,7 @@
 #include "common/y1_out.h"
 #include "common/y1_sha256.h"
 #include "estimator/pipe_estimate.h"
+#include "estimator/report/palette.h"
 #include "estimator/report/plot.h"
 #include "estimator/report/rtable.h"
 
@@ -547,23 +548,29 @@ static int write_csvs(const camp *C, const char *dir, y1_err *err)
     return y1_out_commit(o, err);
 }
 
-/* Stacked bars over time: the bins grouped into at most 40 columns. mode 0: a column shows the
- * mean of its bins (rates); mode 1: the bin of the column where the layers' total is largest
- * (volumes, so the peak shows). Every 5th column is labelled with its start day. */
-static const unsigned palette[12] = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b,
-                                     0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf, 0x393b79, 0xad494a};
+/* Stacked bars over time on a time axis (round hours or days): the bins grouped into at most
+ * MAX_COLS touching columns. A column is a divisor or a multiple of the batch-job period
+ * (walltime + queue wait) when there is one, so every job starts on a column edge and the
+ * columns do not alias against the jobs (plot_time_group). mode 0: a column shows the mean of
+ * its bins (rates); mode 1: the bin of the column where the layers' total is largest (volumes,
+ * so the peak shows). Colours: one per layer, from the palette (the same task or product in
+ * every plot). */
+enum { MAX_COLS = 60 };
 
-static int stacked_bars(const char *path, const char *title, const char *ylabel,
-                        const cmp_result *r, const double *layers, size_t nl, double scale,
-                        const char *const *names, double ymax, int mode, y1_err *err)
+static int stacked_bars(const char *path, const char *title, const char *ylabel, const camp *C,
+                        const double *layers, size_t nl, double scale, const char *const *names,
+                        const unsigned *colours, double ymax, int mode, const plot_hline *hl,
+                        size_t nhl, y1_err *err)
 {
-    size_t nb = r->nbins, per = (nb + 39) / 40, nc = (nb + per - 1) / per;
+    const cmp_result *r = &C->cr;
+    double period = C->a->co.walltime_h > 0
+                        ? (C->a->co.walltime_h + C->a->co.queue_wait_h) * 3600.0 : 0;
+    size_t nb = r->nbins, per = plot_time_group(nb, r->bin_s, period, MAX_COLS);
+    size_t nc = (nb + per - 1) / per;
     double *y = calloc(nl * nc + 1, sizeof *y);
-    char (*lab)[16] = calloc(nc, sizeof *lab);
-    const char **cat = calloc(nc, sizeof *cat);
-    plot_series *s = calloc(nl, sizeof *s);
+    plot_series *s = calloc(nl + 1, sizeof *s);
     int rc;
-    if (!y || !lab || !cat || !s) {
+    if (!y || !s) {
         rc = y1_errf(err, Y1_ENOMEM, "out of memory");
         goto done;
     }
@@ -584,26 +591,29 @@ static int stacked_bars(const char *path, const char *title, const char *ylabel,
             }
             y[k * nc + c] = v * scale > 0 ? v * scale : 0;
         }
-        if (c % 5 == 0) snprintf(lab[c], sizeof lab[c], "%.1f", (double)b0 * r->bin_s / 86400.0);
-        cat[c] = lab[c];
     }
     for (size_t k = 0; k < nl; k++)
-        s[k] = (plot_series){names[k], NULL, y + k * nc, NULL, nc, palette[k % 12], PLOT_LINE, 0};
+        s[k] = (plot_series){.name = names[k], .y = y + k * nc, .n = nc, .rgb = colours[k]};
     plot_spec sp;
     memset(&sp, 0, sizeof sp);
     sp.title = title;
-    sp.xlabel = "time since start (days)";
+    sp.xlabel = "time since start";
     sp.ylabel = ylabel;
     sp.series = s;
     sp.nseries = nl;
-    sp.categories = cat;
     sp.ncategories = nc;
+    sp.bar_x0 = 0;
+    sp.bar_x1 = (double)(nc * per) * r->bin_s;
+    sp.x_time = 1;
+    sp.legend_outside = 1;
+    sp.width_px = 1100;
+    sp.hlines = hl;
+    sp.nhlines = nhl;
+    sp.format = (plot_format)C->a->plot_format;
     if (ymax > 0) sp.ymax = ymax;
     rc = plot_bars(path, &sp, err);
 done:
     free(y);
-    free(lab);
-    free(cat);
     free(s);
     return rc;
 }
@@ -619,57 +629,107 @@ static size_t error_bars(plot_series *s, double *xy, const double *x, const doub
         p[0] = p[1] = x[i];
         p[2] = q[i][0];
         p[3] = q[i][1];
-        s[k] = (plot_series){k ? NULL : "5-95 % (Monte Carlo)", p, p + 2, NULL, 2, rgb,
-                             PLOT_LINE, 1.5};
+        s[k] = (plot_series){.name = k ? NULL : "5-95 % (Monte Carlo)", .x = p, .y = p + 2,
+                             .n = 2, .rgb = rgb, .style = PLOT_LINE, .size_px = 1.5};
         k++;
     }
     return k;
 }
 
+/* Quota lines for the volume plot (PB): one per distinct capacity of the platform's storage
+ * tiers, labelled with the tiers that share it and, when the peak is over it, how many times
+ * over. Returns the count; labels go into lab. */
+static size_t quota_lines(const est_platform *p, double peak_pb, plot_hline *hl,
+                          char (*lab)[160])
+{
+    size_t n = 0;
+    for (int i = 0; i < p->storage.ntiers; i++) {
+        const est_tier *t = &p->storage.tier[i];
+        if (!isfinite(t->capacity_tb)) continue;
+        size_t k = 0;
+        while (k < n && hl[k].y != t->capacity_tb * 1e-3) k++;
+        if (k == n) {
+            hl[n] = (plot_hline){.y = t->capacity_tb * 1e-3, .label = lab[n], .rgb = 0xb00020};
+            snprintf(lab[n], 160, "quota %g TB = %g PB: %s", t->capacity_tb,
+                     t->capacity_tb * 1e-3, t->name);
+            n++;
+        } else {
+            size_t len = strlen(lab[k]);
+            snprintf(lab[k] + len, 160 - len, ", %s", t->name);
+        }
+    }
+    for (size_t k = 0; k < n; k++)
+        if (peak_pb > hl[k].y && hl[k].y > 0) {
+            size_t len = strlen(lab[k]);
+            snprintf(lab[k] + len, 160 - len, " (the peak is %.0fx it)", peak_pb / hl[k].y);
+        }
+    return n;
+}
+
 static int write_plots(const camp *C, const char *dir, y1_err *err)
 {
     const cmp_result *r = &C->cr;
+    const char *ext = plot_format_ext((plot_format)C->a->plot_format);
     char path[1200];
     int rc;
     const char **names = calloc(r->nstage + r->nprod + 1, sizeof *names);
+    unsigned *colours = calloc(r->nstage + r->nprod + 1, sizeof *colours);
     double *tot = calloc(r->nbins ? r->nbins : 1, sizeof *tot);
     double *layers = calloc(r->nbins * (r->nprod ? r->nprod : 1) + 1, sizeof *layers);
-    if (!names || !tot || !layers) {
+    if (!names || !colours || !tot || !layers) {
         rc = y1_errf(err, Y1_ENOMEM, "out of memory");
         goto done;
     }
     /* utilisation: busy cores per task, stacked, against the cores held */
-    for (size_t s = 0; s < r->nstage; s++) names[s] = r->stage[s].label;
+    for (size_t s = 0; s < r->nstage; s++) {
+        names[s] = r->stage[s].label;
+        colours[s] = plot_palette_task(names[s]);
+    }
     for (size_t b = 0; b < r->nbins; b++) tot[b] = r->alloc[b] * (double)r->cores_per_node / r->bin_s;
-    snprintf(path, sizeof path, "%s/utilisation.png", dir);
-    char title[200];
-    snprintf(title, sizeof title, "%ld nodes of %s: busy cores by task (top = cores held)",
-             r->nodes, C->er.plat[0].name);
+    snprintf(path, sizeof path, "%s/utilisation.%s", dir, ext);
+    char title[200], held_lab[160];
+    snprintf(title, sizeof title, "%ld nodes of %s: busy cores by task", r->nodes,
+             C->er.plat[0].name);
     double held_max = 0;
     for (size_t b = 0; b < r->nbins; b++) held_max = tot[b] > held_max ? tot[b] : held_max;
-    if ((rc = stacked_bars(path, title, "busy cores", r, r->busy, r->nstage, 1.0 / r->bin_s,
-                           names, held_max, 0, err)))
+    snprintf(held_lab, sizeof held_lab, "cores held: %.0f (%ld nodes x %ld)", held_max, r->nodes,
+             r->cores_per_node);
+    plot_hline held = {.y = held_max, .label = held_lab, .rgb = 0x000000};
+    if ((rc = stacked_bars(path, title, "busy cores", C, r->busy, r->nstage, 1.0 / r->bin_s,
+                           names, colours, held_max * 1.08, 0, &held, held_max > 0, err)))
         goto done;
-    /* scratch volume by product, stacked */
-    for (size_t p = 0; p < r->nprod; p++) names[p] = r->prod[p].p->dataset;
+    /* scratch volume by product, stacked, with the storage tiers' quotas */
+    for (size_t p = 0; p < r->nprod; p++) {
+        names[p] = r->prod[p].p->dataset;
+        colours[p] = plot_palette_product(names[p]);
+    }
     for (size_t b = 0; b < r->nbins; b++)
         for (size_t p = 0; p < r->nprod; p++) layers[b * r->nprod + p] = r->vol[b * r->nprod + p];
-    snprintf(path, sizeof path, "%s/storage.png", dir);
+    plot_hline quota[EST_MAX_TIERS];
+    char qlab[EST_MAX_TIERS][160];
+    size_t nq = quota_lines(&C->er.plat[0], r->peak_bytes / 1e15, quota, qlab);
+    snprintf(path, sizeof path, "%s/storage.%s", dir, ext);
     snprintf(title, sizeof title, "Products on disk (stacked); peak %.3f PB on day %.2f",
              r->peak_bytes / 1e15, day(r->peak_s));
-    if ((rc = stacked_bars(path, title, "volume (PB)", r, layers, r->nprod, 1e-15, names, 0, 1,
-                           err)))
+    if ((rc = stacked_bars(path, title, "volume (PB)", C, layers, r->nprod, 1e-15, names,
+                           colours, 0, 1, quota, nq, err)))
         goto done;
     if (C->nmc) {
-        /* makespan samples with the 5 and 95 % marks */
+        /* makespan samples with the 5 and 95 % marks: own colours and patterns, labelled */
         double *v = malloc((size_t)C->nmc * sizeof *v);
         if (!v) { rc = y1_errf(err, Y1_ENOMEM, "out of memory"); goto done; }
         for (long i = 0; i < C->nmc; i++) v[i] = C->mc[i].makespan_days;
         size_t off = offsetof(cmp_mc_sample, makespan_days);
-        plot_mark mk[3] = {{q_of(C, off, 0.05), "5%", PLOT_AUTO},
-                           {q_of(C, off, 0.95), "95%", PLOT_AUTO},
-                           {day(r->makespan_s), "nominal inputs", 0x000000}};
-        plot_series s = {"samples", v, NULL, NULL, (size_t)C->nmc, PLOT_AUTO, PLOT_POINTS, 0};
+        char l5[64], l95[64], lnom[64];
+        double q5 = q_of(C, off, 0.05), q95 = q_of(C, off, 0.95);
+        snprintf(l5, sizeof l5, "5 %%: %.2f days", q5);
+        snprintf(l95, sizeof l95, "95 %%: %.2f days", q95);
+        snprintf(lnom, sizeof lnom, "nominal inputs: %.2f days", day(r->makespan_s));
+        plot_mark mk[3] = {{.x = q5, .label = l5, .rgb = 0x1f4e9c, .dash = PLOT_DASHED},
+                           {.x = q95, .label = l95, .rgb = 0xb00020, .dash = PLOT_DASH_DOT},
+                           {.x = day(r->makespan_s), .label = lnom, .rgb = 0x000000,
+                            .dash = PLOT_SOLID}};
+        plot_series s = {.name = "samples", .x = v, .n = (size_t)C->nmc, .rgb = 0x7f7f7f};
         plot_spec sp;
         memset(&sp, 0, sizeof sp);
         sp.title = "Monte Carlo: makespan";
@@ -679,34 +739,43 @@ static int write_plots(const camp *C, const char *dir, y1_err *err)
         sp.ylabel = "samples";
         sp.marks = mk;
         sp.nmarks = 3;
+        sp.mark_labels = 1;
         sp.nbins = 20;
-        snprintf(path, sizeof path, "%s/mc_makespan.png", dir);
+        sp.format = (plot_format)C->a->plot_format;
+        snprintf(path, sizeof path, "%s/mc_makespan.%s", dir, ext);
         rc = plot_histogram(path, &sp, err);
         free(v);
         if (rc) goto done;
     }
     if (C->ntrade) {
         double x[MAX_TRADE], y[MAX_TRADE];
+        char lab[MAX_TRADE][32];
+        const char *labs[MAX_TRADE];
         for (int i = 0; i < C->ntrade; i++) {
             x[i] = C->trade[i].makespan_d;
             y[i] = C->trade[i].peak_pb;
+            snprintf(lab[i], sizeof lab[i], "%ld region%s", C->trade[i].regions,
+                     C->trade[i].regions == 1 ? "" : "s");
+            labs[i] = lab[i];
         }
-        plot_series s[2] = {{"regions, one at a time", x, y, NULL, (size_t)C->ntrade, PLOT_AUTO,
-                             PLOT_LINE, 1.5},
-                            {NULL, x, y, NULL, (size_t)C->ntrade, PLOT_AUTO, PLOT_POINTS, 4}};
+        plot_series s = {.name = "regions, one at a time", .x = x, .y = y,
+                         .n = (size_t)C->ntrade, .rgb = 0x1f77b4, .style = PLOT_LINE_POINTS,
+                         .size_px = 1.5, .point_labels = labs};
         plot_spec sp;
         memset(&sp, 0, sizeof sp);
         sp.title = "Peak scratch against makespan";
         sp.xlabel = "makespan (days)";
         sp.ylabel = "peak scratch (PB)";
-        sp.series = s;
-        sp.nseries = 2;
-        snprintf(path, sizeof path, "%s/tradeoff.png", dir);
+        sp.series = &s;
+        sp.nseries = 1;
+        sp.format = (plot_format)C->a->plot_format;
+        snprintf(path, sizeof path, "%s/tradeoff.%s", dir, ext);
         if ((rc = plot_scatter(path, &sp, err))) goto done;
     }
     if (C->nsweep) {
         /* node-days and PB against the parameter, with MC error bars when there are samples */
         double x[MAX_SWEEP], y[4][MAX_SWEEP], q[2][MAX_SWEEP][2], xy[MAX_SWEEP * 4];
+        int years = strcmp(C->a->sweep_name, "radius") != 0;
         for (int i = 0; i < C->nsweep; i++) {
             x[i] = C->sweep[i].value;
             y[0][i] = C->sweep[i].study_nd;
@@ -721,10 +790,12 @@ static int write_plots(const camp *C, const char *dir, y1_err *err)
         for (int fig = 0; fig < 2; fig++) {
             plot_series s[2 + MAX_SWEEP];
             size_t n = (size_t)C->nsweep;
-            s[0] = (plot_series){fig ? "all products written" : "RTN-028 rule", x, y[2 * fig], NULL,
-                                 n, 0x1f77b4, PLOT_LINE, 2};
-            s[1] = (plot_series){fig ? "peak scratch" : "held in the simulation", x,
-                                 y[2 * fig + 1], NULL, n, 0xff7f0e, PLOT_LINE, 2};
+            s[0] = (plot_series){.name = fig ? "all products written" : "RTN-028 rule", .x = x,
+                                 .y = y[2 * fig], .n = n, .rgb = 0x1f77b4,
+                                 .style = PLOT_LINE_POINTS, .size_px = 2};
+            s[1] = (plot_series){.name = fig ? "peak scratch" : "held in the simulation", .x = x,
+                                 .y = y[2 * fig + 1], .n = n, .rgb = 0xff7f0e,
+                                 .style = PLOT_LINE_POINTS, .size_px = 2};
             size_t ns = 2 + error_bars(s + 2, xy, x, fig ? (const double (*)[2])q[1]
                                                           : (const double (*)[2])q[0],
                                        n, fig ? 0xff7f0e : 0x1f77b4);
@@ -733,17 +804,20 @@ static int write_plots(const camp *C, const char *dir, y1_err *err)
             snprintf(title, sizeof title, "%s against %s%s", fig ? "Volume" : "Node-days",
                      C->a->sweep_name, C->a->mc.samples ? " (bars: 5-95 %)" : "");
             sp.title = title;
-            sp.xlabel = strcmp(C->a->sweep_name, "radius") ? "years of survey" : "radius (deg)";
+            sp.xlabel = years ? "years of survey" : "radius (deg)";
+            sp.x_integer = years;
             sp.ylabel = fig ? "PB" : "node-days";
             sp.series = s;
             sp.nseries = ns;
-            snprintf(path, sizeof path, "%s/sweep_%s.png", dir, fig ? "pb" : "node_days");
+            sp.format = (plot_format)C->a->plot_format;
+            snprintf(path, sizeof path, "%s/sweep_%s.%s", dir, fig ? "pb" : "node_days", ext);
             if ((rc = plot_scatter(path, &sp, err))) goto done;
         }
     }
     rc = Y1_OK;
 done:
     free(names);
+    free(colours);
     free(tot);
     free(layers);
     return rc;
@@ -757,9 +831,13 @@ int cmp_report_outdir(const camp *C, const char *dir, y1_err *err)
      * that this one does not make (mc.csv, sweep plots, ...) are removed */
     static const char *const managed[] = {"timeline.csv", "storage.csv", "stages.csv",
                                           "mc.csv", "tradeoff.csv", "sweep.csv",
-                                          "campaign.md", "summary.json", "utilisation.png",
-                                          "storage.png", "mc_makespan.png", "tradeoff.png",
-                                          "sweep_*.png", NULL};
+                                          "campaign.md", "summary.json",
+                                          "utilisation.png", "storage.png", "mc_makespan.png",
+                                          "tradeoff.png", "sweep_*.png", "utilisation.svg",
+                                          "storage.svg", "mc_makespan.svg", "tradeoff.svg",
+                                          "sweep_*.svg", "utilisation.pdf", "storage.pdf",
+                                          "mc_makespan.pdf", "tradeoff.pdf", "sweep_*.pdf",
+                                          NULL};
     char stage[1100];
     y1_out *jo = NULL;
     FILE *jf;

@@ -27,6 +27,7 @@ typedef struct camp_args {
     int nsweep;
     est_format format;        /* stdout: md or json */
     const char *out;
+    int plot_format;          /* --out plots: 0 PNG, 1 SVG, 2 PDF (plot.h's plot_format) */
 } camp_args;
 
 /* One sweep point. */

@@ -17,6 +17,7 @@
 #include "common/y1_list.h"
 #include "common/y1_out.h"
 #include "common/y1_sha256.h"
+#include "estimator/report/palette.h"
 #include "estimator/report/plot.h"
 #include "estimator/report/rtable.h"
 
@@ -586,13 +587,15 @@ static int plot_fig2(const est_result *r, const char *path, y1_err *err)
     for (int b = 0; b < 6; b++) {
         for (int n = 0; n <= maxn; n++)
             if (count[b]) ys[b * (maxn + 1) + n] /= (double)count[b];
-        s[b] = (plot_series){y1_band_name(b), xs + 1, ys + b * (maxn + 1) + 1, NULL, (size_t)maxn,
-                             colours[b], PLOT_LINE, 2.0};
+        s[b] = (plot_series){.name = y1_band_name(b), .x = xs + 1, .y = ys + b * (maxn + 1) + 1,
+                             .n = (size_t)maxn, .rgb = colours[b], .style = PLOT_LINE,
+                             .size_px = 2.0};
     }
     size_t nref = read_fig2(r->fig2_reference, ref_n, ref_f), ns = 6;
     for (int b = 0; nref && b < 6; b++)
-        s[ns++] = (plot_series){b == 0 ? "points: RTN-028 Figure 2 (digitised)" : "", ref_n,
-                                ref_f[b], NULL, nref, colours[b], PLOT_POINTS, 2.0};
+        s[ns++] = (plot_series){.name = b == 0 ? "points: RTN-028 Figure 2 (digitised)" : "",
+                                .x = ref_n, .y = ref_f[b], .n = nref, .rgb = colours[b],
+                                .style = PLOT_POINTS, .size_px = 2.0};
     plot_spec sp;
     memset(&sp, 0, sizeof sp);
     sp.title = "Visits per patch per band (lines: this run; points: RTN-028 Figure 2)";
@@ -624,8 +627,8 @@ static int plot_fig1(const est_result *r, const char *path, y1_err *err)
                 dec[off + k] = r->pointings[i].dec_deg;
                 k++;
             }
-        if (k) s[ns++] = (plot_series){names[c], ra + off, dec + off, NULL, k, colours[c],
-                                       PLOT_POINTS, 0.6};
+        if (k) s[ns++] = (plot_series){.name = names[c], .x = ra + off, .y = dec + off, .n = k,
+                                       .rgb = colours[c], .style = PLOT_POINTS, .size_px = 0.6};
         off += k;
     }
     plot_spec sp;
@@ -651,8 +654,8 @@ static int plot_nodedays(const est_result *r, const char *path, y1_err *err)
     for (size_t t = 0; t < r->ntasks; t++) {
         for (size_t p = 0; p < r->nplat; p++)
             y[t * r->nplat + p] = r->t3[p * r->ntasks + t].node_hours / 24.0 / 1e3;
-        s[t] = (plot_series){r->t2[t].task->label, NULL, y + t * r->nplat, NULL, r->nplat,
-                             PLOT_AUTO, PLOT_POINTS, 0};
+        s[t] = (plot_series){.name = r->t2[t].task->label, .y = y + t * r->nplat,
+                             .n = r->nplat, .rgb = plot_palette_task(r->t2[t].task->label)};
     }
     plot_spec sp;
     memset(&sp, 0, sizeof sp);
@@ -689,9 +692,9 @@ static int plot_disk(const est_result *r, const char *path, y1_err *err)
     }
     cats[n - 1] = "raw";
     y[2 * n + n - 1] = r->disk.raw_bytes / TIB;
-    plot_series s[3] = {{"kept", NULL, y, NULL, n, 0x2ca02c, PLOT_POINTS, 0},
-                        {"not kept (scratch)", NULL, y + n, NULL, n, 0xbbbbbb, PLOT_POINTS, 0},
-                        {"raw (input)", NULL, y + 2 * n, NULL, n, 0x1f77b4, PLOT_POINTS, 0}};
+    plot_series s[3] = {{.name = "kept", .y = y, .n = n, .rgb = 0x2ca02c},
+                        {.name = "not kept (scratch)", .y = y + n, .n = n, .rgb = 0xbbbbbb},
+                        {.name = "raw (input)", .y = y + 2 * n, .n = n, .rgb = 0x1f77b4}};
     plot_spec sp;
     memset(&sp, 0, sizeof sp);
     sp.title = "Y1 disk volume by data product";

@@ -1,7 +1,6 @@
 /* plot.c: the cairo charts behind plot.h: one canvas with a framed plot area, nice ticks, labels
  * and a legend, shared by histogram, scatter, stacked bars and the Hammer-Aitoff sky map.
  * Pixel units; sky angles in degrees. PNGs are written through y1_out (temp file + rename). */
-#include "common/y1_out.h"
 #include "estimator/report/plot.h"
 #include "estimator/report/plot_internal.h"
 
@@ -22,14 +21,12 @@ static const unsigned palette[] = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x946
                                    0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf};
 
 typedef struct canvas {
-    cairo_surface_t *sf;
-    cairo_t *cr;
+    est_plot_surface ps;           /* the page: ps.cr draws, ps.fmt its file format */
+    cairo_t *cr;                   /* = ps.cr */
     int w, h;                      /* image size, px */
     double ax0, ax1, ay0, ay1;     /* plot area: x from ax0 (left) to ax1, y from ay0 (top) to ay1 */
     double xmin, xmax, ymin, ymax; /* data range mapped onto the plot area */
     int ylog;                      /* 1: y mapped by log10 (ymin > 0) */
-    plot_format fmt;               /* PNG: image surface; SVG/PDF: a vector surface into out */
-    y1_out *out;                   /* SVG/PDF: the temp file being written, NULL otherwise */
 } canvas;
 
 static unsigned series_rgb(const plot_series *s, size_t i)
@@ -74,16 +71,19 @@ static double mapy(const canvas *cv, double y)
     return cv->ay1 - (y - cv->ymin) / (cv->ymax - cv->ymin) * (cv->ay1 - cv->ay0);
 }
 
-size_t plot_ticks(double lo, double hi, size_t max, double *ticks)
+/* Multiples of the first step mult[i] x 10^k (k >= kmin) that gives at most ~6 intervals. */
+static size_t ticks_with(double lo, double hi, size_t max, double *ticks, int kmin)
 {
     if (!(lo < hi) || !isfinite(lo) || !isfinite(hi) || max == 0) return 0;
-    double raw = (hi - lo) / 6, mag = pow(10, floor(log10(raw))), step = mag;
+    double raw = (hi - lo) / 6, mag = pow(10, fmax(floor(log10(raw)), kmin)), step = mag;
     static const double mult[] = {1, 2, 2.5, 5, 10};
-    for (size_t i = 0; i < 5; i++)
+    for (size_t i = 0; i < 5; i++) {
+        if (kmin >= 0 && mult[i] == 2.5 && mag < 10) continue; /* 2.5 is no integer step */
         if (mult[i] * mag >= raw) {
             step = mult[i] * mag;
             break;
         }
+    }
     size_t n = 0;
     for (double k = ceil(lo / step - 1e-9); n < max; k++) {
         double t = k * step;
@@ -92,6 +92,62 @@ size_t plot_ticks(double lo, double hi, size_t max, double *ticks)
         ticks[n++] = t;
     }
     return n;
+}
+
+size_t plot_ticks(double lo, double hi, size_t max, double *ticks)
+{
+    return ticks_with(lo, hi, max, ticks, -400);
+}
+
+size_t plot_ticks_int(double lo, double hi, size_t max, double *ticks)
+{
+    return ticks_with(lo, hi, max, ticks, 0);
+}
+
+size_t plot_time_ticks(double lo_s, double hi_s, size_t max, double *ticks_s, double *unit_s)
+{
+    static const double steps_min[] = {1, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880,
+                                       7200, 10080, 14400, 20160, 43200, 86400, 144000, 288000,
+                                       525600};
+    if (!(lo_s < hi_s) || !isfinite(lo_s) || !isfinite(hi_s) || max == 0) return 0;
+    size_t ns = sizeof steps_min / sizeof *steps_min, i = 0;
+    while (i + 1 < ns && (hi_s - lo_s) / (steps_min[i] * 60) > 8) i++;
+    double step = steps_min[i] * 60, unit = step < 3600 ? 60 : step < 86400 ? 3600 : 86400;
+    size_t n = 0;
+    for (double k = ceil(lo_s / step - 1e-9); n < max; k++) {
+        double t = k * step + 0.0; /* + 0.0: k = -0.0 at lo_s = 0 gives 0, not "-0" */
+        if (t > hi_s + step * 1e-9) break;
+        ticks_s[n++] = t;
+    }
+    if (unit_s) *unit_s = unit;
+    return n;
+}
+
+/* 1 when a is a whole number >= 1 (to 1e-6 relative: bin widths are doubled floats); *k = it */
+static int whole(double a, double *k)
+{
+    *k = round(a);
+    return *k >= 1 && fabs(a - *k) < 1e-6 * fmax(1, *k);
+}
+
+size_t plot_time_group(size_t nbins, double bin_s, double period_s, size_t max_cols)
+{
+    if (max_cols == 0) max_cols = 1;
+    size_t need = (nbins + max_cols - 1) / max_cols;
+    if (need < 1) need = 1;
+    double pb;
+    if (bin_s > 0 && period_s > 0 && whole(period_s / bin_s, &pb)) {
+        size_t P = (size_t)pb;
+        for (size_t d = 1; d <= P; d++) /* the divisors of P, smallest first */
+            if (P % d == 0 && d >= need) return d;
+        return (need + P - 1) / P * P; /* else the smallest multiple */
+    }
+    static const double round_h[] = {1, 2, 3, 4, 6, 8, 12, 24, 48, 96, 168, 336, 672};
+    for (size_t i = 0; bin_s > 0 && i < sizeof round_h / sizeof *round_h; i++) {
+        double k;
+        if (whole(round_h[i] * 3600 / bin_s, &k) && k >= (double)need) return (size_t)k;
+    }
+    return need;
 }
 
 /* Data range with a little padding, widened when degenerate. */
@@ -114,8 +170,80 @@ static cairo_status_t png_write(void *closure, const unsigned char *data, unsign
                                                         : CAIRO_STATUS_WRITE_ERROR;
 }
 
-/* PNG: an image surface, encoded at canvas_save. SVG/PDF: the vector surface streams into the
- * temp file of path from the start (opened here), committed at canvas_save. */
+/* contract in plot_internal.h. PNG: an image surface, encoded at save. SVG/PDF: the vector
+ * surface streams into the temp file of path from the start (opened here), committed at save. */
+int est_plot_surface_open(est_plot_surface *ps, const char *path, plot_format fmt, int w, int h,
+                          const char *title, const char *subject, y1_err *err)
+{
+    int rc;
+    memset(ps, 0, sizeof *ps);
+    ps->fmt = fmt;
+    if (fmt == PLOT_PNG) ps->sf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    else {
+        if ((rc = y1_out_open(&ps->out, path, err))) return rc;
+        FILE *fp = y1_out_fp(ps->out);
+        if (fmt == PLOT_SVG) ps->sf = cairo_svg_surface_create_for_stream(png_write, fp, w, h);
+        else {
+            ps->sf = cairo_pdf_surface_create_for_stream(png_write, fp, w, h);
+            /* a fixed date: the same inputs give the same bytes (cairo stamps the clock) */
+            cairo_pdf_surface_set_metadata(ps->sf, CAIRO_PDF_METADATA_CREATE_DATE,
+                                           "2000-01-01T00:00:00Z");
+            /* the title and the y axis as document metadata, for a reader's index */
+            if (title) cairo_pdf_surface_set_metadata(ps->sf, CAIRO_PDF_METADATA_TITLE, title);
+            if (subject)
+                cairo_pdf_surface_set_metadata(ps->sf, CAIRO_PDF_METADATA_SUBJECT, subject);
+        }
+    }
+    ps->cr = cairo_create(ps->sf);
+    if (cairo_status(ps->cr) != CAIRO_STATUS_SUCCESS) {
+        est_plot_surface_close(ps);
+        return y1_errf(err, Y1_ENOMEM, "plot: cannot create a %d x %d image", w, h);
+    }
+    cairo_set_source_rgb(ps->cr, 1, 1, 1);
+    cairo_paint(ps->cr);
+    cairo_select_font_face(ps->cr, FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+    return Y1_OK;
+}
+
+void est_plot_surface_close(est_plot_surface *ps)
+{
+    if (ps->cr) cairo_destroy(ps->cr);
+    if (ps->sf) cairo_surface_destroy(ps->sf); /* may still write into the temp file */
+    y1_out_abort(ps->out);
+    ps->cr = NULL;
+    ps->sf = NULL;
+    ps->out = NULL;
+}
+
+int est_plot_surface_save(est_plot_surface *ps, const char *path, y1_err *err)
+{
+    y1_out *o = NULL;
+    int rc;
+    cairo_surface_flush(ps->sf);
+    if (cairo_status(ps->cr) != CAIRO_STATUS_SUCCESS)
+        return y1_errf(err, Y1_EIO, "%s: drawing failed: %s", path,
+                       cairo_status_to_string(cairo_status(ps->cr)));
+    if (ps->fmt != PLOT_PNG) {
+        cairo_destroy(ps->cr);
+        ps->cr = NULL;
+        cairo_surface_finish(ps->sf); /* writes the rest of the document */
+        cairo_status_t st = cairo_surface_status(ps->sf);
+        if (st != CAIRO_STATUS_SUCCESS)
+            return y1_errf(err, Y1_EIO, "%s: cannot write %s: %s", path,
+                           ps->fmt == PLOT_SVG ? "SVG" : "PDF", cairo_status_to_string(st));
+        o = ps->out;
+        ps->out = NULL;
+        return y1_out_commit(o, err);
+    }
+    if ((rc = y1_out_open(&o, path, err))) return rc;
+    cairo_status_t st = cairo_surface_write_to_png_stream(ps->sf, png_write, y1_out_fp(o));
+    if (st != CAIRO_STATUS_SUCCESS) {
+        y1_out_abort(o);
+        return y1_errf(err, Y1_EIO, "%s: cannot write PNG: %s", path, cairo_status_to_string(st));
+    }
+    return y1_out_commit(o, err);
+}
+
 static int canvas_open(canvas *cv, const plot_spec *sp, const char *path, int dw, int dh,
                        y1_err *err)
 {
@@ -126,36 +254,10 @@ static int canvas_open(canvas *cv, const plot_spec *sp, const char *path, int dw
     if (cv->w < 200 || cv->h < 150 || cv->w > 10000 || cv->h > 10000)
         return y1_errf(err, Y1_EUSAGE, "plot: image size %d x %d px is outside 200..10000 x "
                        "150..10000", cv->w, cv->h);
-    cv->fmt = sp->format;
-    if (cv->fmt == PLOT_PNG) cv->sf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, cv->w, cv->h);
-    else {
-        if ((rc = y1_out_open(&cv->out, path, err))) return rc;
-        FILE *fp = y1_out_fp(cv->out);
-        if (cv->fmt == PLOT_SVG) cv->sf = cairo_svg_surface_create_for_stream(png_write, fp, cv->w, cv->h);
-        else {
-            cv->sf = cairo_pdf_surface_create_for_stream(png_write, fp, cv->w, cv->h);
-            /* a fixed date: the same inputs give the same bytes (cairo stamps the clock) */
-            cairo_pdf_surface_set_metadata(cv->sf, CAIRO_PDF_METADATA_CREATE_DATE,
-                                           "2000-01-01T00:00:00Z");
-            /* the title and the y axis as document metadata, for a reader's index */
-            if (sp->title) cairo_pdf_surface_set_metadata(cv->sf, CAIRO_PDF_METADATA_TITLE, sp->title);
-            if (sp->ylabel)
-                cairo_pdf_surface_set_metadata(cv->sf, CAIRO_PDF_METADATA_SUBJECT, sp->ylabel);
-        }
-    }
-    cv->cr = cairo_create(cv->sf);
-    if (cairo_status(cv->cr) != CAIRO_STATUS_SUCCESS) {
-        cairo_destroy(cv->cr);
-        cairo_surface_destroy(cv->sf);
-        y1_out_abort(cv->out);
-        cv->cr = NULL;
-        cv->sf = NULL;
-        cv->out = NULL;
-        return y1_errf(err, Y1_ENOMEM, "plot: cannot create a %d x %d image", cv->w, cv->h);
-    }
-    cairo_set_source_rgb(cv->cr, 1, 1, 1);
-    cairo_paint(cv->cr);
-    cairo_select_font_face(cv->cr, FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+    if ((rc = est_plot_surface_open(&cv->ps, path, sp->format, cv->w, cv->h, sp->title,
+                                    sp->ylabel, err)))
+        return rc;
+    cv->cr = cv->ps.cr;
     cv->ax0 = 90;
     cv->ax1 = cv->w - 30;
     cv->ay0 = sp->title ? 50 : 25;
@@ -166,41 +268,15 @@ static int canvas_open(canvas *cv, const plot_spec *sp, const char *path, int dw
 /* Frees the canvas; an SVG/PDF not committed by canvas_save leaves no file at its path. */
 static void canvas_close(canvas *cv)
 {
-    if (cv->cr) cairo_destroy(cv->cr);
-    if (cv->sf) cairo_surface_destroy(cv->sf); /* may still write into the temp file */
-    y1_out_abort(cv->out);
+    est_plot_surface_close(&cv->ps);
     cv->cr = NULL;
-    cv->sf = NULL;
-    cv->out = NULL;
 }
 
 static int canvas_save(canvas *cv, const char *path, y1_err *err)
 {
-    y1_out *o = NULL;
-    int rc;
-    cairo_surface_flush(cv->sf);
-    if (cairo_status(cv->cr) != CAIRO_STATUS_SUCCESS)
-        return y1_errf(err, Y1_EIO, "%s: drawing failed: %s", path,
-                       cairo_status_to_string(cairo_status(cv->cr)));
-    if (cv->fmt != PLOT_PNG) {
-        cairo_destroy(cv->cr);
-        cv->cr = NULL;
-        cairo_surface_finish(cv->sf); /* writes the rest of the document */
-        cairo_status_t st = cairo_surface_status(cv->sf);
-        if (st != CAIRO_STATUS_SUCCESS)
-            return y1_errf(err, Y1_EIO, "%s: cannot write %s: %s", path,
-                           cv->fmt == PLOT_SVG ? "SVG" : "PDF", cairo_status_to_string(st));
-        o = cv->out;
-        cv->out = NULL;
-        return y1_out_commit(o, err);
-    }
-    if ((rc = y1_out_open(&o, path, err))) return rc;
-    cairo_status_t st = cairo_surface_write_to_png_stream(cv->sf, png_write, y1_out_fp(o));
-    if (st != CAIRO_STATUS_SUCCESS) {
-        y1_out_abort(o);
-        return y1_errf(err, Y1_EIO, "%s: cannot write PNG: %s", path, cairo_status_to_string(st));
-    }
-    return y1_out_commit(o, err);
+    int rc = est_plot_surface_save(&cv->ps, path, err);
+    cv->cr = cv->ps.cr;
+    return rc;
 }
 
 /* contract in plot_internal.h */
@@ -249,16 +325,26 @@ static void tick_label(char *buf, size_t len, double t)
     else snprintf(buf, len, "%.6g", t);
 }
 
+/* The x ticks a spec asks for (plain, integer or time) and the factor to divide them by for
+ * their labels (1, or the time unit in seconds). */
+static size_t x_ticks(const canvas *cv, const plot_spec *sp, size_t max, double *t, double *div)
+{
+    *div = 1;
+    if (sp->x_time) return plot_time_ticks(cv->xmin, cv->xmax, max, t, div);
+    if (sp->x_integer) return plot_ticks_int(cv->xmin, cv->xmax, max, t);
+    return plot_ticks(cv->xmin, cv->xmax, max, t);
+}
+
 /* Frame, grid, ticks with labels, axis labels and title. xcat: no x ticks (bar charts). */
 static void draw_axes(canvas *cv, const plot_spec *sp, const char *ylabel_default, int xcat)
 {
     cairo_t *cr = cv->cr;
-    double t[64];
+    double t[64], div = 1;
     char buf[64];
     size_t n;
     cairo_set_line_width(cr, 1);
     if (!xcat) {
-        n = plot_ticks(cv->xmin, cv->xmax, 64, t);
+        n = x_ticks(cv, sp, 64, t, &div);
         for (size_t i = 0; i < n; i++) {
             double x = floor(mapx(cv, t[i])) + 0.5;
             set_rgb(cr, 0xe4e4e4, 1);
@@ -269,7 +355,7 @@ static void draw_axes(canvas *cv, const plot_spec *sp, const char *ylabel_defaul
             cairo_move_to(cr, x, cv->ay1);
             cairo_line_to(cr, x, cv->ay1 + 5);
             cairo_stroke(cr);
-            tick_label(buf, sizeof buf, t[i]);
+            tick_label(buf, sizeof buf, sp->x_time ? round(t[i] / div) + 0.0 : t[i]);
             est_plot_text(cr, x, cv->ay1 + 8, 12, 0.5, 0, 0, buf);
         }
     }
@@ -291,7 +377,14 @@ static void draw_axes(canvas *cv, const plot_spec *sp, const char *ylabel_defaul
     cairo_rectangle(cr, floor(cv->ax0) + 0.5, floor(cv->ay0) + 0.5, floor(cv->ax1 - cv->ax0),
                     floor(cv->ay1 - cv->ay0));
     cairo_stroke(cr);
-    if (sp->xlabel) est_plot_text(cr, (cv->ax0 + cv->ax1) / 2, cv->h - 12, 14, 0.5, 1, 0, sp->xlabel);
+    if (sp->xlabel) {
+        char xl[300];
+        if (sp->x_time && !xcat)
+            snprintf(xl, sizeof xl, "%s (%s)", sp->xlabel,
+                     div == 60 ? "minutes" : div == 3600 ? "hours" : "days");
+        else snprintf(xl, sizeof xl, "%s", sp->xlabel);
+        est_plot_text(cr, (cv->ax0 + cv->ax1) / 2, cv->h - 12, 14, 0.5, 1, 0, xl);
+    }
     const char *yl = sp->ylabel ? sp->ylabel : ylabel_default;
     if (yl) est_plot_text(cr, 22, (cv->ay0 + cv->ay1) / 2, 14, 0.5, 1, -M_PI / 2, yl);
     if (sp->title) {
@@ -300,6 +393,68 @@ static void draw_axes(canvas *cv, const plot_spec *sp, const char *ylabel_defaul
         est_plot_text(cr, cv->w / 2.0, 30, 16, 0.5, 1, 0, sp->title);
         cairo_restore(cr);
     }
+}
+
+/* A mark's or line's pattern (dash lengths in px; solid clears it). */
+static void set_dash(cairo_t *cr, plot_dash d)
+{
+    static const double dashed[] = {5, 3}, dotted[] = {1.5, 3}, dashdot[] = {8, 3, 1.5, 3};
+    switch (d) {
+    case PLOT_SOLID: cairo_set_dash(cr, NULL, 0, 0); break;
+    case PLOT_DOTTED: cairo_set_dash(cr, dotted, 2, 0); break;
+    case PLOT_DASH_DOT: cairo_set_dash(cr, dashdot, 4, 0); break;
+    default: cairo_set_dash(cr, dashed, 2, 0);
+    }
+}
+
+static unsigned mark_rgb(unsigned rgb) { return rgb == PLOT_AUTO ? 0xb00020 : rgb; }
+
+/* Horizontal lines over the data, each labelled above its right end (inside the plot area);
+ * a line outside the y range is not drawn. The line is 2 px wide on whole pixel rows: the rows
+ * just above and below round(y). */
+static void draw_hlines(canvas *cv, const plot_spec *sp)
+{
+    cairo_t *cr = cv->cr;
+    for (size_t i = 0; i < sp->nhlines; i++) {
+        const plot_hline *l = &sp->hlines[i];
+        if (!isfinite(l->y) || (cv->ylog && !(l->y > 0))) continue;
+        double y = round(mapy(cv, l->y));
+        if (y < cv->ay0 || y > cv->ay1) continue;
+        set_rgb(cr, mark_rgb(l->rgb), 1);
+        cairo_set_line_width(cr, 2);
+        cairo_move_to(cr, cv->ax0, y);
+        cairo_line_to(cr, cv->ax1, y);
+        cairo_stroke(cr);
+        if (l->label && *l->label) {
+            double w = text_width(cr, 12, l->label), ty = y - 4 < cv->ay0 + 14 ? y + 16 : y - 4;
+            cairo_set_source_rgba(cr, 1, 1, 1, 0.8);
+            cairo_rectangle(cr, cv->ax1 - w - 8, ty - 12, w + 4, 14);
+            cairo_fill(cr);
+            set_rgb(cr, mark_rgb(l->rgb), 1);
+            est_plot_text(cr, cv->ax1 - 6, ty, 12, 1, 1, 0, l->label);
+        }
+    }
+}
+
+/* Widens [*lo, *hi] to show every horizontal line (with 6 % room above a line at the top). */
+static void hlines_range(const plot_spec *sp, double *lo, double *hi)
+{
+    for (size_t i = 0; i < sp->nhlines; i++) {
+        double y = sp->hlines[i].y;
+        if (!isfinite(y)) continue;
+        if (y > *hi) *hi = y + 0.06 * (y - *lo);
+        if (y < *lo) *lo = y;
+    }
+}
+
+/* A legend of n entries from the top of the plot area: when there are more than rows down to
+ * the image's bottom (a pipeline of 97 tasks), the first ones are shown (*shown) and a last
+ * line says how many are left out (the return value, else 0). */
+static size_t legend_more(const canvas *cv, size_t n, size_t *shown)
+{
+    size_t rows = (size_t)fmax(2, floor((cv->h - cv->ay0 - 24) / 18));
+    *shown = n > rows ? rows - 1 : n;
+    return n - *shown;
 }
 
 /* Legend box in the top-right corner of the plot area. kind: 0 box, 1 point, 2 line. */
@@ -322,8 +477,20 @@ static void draw_legend(canvas *cv, const plot_spec *sp, const int *kinds)
             if (w > wmax) wmax = w;
         }
     if (!n) return;
-    double bw = wmax + 44, bh = n * 18 + 8, x0 = cv->ax1 - bw - 8, y0 = cv->ay0 + 8;
+    double x0, y0 = cv->ay0 + 8;
+    size_t shown = n, more = legend_more(cv, n, &shown);
+    char more_txt[64] = "";
+    if (more) {
+        snprintf(more_txt, sizeof more_txt, "... and %zu more", more);
+        wmax = fmax(wmax, text_width(cr, 12, more_txt));
+    }
+    double bw = wmax + 44, bh = (double)(shown + (more > 0)) * 18 + 8;
     if (sp->legend_outside) x0 = cv->ax1 + 10; /* the column plot_bars left free */
+    else x0 = cv->ax1 - bw - 8;
+    /* the 1 px border on whole pixels (crisp) */
+    x0 = floor(x0) + 0.5;
+    y0 = floor(y0) + 0.5;
+    bw = ceil(bw);
     cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
     cairo_rectangle(cr, x0, y0, bw, bh);
     cairo_fill_preserve(cr);
@@ -331,11 +498,14 @@ static void draw_legend(canvas *cv, const plot_spec *sp, const int *kinds)
     cairo_set_line_width(cr, 1);
     cairo_stroke(cr);
     double y = y0 + 13;
-    for (size_t i = 0; i < sp->nseries; i++) {
+    size_t drawn = 0;
+    for (size_t i = 0; i < sp->nseries && drawn < shown; i++) {
         const plot_series *s = &sp->series[i];
         if (!s->name || !*s->name) continue;
-        set_rgb(cr, series_rgb(s, i), kinds[i] == 0 ? 0.6 : 1);
-        if (kinds[i] == 0) {
+        drawn++;
+        cairo_new_path(cr); /* no segment from the last text's end point */
+        set_rgb(cr, series_rgb(s, i), kinds[i] == 0 ? 0.6 : kinds[i] == 4 ? 0.3 : 1);
+        if (kinds[i] == 0 || kinds[i] == 4) {
             cairo_rectangle(cr, x0 + 8, y - 6, 20, 11);
             cairo_fill(cr);
         } else if (kinds[i] == 1) {
@@ -346,17 +516,21 @@ static void draw_legend(canvas *cv, const plot_spec *sp, const int *kinds)
             cairo_move_to(cr, x0 + 8, y);
             cairo_line_to(cr, x0 + 28, y);
             cairo_stroke(cr);
+            if (kinds[i] == 3) {
+                cairo_arc(cr, x0 + 18, y, 3.5, 0, 2 * M_PI);
+                cairo_fill(cr);
+            }
         }
         set_rgb(cr, 0x000000, 1);
         est_plot_text(cr, x0 + 36, y, 12, 0, 0.5, 0, s->name);
         y += 18;
     }
-    for (size_t i = 0; i < sp->nmarks; i++) {
+    for (size_t i = 0; i < sp->nmarks && drawn < shown; i++) {
         if (!sp->marks[i].label) continue;
-        set_rgb(cr, sp->marks[i].rgb == PLOT_AUTO ? 0xb00020 : sp->marks[i].rgb, 1);
+        drawn++;
+        set_rgb(cr, mark_rgb(sp->marks[i].rgb), 1);
         cairo_set_line_width(cr, 2);
-        double d[] = {5, 3};
-        cairo_set_dash(cr, d, 2, 0);
+        set_dash(cr, sp->marks[i].dash);
         cairo_move_to(cr, x0 + 8, y);
         cairo_line_to(cr, x0 + 28, y);
         cairo_stroke(cr);
@@ -365,22 +539,56 @@ static void draw_legend(canvas *cv, const plot_spec *sp, const int *kinds)
         est_plot_text(cr, x0 + 36, y, 12, 0, 0.5, 0, sp->marks[i].label);
         y += 18;
     }
+    if (more) {
+        set_rgb(cr, 0x555555, 1);
+        est_plot_text(cr, x0 + 8, y, 12, 0, 0.5, 0, more_txt);
+    }
 }
 
+/* Vertical marks in their colours and patterns. */
 static void draw_marks(canvas *cv, const plot_spec *sp)
 {
     cairo_t *cr = cv->cr;
     for (size_t i = 0; i < sp->nmarks; i++) {
         double x = mapx(cv, sp->marks[i].x);
         if (!isfinite(x) || x < cv->ax0 || x > cv->ax1) continue;
-        set_rgb(cr, sp->marks[i].rgb == PLOT_AUTO ? 0xb00020 : sp->marks[i].rgb, 1);
+        set_rgb(cr, mark_rgb(sp->marks[i].rgb), 1);
         cairo_set_line_width(cr, 2);
-        double d[] = {5, 3};
-        cairo_set_dash(cr, d, 2, 0);
+        set_dash(cr, sp->marks[i].dash);
         cairo_move_to(cr, x, cv->ay0);
         cairo_line_to(cr, x, cv->ay1);
         cairo_stroke(cr);
         cairo_set_dash(cr, NULL, 0, 0);
+    }
+}
+
+/* Rows of mark labels above the plot area (mark_labels): at most 3. */
+static int mark_rows(const plot_spec *sp)
+{
+    return sp->mark_labels ? (int)(sp->nmarks < 3 ? sp->nmarks : 3) : 0;
+}
+
+/* With mark_labels, each mark's label in its colour above the plot area, starting at its line
+ * (ending there when it would run past the right edge), one row per mark (cycling over
+ * mark_rows), joined to the frame by a short tick of the line's pattern. */
+static void draw_mark_labels(canvas *cv, const plot_spec *sp)
+{
+    cairo_t *cr = cv->cr;
+    int rows = mark_rows(sp);
+    for (size_t i = 0; rows && i < sp->nmarks; i++) {
+        double x = mapx(cv, sp->marks[i].x);
+        const char *l = sp->marks[i].label;
+        if (!isfinite(x) || x < cv->ax0 || x > cv->ax1 || !l || !*l) continue;
+        double w = text_width(cr, 12, l), ty = cv->ay0 - 5 - 16 * (double)(i % (size_t)rows);
+        int left = x + 4 + w > cv->w - 4;
+        set_rgb(cr, mark_rgb(sp->marks[i].rgb), 1);
+        cairo_set_line_width(cr, 2);
+        set_dash(cr, sp->marks[i].dash);
+        cairo_move_to(cr, x, ty);
+        cairo_line_to(cr, x, cv->ay0);
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
+        est_plot_text(cr, left ? x - 4 : x + 4, ty, 12, left ? 1 : 0, 1, 0, l);
     }
 }
 
@@ -428,14 +636,17 @@ static int data_range(const plot_spec *sp, int which, double *lo, double *hi)
     *hi = -INFINITY;
     for (size_t i = 0; i < sp->nseries; i++) {
         const plot_series *s = &sp->series[i];
-        const double *v = which == 0 ? s->x : which == 1 ? s->y : s->c;
-        if (!v) continue;
-        for (size_t k = 0; k < s->n; k++)
-            if (isfinite(v[k])) {
-                if (v[k] < *lo) *lo = v[k];
-                if (v[k] > *hi) *hi = v[k];
-                any = 1;
-            }
+        for (int pass = 0; pass < 2; pass++) { /* pass 1: a band's upper edge */
+            const double *v = pass ? (which == 1 && s->style == PLOT_BAND ? s->y2 : NULL)
+                              : which == 0 ? s->x : which == 1 ? s->y : s->c;
+            if (!v) continue;
+            for (size_t k = 0; k < s->n; k++)
+                if (isfinite(v[k])) {
+                    if (v[k] < *lo) *lo = v[k];
+                    if (v[k] > *hi) *hi = v[k];
+                    any = 1;
+                }
+        }
     }
     return any;
 }
@@ -479,6 +690,7 @@ int plot_histogram(const char *png_path, const plot_spec *sp, y1_err *err)
         }
     }
     if ((rc = canvas_open(&cv, sp, png_path, 900, 560, err))) goto done;
+    cv.ay0 += 16 * mark_rows(sp);
     cv.xmin = lo;
     cv.xmax = hi;
     cv.ymin = sp->ymin != sp->ymax ? sp->ymin : 0;
@@ -505,6 +717,7 @@ int plot_histogram(const char *png_path, const plot_spec *sp, y1_err *err)
     }
     draw_marks(&cv, sp);
     cairo_restore(cv.cr);
+    draw_mark_labels(&cv, sp);
     draw_legend(&cv, sp, kinds);
     rc = canvas_save(&cv, png_path, err);
 done:
@@ -516,38 +729,85 @@ done:
 
 /* ---- scatter ------------------------------------------------------------------------------ */
 
+/* The area between y and y2 of a PLOT_BAND series, one polygon per run of finite points. */
+static void draw_band(canvas *cv, const plot_series *s, size_t i)
+{
+    cairo_t *cr = cv->cr;
+    size_t k = 0;
+    set_rgb(cr, series_rgb(s, i), 0.25);
+    while (k < s->n) {
+        size_t a = k;
+        while (k < s->n && isfinite(s->x[k]) && isfinite(s->y[k]) && isfinite(s->y2[k])) k++;
+        if (k - a >= 2) {
+            for (size_t j = a; j < k; j++) {
+                if (j == a) cairo_move_to(cr, mapx(cv, s->x[j]), mapy(cv, s->y2[j]));
+                else cairo_line_to(cr, mapx(cv, s->x[j]), mapy(cv, s->y2[j]));
+            }
+            for (size_t j = k; j-- > a;) cairo_line_to(cr, mapx(cv, s->x[j]), mapy(cv, s->y[j]));
+            cairo_close_path(cr);
+            cairo_fill(cr);
+        }
+        if (k == a) k++;
+    }
+}
+
 static void draw_points(canvas *cv, const plot_series *s, size_t i, double vmin, double vmax,
                         double (*px)(const canvas *, double, double, double *), int sky)
 {
     cairo_t *cr = cv->cr;
-    double r = s->size_px > 0 ? s->size_px : (sky ? 1.6 : 2.5);
+    int line = !sky && (s->style == PLOT_LINE || s->style == PLOT_LINE_POINTS);
+    double lw = s->size_px > 0 ? s->size_px : 2;
+    double r = line ? 2 * lw + 1 : s->size_px > 0 ? s->size_px : (sky ? 1.6 : 2.5);
     unsigned rgb = series_rgb(s, i);
     int first = 1;
-    if (s->style == PLOT_LINE && !sky) {
-        set_rgb(cr, rgb, 1);
-        cairo_set_line_width(cr, s->size_px > 0 ? s->size_px : 2);
+    if (!sky && s->style == PLOT_BAND) {
+        if (s->x && s->y && s->y2) draw_band(cv, s, i);
+        return;
     }
-    for (size_t k = 0; k < s->n; k++) {
-        double X, Y;
-        if (!s->x || !s->y || !isfinite(s->x[k]) || !isfinite(s->y[k])) {
-            first = 1;
-            continue;
-        }
-        X = px(cv, s->x[k], s->y[k], &Y);
-        if (s->style == PLOT_LINE && !sky) {
+    if (line) {
+        set_rgb(cr, rgb, 1);
+        cairo_set_line_width(cr, lw);
+        for (size_t k = 0; k < s->n; k++) {
+            double X, Y;
+            if (!s->x || !s->y || !isfinite(s->x[k]) || !isfinite(s->y[k])) {
+                first = 1;
+                continue;
+            }
+            X = px(cv, s->x[k], s->y[k], &Y);
             if (first) cairo_move_to(cr, X, Y);
             else cairo_line_to(cr, X, Y);
             first = 0;
-            continue;
         }
+        cairo_stroke(cr);
+        if (s->style == PLOT_LINE) return;
+    }
+    for (size_t k = 0; k < s->n; k++) {
+        double X, Y;
+        if (!s->x || !s->y || !isfinite(s->x[k]) || !isfinite(s->y[k])) continue;
+        X = px(cv, s->x[k], s->y[k], &Y);
         if (s->c) {
             if (!isfinite(s->c[k])) continue;
             set_rgb(cr, colormap(vmax > vmin ? (s->c[k] - vmin) / (vmax - vmin) : 0.5), 0.9);
-        } else set_rgb(cr, rgb, 0.7);
+        } else set_rgb(cr, rgb, line ? 1 : 0.7);
         cairo_arc(cr, X, Y, r, 0, 2 * M_PI);
         cairo_fill(cr);
     }
-    if (s->style == PLOT_LINE && !sky) cairo_stroke(cr);
+}
+
+/* Each point's label beside it (up and to the right; to the left near the right edge). */
+static void draw_point_labels(canvas *cv, const plot_series *s)
+{
+    cairo_t *cr = cv->cr;
+    if (!s->point_labels || !s->x || !s->y) return;
+    double r = s->size_px > 0 ? s->size_px : 2.5;
+    for (size_t k = 0; k < s->n; k++) {
+        const char *l = s->point_labels[k];
+        if (!l || !*l || !isfinite(s->x[k]) || !isfinite(s->y[k])) continue;
+        double X = mapx(cv, s->x[k]), Y = mapy(cv, s->y[k]), w = text_width(cr, 12, l);
+        int left = X + r + 4 + w > cv->ax1;
+        set_rgb(cr, 0x000000, 1);
+        est_plot_text(cr, left ? X - r - 3 : X + r + 3, Y - r - 2, 12, left ? 1 : 0, 1, 0, l);
+    }
 }
 
 /* Points of one colour on the sky map, hundreds of thousands of them: instead of one arc and
@@ -649,6 +909,7 @@ int plot_scatter(const char *png_path, const plot_spec *sp, y1_err *err)
     if (ylo == yhi) {
         if (!data_range(sp, 1, &ylo, &yhi))
             return y1_errf(err, Y1_EINPUT, "%s: no finite values to plot", png_path);
+        hlines_range(sp, &ylo, &yhi);
         pad_range(&ylo, &yhi, 0.06);
     }
     if (!(xlo < xhi) || !(ylo < yhi))
@@ -657,9 +918,13 @@ int plot_scatter(const char *png_path, const plot_spec *sp, y1_err *err)
     canvas cv;
     memset(&cv, 0, sizeof cv);
     if (!kinds) return y1_errf(err, Y1_ENOMEM, "%s: out of memory", png_path);
-    for (size_t i = 0; i < sp->nseries; i++) kinds[i] = sp->series[i].style == PLOT_LINE ? 2 : 1;
+    for (size_t i = 0; i < sp->nseries; i++) {
+        plot_style st = sp->series[i].style;
+        kinds[i] = st == PLOT_LINE ? 2 : st == PLOT_LINE_POINTS ? 3 : st == PLOT_BAND ? 4 : 1;
+    }
     if ((rc = canvas_open(&cv, sp, png_path, 900, 560, err))) goto done;
     if (with_c) cv.ax1 = cv.w - 110;
+    cv.ay0 += 16 * mark_rows(sp);
     cv.xmin = xlo;
     cv.xmax = xhi;
     cv.ymin = ylo;
@@ -668,13 +933,20 @@ int plot_scatter(const char *png_path, const plot_spec *sp, y1_err *err)
     cairo_save(cv.cr);
     cairo_rectangle(cv.cr, cv.ax0, cv.ay0, cv.ax1 - cv.ax0, cv.ay1 - cv.ay0);
     cairo_clip(cv.cr);
-    /* points first, lines on top so a fit line stays visible over a dense cloud */
-    for (int pass = 0; pass < 2; pass++)
-        for (size_t i = 0; i < sp->nseries; i++)
-            if ((sp->series[i].style == PLOT_LINE) == pass)
-                draw_points(&cv, &sp->series[i], i, vlo, vhi, px_linear, 0);
+    /* bands at the bottom; then points first, lines on top so a fit line stays visible over a
+     * dense cloud, or the other way round (points_over_lines) so no point hides under it */
+    for (int pass = 0; pass < 3; pass++)
+        for (size_t i = 0; i < sp->nseries; i++) {
+            plot_style st = sp->series[i].style;
+            int is_line = st == PLOT_LINE || st == PLOT_LINE_POINTS;
+            int want = st == PLOT_BAND ? 0 : is_line != !!sp->points_over_lines ? 2 : 1;
+            if (want == pass) draw_points(&cv, &sp->series[i], i, vlo, vhi, px_linear, 0);
+        }
     draw_marks(&cv, sp);
+    draw_hlines(&cv, sp);
+    for (size_t i = 0; i < sp->nseries; i++) draw_point_labels(&cv, &sp->series[i]);
     cairo_restore(cv.cr);
+    draw_mark_labels(&cv, sp);
     if (with_c) draw_colorbar(&cv, sp->value_label, vlo, vhi);
     draw_legend(&cv, sp, kinds);
     rc = canvas_save(&cv, png_path, err);
@@ -708,14 +980,24 @@ int plot_bars_log(const plot_spec *sp)
     return lo > 0 && hi > sp->log_ratio * lo;
 }
 
-/* Width of the legend's box (as draw_legend draws it), 0 if it has no entry. */
-static double legend_width(cairo_t *cr, const plot_spec *sp)
+/* Width of the legend's box (as draw_legend draws it: series names, no marks), 0 if it has no
+ * entry. */
+static double legend_width(const canvas *cv, const plot_spec *sp)
 {
     double wmax = -1;
+    size_t n = 0, shown;
     for (size_t i = 0; i < sp->nseries; i++)
-        if (sp->series[i].name && *sp->series[i].name)
-            wmax = fmax(wmax, text_width(cr, 12, sp->series[i].name));
-    return wmax < 0 || sp->legend < 0 ? 0 : wmax + 44;
+        if (sp->series[i].name && *sp->series[i].name) {
+            wmax = fmax(wmax, text_width(cv->cr, 12, sp->series[i].name));
+            n++;
+        }
+    size_t more = legend_more(cv, n, &shown);
+    if (more) {
+        char t[64];
+        snprintf(t, sizeof t, "... and %zu more", more);
+        wmax = fmax(wmax, text_width(cv->cr, 12, t));
+    }
+    return wmax < 0 || sp->legend < 0 ? 0 : ceil(wmax + 44);
 }
 
 int plot_format_parse(const char *s, plot_format *out, y1_err *err)
@@ -740,7 +1022,8 @@ int plot_bars(const char *png_path, const plot_spec *sp, y1_err *err)
     int rc = check_spec(sp, png_path, err);
     if (rc) return rc;
     size_t nc = sp->ncategories;
-    if (nc == 0 || !sp->categories)
+    int numeric = sp->bar_x0 < sp->bar_x1; /* a time (or other numeric) axis, no names */
+    if (nc == 0 || (!sp->categories && !numeric))
         return y1_errf(err, Y1_EUSAGE, "%s: bar chart without categories", png_path);
     double top = 0;
     for (size_t k = 0; k < nc; k++) {
@@ -751,10 +1034,14 @@ int plot_bars(const char *png_path, const plot_spec *sp, y1_err *err)
                 return y1_errf(err, Y1_EUSAGE, "%s: series %zu has %zu values for %zu categories",
                                png_path, i, s->n, nc);
             double v = s->y[k];
-            if (!isfinite(v) || v < 0)
-                return y1_errf(err, Y1_EINPUT, "%s: bar value %g (series '%s', category '%s') "
+            if (!isfinite(v) || v < 0) {
+                char cat[80];
+                if (sp->categories) snprintf(cat, sizeof cat, "'%s'", sp->categories[k]);
+                else snprintf(cat, sizeof cat, "%zu", k + 1);
+                return y1_errf(err, Y1_EINPUT, "%s: bar value %g (series '%s', category %s) "
                                "must be finite and non-negative", png_path, v,
-                               s->name ? s->name : "", sp->categories[k]);
+                               s->name ? s->name : "", cat);
+            }
             sum += v;
         }
         if (sum > top) top = sum;
@@ -765,22 +1052,27 @@ int plot_bars(const char *png_path, const plot_spec *sp, y1_err *err)
     if (!kinds) return y1_errf(err, Y1_ENOMEM, "%s: out of memory", png_path);
     if ((rc = canvas_open(&cv, sp, png_path, 900, 560, err))) goto done;
     if (sp->legend_outside) {
-        double lw = legend_width(cv.cr, sp);
+        double lw = legend_width(&cv, sp);
         if (lw > 0 && cv.w - lw - 20 > cv.ax0 + 100) cv.ax1 = cv.w - lw - 20;
     }
     /* long category names are drawn slanted: leave room below */
     double slot = (cv.ax1 - cv.ax0) / nc, wmax = 0;
-    for (size_t k = 0; k < nc; k++) {
+    for (size_t k = 0; k < nc && !numeric; k++) {
         double w = text_width(cv.cr, 12, sp->categories[k]);
         if (w > wmax) wmax = w;
     }
     int slant = wmax > slot * 0.95;
     if (slant) cv.ay1 = cv.h - 40 - wmax * 0.6;
     if (cv.ay1 < cv.ay0 + 60) cv.ay1 = cv.ay0 + 60;
-    cv.xmin = 0;
-    cv.xmax = nc;
+    cv.xmin = numeric ? sp->bar_x0 : 0;
+    cv.xmax = numeric ? sp->bar_x1 : (double)nc;
     cv.ymin = sp->ymin != sp->ymax ? sp->ymin : 0;
     cv.ymax = sp->ymin != sp->ymax ? sp->ymax : (top > 0 ? top * 1.12 : 1);
+    if (sp->ymin == sp->ymax) {
+        double lo = cv.ymin, hi = cv.ymax;
+        hlines_range(sp, &lo, &hi);
+        cv.ymax = hi;
+    }
     if (plot_bars_log(sp)) {
         /* whole decades around the totals, with room above the largest for its label */
         double lo, hi;
@@ -790,9 +1082,11 @@ int plot_bars(const char *png_path, const plot_spec *sp, y1_err *err)
         cv.ymax = pow(10, ceil(log10(hi * 1.6)));
     }
     slot = (cv.ax1 - cv.ax0) / nc;
-    draw_axes(&cv, sp, NULL, 1);
+    draw_axes(&cv, sp, NULL, !numeric);
     for (size_t k = 0; k < nc; k++) {
-        double xc = mapx(&cv, k + 0.5), bw = slot * 0.7, acc = 0;
+        double xc = numeric ? mapx(&cv, sp->bar_x0 + (k + 0.5) * (sp->bar_x1 - sp->bar_x0) / nc)
+                            : mapx(&cv, k + 0.5);
+        double bw = numeric ? slot : slot * 0.7, acc = 0;
         for (size_t i = 0; i < sp->nseries; i++) {
             double v = sp->series[i].y[k];
             if (cv.ylog && acc + v <= cv.ymin) { /* below the axis: nothing to draw */
@@ -801,7 +1095,10 @@ int plot_bars(const char *png_path, const plot_spec *sp, y1_err *err)
             }
             double ya = mapy(&cv, cv.ylog ? fmax(acc, cv.ymin) : acc), yb = mapy(&cv, acc + v);
             set_rgb(cv.cr, series_rgb(&sp->series[i], i), 0.85);
-            cairo_rectangle(cv.cr, xc - bw / 2, yb, bw, ya - yb);
+            /* touching columns: edges on whole pixels, so no antialiased seam between them */
+            double xl = numeric ? round(xc - bw / 2) : xc - bw / 2;
+            double xr = numeric ? round(xc + bw / 2) : xc + bw / 2;
+            cairo_rectangle(cv.cr, xl, yb, xr - xl, ya - yb);
             cairo_fill(cv.cr);
             acc += v;
         }
@@ -811,9 +1108,11 @@ int plot_bars(const char *png_path, const plot_spec *sp, y1_err *err)
             snprintf(buf, sizeof buf, "%.3g%s", acc, sp->total_suffix ? sp->total_suffix : "");
             est_plot_text(cv.cr, xc, (acc > 0 || !cv.ylog ? mapy(&cv, acc) : cv.ay1) - 4, 12, 0.5, 1, 0, buf);
         }
+        if (numeric) continue;
         if (slant) est_plot_text(cv.cr, xc, cv.ay1 + 8, 12, 1, 0, -M_PI / 5, sp->categories[k]);
         else est_plot_text(cv.cr, xc, cv.ay1 + 8, 12, 0.5, 0, 0, sp->categories[k]);
     }
+    draw_hlines(&cv, sp);
     draw_legend(&cv, sp, kinds);
     rc = canvas_save(&cv, png_path, err);
 done:

@@ -23,7 +23,10 @@ typedef enum plot_format { PLOT_PNG = 0, PLOT_SVG, PLOT_PDF } plot_format;
 
 typedef enum plot_style {
     PLOT_POINTS = 0,  /* scatter: filled circles of radius size_px */
-    PLOT_LINE         /* scatter: a polyline through the points in the given order */
+    PLOT_LINE,        /* scatter: a polyline through the points in the given order */
+    PLOT_LINE_POINTS, /* scatter: the polyline and a marker (radius 2 x width + 1) at each point */
+    PLOT_BAND         /* scatter: the area between y (lower edge) and y2 (upper), translucent,
+                         drawn below every other series */
 } plot_style;
 
 /* One data series. Which arrays are used depends on the chart:
@@ -42,14 +45,30 @@ typedef struct plot_series {
     unsigned rgb;         /* 0xRRGGBB, or PLOT_AUTO */
     plot_style style;     /* scatter only */
     double size_px;       /* point radius or line width; 0 = default (2.5 / 2) */
+    const double *y2;     /* PLOT_BAND: the upper edge (n values) */
+    const char *const *point_labels; /* scatter: text beside point k (NULL, or an entry NULL or
+                                        "": none) */
 } plot_series;
+
+/* Line patterns of marks and horizontal lines. */
+typedef enum plot_dash { PLOT_DASHED = 0, PLOT_SOLID, PLOT_DOTTED, PLOT_DASH_DOT } plot_dash;
 
 /* A vertical marker line across the plot area (e.g. "95th percentile"), with a label. */
 typedef struct plot_mark {
     double x;
     const char *label;    /* may be NULL */
     unsigned rgb;         /* PLOT_AUTO = dark red */
+    plot_dash dash;       /* 0 = dashed */
 } plot_mark;
+
+/* A horizontal line across the plot area (e.g. a storage quota), labelled on the plot just
+ * above the line at its right end. Drawn solid, 2 px, over the data. A y outside an automatic
+ * y range widens the range to show it. */
+typedef struct plot_hline {
+    double y;
+    const char *label;    /* may be NULL */
+    unsigned rgb;         /* PLOT_AUTO = dark red */
+} plot_hline;
 
 typedef struct plot_spec {
     const char *title;    /* top line; NULL = none */
@@ -75,6 +94,18 @@ typedef struct plot_spec {
     const char *total_suffix;          /* appended to the printed total (e.g. " k"), or NULL */
     double log_ratio;     /* > 1: a log y axis when the largest bar total exceeds log_ratio x
                              the smallest non-zero one; 0 = always linear */
+    double bar_x0, bar_x1; /* bar_x0 < bar_x1: a numeric x axis; the categories are consecutive
+                             equal intervals covering [bar_x0, bar_x1] (names not drawn, may be
+                             NULL), bars drawn touching, x ticks as for a scatter */
+    /* every chart with x ticks: */
+    int x_time;           /* x in seconds: ticks at round minutes, hours or days chosen from the
+                             span (plot_time_ticks), labelled in that unit, which is appended to
+                             xlabel as " (hours)" etc. */
+    int x_integer;        /* ticks only at integers (e.g. years) */
+    const plot_hline *hlines;          /* bars and scatter */
+    size_t nhlines;
+    int mark_labels;      /* 1: each mark's label is also written along its line, at the top */
+    int points_over_lines; /* scatter: points drawn after the lines (default: lines on top) */
 } plot_spec;
 
 /* Histogram of each series' x values (several series are overlaid as translucent bars). With
@@ -112,5 +143,21 @@ int plot_bars_log(const plot_spec *spec);
 
 void plot_hammer(double ra_deg, double dec_deg, double *x, double *y);
 size_t plot_ticks(double lo, double hi, size_t max, double *ticks);
+
+/* plot_ticks_int: as plot_ticks with steps of 1, 2, 5 x 10^k, k >= 0 only: integer ticks.
+ * plot_time_ticks: ticks for a time axis over [lo_s, hi_s] seconds: multiples of the smallest
+ *   step of 1, 5, 10, 15, 30 min, 1, 2, 3, 6, 12 h, 1, 2, 5, 7, 10, 14, 30, 60, 100, 200 d, 1 y
+ *   that gives at most 8 intervals over the span; *unit_s (if not NULL) is the unit to label
+ *   them in (60, 3600 or 86400: minutes below an hour's step, hours below a day's, else days),
+ *   in which every tick is an integer. Returns the count (0 if lo_s >= hi_s or not finite).
+ * plot_time_group: bins per column when nbins time bins of bin_s seconds are drawn as at most
+ *   max_cols columns: the smallest count >= ceil(nbins / max_cols) that lines the columns up
+ *   with period_s (a divisor or a multiple of period_s / bin_s, when period_s > 0 is a whole
+ *   number of bins: batch jobs then start on column edges and the columns do not alias
+ *   against them), else one giving a round width (1, 2, 3, 4, 6, 8, 12 h, 1, 2, 4, 7, 14, 28 d),
+ *   else ceil(nbins / max_cols). At least 1. */
+size_t plot_ticks_int(double lo, double hi, size_t max, double *ticks);
+size_t plot_time_ticks(double lo_s, double hi_s, size_t max, double *ticks_s, double *unit_s);
+size_t plot_time_group(size_t nbins, double bin_s, double period_s, size_t max_cols);
 
 #endif

@@ -1,6 +1,7 @@
 /* plot_validate.c: the two figures of `y1est validate`, drawn with cairo: predicted against
  * actual per task on log-log axes (1:1 line, tolerance band), and the wall/CPU box plot per task
- * (RTN-109 Figure 3's percentiles). Pixel units; PNGs written through y1_out (temp + rename). */
+ * (RTN-109 Figure 3's percentiles), each task in its colour of every plot (palette.h). Pixel
+ * units; PNG, SVG or PDF written through plot.c's surface (temp + rename). */
 #include "estimator/validate.h"
 
 #include <math.h>
@@ -9,7 +10,7 @@
 
 #include <cairo.h>
 
-#include "common/y1_out.h"
+#include "estimator/report/palette.h"
 #include "estimator/report/plot_internal.h"
 
 #define FONT "DejaVu Sans"
@@ -23,43 +24,10 @@ static void text(cairo_t *cr, double x, double y, double size, double ha, double
     est_plot_text(cr, x, y, size, ha, 1 - va, angle, s);
 }
 
-static cairo_status_t png_write(void *closure, const unsigned char *data, unsigned int len)
+static void set_rgb(cairo_t *cr, unsigned rgb)
 {
-    return fwrite(data, 1, len, (FILE *)closure) == len ? CAIRO_STATUS_SUCCESS
-                                                        : CAIRO_STATUS_WRITE_ERROR;
-}
-
-static int save(cairo_surface_t *sf, cairo_t *cr, const char *path, y1_err *err)
-{
-    y1_out *o = NULL;
-    int rc;
-    cairo_surface_flush(sf);
-    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
-        return y1_errf(err, Y1_EIO, "%s: drawing failed: %s", path,
-                       cairo_status_to_string(cairo_status(cr)));
-    if ((rc = y1_out_open(&o, path, err))) return rc;
-    cairo_status_t st = cairo_surface_write_to_png_stream(sf, png_write, y1_out_fp(o));
-    if (st != CAIRO_STATUS_SUCCESS) {
-        y1_out_abort(o);
-        return y1_errf(err, Y1_EIO, "%s: cannot write PNG: %s", path, cairo_status_to_string(st));
-    }
-    return y1_out_commit(o, err);
-}
-
-static int canvas(cairo_surface_t **sf, cairo_t **cr, y1_err *err)
-{
-    *sf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, W, H);
-    *cr = cairo_create(*sf);
-    if (cairo_status(*cr) != CAIRO_STATUS_SUCCESS) {
-        cairo_destroy(*cr);
-        cairo_surface_destroy(*sf);
-        return y1_errf(err, Y1_ENOMEM, "plot: cannot create a %d x %d image", W, H);
-    }
-    cairo_set_source_rgb(*cr, 1, 1, 1);
-    cairo_paint(*cr);
-    cairo_select_font_face(*cr, FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-    cairo_set_source_rgb(*cr, 0, 0, 0);
-    return Y1_OK;
+    cairo_set_source_rgb(cr, ((rgb >> 16) & 255) / 255.0, ((rgb >> 8) & 255) / 255.0,
+                         (rgb & 255) / 255.0);
 }
 
 static void verdict_rgb(cairo_t *cr, int v)
@@ -72,7 +40,7 @@ static void verdict_rgb(cairo_t *cr, int v)
     }
 }
 
-int est_val_plot_scatter(const char *png, const est_val *v, int what, y1_err *err)
+int est_val_plot_scatter(const char *png, const est_val *v, int what, int fmt, y1_err *err)
 {
     double lo = INFINITY, hi = -INFINITY;
     size_t np = 0;
@@ -89,10 +57,13 @@ int est_val_plot_scatter(const char *png, const est_val *v, int what, y1_err *er
                        "plot", png, what ? "CPU" : "job count");
     int d0 = (int)floor(log10(lo)), d1 = (int)ceil(log10(hi));
     if (d1 <= d0) d1 = d0 + 1;
-    cairo_surface_t *sf;
-    cairo_t *cr;
-    int rc = canvas(&sf, &cr, err);
+    est_plot_surface ps;
+    int rc = est_plot_surface_open(&ps, png, (plot_format)fmt, W, H,
+                                   what ? "CPU per task: actual against predicted"
+                                        : "Jobs per task: actual against predicted", NULL, err);
     if (rc) return rc;
+    cairo_t *cr = ps.cr;
+    cairo_set_source_rgb(cr, 0, 0, 0);
     const double x0 = 100, x1 = W - 40, y0 = 60, y1 = H - 80; /* the square-ish plot area */
 #define PX(l) (x0 + ((l) - d0) / (double)(d1 - d0) * (x1 - x0))
 #define PY(l) (y1 - ((l) - d0) / (double)(d1 - d0) * (y1 - y0))
@@ -150,12 +121,19 @@ int est_val_plot_scatter(const char *png, const est_val *v, int what, y1_err *er
         double p = what ? w->cpu_pred_s : w->jobs_pred, a = what ? w->cpu_act_s : w->jobs_act;
         if (!w->measured || !(p > 0) || !(a > 0)) continue;
         double r = what ? w->cpu_ratio : w->jobs_ratio;
+        double px = PX(log10(p)), py = PY(log10(a));
+        /* the task's colour inside, the verdict's as a ring */
+        set_rgb(cr, plot_palette_task(w->label));
+        cairo_new_path(cr);
+        cairo_arc(cr, px, py, 4.5, 0, 2 * M_PI);
+        cairo_fill(cr);
         verdict_rgb(cr, what ? w->verdict
                              : (r < 1 - v->tolerance ? EST_VAL_OVER
                                 : r > 1 + v->tolerance ? EST_VAL_UNDER : EST_VAL_WITHIN));
-        double px = PX(log10(p)), py = PY(log10(a));
-        cairo_arc(cr, px, py, 5, 0, 2 * M_PI);
-        cairo_fill(cr);
+        cairo_set_line_width(cr, 2.5);
+        cairo_new_path(cr); /* no line from a text's end point to the ring */
+        cairo_arc(cr, px, py, 6.5, 0, 2 * M_PI);
+        cairo_stroke(cr);
     }
     /* then their labels, over the points */
     for (size_t i = 0; i < v->n; i++) {
@@ -181,25 +159,28 @@ int est_val_plot_scatter(const char *png, const est_val *v, int what, y1_err *er
         text(cr, px + 8, ly, 11, 0, 0.5, 0, buf);
     }
     /* legend */
-    static const char *names[3] = {"within tolerance", "over-predicted", "under-predicted"};
+    static const char *names[3] = {"ring: within tolerance", "ring: over-predicted",
+                                   "ring: under-predicted"};
+    cairo_set_line_width(cr, 2.5);
     for (int k = 0; k < 3; k++) {
         verdict_rgb(cr, k);
+        cairo_new_path(cr);
         cairo_arc(cr, x0 + 18, y0 + 18 + 18 * k, 5, 0, 2 * M_PI);
-        cairo_fill(cr);
+        cairo_stroke(cr);
         cairo_set_source_rgb(cr, 0, 0, 0);
         text(cr, x0 + 30, y0 + 18 + 18 * k, 12, 0, 0.5, 0, names[k]);
     }
-    snprintf(buf, sizeof buf, "solid: 1:1; dashed: ratio 1 +- %g", v->tolerance);
+    snprintf(buf, sizeof buf, "fill: the task's colour; solid: 1:1; dashed: ratio 1 +- %g",
+             v->tolerance);
     text(cr, x0 + 12, y0 + 18 + 54, 12, 0, 0.5, 0, buf);
 #undef PX
 #undef PY
-    rc = save(sf, cr, png, err);
-    cairo_destroy(cr);
-    cairo_surface_destroy(sf);
+    rc = est_plot_surface_save(&ps, png, err);
+    est_plot_surface_close(&ps);
     return rc;
 }
 
-int est_val_plot_boxes(const char *png, const est_val *v, y1_err *err)
+int est_val_plot_boxes(const char *png, const est_val *v, int fmt, y1_err *err)
 {
     size_t nb = 0;
     double lo = 1, hi = 1;
@@ -215,10 +196,12 @@ int est_val_plot_boxes(const char *png, const est_val *v, y1_err *err)
     double pad = 0.05 * (hi - lo) + 0.02;
     lo = fmax(0, lo - pad);
     hi += pad;
-    cairo_surface_t *sf;
-    cairo_t *cr;
-    int rc = canvas(&sf, &cr, err);
+    est_plot_surface ps;
+    int rc = est_plot_surface_open(&ps, png, (plot_format)fmt, W, H, "Wall time / CPU time per "
+                                   "job", NULL, err);
     if (rc) return rc;
+    cairo_t *cr = ps.cr;
+    cairo_set_source_rgb(cr, 0, 0, 0);
     const double x0 = 90, x1 = W - 30, y0 = 60, y1 = H - 170;
 #define PY(r) (y1 - ((r) - lo) / (hi - lo) * (y1 - y0))
     text(cr, W / 2.0, 25, 17, 0.5, 0.5, 0,
@@ -256,7 +239,8 @@ int est_val_plot_boxes(const char *png, const est_val *v, y1_err *err)
         const est_val_row *w = &v->rows[i];
         if (w->wc_n == 0) continue;
         double cx = x0 + slot * (k + 0.5);
-        cairo_set_source_rgb(cr, 0.12, 0.47, 0.71);
+        unsigned rgb = plot_palette_task(w->label);
+        set_rgb(cr, rgb);
         cairo_move_to(cr, cx, PY(w->wc[0]));
         cairo_line_to(cr, cx, PY(w->wc[4]));
         cairo_move_to(cr, cx - bw / 4, PY(w->wc[0]));
@@ -264,10 +248,11 @@ int est_val_plot_boxes(const char *png, const est_val *v, y1_err *err)
         cairo_move_to(cr, cx - bw / 4, PY(w->wc[4]));
         cairo_line_to(cr, cx + bw / 4, PY(w->wc[4]));
         cairo_stroke(cr);
-        cairo_set_source_rgb(cr, 0.68, 0.8, 0.92);
         cairo_rectangle(cr, cx - bw / 2, PY(w->wc[3]), bw, PY(w->wc[1]) - PY(w->wc[3]));
+        cairo_set_source_rgba(cr, ((rgb >> 16) & 255) / 255.0, ((rgb >> 8) & 255) / 255.0,
+                              (rgb & 255) / 255.0, 0.4); /* a light fill of the task's colour */
         cairo_fill_preserve(cr);
-        cairo_set_source_rgb(cr, 0.12, 0.47, 0.71);
+        set_rgb(cr, rgb);
         cairo_stroke(cr);
         cairo_set_source_rgb(cr, 0, 0, 0);
         cairo_set_line_width(cr, 2);
@@ -280,8 +265,7 @@ int est_val_plot_boxes(const char *png, const est_val *v, y1_err *err)
         k++;
     }
 #undef PY
-    rc = save(sf, cr, png, err);
-    cairo_destroy(cr);
-    cairo_surface_destroy(sf);
+    rc = est_plot_surface_save(&ps, png, err);
+    est_plot_surface_close(&ps);
     return rc;
 }

@@ -52,8 +52,10 @@ int est_node_plot_occupancy(const est_platform *p, const char *png_path, y1_err 
 
 /* The plots of a models fit into dir (made if needed): per task a histogram of each quantity
  * with its quantile (visit level, the study's Figure 3) or the scatter against n with the
- * envelope (coadd level, Figure 4). q is the fit quantile, y1_max_n the x range to reach. */
+ * envelope and its bootstrap band (coadd level, Figure 4), the points in the task's colour
+ * drawn over the line. q is the fit quantile, y1_max_n the x range to reach; fmt 0 PNG, 1 SVG,
+ * 2 PDF (plot.h's plot_format). */
 int mdl_report_fit_plots(const char *dir, const mdl_set *set, const mdl_records *r, double q,
-                         double y1_max_n, y1_err *err);
+                         double y1_max_n, int fmt, y1_err *err);
 
 #endif
