@@ -183,6 +183,8 @@ jq -e '.summary.node_days_rtn028 == null and .summary.core_weighted_stages == 97
   >/dev/null && ok || bad "rtn109 campaign: no RTN-028 figure, 97 weighted tasks"
 grep -q "ASSUMPTION: 97 of 97 tasks give only core-weighted CPU" "$T/camp/campaign.md" && ok \
   || bad "campaign.md does not state the core-weighted assumption"
+grep -q "The pipeline file gives no raw dataset" "$T/camp/campaign.md" && ok \
+  || bad "campaign.md counts raw inputs the rtn109 file does not give"
 expect 2 "tasks over the whole sky \(first: makeInitialVisitDetectorTable\)" -- \
   "$Y1EST" campaign "${SEL[@]}" "${CELLS[@]}" --nodes 2 --regions 2
 

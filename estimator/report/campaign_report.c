@@ -213,6 +213,10 @@ void cmp_report_md(FILE *fp, const camp *C)
            offsetof(cmp_mc_sample, keep_pb), note);
     md_row(fp, C, "all products written (PB)", r->written_bytes / 1e15,
            offsetof(cmp_mc_sample, all_pb), "Table 4 total for the simulated tasks");
+    if (er->pipe && !er->pipe->p->has_raw)
+        fprintf(fp, "\nPB = 10^15 bytes. The pipeline file gives no raw dataset, so raw inputs "
+                "are not counted.\n");
+    else
     fprintf(fp, "\nPB = 10^15 bytes. Raw inputs (%.3f PB) are not counted as scratch.\n",
             er->disk.raw_bytes / 1e15);
     if (C->nmc) {
