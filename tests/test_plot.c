@@ -480,6 +480,23 @@ static void test_long_legend(void)
         CHECK_MSG(pixel(img, xr - 10, yb) == 0x999999, "bottom edge %06x at %d,%d; below %06x above %06x", pixel(img, xr - 10, yb), xr - 10, yb, pixel(img, xr - 10, yb + 1), pixel(img, xr - 10, yb - 1)); /* its bottom edge */
     }
     cairo_surface_destroy(img);
+    /* 3 named series and 5 the caller left out: 4 rows of 18 px + 8, the box 80 px high from
+     * its top border to its bottom border */
+    sp.nseries = 3;
+    sp.legend_omitted = 5;
+    CHECK_INT(plot_bars(out("legend2.png"), &sp, &err), Y1_OK);
+    img = cairo_image_surface_create_from_png(out("legend2.png"));
+    xr = -1;
+    y = 40;
+    for (int x = w - 1; x > w / 2 && xr < 0; x--) if (pixel(img, x, y) == 0x999999) xr = x;
+    CHECK_MSG(xr > 0, "no legend border found");
+    if (xr > 0) {
+        int top = y, bot = y;
+        while (top > 0 && pixel(img, xr, top - 1) == 0x999999) top--;
+        while (bot + 1 < h && pixel(img, xr, bot + 1) == 0x999999) bot++;
+        CHECK_INT(bot - top, 80);
+    }
+    cairo_surface_destroy(img);
 }
 
 int main(void)
@@ -498,7 +515,8 @@ int main(void)
                                             "bars.png", "sky.png", "skyc.png", "bars_log.png",
                                             "bars_log.svg", "bars_log.pdf", "pal1.png",
                                             "pal2.png", "quota.png", "quota2.png",
-                                            "layers1.png", "layers2.png", "legend.png"};
+                                            "layers1.png", "layers2.png", "legend.png",
+                                            "legend2.png"};
         for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) remove(out(names[i]));
         rmdir(dir);
     } else printf("plots kept in %s\n", dir);

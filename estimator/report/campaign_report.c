@@ -559,7 +559,7 @@ static int write_csvs(const camp *C, const char *dir, y1_err *err)
  * its bins (rates); mode 1: the bin of the column where the layers' total is largest (volumes,
  * so the peak shows). Colours: one per layer, from the palette (the same task or product in
  * every plot). */
-enum { MAX_COLS = 60 };
+enum { MAX_COLS = 60, LEGEND_MAX = 20 };
 
 static int stacked_bars(const char *path, const char *title, const char *ylabel, const camp *C,
                         const double *layers, size_t nl, double scale, const char *const *names,
@@ -600,6 +600,22 @@ static int stacked_bars(const char *path, const char *title, const char *ylabel,
         s[k] = (plot_series){.name = names[k], .y = y + k * nc, .n = nc, .rgb = colours[k]};
     plot_spec sp;
     memset(&sp, 0, sizeof sp);
+    /* many layers (a pipeline of 97 tasks): the legend names the LEGEND_MAX largest (by their
+     * sum over the columns), in pipeline order, and counts the others */
+    if (nl > LEGEND_MAX) {
+        for (size_t k = 0; k < nl; k++) {
+            double tk = 0;
+            size_t above = 0;
+            for (size_t c = 0; c < nc; c++) tk += y[k * nc + c];
+            for (size_t j = 0; j < nl; j++) {
+                double tj = 0;
+                for (size_t c = 0; c < nc; c++) tj += y[j * nc + c];
+                above += tj > tk || (tj == tk && j < k); /* ties: the earlier task first */
+            }
+            if (above >= LEGEND_MAX) s[k].name = NULL;
+        }
+        sp.legend_omitted = nl - LEGEND_MAX;
+    }
     sp.title = title;
     sp.xlabel = "time since start";
     sp.ylabel = ylabel;
@@ -696,8 +712,10 @@ static int write_plots(const camp *C, const char *dir, y1_err *err)
              C->er.plat[0].name);
     double held_max = 0;
     for (size_t b = 0; b < r->nbins; b++) held_max = tot[b] > held_max ? tot[b] : held_max;
-    snprintf(held_lab, sizeof held_lab, "cores held: %.0f (%ld nodes x %ld)", held_max, r->nodes,
-             r->cores_per_node);
+    /* between batch jobs (a queue wait) nothing is held: the line is the jobs' level */
+    snprintf(held_lab, sizeof held_lab, "cores held%s: %.0f (%ld nodes x %ld)",
+             C->a->co.walltime_h > 0 && C->a->co.queue_wait_h > 0 ? " while a job runs" : "",
+             held_max, r->nodes, r->cores_per_node);
     plot_hline held = {.y = held_max, .label = held_lab, .rgb = 0x000000};
     if ((rc = stacked_bars(path, title, "busy cores", C, r->busy, r->nstage, 1.0 / r->bin_s,
                            names, colours, held_max * 1.08, 0, &held, held_max > 0, err)))

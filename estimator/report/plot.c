@@ -478,7 +478,7 @@ static void draw_legend(canvas *cv, const plot_spec *sp, const int *kinds)
         }
     if (!n) return;
     double x0, y0 = cv->ay0 + 8;
-    size_t shown = n, more = legend_more(cv, n, &shown);
+    size_t shown = n, more = legend_more(cv, n, &shown) + sp->legend_omitted;
     char more_txt[64] = "";
     if (more) {
         snprintf(more_txt, sizeof more_txt, "... and %zu more", more);
@@ -991,7 +991,7 @@ static double legend_width(const canvas *cv, const plot_spec *sp)
             wmax = fmax(wmax, text_width(cv->cr, 12, sp->series[i].name));
             n++;
         }
-    size_t more = legend_more(cv, n, &shown);
+    size_t more = legend_more(cv, n, &shown) + sp->legend_omitted;
     if (more) {
         char t[64];
         snprintf(t, sizeof t, "... and %zu more", more);

@@ -106,6 +106,8 @@ typedef struct plot_spec {
     size_t nhlines;
     int mark_labels;      /* 1: each mark's label is also written along its line, at the top */
     int points_over_lines; /* scatter: points drawn after the lines (default: lines on top) */
+    size_t legend_omitted; /* series the caller left unnamed to keep the legend short: counted
+                              in its last line, "... and K more" */
 } plot_spec;
 
 /* Histogram of each series' x values (several series are overlaid as translucent bars). With
