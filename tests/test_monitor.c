@@ -107,5 +107,23 @@ int main(void)
     CHECK_STR(mem, "name,size_mib,keep,tag\ncalexp,103.24,true,\nicExp,2.5,false,\nx7,,,t\n");
     free(mem);
     est_dtab_clear(&d);
+
+    /* the one JSON writer: two-space indent, keys in insertion order, reals to 10 significant
+     * digits (1/3 -> 0.3333333333, 2/3 rounds up -> 0.6666666667), a final newline */
+    json_t *o = json_object();
+    json_object_set_new(o, "z", json_real(1.0 / 3.0));
+    json_object_set_new(o, "a", json_real(2.0 / 3.0));
+    json_object_set_new(o, "n", json_integer(7));
+    fp = open_memstream(&mem, &len);
+    CHECK_INT(est_json_write(fp, o, "demo", &err), Y1_OK);
+    fclose(fp);
+    CHECK_STR(mem, "{\n  \"z\": 0.3333333333,\n  \"a\": 0.6666666667,\n  \"n\": 7\n}\n");
+    free(mem);
+    /* a root that could not be built is out of memory, named */
+    fp = open_memstream(&mem, &len);
+    CHECK_INT(est_json_write(fp, NULL, "demo", &err), Y1_ENOMEM);
+    fclose(fp);
+    free(mem);
+    CHECK_STR(err.msg, "demo: out of memory");
     CHECK_DONE();
 }
