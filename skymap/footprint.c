@@ -227,17 +227,19 @@ static void circle_tract(const sky_map *m, int t, const double v[3], double k, d
     if (!circle_cols(m, t, v, k, sr, lo, hi)) return;
     int npx = m->info.patches_x, npy = m->info.patches_y;
     uint32_t base = (uint32_t)t * (uint32_t)m->npatch;
-    const double *re = m->row_eta;
     for (int i = 0; i < npx; i++) {
         if (lo[i] > hi[i]) continue;
         /* Rows' eta ranges increase with j at both ends, so the rows a column's [lo, hi] meets
-         * are one run j0..j1: j0 rows end below lo, j1 + 1 rows start at or below hi. Counting
-         * both over all rows has no branch to mispredict. */
-        int j0 = 0, n1 = 0;
-        for (int j = 0; j < npy; j++) {
-            j0 += re[2 * j + 1] < lo[i];
-            n1 += re[2 * j] <= hi[i];
-        }
+         * are one run j0..n1-1: j0 rows end below lo, n1 rows start at or below hi. The
+         * uniform pitch gives each count to within one; one comparison each way settles it
+         * (the padded edges are -inf and +inf), with no branch to mispredict. */
+        double gl = dmin(dmax(lo[i] * m->row_inv_pitch + m->row_hi_c, 0.0), npy);
+        double gh = dmin(dmax(hi[i] * m->row_inv_pitch + m->row_lo_c, 0.0), npy);
+        int j0 = (int)gl, n1 = (int)gh; /* floors: both are >= 0 */
+        j0 += m->hi_pad[j0 + 1] < lo[i];
+        j0 -= m->hi_pad[j0] >= lo[i];
+        n1 += m->lo_pad[n1 + 1] <= hi[i];
+        n1 -= m->lo_pad[n1] > hi[i];
         if (j0 >= n1) continue;
         uint32_t k0 = base + (uint32_t)(i * npy);
         if (w->runs) {

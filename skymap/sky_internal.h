@@ -26,6 +26,10 @@ struct sky_map {
     double *tv;               /* 9 per tract: centre c, east e, north n (unit vectors) */
     double *col_xi;           /* 2 per patch column: xi range of its outer box (lo, hi) */
     double *row_eta;          /* 2 per patch row: eta range of its outer box (lo, hi) */
+    double *lo_pad, *hi_pad;  /* npy + 2 each: -inf, the rows' lower (upper) eta ends, +inf */
+    double row_inv_pitch;     /* 1 / (inner patch height in rad) */
+    double row_lo_c, row_hi_c;/* eta * row_inv_pitch + row_lo_c is about the number of rows
+                                 starting at or below eta (+ row_hi_c: ending below eta) */
     double *mid_xi, *mid_eta; /* 1 per patch (index patch_x * patches_y + patch_y): the middle
                                  of its outer box */
     double box_xi[2], box_eta[2]; /* extent of every outer patch box, half-pixel edges: the
