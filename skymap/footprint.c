@@ -328,16 +328,13 @@ static int cam_exact(const sky_footprint *fp, const double h[9], double x0, doub
     return 0;
 }
 
-/* Two doubles as one SSE2-sized vector, and the min and max of the scalar code lane by lane
- * (a comparison gives all-ones or zero per lane). */
+/* Two doubles as one SSE2-sized vector, and what the scalar code did lane by lane
+ * (a comparison gives all-ones or zero per lane): max(a, 0), |a| and min(a, b). */
 typedef double v2d __attribute__((vector_size(16)));
 typedef long long v2l __attribute__((vector_size(16)));
 static inline v2d v2d_all(double a) { return (v2d){a, a}; }
-static inline v2d v2d_max(v2d a, v2d b)
-{
-    v2l k = a > b;
-    return (v2d)((k & (v2l)a) | (~k & (v2l)b));
-}
+static inline v2d v2d_pos(v2d a) { return (v2d)((v2l)a & (a > (v2d){0.0, 0.0})); }
+static inline v2d v2d_abs(v2d a) { return (v2d)((v2l)a & (v2l){INT64_MAX, INT64_MAX}); }
 static inline v2d v2d_min(v2d a, v2d b)
 {
     v2l k = a < b;
@@ -380,18 +377,22 @@ static void cam_tract(const sky_map *m, const sky_footprint *fp, int t, const ca
     int np = m->npatch, nocc = fp->nocc;
     double o[2][4]; /* nocc is 1 or 2; a missing second box repeats the first */
     for (int q = 0; q < 2; q++) memcpy(o[q], fp->occ[q < nocc ? q : 0], sizeof o[q]);
-    /* two patches at a time in SSE2-sized vectors (GCC and Clang vector extensions; the
-     * compiler will not vectorise the min/max itself, since a comparison may trap). Each lane
-     * computes exactly what the scalar expressions would. The middle arrays are padded to an
-     * even length. */
+    /* two patches at a time in SSE2-sized vectors (GCC and Clang vector extensions, so it
+     * does not depend on the auto-vectoriser); the middle arrays are padded to an even length */
     int64_t cls[64 * 64 + 1]; /* 2 hit, 1 exact test, 0 miss */
     const double *mx = m->mid_xi, *my = m->mid_eta;
     v2d h0 = v2d_all(h[0]), h1 = v2d_all(h[1]), h2 = v2d_all(h[2]), h3 = v2d_all(h[3]);
     v2d h4 = v2d_all(h[4]), h5 = v2d_all(h[5]), h6 = v2d_all(h[6]), h7 = v2d_all(h[7]);
-    v2d h8 = v2d_all(h[8]), one = v2d_all(1.0), zero = v2d_all(0.0);
-    v2d rc2 = v2d_all(cx->rc2), sure2 = v2d_all(cx->sure2), ov[2][4];
+    v2d h8 = v2d_all(h[8]), one = v2d_all(1.0);
+    /* a box as middle and half-width: the distance outside it along x is |fx - mid| - half,
+     * the same number as max(x0 - fx, fx - x1) for the boxes the camera has, which are
+     * centred on the boresight (mid = 0 exactly, half = x1) */
+    v2d rc2 = v2d_all(cx->rc2), sure2 = v2d_all(cx->sure2), bm[2][2], bh[2][2];
     for (int q = 0; q < 2; q++)
-        for (int k = 0; k < 4; k++) ov[q][k] = v2d_all(o[q][k]);
+        for (int k = 0; k < 2; k++) {
+            bm[q][k] = v2d_all(0.5 * (o[q][2 * k] + o[q][2 * k + 1]));
+            bh[q][k] = v2d_all(0.5 * (o[q][2 * k + 1] - o[q][2 * k]));
+        }
     for (int p = 0; p < np; p += 2) {
         v2d x, y;
         memcpy(&x, mx + p, sizeof x);
@@ -399,24 +400,32 @@ static void cam_tract(const sky_map *m, const sky_footprint *fp, int t, const ca
         v2d iw = one / (h6 + x * h7 + y * h8);
         v2d fx = (h0 + x * h1 + y * h2) * iw;
         v2d fy = (h3 + x * h4 + y * h5) * iw;
-        v2d dx = v2d_max(v2d_max(ov[0][0] - fx, fx - ov[0][1]), zero);
-        v2d dy = v2d_max(v2d_max(ov[0][2] - fy, fy - ov[0][3]), zero);
+        v2d dx = v2d_pos(v2d_abs(fx - bm[0][0]) - bh[0][0]);
+        v2d dy = v2d_pos(v2d_abs(fy - bm[0][1]) - bh[0][1]);
         v2d d2 = dx * dx + dy * dy;
-        dx = v2d_max(v2d_max(ov[1][0] - fx, fx - ov[1][1]), zero);
-        dy = v2d_max(v2d_max(ov[1][2] - fy, fy - ov[1][3]), zero);
+        dx = v2d_pos(v2d_abs(fx - bm[1][0]) - bh[1][0]);
+        dy = v2d_pos(v2d_abs(fy - bm[1][1]) - bh[1][1]);
         d2 = v2d_min(d2, dx * dx + dy * dy);
         v2l c = -((d2 <= rc2) + (d2 <= sure2)); /* a true lane compares to -1 */
         memcpy(cls + p, &c, sizeof c);
     }
-    int npy = m->info.patches_y;
-    uint32_t base = (uint32_t)t * (uint32_t)np;
+    /* the hits listed and the doubtful ones gathered without branches, then tested */
+    int npy = m->info.patches_y, nex = 0, ex[64 * 64];
+    uint32_t base = (uint32_t)t * (uint32_t)np, *keys = w->keys;
+    size_t nk = w->nkeys;
     for (int p = 0; p < np; p++) {
-        if (cls[p] == 0) continue;
-        int i = p / npy, j = p - i * npy;
-        if (cls[p] == 2 || cam_exact(fp, h, m->col_xi[2 * i], m->col_xi[2 * i + 1],
-                                     m->row_eta[2 * j], m->row_eta[2 * j + 1]))
-            w->keys[w->nkeys++] = base + (uint32_t)p;
+        keys[nk] = base + (uint32_t)p;
+        nk += cls[p] == 2;
+        ex[nex] = p;
+        nex += cls[p] == 1;
     }
+    for (int k = 0; k < nex; k++) {
+        int p = ex[k], i = p / npy, j = p - i * npy;
+        if (cam_exact(fp, h, m->col_xi[2 * i], m->col_xi[2 * i + 1], m->row_eta[2 * j],
+                      m->row_eta[2 * j + 1]))
+            keys[nk++] = base + (uint32_t)p;
+    }
+    w->nkeys = nk;
 }
 
 static void cam_axes(double ra, double dec, double rot, cam_visit *cv)
