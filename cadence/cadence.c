@@ -682,57 +682,69 @@ static int classify(cad_db *db, const cad_selection *sel, sqlite3_stmt *st, int6
     }
 }
 
-static int is_num(sqlite3_stmt *st, int col)
+/* The checked columns of one row, each fetched from sqlite once. */
+typedef struct row_vals {
+    int t_id, t_ra, t_dec, t_mjd, t_night, t_rot; /* SQLITE_INTEGER, SQLITE_FLOAT, ... */
+    int64_t id, night;
+    double ra, dec, mjd, rot;
+} row_vals;
+
+static void fetch_row(const cad_db *db, sqlite3_stmt *st, row_vals *r)
 {
-    int t = sqlite3_column_type(st, col);
-    return t == SQLITE_INTEGER || t == SQLITE_FLOAT;
+    r->t_id = sqlite3_column_type(st, COL_ID);
+    r->id = sqlite3_column_int64(st, COL_ID);
+    r->t_ra = sqlite3_column_type(st, COL_RA);
+    r->ra = sqlite3_column_double(st, COL_RA);
+    r->t_dec = sqlite3_column_type(st, COL_DEC);
+    r->dec = sqlite3_column_double(st, COL_DEC);
+    r->t_mjd = sqlite3_column_type(st, COL_MJD);
+    r->mjd = sqlite3_column_double(st, COL_MJD);
+    r->t_night = db->has_night ? sqlite3_column_type(st, COL_NIGHT) : SQLITE_NULL;
+    r->night = db->has_night ? sqlite3_column_int64(st, COL_NIGHT) : 0;
+    r->t_rot = sqlite3_column_type(st, COL_ROT);
+    r->rot = r->t_rot == SQLITE_NULL ? 0.0 : sqlite3_column_double(st, COL_ROT);
 }
+
+static int is_num(int t) { return t == SQLITE_INTEGER || t == SQLITE_FLOAT; }
 
 /* Values no reader should guess at: non-numeric or NULL (NaN is stored as NULL) coordinates,
  * times and nights, and values out of physical range. */
-static int check_row(const cad_db *db, sqlite3_stmt *st, int64_t id, y1_err *err)
+static int check_row(const cad_db *db, const row_vals *r, y1_err *err)
 {
     const char *what = NULL, *range = "";
-    int col = COL_RA;
-    if (sqlite3_column_type(st, COL_ID) != SQLITE_INTEGER) {
+    int t = r->t_ra;
+    long long id = (long long)r->id;
+    if (r->t_id != SQLITE_INTEGER) {
         /* the id names the row in every other message, so this one can only say where */
         return y1_errf(err, Y1_EINPUT, "%s: a row of %s has observationId %s, expected an "
                        "integer", db->path, db->table,
-                       sqlite3_column_type(st, COL_ID) == SQLITE_NULL ? "NULL" : "of another type");
+                       r->t_id == SQLITE_NULL ? "NULL" : "of another type");
     }
-    if (!is_num(st, COL_RA)) what = "fieldRA";
-    else if (!is_num(st, COL_DEC)) what = "fieldDec", col = COL_DEC;
-    else if (!is_num(st, COL_MJD)) what = "observationStartMJD", col = COL_MJD;
-    else if (db->has_night && sqlite3_column_type(st, COL_NIGHT) != SQLITE_INTEGER)
-        what = "night", col = COL_NIGHT, range = " (expected an integer)";
-    else if (db->has_rot && sqlite3_column_type(st, COL_ROT) != SQLITE_NULL && !is_num(st, COL_ROT))
-        what = "rotSkyPos", col = COL_ROT;
+    if (!is_num(r->t_ra)) what = "fieldRA";
+    else if (!is_num(r->t_dec)) what = "fieldDec", t = r->t_dec;
+    else if (!is_num(r->t_mjd)) what = "observationStartMJD", t = r->t_mjd;
+    else if (db->has_night && r->t_night != SQLITE_INTEGER)
+        what = "night", t = r->t_night, range = " (expected an integer)";
+    else if (db->has_rot && r->t_rot != SQLITE_NULL && !is_num(r->t_rot))
+        what = "rotSkyPos", t = r->t_rot;
     if (what)
-        return y1_errf(err, Y1_EINPUT, "%s: observationId %lld: %s is %s%s", db->path,
-                       (long long)id, what,
-                       sqlite3_column_type(st, col) == SQLITE_NULL ? "NULL or NaN" : "not a number",
-                       range);
-    double ra = sqlite3_column_double(st, COL_RA), dec = sqlite3_column_double(st, COL_DEC);
-    double mjd = sqlite3_column_double(st, COL_MJD);
-    double rot = sqlite3_column_double(st, COL_ROT);
-    if (!(ra >= -360.0 && ra <= 720.0))
+        return y1_errf(err, Y1_EINPUT, "%s: observationId %lld: %s is %s%s", db->path, id, what,
+                       t == SQLITE_NULL ? "NULL or NaN" : "not a number", range);
+    if (!(r->ra >= -360.0 && r->ra <= 720.0))
         return y1_errf(err, Y1_EINPUT, "%s: observationId %lld: fieldRA %g is out of range "
-                       "(expected degrees in [0, 360))", db->path, (long long)id, ra);
-    if (!(dec >= -90.0 && dec <= 90.0))
+                       "(expected degrees in [0, 360))", db->path, id, r->ra);
+    if (!(r->dec >= -90.0 && r->dec <= 90.0))
         return y1_errf(err, Y1_EINPUT, "%s: observationId %lld: fieldDec %g is out of range "
-                       "(expected degrees, |Dec| <= 90)", db->path, (long long)id, dec);
-    if (!(mjd >= 0.0 && mjd <= 200000.0))
+                       "(expected degrees, |Dec| <= 90)", db->path, id, r->dec);
+    if (!(r->mjd >= 0.0 && r->mjd <= 200000.0))
         return y1_errf(err, Y1_EINPUT, "%s: observationId %lld: observationStartMJD %g is out "
-                       "of range (expected an MJD in [0, 200000])", db->path, (long long)id, mjd);
-    if (db->has_night) {
-        sqlite3_int64 nt = sqlite3_column_int64(st, COL_NIGHT);
-        if (nt < 0 || nt > 1000000)
-            return y1_errf(err, Y1_EINPUT, "%s: observationId %lld: night %lld is out of range "
-                           "(expected 0..1000000)", db->path, (long long)id, (long long)nt);
-    }
-    if (db->has_rot && !(fabs(rot) <= 100000.0))
+                       "of range (expected an MJD in [0, 200000])", db->path, id, r->mjd);
+    if (db->has_night && (r->night < 0 || r->night > 1000000))
+        return y1_errf(err, Y1_EINPUT, "%s: observationId %lld: night %lld is out of range "
+                       "(expected 0..1000000)", db->path, id, (long long)r->night);
+    if (db->has_rot && !(fabs(r->rot) <= 100000.0))
         return y1_errf(err, Y1_EINPUT, "%s: observationId %lld: rotSkyPos %g is out of range",
-                       db->path, (long long)id, rot);
+                       db->path, id, r->rot);
     return Y1_OK;
 }
 
@@ -808,13 +820,19 @@ static int scan(cad_db *db, const cad_selection *sel, cad_visit_cb cb, void *ud,
         snprintf(where, sizeof where, " WHERE (observationStartMJD >= %.6f AND "
                  "observationStartMJD < %.6f) OR observationStartMJD IS NULL OR "
                  "observationStartMJD > 1e300", blo, bhi);
+    /* the notes and target names only where classify() reads them: a Proposal table names
+     * the programs by itself unless a WFD override asks for the DDF notes (text costs) */
+    int overrides = sel->n_wfd_ids > 0 || sel->wfd_note != NULL;
+    int need_note = overrides || (db->mode != LAB_PROPOSAL_TABLE && db->mode != LAB_NONE);
+    int need_tname = db->mode == LAB_TARGET_REGIONS;
     snprintf(sql, sizeof sql,
              "SELECT observationId, fieldRA, fieldDec, \"%s\", %s, observationStartMJD, %s, %s, "
              "%s, %s, %s, %s FROM \"%s\"%s%s",
              db->band_col, db->has_rot ? "rotSkyPos" : "NULL",
              db->has_night ? "night" : "NULL", db->has_propid ? "proposalId" : "NULL",
-             db->has_note ? "note" : "NULL", db->has_sched_note ? "scheduler_note" : "NULL",
-             db->has_target_name ? "target_name" : "NULL",
+             need_note && db->has_note ? "note" : "NULL",
+             need_note && db->has_sched_note ? "scheduler_note" : "NULL",
+             need_tname && db->has_target_name ? "target_name" : "NULL",
              sel->wfd_note ? (db->has_sched_note && !db->has_note
                                   ? "(scheduler_note LIKE ?1)"
                                   : db->has_sched_note ? "(coalesce(nullif(scheduler_note, ''), "
@@ -834,17 +852,17 @@ static int scan(cad_db *db, const cad_selection *sel, cad_visit_cb cb, void *ud,
     int have_pending = 0, rows = 0, ids_checked = db->dedupe;
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(st, COL_ID);
-        if ((rc = check_row(db, st, id, err))) goto done;
+        row_vals rv;
+        fetch_row(db, st, &rv);
+        int64_t id = rv.id;
+        if ((rc = check_row(db, &rv, err))) goto done;
         if (!ids_checked && rows++ && id <= last_id) {
             if ((rc = check_unique_ids(db, err))) goto done;
             ids_checked = 1;
         }
         last_id = id;
-        double ra = sqlite3_column_double(st, COL_RA), dec = sqlite3_column_double(st, COL_DEC);
-        double mjd = sqlite3_column_double(st, COL_MJD);
-        int night = db->has_night ? sqlite3_column_int(st, COL_NIGHT)
-                                  : (int)floor(mjd - db->night_ref_mjd);
+        double ra = rv.ra, dec = rv.dec, mjd = rv.mjd;
+        int night = db->has_night ? (int)rv.night : (int)floor(mjd - db->night_ref_mjd);
         if (lim && (night < lo || night > hi)) continue;
         const char *bs = (const char *)sqlite3_column_text(st, COL_BAND);
         const char *bp = bs && *bs ? strchr(y1_band_letters, tolower((unsigned char)bs[0])) : NULL;
@@ -869,10 +887,10 @@ static int scan(cad_db *db, const cad_selection *sel, cad_visit_cb cb, void *ud,
         v.ra_deg = fmod(ra, 360.0);
         if (v.ra_deg < 0) v.ra_deg += 360.0;
         v.dec_deg = dec;
-        if (sqlite3_column_type(st, COL_ROT) == SQLITE_NULL) {
+        if (rv.t_rot == SQLITE_NULL) {
             v.rot_deg = NAN;
         } else {
-            v.rot_deg = fmod(sqlite3_column_double(st, COL_ROT), 360.0);
+            v.rot_deg = fmod(rv.rot, 360.0);
             if (v.rot_deg < 0) v.rot_deg += 360.0;
         }
         v.mjd = mjd;

@@ -168,9 +168,10 @@ static int candidates(const sky_map *m, double ra, double dec, double D, sky_wor
         }
         long klo = (long)ceil((ra - dra - m->ra_start) / step);
         long khi = (long)floor((ra + dra - m->ra_start) / step);
+        long t = ((klo % n) + n) % n; /* one division per ring, then wrap by hand */
         for (long k = klo; k <= khi; k++) {
-            long t = ((k % n) + n) % n;
             if (add_tract(w, first + (int)t)) return -1;
+            if (++t == n) t = 0;
         }
     }
     if (0.5 * SKY_PI - dec <= D + eps && add_tract(w, m->info.num_tracts - 1)) return -1;
@@ -219,11 +220,6 @@ static int circle_cols(const sky_map *m, int t, const double v[3], double k, dou
     return 1;
 }
 
-static inline int row_hit(const sky_map *m, int j, double lo, double hi)
-{
-    return m->row_eta[2 * j] <= hi && m->row_eta[2 * j + 1] >= lo;
-}
-
 static void circle_tract(const sky_map *m, int t, const double v[3], double k, double sr,
                          sky_work *w)
 {
@@ -231,38 +227,40 @@ static void circle_tract(const sky_map *m, int t, const double v[3], double k, d
     if (!circle_cols(m, t, v, k, sr, lo, hi)) return;
     int npx = m->info.patches_x, npy = m->info.patches_y;
     uint32_t base = (uint32_t)t * (uint32_t)m->npatch;
-    /* Rows' eta ranges increase with j at both ends, so the rows a column's [lo, hi] meets are
-     * one run j0..j1: start from the uniform-pitch guess and step to the exact ends. */
-    double inv_pitch = 1.0 / (m->info.patch_inner_px * m->scale_rad);
-    double off = m->info.crpix_y * m->scale_rad, top = npy - 1.0;
     for (int i = 0; i < npx; i++) {
         if (lo[i] > hi[i]) continue;
-        /* the clamps keep the guesses in [0, npy - 1] before the int conversion */
-        int j1 = (int)dmin(dmax((hi[i] + off) * inv_pitch, 0.0), top);
-        while (j1 >= 0 && m->row_eta[2 * j1] > hi[i]) j1--;
-        while (j1 + 1 < npy && m->row_eta[2 * (j1 + 1)] <= hi[i]) j1++;
-        int j0 = (int)dmin(dmax((lo[i] + off) * inv_pitch, 0.0), top);
-        while (j0 < npy && m->row_eta[2 * j0 + 1] < lo[i]) j0++;
-        while (j0 > 0 && m->row_eta[2 * (j0 - 1) + 1] >= lo[i]) j0--;
+        /* Rows' eta ranges increase with j at both ends, so the rows a column's [lo, hi] meets
+         * are one run j0..n1-1: j0 rows end below lo, n1 rows start at or below hi. The
+         * uniform pitch gives each count to within one; one comparison each way settles it
+         * (the padded edges are -inf and +inf), with no branch to mispredict. */
+        double gl = dmin(dmax(lo[i] * m->row_inv_pitch + m->row_hi_c, 0.0), npy);
+        double gh = dmin(dmax(hi[i] * m->row_inv_pitch + m->row_lo_c, 0.0), npy);
+        int j0 = (int)gl, n1 = (int)gh; /* floors: both are >= 0 */
+        j0 += m->hi_pad[j0 + 1] < lo[i];
+        j0 -= m->hi_pad[j0] >= lo[i];
+        n1 += m->lo_pad[n1 + 1] <= hi[i];
+        n1 -= m->lo_pad[n1] > hi[i];
+        if (j0 >= n1) continue;
         uint32_t k0 = base + (uint32_t)(i * npy);
-        if (w->count)
-            for (int j = j0; j <= j1; j++) w->count[k0 + (uint32_t)j]++;
-        else
-            for (int j = j0; j <= j1; j++) w->keys[w->nkeys++] = k0 + (uint32_t)j;
+        if (w->runs) {
+            w->keys[w->nkeys++] = k0 + (uint32_t)j0;
+            w->keys[w->nkeys++] = k0 + (uint32_t)n1;
+        } else {
+            for (int j = j0; j < n1; j++) w->keys[w->nkeys++] = k0 + (uint32_t)j;
+        }
     }
 }
 
 /* ---- lsstcam ----
- * Which patches the 189 grown CCD boxes touch. Three kinds of candidate patch, from two caps
- * around the boresight:
- *  - a patch the outer cap (every CCD corner inside it) misses: no CCD can touch it;
- *  - a patch the inner "sure" cap meets has its middle inside the CCD-tiled part of the focal
- *    plane, where the gaps between CCDs are far narrower than a patch: it is touched (see
- *    sky__visit and sky__camera_load for the radius);
+ * Which patches the 189 grown CCD boxes touch. A tract whose box the outer cap (every CCD
+ * corner inside it) misses is skipped. In the others every patch is sorted by the focal-plane
+ * image of its middle and that point's distance to the CCD cross (the boxes CCD tiles fill):
+ *  - farther than rc: no CCD can touch it;
+ *  - within ri - max_gap (patches far wider than the gaps, no dropped CCD): it is touched;
  *  - the rest is decided exactly in the focal plane. A tract-plane point (xi, eta) is the
  *    direction D = c + xi e + eta n, whose focal-plane position is (D.U / D.b, D.V / D.b): a
  *    homography, so the patch's sky polygon becomes a convex quadrilateral there, tested against
- *    the axis-aligned CCD boxes with separating axes. */
+ *    the axis-aligned CCD boxes with separating axes (sky__visit derives rc and ri). */
 typedef struct cam_visit {
     double b[3], U[3], V[3];
 } cam_visit;
@@ -299,27 +297,11 @@ static inline void slot_range(const sky_axis *ax, double lo, double hi, int *a, 
 }
 
 /* The exact test of one patch rectangle [x0, x1] x [y0, y1] (tract plane) against the CCDs.
- * h[9] = (c.U, e.U, n.U, c.V, e.V, n.V, c.b, e.b, n.b); (fx, fy) is the focal-plane image of the
- * rectangle's middle; rc bounds the distance from it to any point of the patch's image, and
- * the disk of radius ri around it lies inside that image. */
-static int cam_patch(const sky_footprint *fp, const double h[9], double rc, double ri,
-                     int use_tiles, double fx, double fy, double x0, double x1, double y0,
+ * h[9] = (c.U, e.U, n.U, c.V, e.V, n.V, c.b, e.b, n.b). The rectangle's corners map to a convex
+ * quadrilateral in the focal plane, tested against the CCDs of the slots its box meets. */
+static int cam_exact(const sky_footprint *fp, const double h[9], double x0, double x1, double y0,
                      double y1)
 {
-    /* Distance from the middle to the CCD cross (boxes that CCD tiles fill completely): beyond
-     * rc nothing of the patch can reach a CCD. Within it, a point of the cross is in a tile, so
-     * within max_gap of a CCD; if d + max_gap <= ri the patch's inner disk reaches that CCD. */
-    double d2 = INFINITY;
-    for (int q = 0; q < fp->nocc; q++) {
-        const double *o = fp->occ[q];
-        double dx = dmax(dmax(o[0] - fx, fx - o[1]), 0.0);
-        double dy = dmax(dmax(o[2] - fy, fy - o[3]), 0.0);
-        d2 = dmin(d2, dx * dx + dy * dy);
-    }
-    if (d2 > rc * rc) return 0;
-    if (use_tiles && !fp->holes && ri > fp->max_gap &&
-        d2 <= (ri - fp->max_gap) * (ri - fp->max_gap))
-        return 1;
     int a0, a1, b0, b1;
     double p[4][2], qxlo = INFINITY, qxhi = -INFINITY, qylo = INFINITY, qyhi = -INFINITY;
     for (int q = 0; q < 4; q++) {
@@ -346,53 +328,104 @@ static int cam_patch(const sky_footprint *fp, const double h[9], double rc, doub
     return 0;
 }
 
-static void cam_tract(const sky_map *m, const sky_footprint *fp, int t, const cam_visit *cv,
-                      double ko, double so, double ki, double si, int sure, double cos_in,
-                      int tiles, double rc, double ri, sky_work *w)
+/* Two doubles as one SSE2-sized vector, and what the scalar code did lane by lane
+ * (a comparison gives all-ones or zero per lane): max(a, 0), |a| and min(a, b). */
+typedef double v2d __attribute__((vector_size(16)));
+typedef long long v2l __attribute__((vector_size(16)));
+static inline v2d v2d_all(double a) { return (v2d){a, a}; }
+static inline v2d v2d_pos(v2d a) { return (v2d)((v2l)a & (a > (v2d){0.0, 0.0})); }
+static inline v2d v2d_abs(v2d a) { return (v2d)((v2l)a & (v2l){INT64_MAX, INT64_MAX}); }
+static inline v2d v2d_min(v2d a, v2d b)
 {
-    double olo[64], ohi[64], ilo[64], ihi[64];
-    if (!circle_cols(m, t, cv->b, ko, so, olo, ohi)) return;
+    v2l k = a < b;
+    return (v2d)((k & (v2l)a) | (~k & (v2l)b));
+}
+
+/* Per-visit constants of the lsstcam test (see sky__visit). */
+typedef struct cam_ctx {
+    double ko, so;            /* cos and sin of the outer cap's radius (the tract test) */
+    double rc2;               /* a patch whose middle is farther than sqrt(rc2) from the CCD
+                                 cross in the focal plane misses every CCD */
+    double sure2;             /* one whose middle is within sqrt(sure2) of it meets a CCD;
+                                 -1 when there is no such shortcut */
+} cam_ctx;
+
+/* Does the cap (cos k, sin sr) around v reach tract t's box at all? circle_cols's first test. */
+static int cap_meets_tract(const sky_map *m, int t, const double v[3], double k, double sr)
+{
+    const double *tv = m->tv + 9 * (size_t)t;
+    double a = sky__dot(v, tv), b = sky__dot(v, tv + 3), d = sky__dot(v, tv + 6);
+    double wq = a * a - sr * sr;
+    if (a <= 0.0 || wq <= 0.0) return 0;
+    double k2 = k * k, xc = a * b / wq, yc = a * d / wq;
+    double hx = sr * sqrt(k2 - d * d) / wq, hy = sr * sqrt(k2 - b * b) / wq;
+    return !(xc - hx > m->box_xi[1] || xc + hx < m->box_xi[0] || yc - hy > m->box_eta[1] ||
+             yc + hy < m->box_eta[0]);
+}
+
+/* Every patch of tract t in one pass without branches: the focal-plane image of its middle and
+ * that point's distance to the CCD cross (the boxes CCD tiles fill) sort it into hit, miss or
+ * "ask the exact test"; only the last, a band along the cross's rim, costs a polygon test. */
+static void cam_tract(const sky_map *m, const sky_footprint *fp, int t, const cam_visit *cv,
+                      const cam_ctx *cx, sky_work *w)
+{
+    if (!cap_meets_tract(m, t, cv->b, cx->ko, cx->so)) return;
     const double *tv = m->tv + 9 * (size_t)t, *c = tv, *e = tv + 3, *n = tv + 6;
-    /* the sure cap reaches this tract only if its centre is within sure + half_diag */
-    int inner = sure && sky__dot(cv->b, c) >= cos_in && circle_cols(m, t, cv->b, ki, si, ilo, ihi);
     double h[9] = {sky__dot(c, cv->U), sky__dot(e, cv->U), sky__dot(n, cv->U),
                    sky__dot(c, cv->V), sky__dot(e, cv->V), sky__dot(n, cv->V),
                    sky__dot(c, cv->b), sky__dot(e, cv->b), sky__dot(n, cv->b)};
-    int npx = m->info.patches_x, npy = m->info.patches_y;
-    uint32_t base = (uint32_t)t * (uint32_t)m->npatch;
-    for (int i = 0; i < npx; i++) {
-        if (olo[i] > ohi[i]) continue;
-        double x0 = m->col_xi[2 * i], x1 = m->col_xi[2 * i + 1], xm = 0.5 * (x0 + x1);
-        int j0 = 0, j1 = npy - 1;
-        while (j0 <= j1 && !row_hit(m, j0, olo[i], ohi[i])) j0++;
-        while (j1 >= j0 && !row_hit(m, j1, olo[i], ohi[i])) j1--;
-        /* rows the sure cap meets (a run inside j0..j1) need no test */
-        int k0 = j1 + 1, k1 = j1;
-        if (inner && ilo[i] <= ihi[i]) {
-            k0 = j0;
-            while (k0 <= j1 && !row_hit(m, k0, ilo[i], ihi[i])) k0++;
-            k1 = k0 - 1;
-            while (k1 + 1 <= j1 && row_hit(m, k1 + 1, ilo[i], ihi[i])) k1++;
+    int np = m->npatch, nocc = fp->nocc;
+    double o[2][4]; /* nocc is 1 or 2; a missing second box repeats the first */
+    for (int q = 0; q < 2; q++) memcpy(o[q], fp->occ[q < nocc ? q : 0], sizeof o[q]);
+    /* two patches at a time in SSE2-sized vectors (GCC and Clang vector extensions, so it
+     * does not depend on the auto-vectoriser); the middle arrays are padded to an even length */
+    int64_t cls[64 * 64 + 1]; /* 2 hit, 1 exact test, 0 miss */
+    const double *mx = m->mid_xi, *my = m->mid_eta;
+    v2d h0 = v2d_all(h[0]), h1 = v2d_all(h[1]), h2 = v2d_all(h[2]), h3 = v2d_all(h[3]);
+    v2d h4 = v2d_all(h[4]), h5 = v2d_all(h[5]), h6 = v2d_all(h[6]), h7 = v2d_all(h[7]);
+    v2d h8 = v2d_all(h[8]), one = v2d_all(1.0);
+    /* a box as middle and half-width: the distance outside it along x is |fx - mid| - half,
+     * the same number as max(x0 - fx, fx - x1) for the boxes the camera has, which are
+     * centred on the boresight (mid = 0 exactly, half = x1) */
+    v2d rc2 = v2d_all(cx->rc2), sure2 = v2d_all(cx->sure2), bm[2][2], bh[2][2];
+    for (int q = 0; q < 2; q++)
+        for (int k = 0; k < 2; k++) {
+            bm[q][k] = v2d_all(0.5 * (o[q][2 * k] + o[q][2 * k + 1]));
+            bh[q][k] = v2d_all(0.5 * (o[q][2 * k + 1] - o[q][2 * k]));
         }
-        for (int j = k0; j <= k1; j++) w->keys[w->nkeys++] = base + (uint32_t)(i * npy + j);
-        /* the images of the other patch middles first: independent divisions overlap */
-        double fx[64], fy[64];
-        for (int j = j0; j <= j1; j++) {
-            if (j == k0) j = k1 + 1;
-            if (j > j1) break;
-            double ym = 0.5 * (m->row_eta[2 * j] + m->row_eta[2 * j + 1]);
-            double iw = 1.0 / (h[6] + xm * h[7] + ym * h[8]);
-            fx[j] = (h[0] + xm * h[1] + ym * h[2]) * iw;
-            fy[j] = (h[3] + xm * h[4] + ym * h[5]) * iw;
-        }
-        for (int j = j0; j <= j1; j++) {
-            if (j == k0) j = k1 + 1;
-            if (j > j1) break;
-            if (cam_patch(fp, h, rc, ri, tiles, fx[j], fy[j], x0, x1, m->row_eta[2 * j],
-                          m->row_eta[2 * j + 1]))
-                w->keys[w->nkeys++] = base + (uint32_t)(i * npy + j);
-        }
+    for (int p = 0; p < np; p += 2) {
+        v2d x, y;
+        memcpy(&x, mx + p, sizeof x);
+        memcpy(&y, my + p, sizeof y);
+        v2d iw = one / (h6 + x * h7 + y * h8);
+        v2d fx = (h0 + x * h1 + y * h2) * iw;
+        v2d fy = (h3 + x * h4 + y * h5) * iw;
+        v2d dx = v2d_pos(v2d_abs(fx - bm[0][0]) - bh[0][0]);
+        v2d dy = v2d_pos(v2d_abs(fy - bm[0][1]) - bh[0][1]);
+        v2d d2 = dx * dx + dy * dy;
+        dx = v2d_pos(v2d_abs(fx - bm[1][0]) - bh[1][0]);
+        dy = v2d_pos(v2d_abs(fy - bm[1][1]) - bh[1][1]);
+        d2 = v2d_min(d2, dx * dx + dy * dy);
+        v2l c = -((d2 <= rc2) + (d2 <= sure2)); /* a true lane compares to -1 */
+        memcpy(cls + p, &c, sizeof c);
     }
+    /* the hits listed and the doubtful ones gathered without branches, then tested */
+    int npy = m->info.patches_y, nex = 0, ex[64 * 64];
+    uint32_t base = (uint32_t)t * (uint32_t)np, *keys = w->keys;
+    size_t nk = w->nkeys;
+    for (int p = 0; p < np; p++) {
+        keys[nk] = base + (uint32_t)p;
+        nk += cls[p] == 2;
+        ex[nex] = p;
+        nex += cls[p] == 1;
+    }
+    for (int k = 0; k < nex; k++) {
+        int p = ex[k], i = p / npy, j = p - i * npy;
+        if (cam_exact(fp, h, m->col_xi[2 * i], m->col_xi[2 * i + 1], m->row_eta[2 * j],
+                      m->row_eta[2 * j + 1]))
+            keys[nk++] = base + (uint32_t)p;
+    }
+    w->nkeys = nk;
 }
 
 static void cam_axes(double ra, double dec, double rot, cam_visit *cv)
@@ -413,19 +446,27 @@ static void cam_axes(double ra, double dec, double rot, cam_visit *cv)
  * [ceil(min - 0.5), floor(max + 0.5)]), is grown by the patch border and clipped to the tract
  * box; the patches are those whose inner index range meets what is left. Marks each patch once
  * per tract in w->mark and appends its key. */
-static void bbox_patches(const sky_map *m, int t, double xmin, double xmax, double ymin,
-                         double ymax, sky_work *w)
+static int bbox_index_box(const sky_map *m, double xmin, double xmax, double ymin, double ymax,
+                          int *i0, int *i1, int *j0, int *j1)
 {
     const sky_map_info *in = &m->info;
-    if (!(xmin <= xmax && ymin <= ymax)) return; /* no point mapped (or NaN) */
+    if (!(xmin <= xmax && ymin <= ymax)) return 0; /* no point mapped (or NaN) */
     double b = in->patch_border_px;
     double x0 = dmax(ceil(xmin - 0.5) - b, 0.0), x1 = dmin(floor(xmax + 0.5) + b,
                                                             in->tract_width_px - 1.0);
     double y0 = dmax(ceil(ymin - 0.5) - b, 0.0), y1 = dmin(floor(ymax + 0.5) + b,
                                                             in->tract_height_px - 1.0);
-    if (!(x0 <= x1 && y0 <= y1)) return; /* the grown box misses the tract */
-    int p = in->patch_inner_px, npy = in->patches_y;
-    int i0 = (int)x0 / p, i1 = (int)x1 / p, j0 = (int)y0 / p, j1 = (int)y1 / p;
+    if (!(x0 <= x1 && y0 <= y1)) return 0; /* the grown box misses the tract */
+    int p = in->patch_inner_px;
+    *i0 = (int)x0 / p, *i1 = (int)x1 / p, *j0 = (int)y0 / p, *j1 = (int)y1 / p;
+    return 1;
+}
+
+static void bbox_patches(const sky_map *m, int t, double xmin, double xmax, double ymin,
+                         double ymax, sky_work *w)
+{
+    int i0, i1, j0, j1, npy = m->info.patches_y;
+    if (!bbox_index_box(m, xmin, xmax, ymin, ymax, &i0, &i1, &j0, &j1)) return;
     uint32_t base = (uint32_t)t * (uint32_t)m->npatch;
     for (int i = i0; i <= i1; i++)
         for (int j = j0; j <= j1; j++) {
@@ -453,10 +494,22 @@ static void circle_bbox_tract(const sky_map *m, int t, const double v[3], double
     double xc = a * b / wq, yc = a * d / wq;
     double hx = sr * sqrt(k * k - d * d) / wq, hy = sr * sqrt(k * k - b * b) / wq;
     double s = m->scale_rad, cx = m->info.crpix_x, cy = m->info.crpix_y;
-    size_t from = w->nkeys;
     /* pixel x grows westward: x = crpix - xi / s */
-    bbox_patches(m, t, cx - (xc + hx) / s, cx - (xc - hx) / s, cy + (yc - hy) / s,
-                 cy + (yc + hy) / s, w);
+    double xmin = cx - (xc + hx) / s, xmax = cx - (xc - hx) / s;
+    double ymin = cy + (yc - hy) / s, ymax = cy + (yc + hy) / s;
+    if (w->runs) {
+        /* one box per tract: its columns' runs j0..j1 cannot repeat a key */
+        int i0, i1, j0, j1, npy = m->info.patches_y;
+        if (!bbox_index_box(m, xmin, xmax, ymin, ymax, &i0, &i1, &j0, &j1)) return;
+        uint32_t base = (uint32_t)t * (uint32_t)m->npatch;
+        for (int i = i0; i <= i1; i++) {
+            w->keys[w->nkeys++] = base + (uint32_t)(i * npy + j0);
+            w->keys[w->nkeys++] = base + (uint32_t)(i * npy + j1 + 1);
+        }
+        return;
+    }
+    size_t from = w->nkeys;
+    bbox_patches(m, t, xmin, xmax, ymin, ymax, w);
     bbox_unmark(m, w, from);
 }
 
@@ -509,7 +562,9 @@ int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec,
         reach = 1.5 * fp->radius + 2.0 * m->info.patch_border_px * m->scale_rad;
     w->nkeys = 0;
     if (candidates(m, ra, dec, reach + m->half_diag + 1e-6, w)) return Y1_ENOMEM;
-    if (grow((void **)&w->keys, &w->capkeys, w->ntracts * (size_t)m->npatch, sizeof *w->keys))
+    /* a key per patch, or two per patch column (runs) */
+    size_t per_tract = (size_t)m->npatch + 2 * (size_t)m->info.patches_x;
+    if (grow((void **)&w->keys, &w->capkeys, w->ntracts * per_tract, sizeof *w->keys))
         return Y1_ENOMEM;
     if (fp->overlap == SKY_OVERLAP_BBOX) {
         if (w->capmark < (size_t)m->npatch) {
@@ -548,27 +603,25 @@ int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec,
     } else {
         cam_visit cv;
         cam_axes(ra, dec, rot, &cv);
-        /* The sure cap: a patch meeting it has its middle within half a patch diagonal more,
-         * so inside the disk that CCD tiles cover (radius fp->tiled); there the middle is within
-         * max_gap of a CCD, and the patch holds the disk of radius patch_inradius > max_gap
-         * around its middle: it meets that CCD. */
-        double sure = fp->tiled - 0.5 * m->patch_diag - 1e-9;
-        int tiles = m->patch_inradius > 2.0 * fp->max_gap;
-        int use_sure = tiles && sure > 0.0;
-        double ko = cos(fp->bound), so = sin(fp->bound);
-        double ki = use_sure ? cos(sure) : 1.0, si = use_sure ? sin(sure) : 0.0;
+        cam_ctx cx;
+        cx.ko = cos(fp->bound), cx.so = sin(fp->bound);
         /* A patch spans at most patch_diag/2 from its middle in the tract plane, no more on the
-         * sky, and the focal plane stretches that by at most 1/cos^2 of the angle from the
-         * boresight, which is below bound + patch_diag for a patch the outer cap meets. */
+         * sky. If it meets a CCD, its middle is within bound + patch_diag/2 of the boresight,
+         * where the focal plane stretches sky lengths by at most 1/cos^2 of the angle: so that
+         * middle's image is within rc of a CCD, hence of the cross that holds them all. */
         double cmax = cos(fp->bound + m->patch_diag);
         double rc = 0.5 * m->patch_diag / (cmax * cmax) * (1.0 + 1e-9);
-        /* and the patch holds the sky disk of patch_inradius around its middle, which the
-         * focal plane does not shrink */
+        /* The patch holds the sky disk of patch_inradius ri around its middle, which the focal
+         * plane does not shrink; a point of the cross is in a CCD's tile, so within max_gap of
+         * that CCD. A middle within ri - max_gap of the cross therefore has a CCD point in the
+         * patch's inner disk: a hit. Worth it only for patches much wider than the gaps. */
         double ri = m->patch_inradius * (1.0 - 1e-9);
-        double cos_in = use_sure ? cos(sure + m->half_diag + 1e-6) : 2.0;
-        for (size_t q = 0; q < w->ntracts; q++)
-            cam_tract(m, fp, w->tracts[q], &cv, ko, so, ki, si, use_sure, cos_in, tiles, rc, ri,
-                      w);
+        int tiles = m->patch_inradius > 2.0 * fp->max_gap;
+        cx.rc2 = rc * rc;
+        /* dropped CCDs (holes) leave the cross not tiled: no sure hits then */
+        cx.sure2 = tiles && !fp->holes ? (ri - fp->max_gap) * (ri - fp->max_gap) : -1.0;
+        if (fp->exact_only) cx.rc2 = INFINITY, cx.sure2 = -1.0; /* every patch: the exact test */
+        for (size_t q = 0; q < w->ntracts; q++) cam_tract(m, fp, w->tracts[q], &cv, &cx, w);
     }
     return Y1_OK;
 }

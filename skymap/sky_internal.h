@@ -26,6 +26,12 @@ struct sky_map {
     double *tv;               /* 9 per tract: centre c, east e, north n (unit vectors) */
     double *col_xi;           /* 2 per patch column: xi range of its outer box (lo, hi) */
     double *row_eta;          /* 2 per patch row: eta range of its outer box (lo, hi) */
+    double *lo_pad, *hi_pad;  /* npy + 2 each: -inf, the rows' lower (upper) eta ends, +inf */
+    double row_inv_pitch;     /* 1 / (inner patch height in rad) */
+    double row_lo_c, row_hi_c;/* eta * row_inv_pitch + row_lo_c is about the number of rows
+                                 starting at or below eta (+ row_hi_c: ending below eta) */
+    double *mid_xi, *mid_eta; /* 1 per patch (index patch_x * patches_y + patch_y): the middle
+                                 of its outer box */
     double box_xi[2], box_eta[2]; /* extent of every outer patch box, half-pixel edges: the
                                      tract box, grown by the border when patches are unclipped */
     double half_diag;         /* rad, sky angle from centre to the farthest corner of that extent */
@@ -73,6 +79,8 @@ struct sky_footprint {
     unsigned char *ccd_on;    /* per CCD: 1 in use; NULL = all (sky__camera_drop) */
     int nccd_on;
     int holes;                /* some CCD inside the occ boxes is dropped: they are not tiled */
+    int exact_only;           /* tests only: decide every candidate patch by the exact polygon
+                                 test, without the sure and miss shortcuts it is pinned against */
 };
 
 /* Per-thread scratch for sky__visit: output keys and candidate tracts. Zero-init; sky__work_free. */
@@ -85,14 +93,16 @@ typedef struct sky_work {
     size_t capmark;
     double *ccdv;    /* bbox rule, lsstcam: 3 per CCD, the unit vector of its middle */
     size_t capccdv;
-    uint32_t *count; /* when set, the exact circle adds 1 to count[key] instead of listing the
-                        key (the aggregator's hot path: no second pass over the keys) */
+    int runs;        /* when set, the circle (either rule) lists each patch column's run of
+                        rows as the pair (first key, last key + 1) instead of every key: the
+                        aggregator counts a run with two additions into a difference array */
 } sky_work;
 void sky__work_free(sky_work *w);
 
 /* Keys of every (tract, patch) the footprint touches at unit-sphere boresight (ra, dec) in rad
- * with rotation rot (rad). Unordered, no duplicates. Coordinates must be valid. With w->count
- * set, keys may instead be counted there directly (each at most once per call).
+ * with rotation rot (rad). Unordered, no duplicates. Coordinates must be valid. With w->runs
+ * set and a circle footprint, w->keys[0..nkeys-1] holds nkeys / 2 pairs (a, b) instead: the
+ * keys a..b-1, disjoint runs that together are the same keys.
  * Return: Y1_OK or Y1_ENOMEM. */
 int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec, double rot,
                sky_work *w);

@@ -239,8 +239,15 @@ int sky_map_new(sky_map **out, const char *yaml_path, y1_err *err)
     m->npatch = npx * npy;
     m->col_xi = malloc(2 * npx * sizeof *m->col_xi);
     m->row_eta = malloc(2 * npy * sizeof *m->row_eta);
+    m->lo_pad = malloc((size_t)(npy + 2) * sizeof *m->lo_pad);
+    m->hi_pad = malloc((size_t)(npy + 2) * sizeof *m->hi_pad);
+    /* one spare element: footprint.c reads them two at a time */
+    m->mid_xi = calloc((size_t)npx * npy + 1, sizeof *m->mid_xi);
+    m->mid_eta = calloc((size_t)npx * npy + 1, sizeof *m->mid_eta);
     m->tv = malloc(9 * (size_t)total * sizeof *m->tv);
-    if (!m->col_xi || !m->row_eta || !m->tv) goto fail;
+    if (!m->col_xi || !m->row_eta || !m->lo_pad || !m->hi_pad || !m->mid_xi || !m->mid_eta ||
+        !m->tv)
+        goto fail;
     double s = m->scale_rad, cx = m->info.crpix_x, cy = m->info.crpix_y;
     /* The legacy builder clips outer patch boxes to the tract; the cells builder does not, so
      * its edge patches reach patch_border pixels beyond the tract box (skymap-cells.md). */
@@ -261,6 +268,21 @@ int sky_map_new(sky_map **out, const char *yaml_path, y1_err *err)
         m->row_eta[2 * j] = (y0 - cy) * s;
         m->row_eta[2 * j + 1] = (y1 - cy) * s;
     }
+    m->lo_pad[0] = m->hi_pad[0] = -INFINITY;
+    m->lo_pad[npy + 1] = m->hi_pad[npy + 1] = INFINITY;
+    for (int j = 0; j < npy; j++) {
+        m->lo_pad[j + 1] = m->row_eta[2 * j];
+        m->hi_pad[j + 1] = m->row_eta[2 * j + 1];
+    }
+    /* unclipped, row j spans (j P - B - 0.5 - cy) s to ((j + 1) P - 1 + B + 0.5 - cy) s */
+    m->row_inv_pitch = 1.0 / (c.patch_inner * s);
+    m->row_lo_c = (cy + 0.5 + c.patch_border) / c.patch_inner + 1.0;
+    m->row_hi_c = (cy + 0.5 - c.patch_border) / c.patch_inner;
+    for (int i = 0; i < npx; i++)
+        for (int j = 0; j < npy; j++) {
+            m->mid_xi[i * npy + j] = 0.5 * (m->col_xi[2 * i] + m->col_xi[2 * i + 1]);
+            m->mid_eta[i * npy + j] = 0.5 * (m->row_eta[2 * j] + m->row_eta[2 * j + 1]);
+        }
     /* every outer patch box lies in this extent (the tract box, grown when not clipped) */
     m->box_xi[0] = (cx - (hi_x + 0.5)) * s;
     m->box_xi[1] = (cx - (lo_x - 0.5)) * s;
@@ -360,6 +382,10 @@ void sky_map_free(sky_map *m)
     free(m->tv);
     free(m->col_xi);
     free(m->row_eta);
+    free(m->lo_pad);
+    free(m->hi_pad);
+    free(m->mid_xi);
+    free(m->mid_eta);
     free(m);
 }
 

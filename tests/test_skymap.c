@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "skymap/agg.h"
+#include "skymap/sky_internal.h" /* exact_only: the fast lsstcam path pinned to the exact one */
 #include "skymap/skymap.h"
 #include "tests/check.h"
 
@@ -613,6 +614,176 @@ static void test_lsstcam(const sky_map *m)
     sky_footprint_free(fp);
 }
 
+/* ---- the lsstcam shortcuts against the exact test alone ----
+ * footprint.c sorts most patches into hit or miss from the focal-plane image of their middle
+ * and sends only a band along the rim of the CCD cross to the exact polygon test. Pinned here
+ * against the same footprint with exact_only (every candidate patch through the polygon test):
+ * random visits, and visits placed so that a patch corner or edge falls on a gap between CCDs,
+ * between rafts, where gaps cross, on the rim, in a rim notch (a gap open to the outside) or at
+ * the inner corner left by a missing corner raft. */
+
+/* focal-plane axes of a visit (the convention of skymap.h: +y is rot east of north) */
+static void fp_axes(const double b[3], double rot_deg, double U[3], double V[3])
+{
+    double ra = atan2(b[1], b[0]), dec = asin(b[2]), r = rot_deg * D2R;
+    double E[3] = {-sin(ra), cos(ra), 0.0};
+    double N[3] = {-sin(dec) * cos(ra), -sin(dec) * sin(ra), cos(dec)};
+    for (int q = 0; q < 3; q++) {
+        U[q] = cos(r) * E[q] - sin(r) * N[q];
+        V[q] = sin(r) * E[q] + cos(r) * N[q];
+    }
+}
+
+/* The boresight that puts sky point P at focal-plane point (fx, fy) (radians) with rotation rot:
+ * a few Newton-like steps from P itself (the map is close to a shift). */
+static void place(const double P[3], double fx, double fy, double rot_deg, double *ra_deg,
+                  double *dec_deg)
+{
+    double b[3] = {P[0], P[1], P[2]}, U[3], V[3];
+    for (int it = 0; it < 8; it++) {
+        fp_axes(b, rot_deg, U, V);
+        double pb = dot3(P, b), gx = dot3(P, U) / pb, gy = dot3(P, V) / pb;
+        for (int q = 0; q < 3; q++) b[q] += (gx - fx) * U[q] + (gy - fy) * V[q];
+        double nb = sqrt(dot3(b, b));
+        for (int q = 0; q < 3; q++) b[q] /= nb;
+    }
+    double ra = atan2(b[1], b[0]) / D2R;
+    *ra_deg = ra < 0 ? ra + 360.0 : ra;
+    *dec_deg = asin(b[2]) / D2R;
+}
+
+static void test_lsstcam_fast(const sky_map *m)
+{
+    y1_err e;
+    sky_fp_opts o;
+    sky_fp_opts_init(&o);
+    o.kind = SKY_FP_LSSTCAM;
+    o.camera_path = CAM;
+    sky_footprint *fast = NULL, *slow = NULL;
+    CHECK_INT(sky_footprint_new(&fast, &o, &e), Y1_OK);
+    CHECK_INT(sky_footprint_new(&slow, &o, &e), Y1_OK);
+    if (!fast || !slow) return;
+    slow->exact_only = 1;
+    /* focal-plane places (mm from the boresight, from data/cameras/lsstcam.yaml): CCD pitch
+     * 42.25, raft pitch 127, CCDs 40.72 x 40.00 mm grown by 10 px (0.1 mm) per side */
+    const double mm = 0.2 / 3600.0 * D2R * 100.0; /* 0.2" per 10-um pixel */
+    double edge_x = 254.0 + 42.25 + 20.46, edge_y = 254.0 + 42.25 + 20.10; /* rim */
+    double in_x = 127.0 + 42.25 + 20.46, in_y = 127.0 + 42.25 + 20.10;     /* notch corner */
+    const double spot[][2] = {
+        {21.125, 7.0},      /* the gap between two CCDs of the middle raft */
+        {63.5, -30.0},      /* between two rafts */
+        {21.125, 21.125},   /* where two CCD gaps cross */
+        {63.5, 63.5},       /* where two raft gaps cross */
+        {edge_x, 5.0},      /* on the rim */
+        {edge_x, 21.125},   /* a rim notch: a CCD gap open to the outside */
+        {edge_x - 1.0, 63.5}, /* a raft gap's mouth, just inside the rim */
+        {in_x, in_y},       /* the inner corner left by a missing corner raft */
+        {in_x + 2.0, in_y + 2.0}, /* inside that missing raft */
+        {edge_x, in_y},     /* the cross's outer corner */
+        {-in_x, edge_y},    /* another arm's end, at the top */
+        {0.0, 0.0},         /* the middle */
+    };
+    enum { NSPOT = sizeof spot / sizeof spot[0] };
+    sky_hits hf = {0}, hs = {0};
+    int mismatches = 0, tests = 0, with_exact = 0;
+    for (int k = 0; k < 600; k++) {
+        double ra, dec, rot = k % 4 == 0 ? 90.0 * (k / 4 % 4) : 360.0 * urand();
+        if (k < 200) {
+            /* random boresight (any Dec, poles and RA 0 included) */
+            ra = 360.0 * urand(), dec = asin(2.0 * urand() - 1.0) / D2R;
+        } else {
+            /* a patch corner or the middle of a patch edge, on one of the spots, +- 20 um */
+            int tract = (int)(urand() * sky_map_get_info(m)->num_tracts);
+            int i = 1 + (int)(urand() * 6), j = 1 + (int)(urand() * 6);
+            double px = i * 4000.0 - 0.5 + (k % 3 == 1 ? 100.0 : 0.0); /* inner or outer edge */
+            double py = k % 3 == 2 ? j * 4000.0 + 1500.0 : j * 4000.0 - 0.5 - 100.0 * (k % 2);
+            double pra, pdec, P[3];
+            sky_pixel_to_sky(m, tract, px, py, &pra, &pdec);
+            vec(pra, pdec, P);
+            const double *f = spot[k % NSPOT];
+            double sx = k % 5 == 0 ? -1.0 : 1.0, sy = k % 7 == 0 ? -1.0 : 1.0;
+            place(P, (sx * f[0] + 0.02 * (urand() - 0.5)) * mm,
+                  (sy * f[1] + 0.02 * (urand() - 0.5)) * mm, rot, &ra, &dec);
+        }
+        if (!(dec >= -90.0 && dec <= 90.0)) continue;
+        CHECK_INT(sky_footprint_patches(m, fast, ra, dec, rot, &hf, &e), Y1_OK);
+        CHECK_INT(sky_footprint_patches(m, slow, ra, dec, rot, &hs, &e), Y1_OK);
+        tests++;
+        with_exact += hs.n != hf.n || hs.n > 0;
+        if (!same_hits(&hf, hs.v, hs.n)) {
+            if (mismatches++ < 5)
+                fprintf(stderr, "lsstcam fast != exact at (%.9f, %.9f) rot %.6f: %zu vs %zu\n",
+                        ra, dec, rot, hf.n, hs.n);
+        }
+    }
+    CHECK_INT(mismatches, 0);
+    CHECK(tests > 590 && with_exact == tests); /* every visit touches patches */
+    /* the last visit, like any, touches about section 8's 279 patches */
+    CHECK(hs.n > 200 && hs.n < 350);
+    sky_hits_free(&hf);
+    sky_hits_free(&hs);
+    sky_footprint_free(fast);
+    sky_footprint_free(slow);
+}
+
+/* The circle's counts go through a difference array (two additions per patch-column run, one
+ * running sum at the end): pinned against counting every listed (tract, patch) per visit, for
+ * both rules, with repeated centres, and at the poles, where the north cap's last patch is the
+ * last counter of all (a run ending there subtracts one past the end). */
+static void test_agg_runs(const sky_map *m)
+{
+    y1_err e;
+    int nt = sky_map_get_info(m)->num_tracts;
+    size_t per_band = (size_t)nt * 49, dense = 6 * per_band;
+    uint32_t *want = malloc(dense * sizeof *want);
+    enum { NV = 400 };
+    sky_visit *v = malloc(NV * sizeof *v);
+    for (int i = 0; i < NV; i++) {
+        if (i % 3 == 1) { /* the previous centre again, in another band */
+            v[i] = v[i - 1];
+            v[i].id = i;
+            v[i].band = (v[i - 1].band + 1 + (int)(5 * urand())) % 6;
+            continue;
+        }
+        v[i] = (sky_visit){i, 360.0 * urand(), asin(2.0 * urand() - 1.0) / D2R, 0.0,
+                           (int)(6 * urand())};
+    }
+    v[0].dec_deg = 90.0, v[0].band = 5;   /* the north cap, band y: the last counters */
+    v[3].dec_deg = -90.0, v[3].band = 0;  /* the south cap, band u: the first */
+    v[6].ra_deg = 359.95, v[6].dec_deg = 0.1; /* across RA 0 */
+    for (int rule = 0; rule < 2; rule++) {
+        sky_fp_opts o;
+        sky_fp_opts_init(&o);
+        o.overlap = rule ? SKY_OVERLAP_BBOX : SKY_OVERLAP_EXACT;
+        sky_footprint *fp = NULL;
+        CHECK_INT(sky_footprint_new(&fp, &o, &e), Y1_OK);
+        memset(want, 0, dense * sizeof *want);
+        sky_hits h = {0};
+        for (int i = 0; i < NV; i++) {
+            CHECK_INT(sky_footprint_patches(m, fp, v[i].ra_deg, v[i].dec_deg, 0.0, &h, &e), Y1_OK);
+            for (size_t k = 0; k < h.n; k++)
+                want[(size_t)v[i].band * per_band + (size_t)h.v[k].tract * 49 +
+                     (size_t)h.v[k].patch_x * 7 + (size_t)h.v[k].patch_y]++;
+        }
+        sky_agg *a = NULL;
+        CHECK_INT(sky_agg_run(&a, m, fp, v, NV, 2, NULL, NULL, &e), Y1_OK);
+        size_t nc = 0, nz = 0, bad = 0;
+        const sky_coadd *c = a ? sky_agg_coadds(a, &nc) : NULL;
+        for (size_t i = 0; i < dense; i++) nz += want[i] != 0;
+        for (size_t i = 0; i < nc; i++)
+            bad += want[(size_t)c[i].band * per_band + (size_t)c[i].tract * 49 +
+                        (size_t)c[i].patch_x * 7 + (size_t)c[i].patch_y] != c[i].num_visits;
+        CHECK_INT(nc, nz);
+        CHECK_INT(bad, 0);
+        CHECK(want[dense - 1] > 0); /* the north pole's circle reaches the cap's last patch */
+        sky_agg_free(a);
+        sky_hits_free(&h);
+        sky_footprint_free(fp);
+    }
+    free(v);
+    free(want);
+}
+
 /* ---- aggregation ---- */
 
 /* coadd order: band, tract, patch_x, patch_y */
@@ -892,7 +1063,9 @@ int main(void)
     test_find(m);
     test_circle(m);
     test_lsstcam(m);
+    test_lsstcam_fast(m);
     test_agg(m);
+    test_agg_runs(m);
     test_bad_yaml();
     free(tract_poly);
     sky_map_free(m);
