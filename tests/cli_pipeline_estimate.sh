@@ -185,6 +185,17 @@ grep -q "ASSUMPTION: 97 of 97 tasks give only core-weighted CPU" "$T/camp/campai
   || bad "campaign.md does not state the core-weighted assumption"
 grep -q "The pipeline file gives no raw dataset" "$T/camp/campaign.md" && ok \
   || bad "campaign.md counts raw inputs the rtn109 file does not give"
+# what the campaign keeps is the release subset the estimate totals apart (the file marks its
+# Table 4 types release, none keep); every task after the first lists no inputs, so the last
+# one may read everything: the intermediates' peak is all the rest
+RT=$(jq '.storage.release_tb' "$T/all.json")
+AT=$(jq '.storage.all_tb' "$T/all.json")
+rel "$(jq '.summary.final_kept_pb * 1000' "$T/camp.json")" "$RT" && ok \
+  || bad "campaign's final kept volume is not the estimate's release subset $RT TB"
+rel "$(jq '.summary.peak_intermediates_pb * 1000' "$T/camp.json")" "$(awk -v a="$AT" -v r="$RT" 'BEGIN { printf "%.12g", a - r }')" \
+  && ok || bad "intermediates' peak is not all products but the release subset"
+grep -q "^- storage: kept at the end: the 19 of 37 dataset types marked keep or release.*96 tasks list no inputs" \
+  "$T/camp/campaign.md" && ok || bad "campaign.md does not state what is kept and when intermediates go"
 expect 2 "tasks over the whole sky \(first: makeInitialVisitDetectorTable\)" -- \
   "$Y1EST" campaign "${SEL[@]}" "${CELLS[@]}" --nodes 2 --regions 2
 

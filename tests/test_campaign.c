@@ -458,11 +458,45 @@ static void test_pipe_barrier(void)
     punload(&f, &x);
 }
 
+/* test_pipe_barrier's schedule with the coadds marked release (not keep) and a released src of
+ * 20 MB per CCD-visit beside calexp. Release types are what a campaign delivers, so they are
+ * kept: src 6 x 0.2e8 = 1.2e8 B written with calexp (+0.8 at 1200, +0.4 at 1800) and never
+ * deleted, so every volume of test_pipe_barrier grows by 1.2e8 from 1800 on: the peak 13.2e8
+ * at 6600 and the final kept volume 9e8 + 1.2e8 = 10.2e8. The intermediates (calexp only) peak
+ * at 6e8 at 1800 as before. */
+static void test_pipe_release(void)
+{
+    fixture f;
+    pfix x;
+    cmp_opts o;
+    cmp_result r;
+    y1_err err = {{0}};
+    if (pload(&f, &x, "tests/fixtures/campaign_pipe_release.yaml")) { CHECK(0); return; }
+    cmp_opts_default(&o);
+    o.block_h = 0.5;
+    cmp_result_init(&r);
+    CHECK_INT(cmp_simulate_pipe(f.w, x.p, &x.prod, &f.plat, &o, &r, &err), Y1_OK);
+    CHECK_NEAR(r.makespan_s, 7200, 1e-9);
+    CHECK_INT(x.prod.v[0].keep, 0);
+    CHECK_INT(x.prod.v[1].keep, 1);
+    CHECK_INT(x.prod.v[2].keep, 1);
+    CHECK_NEAR(r.final_keep_bytes, 10.2e8, 1);
+    CHECK_NEAR(r.final_keep_s, 7200, 1e-9);
+    CHECK_NEAR(r.peak_bytes, 13.2e8, 1);
+    CHECK_NEAR(r.peak_s, 6600, 1e-9);
+    CHECK_NEAR(r.peak_inter_bytes, 6e8, 1);
+    CHECK_NEAR(r.peak_inter_s, 1800, 1e-9);
+    CHECK_NEAR(r.written_bytes, 6e8 + 1.2e8 + 9e8, 1);
+    cmp_result_clear(&r);
+    punload(&f, &x);
+}
+
 int main(void)
 {
     test_hand();
     test_pipe_hand();
     test_pipe_barrier();
+    test_pipe_release();
     test_walltime();
     test_regions();
     test_errors();

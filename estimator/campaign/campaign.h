@@ -47,7 +47,8 @@ size_t cmp_work_tracts(const cmp_work *w);
 int cmp_work_set_counts(cmp_work *w, const pipe_counts *k, y1_err *err);
 
 /* A pipeline file's dataset types as product rows for the simulation and its report (task =
- * the producing task's label, size, keep; basis unused), and the raw row. Free with
+ * the producing task's label, size, keep = the file's keep or release flag; basis unused), and
+ * the raw row. Free with
  * est_products_clear. Y1_EINPUT for a label or dataset name longer than a row holds. */
 int cmp_pipe_products(est_products *out, const pipe_pipeline *p, y1_err *err);
 

@@ -244,7 +244,9 @@ int cmp_pipe_products(est_products *out, const pipe_pipeline *p, y1_err *err)
         y->size = x->size;
         snprintf(y->unit, sizeof y->unit, "%s", x->unit);
         y->size_bytes = x->size_bytes;
-        y->keep = x->keep;
+        /* what a campaign delivers is kept: a release type is kept even when the file marks
+         * no keep (the RTN-109 file marks release only) */
+        y->keep = x->keep || x->release;
         y->line = x->pos.line;
     }
     r.n = p->n_products;

@@ -123,6 +123,19 @@ static void pipe_assumptions(FILE *fp, const camp *C)
             "(the producers of its inputs, or every earlier task when it lists none) in the same "
             "tract; %zu global, band or healpix tasks are barriers (they wait for every tract and "
             "every tract waits for them)\n", C->er.pipe->ident, nb);
+    size_t nkeep = 0, noin = 0;
+    for (size_t q = 0; q < r->nprod; q++) nkeep += (size_t)r->prod[q].p->keep;
+    for (size_t s = 0; s < r->nstage; s++)
+        noin += r->stage[s].ptask && s > 0 && r->stage[s].ptask->n_inputs == 0;
+    fprintf(fp, "- storage: kept at the end: the %zu of %zu dataset types marked keep or release; "
+            "an intermediate is deleted in a tract once every task depending on its producer is "
+            "done there (everywhere, across a barrier)", nkeep, r->nprod);
+    /* without inputs a task may read anything before it, so nothing it could read is freed */
+    if (noin)
+        fprintf(fp, "; %zu tasks list no inputs, so they may read every earlier task's outputs "
+                "and the intermediates stay until the last of them ends: the peak of "
+                "intermediates is an upper bound", noin);
+    fprintf(fp, "\n");
     if (r->weighted_stages)
         fprintf(fp, "- ASSUMPTION: %zu of %zu tasks give only core-weighted CPU (CPU x cores "
                 "charged for memory; no peak memory published): each of their instances holds "
@@ -212,7 +225,8 @@ void cmp_report_md(FILE *fp, const camp *C)
     md_row(fp, C, "final kept volume (PB)", r->final_keep_bytes / 1e15,
            offsetof(cmp_mc_sample, keep_pb), note);
     md_row(fp, C, "all products written (PB)", r->written_bytes / 1e15,
-           offsetof(cmp_mc_sample, all_pb), "Table 4 total for the simulated tasks");
+           offsetof(cmp_mc_sample, all_pb), er->pipe ? "every dataset type of the pipeline file" :
+           "Table 4 total for the simulated tasks");
     if (er->pipe && !er->pipe->p->has_raw)
         fprintf(fp, "\nPB = 10^15 bytes. The pipeline file gives no raw dataset, so raw inputs "
                 "are not counted.\n");
