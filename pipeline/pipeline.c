@@ -240,6 +240,17 @@ static void task_clear(pipe_task *t)
     memset(t, 0, sizeof *t);
 }
 
+/* A task label or dataset type name: a letter or '_', then letters, digits, '_', '.' or '-'.
+ * They are written unquoted into CSV and Markdown tables and as BPS YAML keys, where a comma,
+ * a '|', a colon or a '#' would change what the row or the key says. */
+static int name_ok(const char *s)
+{
+    if (!isalpha((unsigned char)*s) && *s != '_') return 0;
+    for (s++; *s; s++)
+        if (!isalnum((unsigned char)*s) && !strchr("_.-", *s)) return 0;
+    return 1;
+}
+
 static int load_task(y1_ydoc *d, yaml_node_t *m, pipe_task *t, y1_err *err)
 {
     static const char *const keys[] = {"label", "order", "dimensions", "source", "inputs", "cpu",
@@ -255,7 +266,9 @@ static int load_task(y1_ydoc *d, yaml_node_t *m, pipe_task *t, y1_err *err)
         (rc = y1_ystr(d, m, "label", 1, &label, err)))
         return rc;
     t->pos = at(m);
-    if (!*label) return y1_yerr(d, y1_yget(d, m, "label"), err, "label: expected a task label");
+    if (!name_ok(label))
+        return y1_yerr(d, y1_yget(d, m, "label"), err, "label: expected a task label (a letter or "
+                       "'_', then letters, digits, '_', '.' or '-'), got '%.80s'", label);
     if (!(t->label = dupstr(label))) return oom(d, err);
     if ((rc = y1_yint(d, m, "order", 1, 0, 1000000, &order, err)) ||
         (rc = load_dim(d, m, 1, &t->dim, &t->healpix_order, &given, err)) ||
@@ -325,6 +338,10 @@ static int load_product(y1_ydoc *d, yaml_node_t *m, int is_raw, pipe_product *p,
         (rc = y1_ybool(d, m, "release", 0, &p->release, err)) ||
         (rc = y1_ystr(d, m, "source", 0, &source, err)))
         return rc;
+    if (!name_ok(dataset))
+        return y1_yerr(d, y1_yget(d, m, "dataset"), err, "dataset: expected a dataset type name "
+                       "(a letter or '_', then letters, digits, '_', '.' or '-'), got '%.80s'",
+                       dataset);
     if (size_bytes(unit, &ub))
         return y1_errf(err, Y1_EINPUT, "%s: unit must be MB, MiB, GB or GiB, got '%s'",
                        y1_ywhere(d, y1_yget(d, m, "unit"), w, sizeof w), unit);

@@ -129,6 +129,12 @@ static void test_load_errors(void)
         "statistic: mean}", NULL, "16:10", "goes negative");
     bad("nostat", 9, "    cpu: {model: constant, value: 46, unit: s}", NULL, "9:10",
         "missing key 'statistic'");
+    /* labels and dataset names go unquoted into CSV, Markdown and BPS YAML keys */
+    bad("label_comma", 11, "  - label: \"b,x\"", NULL, "11:12", "expected a task label");
+    bad("label_colon", 11, "  - label: \"b: #x\"", NULL, "11:12", "got 'b: #x'");
+    bad("label_empty", 11, "  - label: \"\"", NULL, "11:12", "expected a task label");
+    bad("dataset_bar", 24, "  - {task: a, dataset: \"a|out\", size: 100, unit: MB}", NULL,
+        "24:24", "expected a dataset type name");
     bad("yaml", 9, "    cpu: {model: constant, value: 46, unit: s, statistic: mean", NULL, "10:11",
         "malformed YAML");
 
