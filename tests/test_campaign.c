@@ -462,8 +462,10 @@ static void test_pipe_barrier(void)
  * 20 MB per CCD-visit beside calexp. Release types are what a campaign delivers, so they are
  * kept: src 6 x 0.2e8 = 1.2e8 B written with calexp (+0.8 at 1200, +0.4 at 1800) and never
  * deleted, so every volume of test_pipe_barrier grows by 1.2e8 from 1800 on: the peak 13.2e8
- * at 6600 and the final kept volume 9e8 + 1.2e8 = 10.2e8. The intermediates (calexp only) peak
- * at 6e8 at 1800 as before. */
+ * at 6600 and the final kept volume 9e8 + 1.2e8 = 10.2e8. The fit, run once, writes a released
+ * wcs of 10 MB per CCD-visit of every tract (6 x 0.1e8 = 0.6e8) when it ends at 4800: the peak
+ * becomes 13.8e8 and the kept volume 10.8e8. The intermediates (calexp only) peak at 6e8 at
+ * 1800 as before. */
 static void test_pipe_release(void)
 {
     fixture f;
@@ -480,13 +482,15 @@ static void test_pipe_release(void)
     CHECK_INT(x.prod.v[0].keep, 0);
     CHECK_INT(x.prod.v[1].keep, 1);
     CHECK_INT(x.prod.v[2].keep, 1);
-    CHECK_NEAR(r.final_keep_bytes, 10.2e8, 1);
+    CHECK_INT(x.prod.v[3].keep, 1);
+    CHECK_NEAR(r.final_keep_bytes, 10.8e8, 1);
     CHECK_NEAR(r.final_keep_s, 7200, 1e-9);
-    CHECK_NEAR(r.peak_bytes, 13.2e8, 1);
+    CHECK_NEAR(r.peak_bytes, 13.8e8, 1);
     CHECK_NEAR(r.peak_s, 6600, 1e-9);
     CHECK_NEAR(r.peak_inter_bytes, 6e8, 1);
     CHECK_NEAR(r.peak_inter_s, 1800, 1e-9);
-    CHECK_NEAR(r.written_bytes, 6e8 + 1.2e8 + 9e8, 1);
+    CHECK_NEAR(r.written_bytes, 6e8 + 1.2e8 + 0.6e8 + 9e8, 1);
+    CHECK_NEAR(r.prod[2].total_bytes, 0.6e8, 1);
     cmp_result_clear(&r);
     punload(&f, &x);
 }

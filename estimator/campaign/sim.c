@@ -866,7 +866,8 @@ static int sim_buckets(sim *S)
 
 /* Phase 3: the stage that writes each product, and its bytes per tract: one file per instance
  * of the product's dimension in the tract (model files: its basis level; a dimension not split
- * by tract goes with its task's instances, all in the first tract for a barrier task). */
+ * by tract goes with its task's instances; a barrier task's files are all in the first tract,
+ * where it runs). */
 static int sim_products(sim *S, const pipe_pipeline *pp)
 {
     const est_products *prod = S->prod;
@@ -898,7 +899,6 @@ static int sim_products(sim *S, const pipe_pipeline *pp)
                 /* the task's share of its instances in this tract */
                 const group *g = &S->g[tr * S->ns + (size_t)cp->stage];
                 bytes = inst > 0 ? prod->v[p].size_bytes * total * (double)g->total / inst : 0;
-                (void)st;
             }
             if (bytes < 0) {
                 char dn[64];
@@ -909,6 +909,13 @@ static int sim_products(sim *S, const pipe_pipeline *pp)
             S->tract_bytes[tr * S->np + p] = bytes;
             cp->total_bytes += bytes;
         }
+        /* a barrier task runs in the first tract only, so its files of a dimension split by
+         * tract (a global fit's per-visit outputs) are written and deleted there */
+        if (st->whole)
+            for (size_t tr = 1; tr < S->nt; tr++) {
+                S->tract_bytes[p] += S->tract_bytes[tr * S->np + p];
+                S->tract_bytes[tr * S->np + p] = 0;
+            }
     }
     return Y1_OK;
 }
