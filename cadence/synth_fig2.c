@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/y1_num.h"
+
 static const char FIG2_HEADER[] = "n_visits,u,g,r,i,z,y";
 
 int cad_synth_fig2_read(const char *path, cad_synth_fig2 *out, y1_err *err)
@@ -34,40 +36,39 @@ int cad_synth_fig2_read(const char *path, cad_synth_fig2 *out, y1_err *err)
             }
             continue;
         }
-        char *p = buf, *e;
-        errno = 0;
-        long n = strtol(p, &e, 10);
+        /* seven fields: n_visits, then one fraction per band, each through the one parser */
+        static const char *const name[7] = {"n_visits", "u", "g", "r", "i", "z", "y"};
+        char *field[8];
+        int nf = 0;
+        for (char *p = buf, *tok; nf < 8 && (tok = strsep(&p, ",")); ) field[nf++] = tok;
+        if (nf != 7) {
+            rc = y1_errf(err, Y1_EINPUT, "%s:%d:%d: expected 7 comma-separated fields, got %s",
+                         path, line, nf < 7 ? (int)len + 1 : (int)(field[7] - buf),
+                         nf < 7 ? "fewer" : "more");
+            goto done;
+        }
+        y1_err why;
+        long n;
         int first = f->rows == 0; /* the first row may be n = 0 or n = 1 */
-        if (e == p || *e != ',' || errno || n >= CAD_SYNTH_FIG2_NMAX ||
-            !(first ? n == 0 || n == 1 : n == f->rows)) {
-            rc = y1_errf(err, Y1_EINPUT, "%s:%d:1: expected n_visits %s (consecutive rows, below "
-                         "%d)", path, line, first ? "0 or 1" : "one more than the row above",
-                         CAD_SYNTH_FIG2_NMAX);
+        if (y1_num_long(name[0], field[0], 0, CAD_SYNTH_FIG2_NMAX - 1, &n, &why)) {
+            rc = y1_errf(err, Y1_EINPUT, "%s:%d:1: %s", path, line, why.msg);
             goto done;
         }
-        p = e;
+        if (!(first ? n == 0 || n == 1 : n == f->rows)) {
+            rc = y1_errf(err, Y1_EINPUT, "%s:%d:1: expected n_visits %s, got %ld", path, line,
+                         first ? "0 or 1" : "one more than the row above", n);
+            goto done;
+        }
         for (int b = 0; b < 6; b++) {
-            int col = (int)(p - buf) + 2;
-            if (*p != ',') {
-                rc = y1_errf(err, Y1_EINPUT, "%s:%d:%d: expected 7 comma-separated fields", path,
-                             line, col - 1);
+            char *v = field[b + 1];
+            size_t l = strlen(v);
+            /* a flag for an interpolated or assumed bin: a value all the same */
+            if (l && (v[l - 1] == '*' || v[l - 1] == 'a')) v[l - 1] = '\0';
+            if (y1_num_double(name[b + 1], v, 0, 1, &f->frac[b][n], &why)) {
+                rc = y1_errf(err, Y1_EINPUT, "%s:%d:%d: %s", path, line, (int)(v - buf) + 1,
+                             why.msg);
                 goto done;
             }
-            p++;
-            double v = strtod(p, &e);
-            if (e == p || !(v >= 0 && v <= 1)) {
-                rc = y1_errf(err, Y1_EINPUT, "%s:%d:%d: expected a fraction in [0, 1]", path, line,
-                             col);
-                goto done;
-            }
-            if (*e == '*' || *e == 'a') e++; /* an interpolated or assumed bin: a value all the same */
-            p = e;
-            f->frac[b][n] = v;
-        }
-        if (*p) {
-            rc = y1_errf(err, Y1_EINPUT, "%s:%d:%d: unexpected '%c' after the 7th field", path,
-                         line, (int)(p - buf) + 1, *p);
-            goto done;
         }
         f->rows = (int)n + 1;
     }

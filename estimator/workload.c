@@ -14,6 +14,7 @@
 
 #include "common/y1_band.h"
 #include "common/y1_grow.h"
+#include "common/y1_num.h"
 #include "common/y1_out.h"
 
 void est_coadds_init(est_coadds *c)
@@ -47,15 +48,18 @@ static int cmp_coadd(const void *a, const void *b)
     return x->patch_y - y->patch_y;
 }
 
-static int parse_long(const char *s, long *out)
+/* The integer at cell (a part of line, trailing blanks dropped) through the one number parser:
+ * "PATH:LINE:COL: NAME: expected an integer, got 'S'" or "... V is out of range [LO, HI]". */
+static int cell_long(const char *path, long lineno, const char *line, char *cell,
+                     const char *name, long lo, long hi, long *out, y1_err *err)
 {
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    while (*end == ' ' || *end == '\r') end++;
-    if (end == s || *end || errno) return -1;
-    *out = v;
-    return 0;
+    size_t n = strlen(cell);
+    while (n && cell[n - 1] == ' ') cell[--n] = '\0';
+    y1_err why;
+    if (y1_num_long(name, cell, lo, hi, out, &why))
+        return y1_errf(err, Y1_EINPUT, "%s:%ld:%ld: %s", path, lineno, (long)(cell - line) + 1,
+                       why.msg);
+    return Y1_OK;
 }
 
 /* A provenance line "# key: text": the field it fills (size into *n), or NULL for other keys. */
@@ -135,11 +139,11 @@ int est_coadds_read(est_coadds *out, const char *path, y1_err *err)
         line[strcspn(line, "\r\n")] = '\0';
         if (line[0] == '#') {
             /* "# key: value" lines carry the visit totals; other comments are free text */
-            char key[32], val[64];
+            char key[32];
             long v;
             int at = 0;
-            if (sscanf(line, "# %31[a-z_]:%n", key, &at) == 1 && at > 0 &&
-                (!strcmp(key, "synthetic") || prov_field(&c.prov, key, &(size_t){0}))) {
+            int keyed = sscanf(line, "# %31[a-z_]:%n", key, &at) == 1 && at > 0;
+            if (keyed && (!strcmp(key, "synthetic") || prov_field(&c.prov, key, &(size_t){0}))) {
                 const char *text = line + at;
                 while (*text == ' ') text++;
                 if (seen_key(&seen, key)) {
@@ -166,17 +170,16 @@ int est_coadds_read(est_coadds *out, const char *path, y1_err *err)
                 }
                 continue;
             }
-            if (sscanf(line, "# %31[a-z_]: %63s", key, val) != 2) continue;
+            if (!keyed) continue;
             int is_band = !strncmp(key, "visits_", 7) && strlen(key) == 8 &&
                           y1_band_index(key[7]) >= 0;
             if (strcmp(key, "visits") && strcmp(key, "ccds_per_visit") && !is_band) continue;
-            if (parse_long(val, &v) || v < 0 || v > 1000000000L ||
-                (!strcmp(key, "ccds_per_visit") && (v < 1 || v > 10000))) {
-                rc = y1_errf(err, Y1_EINPUT, "%s:%ld: '# %s:' expects an integer in [%d, %s], got "
-                             "'%s'", path, lineno, key, strcmp(key, "ccds_per_visit") ? 0 : 1,
-                             strcmp(key, "ccds_per_visit") ? "10^9" : "10000", val);
+            char *text = line + at;
+            while (*text == ' ') text++;
+            int ccds = !strcmp(key, "ccds_per_visit");
+            if ((rc = cell_long(path, lineno, line, text, key, ccds ? 1 : 0,
+                                ccds ? 10000 : 1000000000L, &v, err)))
                 goto done;
-            }
             int64_t *slot = !strcmp(key, "visits") ? &c.visits : NULL;
             if (is_band) slot = &c.visits_per_band[y1_band_index(key[7])];
             if (seen_key(&seen, key)) {
@@ -213,18 +216,11 @@ int est_coadds_read(est_coadds *out, const char *path, y1_err *err)
                          path, lineno, f[0]);
             goto done;
         }
-        if (parse_long(f[1], &tract) || tract < 0 || tract > 100000000L ||
-            parse_long(f[2], &px) || px < 0 ||
-            px > 32767 || parse_long(f[3], &py) || py < 0 || py > 32767) {
-            rc = y1_errf(err, Y1_EINPUT, "%s:%ld: tract (0..10^8), patch_x and patch_y "
-                         "(0..32767) must be non-negative integers", path, lineno);
+        if ((rc = cell_long(path, lineno, line, f[1], "tract", 0, 100000000L, &tract, err)) ||
+            (rc = cell_long(path, lineno, line, f[2], "patch_x", 0, 32767, &px, err)) ||
+            (rc = cell_long(path, lineno, line, f[3], "patch_y", 0, 32767, &py, err)) ||
+            (rc = cell_long(path, lineno, line, f[4], "num_visits", 1, 100000, &n, err)))
             goto done;
-        }
-        if (parse_long(f[4], &n) || n < 1 || n > 100000) {
-            rc = y1_errf(err, Y1_EINPUT, "%s:%ld: column num_visits: expected an integer >= 1, "
-                         "got '%s'", path, lineno, f[4]);
-            goto done;
-        }
         if ((rc = est_coadds_push(&c, b, (int)tract, (int)px, (int)py, (int)n, err)))
             goto done;
     }

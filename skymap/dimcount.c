@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/y1_num.h"
 #include "skymap/sky_internal.h"
 
 /* RTN-109's DP2 selection: the science detectors it excluded (17 of 189) */
@@ -27,21 +28,23 @@ int sky_detset_parse(sky_detset *out, const char *s, y1_err *err)
         d.n -= (int)(sizeof rtn109_dp2_drop / sizeof rtn109_dp2_drop[0]);
         snprintf(d.name, sizeof d.name, "rtn109-dp2 (%d of 189)", d.n);
     } else if (s[0] == '-' && s[1]) {
-        const char *p = s + 1;
-        while (*p) {
-            char *end;
-            long id = strtol(p, &end, 10);
-            if (end == p || (*end && *end != ',') || id < 0 || id >= SKY_MAX_DETECTORS)
-                return y1_errf(err, Y1_EUSAGE, "--detectors: expected detector ids 0..188 after "
-                               "'-', separated by commas, in '%s'", s);
+        /* the ids after '-', each through the one number parser */
+        char ids[SKY_MAX_DETECTORS * 4 + 1];
+        if (strlen(s + 1) >= sizeof ids)
+            return y1_errf(err, Y1_EUSAGE, "--detectors: more than %zu characters after '-'",
+                           sizeof ids - 1);
+        snprintf(ids, sizeof ids, "%s", s + 1);
+        for (char *p = ids, *tok; (tok = strsep(&p, ",")); ) {
+            long id;
+            y1_err why;
+            if (y1_num_long("--detectors", tok, 0, SKY_MAX_DETECTORS - 1, &id, &why))
+                return y1_errf(err, Y1_EUSAGE, "%s (detector ids after '-', separated by "
+                               "commas, in '%s')", why.msg, s);
             if (!d.keep[id])
                 return y1_errf(err, Y1_EUSAGE, "--detectors: detector %ld listed twice in '%s'",
                                id, s);
             d.keep[id] = 0;
             d.n--;
-            p = *end ? end + 1 : end;
-            if (*end && !*p)
-                return y1_errf(err, Y1_EUSAGE, "--detectors: trailing comma in '%s'", s);
         }
         if (d.n == 0) return y1_errf(err, Y1_EUSAGE, "--detectors: '%s' drops every detector", s);
         snprintf(d.name, sizeof d.name, "%d of 189 (without %.60s)", d.n, s + 1);

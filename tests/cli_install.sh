@@ -42,6 +42,15 @@ expect 0 '\| MySite \| 1 \| 128 \|' -- "$P/bin/y1est" --datadir="$T/mydata" --pl
 # --datadir wins over Y1_DATADIR
 expect 0 '\| MySite \|' -- env Y1_DATADIR="$T/nowhere" "$P/bin/y1est" --datadir "$T/mydata" --platform mysite "${WORK[@]}"
 expect 2 'datadir needs a directory' -- "$P/bin/y1est" --platform mysite --datadir
+# the Figure 2 overlay of visits_per_patch.png is read from the data directory by the figure's one reader:
+# a bad value there is an error naming its place, a data directory without the file no overlay
+sed '3s/^2,0.0205,0.0147,/2,0.0205,1.47,/' "$T/mydata/rtn028/fig2_digitized.csv" >"$T/fig2.csv"
+mv "$T/fig2.csv" "$T/mydata/rtn028/fig2_digitized.csv"
+expect 1 'fig2_digitized.csv:3:10: g: 1.47 is out of range \[0, 1\]' -- \
+  "$P/bin/y1est" --datadir "$T/mydata" --platform mysite "${WORK[@]}" --out "$T/fig2bad"
+rm "$T/mydata/rtn028/fig2_digitized.csv"
+expect 0 '' -- "$P/bin/y1est" --datadir "$T/mydata" --platform mysite "${WORK[@]}" --out "$T/fig2none"
+if [ -s "$T/fig2none/visits_per_patch.png" ]; then ok; else bad "no visits_per_patch.png without the digitised figure"; fi
 mv "$P/share/y1est.away" "$P/share/y1est"
 
 # -- no arguments: the usage on stderr, nothing on stdout, exit 2 (bad usage)

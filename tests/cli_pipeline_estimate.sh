@@ -230,7 +230,7 @@ expect 2 "--table selects a table of the default rtn028 estimate" -- \
   "$Y1EST" --platform perlmutter --pipeline rtn109-w_2025_41 --format csv --table table2 --bps "$T/b.yaml"
 expect 2 "--detectors applies to a pipeline file" -- "$Y1EST" --platform perlmutter --detectors rtn109-dp2
 expect 2 "--nodes applies to a pipeline file" -- "$Y1EST" --platform perlmutter --nodes 3
-expect 2 "expected detector ids 0..188" -- "$Y1EST" --platform perlmutter --pipeline rtn109-w_2025_41 --detectors -189
+expect 2 "189 is out of range \\[0, 188\\]" -- "$Y1EST" --platform perlmutter --pipeline rtn109-w_2025_41 --detectors -189
 expect 2 "detector 3 listed twice" -- "$Y1EST" --platform perlmutter --pipeline rtn109-w_2025_41 --detectors -3,3
 expect 2 "expected all, rtn109-dp2" -- "$Y1EST" --platform perlmutter --pipeline rtn109-w_2025_41 --detectors dp3
 expect 2 "carries its own models" -- "$Y1EST" --platform perlmutter --pipeline rtn109-w_2025_41 --tasks all

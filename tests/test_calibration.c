@@ -54,9 +54,12 @@ static void test_fig2_reader(void)
         {"n,u,g,r,i,z,y\n1,0.5,0.5,0.5,0.5,0.5,0.5\n", ":1:1: expected the header"},
         {"n_visits,u,g,r,i,z,y\n1,0.5,0.5,0.5,0.5,0.5,0.5\n3,0.5,0.5,0.5,0.5,0.5,0.5\n",
          ":3:1: expected n_visits one more than the row above"},
-        {"n_visits,u,g,r,i,z,y\n1,0.5,0.5,1.5,0.5,0.5,0.5\n", ":2:11: expected a fraction"},
+        {"n_visits,u,g,r,i,z,y\n1,0.5,0.5,1.5,0.5,0.5,0.5\n", ":2:11: r: 1.5 is out of range [0, 1]"},
+        {"n_visits,u,g,r,i,z,y\n1,0.5,0.5,nan,0.5,0.5,0.5\n", ":2:11: r: expected a finite number, got 'nan'"},
+        {"n_visits,u,g,r,i,z,y\nx,0.5,0.5,0.5,0.5,0.5,0.5\n", ":2:1: n_visits: expected an integer, got 'x'"},
+        {"n_visits,u,g,r,i,z,y\n1,0.5,0.5,0.5,0.5,0.5,0.5,0.5\n", ":2:26: expected 7 comma-separated fields, got more"},
         {"n_visits,u,g,r,i,z,y\n1,0.5,0.5,0.5,0.5,0.5\n", ":2:22: expected 7 comma-separated"},
-        {"n_visits,u,g,r,i,z,y\n1,0.5,0.5,0.5,0.5,0.5,0.5x\n", ":2:26: unexpected 'x'"},
+        {"n_visits,u,g,r,i,z,y\n1,0.5,0.5,0.5,0.5,0.5,0.5x\n", ":2:23: y: expected a finite number, got '0.5x'"},
         {"n_visits,u,g,r,i,z,y\n", ": no histogram rows"},
     };
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {

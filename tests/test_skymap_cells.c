@@ -720,8 +720,12 @@ static void test_dimcount(const sky_map *m)
     CHECK_INT(sky_detset_parse(&bad, "-0,188", &e), Y1_OK);
     CHECK_INT(bad.n, 187);
     CHECK_INT(sky_detset_parse(&bad, "-189", &e), Y1_EUSAGE);
+    CHECK_HAS(e.msg, "--detectors: 189 is out of range [0, 188]");
     CHECK_INT(sky_detset_parse(&bad, "-3,3", &e), Y1_EUSAGE);
     CHECK_INT(sky_detset_parse(&bad, "-3,", &e), Y1_EUSAGE);
+    CHECK_HAS(e.msg, "--detectors: expected an integer, got ''");
+    CHECK_INT(sky_detset_parse(&bad, "-3,4x", &e), Y1_EUSAGE);
+    CHECK_HAS(e.msg, "--detectors: expected an integer, got '4x' (detector ids after '-'");
     CHECK_INT(sky_detset_parse(&bad, "-", &e), Y1_EUSAGE);
     CHECK_INT(sky_detset_parse(&bad, "some", &e), Y1_EUSAGE);
     sky_footprint_free(fp);

@@ -106,7 +106,7 @@ static void test_csv_errors(void)
     CHECK_HAS(err.msg, "b.csv:3: column band");
     CHECK_INT(est_coadds_read(&c, write_text("n.csv", "band,tract,patch_x,patch_y,num_visits\n"
                                                       "g,1,2,3,0\n"), &err), Y1_EINPUT);
-    CHECK_HAS(err.msg, "n.csv:2: column num_visits");
+    CHECK_HAS(err.msg, "n.csv:2:9: num_visits: 0 is out of range [1, 100000]");
     CHECK_INT(est_coadds_read(&c, write_text("d.csv", "band,tract,patch_x,patch_y,num_visits\n"
                                                       "g,1,2,3,4\ng,1,2,3,5\n"), &err), Y1_EINPUT);
     CHECK_HAS(err.msg, "appears twice");
@@ -118,10 +118,11 @@ static void test_csv_errors(void)
     static const char *hdr = "band,tract,patch_x,patch_y,num_visits\ng,1,2,3,4\n";
     char text[512];
     static const struct { const char *head, *msg; } bad[] = {
-        {"# visits: abc\n", "hv.csv:1: '# visits:' expects an integer"},
-        {"# visits: -5\n", "hv.csv:1: '# visits:' expects an integer"},
-        {"# visits: 9000000000000000000\n", "hv.csv:1: '# visits:' expects an integer"},
-        {"# ccds_per_visit: 0\n", "hv.csv:1: '# ccds_per_visit:' expects an integer in [1, 10000]"},
+        {"# visits: abc\n", "hv.csv:1:11: visits: expected an integer, got 'abc'"},
+        {"# visits: -5\n", "hv.csv:1:11: visits: -5 is out of range [0, 1000000000]"},
+        {"# visits_r:  5 6\n", "hv.csv:1:14: visits_r: expected an integer, got '5 6'"},
+        {"# visits: 99999999999999999999\n", "hv.csv:1:11: visits: expected an integer"},
+        {"# ccds_per_visit: 0\n", "hv.csv:1:19: ccds_per_visit: 0 is out of range [1, 10000]"},
         {"# visits: 5\n# visits: 6\n", "hv.csv:2: '# visits:' given twice"},
         {"# visits: 1\n# visits_g: 7\n", "disagrees with the sum"},
     };
@@ -136,10 +137,17 @@ static void test_csv_errors(void)
     est_coadds_clear(&c);
     CHECK_INT(est_coadds_read(&c, write_text("t.csv", "band,tract,patch_x,patch_y,num_visits\n"
                                                       "g,5000000000,2,3,4\n"), &err), Y1_EINPUT);
-    CHECK_HAS(err.msg, "t.csv:2: tract");
+    CHECK_HAS(err.msg, "t.csv:2:3: tract: 5000000000 is out of range [0, 100000000]");
     CHECK_INT(est_coadds_read(&c, write_text("x.csv", "band,tract,patch_x,patch_y,num_visits\n"
                                                       "g,10,0,0,2x\n"), &err), Y1_EINPUT);
-    CHECK_HAS(err.msg, "x.csv:2: column num_visits");
+    CHECK_HAS(err.msg, "x.csv:2:10: num_visits: expected an integer, got '2x'");
+    CHECK_INT(est_coadds_read(&c, write_text("y.csv", "band,tract,patch_x,patch_y,num_visits\n"
+                                                      "g,10,0,1.5,2\n"), &err), Y1_EINPUT);
+    CHECK_HAS(err.msg, "y.csv:2:8: patch_y: expected an integer, got '1.5'");
+    /* trailing blanks in a cell are not part of the number */
+    CHECK_INT(est_coadds_read(&c, write_text("s.csv", "band,tract,patch_x,patch_y,num_visits\n"
+                                                      "g,10,0,1,2  \n"), &err), Y1_OK);
+    est_coadds_clear(&c);
     /* a table of another kind (the records CSV) is not a coadds file */
     CHECK_INT(est_coadds_read(&c, "tests/fixtures/models_records.csv", &err), Y1_EINPUT);
     CHECK_HAS(err.msg, "models_records.csv:2: expected the header");

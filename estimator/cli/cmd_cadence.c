@@ -37,11 +37,46 @@ static const char *class_name(cad_class c)
     }
 }
 
-/* Returns Y1_OK, or est_json_write's status for JSON. */
+/* Table 1 and the visits per program, described once: in CSV one table (a row per band, the
+ * total, a row per program), in Markdown two (view 0 the bands, view 1 the programs). */
+static const est_col summary_cols[] = {
+    {{"kind", "%s", 0}, {{NULL, NULL, 0}, {NULL, NULL, 0}}, 0},
+    {{"name", "%s", 0}, {{"band", "%s", 0}, {"program", "%s", 0}}, 0},
+    {{NULL, NULL, 0}, {{NULL, NULL, 0}, {"class", "%s", 0}}, 0},
+    {{"visits", "%lld", 0}, {{"visits", "%lld", 0}, {"visits", "%lld", 0}}, 1},
+};
+
+/* Render the summary table: CSV when v < 0, else Markdown view v (its rows). Y1_ENOMEM. */
+static int summary_table(FILE *fp, cad_db *db, const cad_summary *s, int v, y1_err *err)
+{
+    est_dtab t;
+    int rc = Y1_OK;
+    est_dtab_init(&t, summary_cols, sizeof summary_cols / sizeof summary_cols[0]);
+    for (int b = 0; b < Y1_NBANDS && !rc; b++)
+        rc = est_dtab_row(&t, 0, (est_cell[]){EST_T("band"), EST_T(y1_band_name(b)), EST_NONE,
+                                              EST_I(s->per_band[b])}, err);
+    if (!rc)
+        rc = est_dtab_row(&t, 0, (est_cell[]){EST_T("band"), EST_T("total"), EST_NONE,
+                                              EST_I(s->total)}, err);
+    for (int p = 0; p < cad_program_count(db) && !rc; p++)
+        if (s->per_program[p])
+            rc = est_dtab_row(&t, 1, (est_cell[]){
+                EST_T("program"), EST_T(cad_program_name(db, p)),
+                EST_T(class_name(cad_program_class(db, p))), EST_I(s->per_program[p])}, err);
+    if (!rc) {
+        if (v < 0) est_dtab_csv(fp, &t, -1);
+        else est_dtab_md(fp, &t, v, v);
+    }
+    est_dtab_clear(&t);
+    return rc;
+}
+
+/* Returns Y1_OK, Y1_ENOMEM, or est_json_write's status for JSON. */
 static int print_summary(FILE *fp, est_format fmt, cad_db *db, const cad_selection *sel,
                          const cad_summary *s, const char *cadence_note, y1_err *err)
 {
     char desc[400];
+    int rc;
     cad_selection_desc(db, sel, desc, sizeof desc);
     char id[320];
     est_cadence_ident(db, strstr(cadence_note, "embedded") != NULL, id, sizeof id);
@@ -49,15 +84,7 @@ static int print_summary(FILE *fp, est_format fmt, cad_db *db, const cad_selecti
         /* a synthetic file says so before the table, whatever it is called */
         if (cad_synthetic(db))
             fprintf(fp, "# SYNTHETIC cadence (%s), not an OpSim run\n", cad_synthetic_desc(db));
-        fprintf(fp, "kind,name,visits\n");
-        for (int b = 0; b < Y1_NBANDS; b++)
-            fprintf(fp, "band,%c,%lld\n", y1_band_letters[b], (long long)s->per_band[b]);
-        fprintf(fp, "band,total,%lld\n", (long long)s->total);
-        for (int p = 0; p < cad_program_count(db); p++)
-            if (s->per_program[p])
-                fprintf(fp, "program,%s,%lld\n", cad_program_name(db, p),
-                        (long long)s->per_program[p]);
-        return Y1_OK;
+        return summary_table(fp, db, s, -1, err);
     }
     if (fmt == EST_FMT_JSON) {
         json_t *root = json_object(), *visits = json_object(), *progs = json_array();
@@ -91,16 +118,9 @@ static int print_summary(FILE *fp, est_format fmt, cad_db *db, const cad_selecti
     fprintf(fp, "- %s\n- schema: %s\n- programs from: %s\n- selection: %s\n", cadence_note,
             cad_schema_desc(db), cad_program_source(db), desc);
     fprintf(fp, "- selected nights: %d..%d\n\n", s->first_night, s->last_night);
-    fprintf(fp, "| band | visits |\n|---|---:|\n");
-    for (int b = 0; b < Y1_NBANDS; b++)
-        fprintf(fp, "| %c | %lld |\n", y1_band_letters[b], (long long)s->per_band[b]);
-    fprintf(fp, "| total | %lld |\n\n", (long long)s->total);
-    fprintf(fp, "## Visits per program\n\n| program | class | visits |\n|---|---|---:|\n");
-    for (int p = 0; p < cad_program_count(db); p++)
-        if (s->per_program[p])
-            fprintf(fp, "| %s | %s | %lld |\n", cad_program_name(db, p),
-                    class_name(cad_program_class(db, p)), (long long)s->per_program[p]);
-    return Y1_OK;
+    if ((rc = summary_table(fp, db, s, 0, err))) return rc;
+    fprintf(fp, "\n## Visits per program\n\n");
+    return summary_table(fp, db, s, 1, err);
 }
 
 static int cmd_summary(int argc, char **argv)

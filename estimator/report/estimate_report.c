@@ -17,6 +17,7 @@
 #include "common/y1_list.h"
 #include "common/y1_out.h"
 #include "common/y1_sha256.h"
+#include "cadence/synth.h"
 #include "estimator/report/palette.h"
 #include "estimator/report/plot.h"
 #include "estimator/report/rtable.h"
@@ -540,33 +541,6 @@ int est_report_csv(FILE *fp, const est_result *r, y1_err *err)
     return w_table4(fp, r, err);
 }
 
-/* The digitised Figure 2 (n_visits,u,g,r,i,z,y; a value may carry a '*' or 'a' flag for
- * interpolated bins). Returns the number of rows read into n[] and f[6][]; 0 if unreadable. */
-static size_t read_fig2(const char *path, double *n, double f[6][128])
-{
-    FILE *fp = path[0] ? fopen(path, "r") : NULL;
-    char line[256];
-    size_t k = 0;
-    if (!fp) return 0;
-    while (fgets(line, sizeof line, fp) && k < 128) {
-        char *p = line, *end;
-        double v[7];
-        int ok = 1;
-        for (int c = 0; c < 7 && ok; c++) {
-            v[c] = strtod(p, &end);
-            if (end == p) ok = 0;
-            while (*end && *end != ',' && *end != '\n') end++; /* skip a '*' or 'a' flag */
-            p = *end == ',' ? end + 1 : end;
-        }
-        if (!ok) continue; /* the header */
-        n[k] = v[0];
-        for (int b = 0; b < 6; b++) f[b][k] = v[b + 1];
-        k++;
-    }
-    fclose(fp);
-    return k;
-}
-
 /* Figure 2: fraction of each band's coadds with exactly n visits, with the study's digitised
  * curve beside it when data/rtn028/fig2_digitized.csv is there. */
 static int plot_fig2(const est_result *r, const char *path, y1_err *err)
@@ -574,7 +548,8 @@ static int plot_fig2(const est_result *r, const char *path, y1_err *err)
     int maxn = r->w.max_coadd_n > 0 ? r->w.max_coadd_n : 1;
     double *xs = calloc((size_t)maxn + 1, sizeof *xs), *ys = calloc(6 * ((size_t)maxn + 1), sizeof *ys);
     plot_series s[12];
-    static double ref_n[128], ref_f[6][128];
+    static double ref_n[CAD_SYNTH_FIG2_NMAX];
+    cad_synth_fig2 *ref = NULL;
     int rc;
     if (!xs || !ys) { free(xs); free(ys); return y1_errf(err, Y1_ENOMEM, "plot: out of memory"); }
     for (int n = 0; n <= maxn; n++) xs[n] = n;
@@ -591,10 +566,20 @@ static int plot_fig2(const est_result *r, const char *path, y1_err *err)
                              .n = (size_t)maxn, .rgb = colours[b], .style = PLOT_LINE,
                              .size_px = 2.0};
     }
-    size_t nref = read_fig2(r->fig2_reference, ref_n, ref_f), ns = 6;
+    /* the study's curve, read by its one reader; a data directory without it has no overlay */
+    size_t nref = 0, ns = 6;
+    if (r->fig2_reference[0] && access(r->fig2_reference, F_OK) == 0) {
+        if (!(ref = malloc(sizeof *ref))) {
+            rc = y1_errf(err, Y1_ENOMEM, "plot: out of memory");
+            goto done;
+        }
+        if ((rc = cad_synth_fig2_read(r->fig2_reference, ref, err))) goto done;
+        nref = (size_t)ref->rows - 1;
+        for (size_t k = 0; k < nref; k++) ref_n[k] = (double)(k + 1);
+    }
     for (int b = 0; nref && b < 6; b++)
         s[ns++] = (plot_series){.name = b == 0 ? "points: RTN-028 Figure 2 (digitised)" : "",
-                                .x = ref_n, .y = ref_f[b], .n = nref, .rgb = colours[b],
+                                .x = ref_n, .y = ref->frac[b] + 1, .n = nref, .rgb = colours[b],
                                 .style = PLOT_POINTS, .size_px = 2.0};
     plot_spec sp;
     memset(&sp, 0, sizeof sp);
@@ -605,6 +590,8 @@ static int plot_fig2(const est_result *r, const char *path, y1_err *err)
     sp.series = s;
     sp.nseries = ns;
     rc = plot_scatter(path, &sp, err);
+done:
+    free(ref);
     free(xs);
     free(ys);
     return rc;
