@@ -4,8 +4,9 @@
 # outputs do not depend on the format, and node_days switches to a log y axis when the largest
 # bar is more than 20x the smallest (read from the PDF's Subject, the plot's y label). Then the
 # campaign's, validate's and models fit's plots in the three formats; one colour per task
-# across the estimate's and the campaign's plots (read from the SVGs' fill colours); the
-# storage tiers' quota line on the campaign's volume plot.
+# and per product across the estimate's and the campaign's plots (read from the SVGs' fill
+# colours, disk.svg's kept / scratch bars by their fill); the storage tiers' quota line on the
+# campaign's volume plot.
 # Usage: tests/cli_plots.sh path/to/y1est   (run from the repository root)
 set -u
 Y1=${1:?usage: cli_plots.sh path/to/y1est}
@@ -146,6 +147,69 @@ for task in measure:bcbd22 calibrate:2ca02c; do
 done
 # the box plot of validate in the task colours too (isr, the first task: 1f77b4)
 grep -qF "$(svgrgb 1f77b4)" "$T/val_svg/validate_wall_cpu.svg" && ok || bad "validate boxes not in task colours"
+
+# ---- one colour per product: disk.svg's bars and the campaign volume plot's legend ----
+# The palette's product colours (data/products.yaml order): the writing task's Tableau 10
+# colour, the task's other product the light shade of the same Tableau 20 pair (calibrate:
+# calexp 2ca02c, src 98df8a; makeWarp: d62728, ff9896; assembleCoadd: nImage c5b0d5, deepCoadd
+# 9467bd). Kept (RTN-028 Table 4): calexp, src, deepCoadd_nImage, deepCoadd_calexp,
+# deepCoadd_forced_src, and raw. "raw" is no RTN-028 product: FNV-1a("raw") = 0x43ff12f1, 1
+# mod 20, the hashed list's second colour, Tableau 20's light blue aec7e8.
+PROD="postISRCCD:1f77b4:scratch icExp:ff7f0e:scratch calexp:2ca02c:kept src:98df8a:kept
+deepCoadd_directWarp:d62728:scratch deepCoadd_psfMatchedWarp:ff9896:scratch
+deepCoadd_nImage:c5b0d5:kept deepCoadd:9467bd:scratch deepCoadd_calexp:8c564b:kept
+deepCoadd_deblendedFlux:e377c2:scratch deepCoadd_meas:bcbd22:scratch
+deepCoadd_forced_src:17becf:kept raw:aec7e8:kept"
+h=2166136261
+for b in 114 97 119; do h=$(( (h ^ b) * 16777619 & 0xffffffff )); done # r a w
+[ $h -eq $((0x43ff12f1)) ] && [ $((h % 20)) -eq 1 ] && ok || bad "FNV-1a(raw) is $h"
+# fills FILE OPACITY...: the coloured fills of FILE in drawing order with those opacities
+# (white, the legend's background, and black, the text, left out)
+fills() {
+  local f=$1 alt; shift
+  alt=$(IFS='|'; echo "$*"); alt=${alt//./\\.}
+  grep -oE "fill:rgb\([^)]*\);fill-opacity:($alt);" "$f" | grep -v 'rgb(100%,100%,100%)' \
+    | grep -v 'rgb(0%,0%,0%)'
+}
+# disk.svg draws one bar per product in category order: kept ones solid (opacity 0.85), the
+# scratch ones hatched over a 0.3 tint of the colour
+want_disk="" want_leg=""
+for e in $PROD; do
+  IFS=: read -r name rgb kind <<<"$e"
+  a=0.85; [ "$kind" = scratch ] && a=0.3
+  want_disk+="fill:$(svgrgb "$rgb");fill-opacity:$a;"$'\n'
+  [ "$name" = raw ] || want_leg+="fill:$(svgrgb "$rgb");fill-opacity:0.6;"$'\n'
+done
+run 0 "estimate, svg plots" -- "$Y1" --platform perlmutter --workload "$W" --out "$T/disk" \
+  --plot-format svg
+got=$(fills "$T/disk/disk.svg" 0.85 0.3 | head -13)
+[ "$got"$'\n' = "$want_disk" ] && ok || bad "disk.svg bars: got
+$got
+expected
+$want_disk"
+# the legend: a grey swatch solid (kept) and a grey hatched one (scratch), then raw's
+g=$(svgrgb 7f7f7f)
+got=$(fills "$T/disk/disk.svg" 0.6 0.3 | tail -3 | tr '\n' ' ')
+[ "$got" = "fill:$g;fill-opacity:0.6; fill:$g;fill-opacity:0.3; fill:$(svgrgb aec7e8);fill-opacity:0.6; " ] \
+  && ok || bad "disk.svg legend swatches: $got"
+# with only calibrate and measure run, their products keep their colours: calexp, src (kept),
+# deepCoadd_meas (scratch), then raw; a colour by bar position would shift
+got=$(fills "$T/two/disk.svg" 0.85 0.3 | head -4 | tr '\n' ' ')
+want=$(for c in 2ca02c:0.85 98df8a:0.85 bcbd22:0.3 aec7e8:0.85; do
+  printf 'fill:%s;fill-opacity:%s; ' "$(svgrgb "${c%:*}")" "${c#*:}"; done)
+[ "$got" = "$want" ] && ok || bad "two-task disk.svg bars: $got, expected $want"
+# the occupancy curve is the platform's, applied to every task: none of the task or product
+# colours in its plot (it had isr's blue for the fit and makeWarp's red for the points)
+for c in 1f77b4 ff7f0e 2ca02c d62728 9467bd 8c564b e377c2 bcbd22 17becf 98df8a ff9896 c5b0d5; do
+  grep -qF "$(svgrgb $c)" "$T/disk/occupancy_perlmutter.svg" \
+    && bad "occupancy_perlmutter.svg draws in task/product colour $c" || ok
+done
+# the campaign's volume plot names the same 12 products in its legend in the same colours
+got=$(fills "$T/camp_svg/storage.svg" 0.6)
+[ "$got"$'\n' = "$want_leg" ] && ok || bad "storage.svg legend: got
+$got
+expected
+$want_leg"
 
 # ---- the quota line: perlmutter's scratch and cfs tiers (20 TB) on the volume plot, drawn
 # in b00020; a platform without a storage block has none ----

@@ -328,6 +328,49 @@ static void test_palette(void)
     CHECK_NEAR(got[0] & 255, over_white(m, 0, 0.85), 1);
 }
 
+/* A colour per category (rgbs) and the hatched fill: bar 0 solid red, bar 1 hatched blue. */
+static void test_bar_colours_and_hatching(void)
+{
+    y1_err err = {{0}};
+    double a[2] = {5, 0}, b[2] = {0, 5};
+    const unsigned rgbs[2] = {0xd62728, 0x1f77b4};
+    plot_series s[2] = {{.name = "solid", .y = a, .n = 2, .rgb = 0x7f7f7f, .rgbs = rgbs},
+                        {.name = "hatched", .y = b, .n = 2, .rgb = 0x7f7f7f, .rgbs = rgbs,
+                         .fill = PLOT_FILL_HATCHED}};
+    const char *cat[2] = {"x", "y"};
+    plot_spec sp = {.series = s, .nseries = 2, .categories = cat, .ncategories = 2,
+                    .ymin = 0, .ymax = 10, .legend = -1};
+    CHECK_INT(plot_bars(out("hatch.png"), &sp, &err), Y1_OK);
+    cairo_surface_t *img = cairo_image_surface_create_from_png(out("hatch.png"));
+    int x0, x1, y0, y1;
+    frame_at(img, 0.3, &x0, &x1, &y0, &y1); /* a row above the bars (y = 5) and the tick labels */
+    double sy = (y1 - y0) / 10.0, sx = (x1 - x0) / 2.0;
+    /* bar 0: its own colour, not the series' grey, at alpha 0.85 over white; above it (its
+     * hatched segment is 0) white */
+    unsigned c0 = pixel(img, (int)lround(x0 + 0.5 * sx), (int)lround(y1 - 2.5 * sy));
+    CHECK_NEAR((c0 >> 16) & 255, over_white(0xd62728, 16, 0.85), 1);
+    CHECK_NEAR((c0 >> 8) & 255, over_white(0xd62728, 8, 0.85), 1);
+    CHECK_NEAR(c0 & 255, over_white(0xd62728, 0, 0.85), 1);
+    CHECK_INT(pixel(img, (int)lround(x0 + 0.5 * sx), (int)lround(y1 - 7 * sy)), 0xffffff);
+    /* bar 1, hatched: along a row inside it the tint (blue at 0.3 over white) between stripes
+     * of the full colour, repeating every 6 px (lines at 45 degrees 6 px apart) */
+    int row = (int)lround(y1 - 2.5 * sy), xc = (int)lround(x0 + 1.5 * sx);
+    int tint = 0, full = 0, periodic = 1;
+    unsigned t = 0xffffff & ((unsigned)over_white(0x1f77b4, 16, 0.3) << 16 |
+                             (unsigned)over_white(0x1f77b4, 8, 0.3) << 8 |
+                             (unsigned)over_white(0x1f77b4, 0, 0.3));
+    for (int x = xc - 30; x < xc + 30; x++) {
+        unsigned p = pixel(img, x, row);
+        unsigned dr = (unsigned)abs((int)((p >> 16) & 255) - (int)((t >> 16) & 255));
+        tint += dr <= 1 && abs((int)(p & 255) - (int)(t & 255)) <= 1;
+        full += abs((int)((p >> 16) & 255) - 0x1f) <= 8 && abs((int)(p & 255) - 0xb4) <= 8;
+        periodic &= p == pixel(img, x + 6, row);
+    }
+    CHECK_MSG(tint >= 20 && full >= 5 && periodic, "hatching: %d tint, %d full-colour pixels "
+              "of 60, period 6: %d", tint, full, periodic);
+    cairo_surface_destroy(img);
+}
+
 static void test_time_axes(void)
 {
     double t[64], unit = 0;
@@ -507,6 +550,7 @@ int main(void)
     test_charts();
     test_bars_log_and_vector();
     test_palette();
+    test_bar_colours_and_hatching();
     test_time_axes();
     test_lines_and_layers();
     test_long_legend();
@@ -516,7 +560,7 @@ int main(void)
                                             "bars_log.svg", "bars_log.pdf", "pal1.png",
                                             "pal2.png", "quota.png", "quota2.png",
                                             "layers1.png", "layers2.png", "legend.png",
-                                            "legend2.png"};
+                                            "legend2.png", "hatch.png"};
         for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) remove(out(names[i]));
         rmdir(dir);
     } else printf("plots kept in %s\n", dir);

@@ -666,25 +666,34 @@ done:
     return rc;
 }
 
+/* Volume per product: each bar in its product's colour from the palette (the same as in the
+ * campaign's volume plot), kept products solid, the scratch ones (deleted after processing)
+ * hatched; the raw input last, in the palette's colour of "raw". The legend's two swatches are
+ * grey: they show the fill, the axis names the product. */
 static int plot_disk(const est_result *r, const char *path, y1_err *err)
 {
     size_t n = r->prod.n + 1;
     const char **cats = calloc(n, sizeof *cats);
     double *y = calloc(3 * n, sizeof *y);
+    unsigned *rgb = calloc(n, sizeof *rgb);
     int rc;
-    if (!cats || !y) { rc = y1_errf(err, Y1_ENOMEM, "plot: out of memory"); goto done; }
+    if (!cats || !y || !rgb) { rc = y1_errf(err, Y1_ENOMEM, "plot: out of memory"); goto done; }
     for (size_t i = 0; i < r->prod.n; i++) {
         cats[i] = r->prod.v[i].dataset;
+        rgb[i] = plot_palette_product(r->prod.v[i].dataset);
         y[(r->prod.v[i].keep ? 0 : n) + i] = r->disk.bytes[i] / TIB;
     }
-    cats[n - 1] = "raw";
+    cats[n - 1] = r->prod.raw.dataset[0] ? r->prod.raw.dataset : "raw";
+    rgb[n - 1] = plot_palette_product(cats[n - 1]);
     y[2 * n + n - 1] = r->disk.raw_bytes / TIB;
-    plot_series s[3] = {{.name = "kept", .y = y, .n = n, .rgb = 0x2ca02c},
-                        {.name = "not kept (scratch)", .y = y + n, .n = n, .rgb = 0xbbbbbb},
-                        {.name = "raw (input)", .y = y + 2 * n, .n = n, .rgb = 0x1f77b4}};
+    plot_series s[3] = {{.name = "solid: kept after processing", .y = y, .n = n,
+                         .rgb = 0x7f7f7f, .rgbs = rgb},
+                        {.name = "hatched: not kept (scratch)", .y = y + n, .n = n,
+                         .rgb = 0x7f7f7f, .rgbs = rgb, .fill = PLOT_FILL_HATCHED},
+                        {.name = "raw (input)", .y = y + 2 * n, .n = n, .rgb = rgb[n - 1]}};
     plot_spec sp;
     memset(&sp, 0, sizeof sp);
-    sp.title = "Y1 disk volume by data product";
+    sp.title = "Y1 disk volume by data product (colour: the product's, as in every plot)";
     sp.ylabel = "TiB";
     sp.format = (plot_format)r->plot_format;
     sp.series = s;
@@ -696,6 +705,7 @@ static int plot_disk(const est_result *r, const char *path, y1_err *err)
 done:
     free(cats);
     free(y);
+    free(rgb);
     return rc;
 }
 
@@ -841,12 +851,14 @@ static int plot_occupancy(const est_platform *p, const char *png_path, plot_form
              borrowed ? " (curve BORROWED, not measured here)" : "");
     snprintf(pts, sizeof pts, "points: %.150s", o->source[0] ? o->source : "occupancy block");
     snprintf(peak, sizeof peak, "peak k = %ld", o->k_peak);
+    /* the curve is the platform's, applied to every task: drawn in greys and black, none of
+     * the palette's task colours (its blue and red read as isr and makeWarp elsewhere) */
     plot_series s[3] = {
         {.name = "linear (the study's assumption)", .x = kx, .y = tlin, .n = nk,
-         .rgb = 0x888888, .style = PLOT_LINE},
-        {.name = "fitted model k / s(k)", .x = kx, .y = tfit, .n = nk, .rgb = 0x1f77b4,
+         .rgb = 0xaaaaaa, .style = PLOT_LINE},
+        {.name = "fitted model k / s(k)", .x = kx, .y = tfit, .n = nk, .rgb = 0x555555,
          .style = PLOT_LINE},
-        {.name = pts, .x = px, .y = py, .n = np, .rgb = 0xd62728,
+        {.name = pts, .x = px, .y = py, .n = np, .rgb = 0x000000,
          .style = PLOT_POINTS, .size_px = 4},
     };
     plot_mark m = {.x = (double)o->k_peak, .label = peak, .rgb = PLOT_AUTO};
@@ -863,6 +875,7 @@ static int plot_occupancy(const est_platform *p, const char *png_path, plot_form
     sp.nseries = 3;
     sp.marks = &m;
     sp.nmarks = 1;
+    sp.points_over_lines = 1; /* the points lie on the fitted curve */
     rc = plot_scatter(png_path, &sp, err);
 done:
     free(kx);

@@ -457,6 +457,41 @@ static size_t legend_more(const canvas *cv, size_t n, size_t *shown)
     return n - *shown;
 }
 
+/* A bar segment (or a legend swatch) at x, y (top left), w x h px, in rgb: solid at alpha a,
+ * or hatched: a tint at alpha 0.3, stripes at 45 degrees every 6 px and a 1 px outline in the
+ * full colour, so the colour still reads and the stripes say which kind it is. */
+static void fill_box(cairo_t *cr, double x, double y, double w, double h, unsigned rgb,
+                     plot_fill f, double a)
+{
+    if (!(w > 0) || !(h > 0)) return;
+    if (f != PLOT_FILL_HATCHED) {
+        set_rgb(cr, rgb, a);
+        cairo_rectangle(cr, x, y, w, h);
+        cairo_fill(cr);
+        return;
+    }
+    set_rgb(cr, rgb, 0.3);
+    cairo_rectangle(cr, x, y, w, h);
+    cairo_fill(cr);
+    cairo_save(cr);
+    cairo_rectangle(cr, x, y, w, h);
+    cairo_clip(cr);
+    set_rgb(cr, rgb, 1);
+    cairo_set_line_width(cr, 1.5);
+    /* lines x - y = const, from the bottom edge up to the right, anchored to the page so the
+     * stripes of stacked segments line up */
+    for (double d = floor((x - (y + h)) / 6) * 6; d < x + w - y; d += 6) {
+        cairo_move_to(cr, d + y + h, y + h);
+        cairo_line_to(cr, d + y, y);
+    }
+    cairo_stroke(cr);
+    cairo_restore(cr);
+    set_rgb(cr, rgb, 1);
+    cairo_set_line_width(cr, 1);
+    cairo_rectangle(cr, x + 0.5, y + 0.5, w - 1, h - 1);
+    cairo_stroke(cr);
+}
+
 /* Legend box in the top-right corner of the plot area. kind: 0 box, 1 point, 2 line. */
 static void draw_legend(canvas *cv, const plot_spec *sp, const int *kinds)
 {
@@ -505,7 +540,9 @@ static void draw_legend(canvas *cv, const plot_spec *sp, const int *kinds)
         drawn++;
         cairo_new_path(cr); /* no segment from the last text's end point */
         set_rgb(cr, series_rgb(s, i), kinds[i] == 0 ? 0.6 : kinds[i] == 4 ? 0.3 : 1);
-        if (kinds[i] == 0 || kinds[i] == 4) {
+        if (kinds[i] == 0 && s->fill == PLOT_FILL_HATCHED) {
+            fill_box(cr, x0 + 8, y - 6, 20, 11, series_rgb(s, i), s->fill, 0.6);
+        } else if (kinds[i] == 0 || kinds[i] == 4) {
             cairo_rectangle(cr, x0 + 8, y - 6, 20, 11);
             cairo_fill(cr);
         } else if (kinds[i] == 1) {
@@ -1093,13 +1130,14 @@ int plot_bars(const char *png_path, const plot_spec *sp, y1_err *err)
                 acc += v;
                 continue;
             }
+            if (v == 0) continue; /* nothing to draw (and no empty path in an SVG) */
             double ya = mapy(&cv, cv.ylog ? fmax(acc, cv.ymin) : acc), yb = mapy(&cv, acc + v);
-            set_rgb(cv.cr, series_rgb(&sp->series[i], i), 0.85);
+            const plot_series *s = &sp->series[i];
             /* touching columns: edges on whole pixels, so no antialiased seam between them */
             double xl = numeric ? round(xc - bw / 2) : xc - bw / 2;
             double xr = numeric ? round(xc + bw / 2) : xc + bw / 2;
-            cairo_rectangle(cv.cr, xl, yb, xr - xl, ya - yb);
-            cairo_fill(cv.cr);
+            fill_box(cv.cr, xl, yb, xr - xl, ya - yb, s->rgbs ? s->rgbs[k] : series_rgb(s, i),
+                     s->fill, 0.85);
             acc += v;
         }
         set_rgb(cv.cr, 0x000000, 1);

@@ -29,6 +29,9 @@ typedef enum plot_style {
                          drawn below every other series */
 } plot_style;
 
+/* How a bar segment is filled: solid colour at alpha 0.85, or hatched (stripes). */
+typedef enum plot_fill { PLOT_FILL_SOLID = 0, PLOT_FILL_HATCHED } plot_fill;
+
 /* One data series. Which arrays are used depends on the chart:
  *   histogram: x = the values to bin (n of them);
  *   scatter:   x, y (n points);
@@ -48,6 +51,12 @@ typedef struct plot_series {
     const double *y2;     /* PLOT_BAND: the upper edge (n values) */
     const char *const *point_labels; /* scatter: text beside point k (NULL, or an entry NULL or
                                         "": none) */
+    const unsigned *rgbs; /* bars: the colour of each category's segment (n values, 0xRRGGBB)
+                             in place of rgb, e.g. one colour per product; the legend's swatch
+                             stays in rgb. NULL = rgb for all */
+    plot_fill fill;       /* bars: solid (0), or hatched: diagonal stripes of the colour over a
+                             light tint of it, outlined, in the legend's swatch too (a second
+                             property beside the colour, e.g. kept / not kept) */
 } plot_series;
 
 /* Line patterns of marks and horizontal lines. */
@@ -119,7 +128,8 @@ int plot_histogram(const char *png_path, const plot_spec *spec, y1_err *err);
 int plot_scatter(const char *png_path, const plot_spec *spec, y1_err *err);
 
 /* Stacked bar chart: one bar per category, one segment per series (series[i].y[k] for
- * category k). Negative values are an error (Y1_EINPUT). Same returns. */
+ * category k; a zero draws nothing), in the series' rgb or rgbs[k] and its fill. Negative
+ * values are an error (Y1_EINPUT). Same returns. */
 int plot_bars(const char *png_path, const plot_spec *spec, y1_err *err);
 
 /* All-sky scatter in the Hammer-Aitoff projection with an RA/Dec graticule every 30 deg;
