@@ -11,7 +11,8 @@
 void y1_list_join(char *out, size_t n, const char *const *names, size_t count, const char *last)
 {
     size_t l = 0;
-    if (n) out[0] = '\0';
+    if (!n) return; /* no room even for the terminator */
+    out[0] = '\0';
     for (size_t i = 0; i < count; i++) {
         const char *sep = i == 0 ? "" : i + 1 == count ? last : ", ";
         int w = snprintf(out + l, n - l, "%s%s", sep, names[i]);

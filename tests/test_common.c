@@ -410,6 +410,10 @@ static void test_lists(void)
     /* 11 bytes hold "md, csv" (7) but not "md, csv or json" (15): the list ends at "csv" */
     y1_list_join(out, 11, names, 3, " or ");
     CHECK_STR(out, "md, csv");
+    /* a zero-size buffer is not written at all */
+    char one = 'x';
+    y1_list_join(&one, 0, names, 3, " or ");
+    CHECK_INT(one, 'x');
     snprintf(dir, sizeof dir, "%s/names", tmpdir);
     CHECK(mkdir(dir, 0755) == 0);
     /* eight names: the chance that the directory hands them over already sorted is 1/40320 */
