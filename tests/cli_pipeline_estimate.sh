@@ -204,6 +204,8 @@ expect 2 "tasks over the whole sky \(first: makeInitialVisitDetectorTable\)" -- 
 run 0 "rtn109 --bps" -- "$Y1EST" "${SEL[@]}" "${CELLS[@]}" --bps "$T/b109.yaml"
 grep -q "^# NO MEMORY MODEL for 97 of 97 tasks" "$T/b109.yaml" && ok || bad "bps header: no memory model"
 [ "$(grep -c '^    requestCpus: 1$' "$T/b109.yaml")" = 97 ] && ok || bad "bps: 97 requestCpus"
+# every RTN-109 model is core-weighted: the header says the charge is not a request for cores
+grep -q "^# 97 of 97 tasks have core-weighted CPU models" "$T/b109.yaml" && ok || bad "bps header: core-weighted"
 grep -q '^    requestMemory' "$T/b109.yaml" && bad "bps: a requestMemory without a memory model" || ok
 [ "$(grep -E '^  [A-Za-z0-9]+:$' "$T/b109.yaml" | tr -d ' :')" = "$(jq -r '.tasks[].name' "$T/all.json")" ] \
   && ok || bad "bps labels are not the pipeline's tasks in order"

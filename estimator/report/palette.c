@@ -14,8 +14,8 @@ static const struct { const char *label; unsigned rgb; } tasks[] = {
     {"deblend", 0xe377c2},       {"measure", 0xbcbd22},           {"forcedPhotCoadd", 0x17becf},
 };
 
-/* RTN-028's products (data/products.yaml): the writing task's colour; a task's second product
- * the light shade of the same Tableau 20 pair. */
+/* RTN-028's products (data/products.yaml): the writing task's colour for its main product,
+ * the light shade of the same Tableau 20 pair for its other one (assembleCoadd's nImage map). */
 static const struct { const char *dataset; unsigned rgb; } products[] = {
     {"postISRCCD", 0x1f77b4},           {"icExp", 0xff7f0e},
     {"calexp", 0x2ca02c},               {"src", 0x98df8a},

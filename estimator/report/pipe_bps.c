@@ -50,7 +50,15 @@ void est_pipe_report_bps(FILE *fp, const est_result *r, const est_bps_opts *o)
             "most %d; patch tasks: visits summed\n# over bands, n = %d of at most %d; other "
             "tasks have one value), rounded up to the next MiB.\n", o->quantile, qc,
             r->w.max_coadd_n, qp, r->w.max_patch_n);
-    fprintf(fp, "# requestCpus: 1, the pipeline's CPU models are per single-core job.\n");
+    /* a core-weighted model charges cores for memory in its CPU seconds; the job itself is
+     * still one single-threaded process, so its request stays one core */
+    size_t weighted = 0;
+    for (size_t i = 0; i < p->n_tasks; i++) weighted += p->tasks[i].cpu_weighted != 0;
+    fprintf(fp, "# requestCpus: 1, every task runs as one single-threaded process per job.\n");
+    if (weighted)
+        fprintf(fp, "# %zu of %zu tasks have core-weighted CPU models (cores charged for memory "
+                "folded into\n# their CPU seconds): that charge is the centre's accounting, not "
+                "a request for more cores.\n", weighted, p->n_tasks);
     if (nomem)
         fprintf(fp, "# NO MEMORY MODEL for %zu of %zu tasks: the pipeline file gives no peak "
                 "memory for them (a\n# core-weighted CPU model may stand alone: RTN-109 "
