@@ -108,6 +108,26 @@ int main(void)
     free(mem);
     est_dtab_clear(&d);
 
+    /* columns built at run time, one per task, heads the table formatted and keeps */
+    est_dtab_init(&d, NULL, 0);
+    CHECK_INT(est_dtab_col(&d, &(est_col){{"day", "%.1f", 0}, {{"day", "%.0f", 0}}, 1}, &err), 0);
+    static const char *const task[] = {"isr", "deblend"};
+    for (int k = 0; k < 2; k++) {
+        const char *h = est_dtab_textf(&d, "busy_%s", task[k]);
+        CHECK_INT(est_dtab_col(&d, &(est_col){{h, "%.2f", 0}, {{task[k], "%.1f", 0}}, 1}, &err), 0);
+    }
+    CHECK_INT(d.ncol, 3);
+    CHECK_INT(est_dtab_row(&d, 0, (est_cell[]){EST_R(1.5), EST_R(2.385), EST_R(0.125)}, &err), 0);
+    fp = open_memstream(&mem, &len);
+    est_dtab_csv(fp, &d, -1);
+    est_dtab_md(fp, &d, 0, -1);
+    fclose(fp);
+    CHECK_STR(mem, "day,busy_isr,busy_deblend\n1.5,2.38,0.12\n"
+                   "| day | isr | deblend |\n|---:|---:|---:|\n| 2 | 2.4 | 0.1 |\n");
+    free(mem);
+    est_dtab_clear(&d);
+    CHECK(d.col == NULL && d.ncol == 0);
+
     /* the one JSON writer: two-space indent, keys in insertion order, reals to 10 significant
      * digits (1/3 -> 0.3333333333, 2/3 rounds up -> 0.6666666667), a final newline */
     json_t *o = json_object();

@@ -109,6 +109,197 @@ static int trade_table(est_dtab *t, const camp *C, y1_err *err)
     return rc;
 }
 
+/* ---- the timeline, storage, Monte Carlo and sweep tables, also described once. Their
+ * columns depend on the run (a column per task or per dataset type, the swept parameter, the
+ * 5-95 % columns with --mc), so they are built at run time (est_dtab_col). ----------------- */
+#define CSV_ONLY(head, fmt) {{head, fmt, 0}, {{NULL, NULL, 0}, {NULL, NULL, 0}}, 1}
+#define MD_ONLY(head, fmt, num) {{NULL, NULL, 0}, {{head, fmt, 0}, {head, fmt, 0}}, num}
+
+/* Add the columns of n est_col entries (a table's fixed part) to a run-time table. */
+static int add_cols(est_dtab *t, const est_col *c, size_t n, y1_err *err)
+{
+    int rc = Y1_OK;
+    for (size_t k = 0; k < n && !rc; k++) rc = est_dtab_col(t, &c[k], err);
+    return rc;
+}
+
+/* A CSV column named head_fmt % name (a task or a dataset type) in cell format fmt. */
+static int add_named_col(est_dtab *t, const char *head_fmt, const char *name, const char *fmt,
+                         y1_err *err)
+{
+    const char *h = est_dtab_textf(t, head_fmt, name);
+    if (!h) return y1_errf(err, Y1_ENOMEM, "table: out of memory");
+    return est_dtab_col(t, &(est_col)CSV_ONLY(h, fmt), err);
+}
+
+/* timeline.csv: per time bin, nodes held, busy cores per task and the core utilisation. */
+static int timeline_table(est_dtab *t, const camp *C, y1_err *err)
+{
+    const cmp_result *r = &C->cr;
+    static const est_col head[] = {CSV_ONLY("day", "%.6f"), CSV_ONLY("nodes_held", "%.6g")},
+                         tail = CSV_ONLY("core_utilisation", "%.6f");
+    est_cell *v = NULL;
+    int rc;
+    est_dtab_init(t, NULL, 0);
+    if ((rc = add_cols(t, head, 2, err))) return rc;
+    for (size_t s = 0; s < r->nstage && !rc; s++)
+        rc = add_named_col(t, "busy_cores_%s", r->stage[s].label, "%.6g", err);
+    if (rc || (rc = est_dtab_col(t, &tail, err))) return rc;
+    if (!(v = malloc(t->ncol * sizeof *v))) return y1_errf(err, Y1_ENOMEM, "table: out of memory");
+    for (size_t b = 0; b < r->nbins && !rc; b++) {
+        double busy = 0;
+        v[0] = EST_R((double)b * r->bin_s / 86400.0);
+        v[1] = EST_R(r->alloc[b] / r->bin_s);
+        for (size_t s = 0; s < r->nstage; s++) {
+            v[2 + s] = EST_R(r->busy[b * r->nstage + s] / r->bin_s);
+            busy += r->busy[b * r->nstage + s];
+        }
+        double held = r->alloc[b] * (double)r->cores_per_node;
+        v[2 + r->nstage] = EST_R(held > 0 ? busy / held : 0.0);
+        rc = est_dtab_row(t, 0, v, err);
+    }
+    free(v);
+    return rc;
+}
+
+/* storage.csv: per time bin, the volume of each dataset type at its end and the total (TB). */
+static int storage_table(est_dtab *t, const camp *C, y1_err *err)
+{
+    const cmp_result *r = &C->cr;
+    static const est_col head = CSV_ONLY("day_end", "%.6f"), tail = CSV_ONLY("total_tb", "%.6g");
+    est_cell *v = NULL;
+    int rc;
+    est_dtab_init(t, NULL, 0);
+    if ((rc = est_dtab_col(t, &head, err))) return rc;
+    for (size_t p = 0; p < r->nprod && !rc; p++)
+        rc = add_named_col(t, "%s_tb", r->prod[p].p->dataset, "%.6g", err);
+    if (rc || (rc = est_dtab_col(t, &tail, err))) return rc;
+    if (!(v = malloc(t->ncol * sizeof *v))) return y1_errf(err, Y1_ENOMEM, "table: out of memory");
+    for (size_t b = 0; b < r->nbins && !rc; b++) {
+        double tot = 0;
+        v[0] = EST_R((double)(b + 1) * r->bin_s / 86400.0);
+        for (size_t p = 0; p < r->nprod; p++) {
+            v[1 + p] = EST_R(r->vol[b * r->nprod + p] / 1e12);
+            tot += r->vol[b * r->nprod + p];
+        }
+        v[1 + r->nprod] = EST_R(tot / 1e12);
+        rc = est_dtab_row(t, 0, v, err);
+    }
+    free(v);
+    return rc;
+}
+
+/* The "Over time" table of campaign.md: a row per day (view 0) or per time bin (view 1) with
+ * the busiest task and the volumes at the end of the period. */
+static const est_col overtime_cols[] = {
+    {{NULL, NULL, 0}, {{"day", "%.0f", 0}, {"hour", "%.0f", 0}}, 1},
+    MD_ONLY("core utilisation", "%.1f%%", 1),
+    MD_ONLY("busiest task", "%s", 0),
+    MD_ONLY("all products (PB)", "%.3f", 1),
+    MD_ONLY("intermediates (PB)", "%.3f", 1),
+    MD_ONLY("kept (PB)", "%.3f", 1),
+};
+
+static int overtime_table(est_dtab *t, const cmp_result *r, double step, y1_err *err)
+{
+    size_t per = (size_t)llround(step / r->bin_s);
+    int rc = Y1_OK;
+    if (per < 1) per = 1;
+    est_dtab_init(t, overtime_cols, sizeof overtime_cols / sizeof overtime_cols[0]);
+    for (size_t b0 = 0; b0 < r->nbins && !rc; b0 += per) {
+        size_t b1 = b0 + per < r->nbins ? b0 + per : r->nbins;
+        double busy = 0, held = 0, best = -1;
+        int bs = -1;
+        for (size_t s = 0; s < r->nstage; s++) {
+            double x = 0;
+            for (size_t b = b0; b < b1; b++) x += r->busy[b * r->nstage + s];
+            busy += x;
+            if (x > best) { best = x; bs = (int)s; }
+        }
+        for (size_t b = b0; b < b1; b++) held += r->alloc[b] * (double)r->cores_per_node;
+        double all = 0, inter = 0;
+        for (size_t q = 0; q < r->nprod; q++) {
+            double v = r->vol[(b1 - 1) * r->nprod + q];
+            all += v;
+            if (!r->prod[q].p->keep) inter += v;
+        }
+        rc = est_dtab_row(t, 0, (est_cell[]){
+            EST_R((double)b0 * r->bin_s / step), EST_R(held > 0 ? 100 * busy / held : 0.0),
+            EST_T(best > 0 ? r->stage[bs].label : "-"), EST_R(all / 1e15), EST_R(inter / 1e15),
+            EST_R((all - inter) / 1e15)}, err);
+    }
+    return rc;
+}
+
+/* mc.csv: one row per Monte Carlo sample. */
+static const est_col mc_cols[] = {
+    CSV_ONLY("sample", "%lld"), CSV_ONLY("workload", "%lld"), CSV_ONLY("cpu_factor", "%.6f"),
+    CSV_ONLY("node_days_rtn028", "%.6g"), CSV_ONLY("node_days_held", "%.6g"),
+    CSV_ONLY("makespan_days", "%.6g"), CSV_ONLY("written_pb", "%.6g"),
+    CSV_ONLY("kept_pb", "%.6g"), CSV_ONLY("peak_scratch_pb", "%.6g"),
+};
+
+static int mc_table(est_dtab *t, const camp *C, y1_err *err)
+{
+    int rc = Y1_OK;
+    est_dtab_init(t, mc_cols, sizeof mc_cols / sizeof mc_cols[0]);
+    for (long i = 0; i < C->nmc && !rc; i++) {
+        const cmp_mc_sample *s = &C->mc[i];
+        rc = est_dtab_row(t, 0, (est_cell[]){
+            EST_I(i), EST_I(s->workload), EST_R(s->cpu_factor), EST_R(s->study_node_days),
+            EST_R(s->alloc_node_days), EST_R(s->makespan_days), EST_R(s->all_pb),
+            EST_R(s->keep_pb), EST_R(s->peak_pb)}, err);
+    }
+    return rc;
+}
+
+/* The sweep: a row per value of the swept parameter (the first column's name). CSV has the
+ * 5 % and 95 % quantiles in columns of their own, Markdown a "lo-hi" column after each figure,
+ * with --mc only. */
+static int sweep_table(est_dtab *t, const camp *C, y1_err *err)
+{
+    const char *range = C->a->mc.samples > 0 ? "5-95 %" : NULL;
+    const char *name = C->a->sweep_name;
+    const est_col cols[] = {
+        {{name, "%g", 0}, {{name, "%g", 0}}, 1},
+        {{"visits", "%lld", 0}, {{"visits", "%lld", 0}}, 1},
+        {{"node_days_rtn028", "%.6g", 0}, {{"node-days (RTN-028)", "%.0f", 0}}, 1},
+        CSV_ONLY("node_days_rtn028_q05", "%.6g"), CSV_ONLY("node_days_rtn028_q95", "%.6g"),
+        {{NULL, NULL, 0}, {{range, "%s", 0}}, 0},
+        {{"makespan_days", "%.6g", 0}, {{"makespan (days)", "%.2f", 0}}, 1},
+        CSV_ONLY("makespan_days_q05", "%.6g"), CSV_ONLY("makespan_days_q95", "%.6g"),
+        {{NULL, NULL, 0}, {{range, "%s", 0}}, 0},
+        {{"node_days_held", "%.6g", 0}, {{"node-days held", "%.0f", 0}}, 1},
+        {{"written_pb", "%.6g", 0}, {{"all products (PB)", "%.3f", 0}}, 1},
+        {{"kept_pb", "%.6g", 0}, {{"kept (PB)", "%.3f", 0}}, 1},
+        {{"peak_scratch_pb", "%.6g", 0}, {{"peak scratch (PB)", "%.3f", 0}}, 1},
+        CSV_ONLY("peak_scratch_pb_q05", "%.6g"), CSV_ONLY("peak_scratch_pb_q95", "%.6g"),
+        {{NULL, NULL, 0}, {{range, "%s", 0}}, 0},
+    };
+    est_dtab_init(t, NULL, 0);
+    int rc = add_cols(t, cols, sizeof cols / sizeof cols[0], err);
+    for (int i = 0; i < C->nsweep && !rc; i++) {
+        const sweep_row *w = &C->sweep[i];
+        rc = est_dtab_row(t, 0, (est_cell[]){
+            EST_R(w->value), EST_I(w->visits), EST_R(w->study_nd), EST_R(w->q[0][0]),
+            EST_R(w->q[0][1]), EST_T(est_dtab_textf(t, "%.0f-%.0f", w->q[0][0], w->q[0][1])),
+            EST_R(w->makespan_d), EST_R(w->q[1][0]), EST_R(w->q[1][1]),
+            EST_T(est_dtab_textf(t, "%.2f-%.2f", w->q[1][0], w->q[1][1])), EST_R(w->alloc_nd),
+            EST_R(w->all_pb), EST_R(w->keep_pb), EST_R(w->peak_pb), EST_R(w->q[2][0]),
+            EST_R(w->q[2][1]), EST_T(est_dtab_textf(t, "%.3f-%.3f", w->q[2][0], w->q[2][1]))},
+            err);
+    }
+    return rc;
+}
+#undef CSV_ONLY
+#undef MD_ONLY
+
+/* stage_table for the CSV list, which passes the campaign */
+static int stages_csv(est_dtab *t, const camp *C, y1_err *err)
+{
+    return stage_table(t, &C->cr, err);
+}
+
 /* What a pipeline file's campaign assumes, said in the report rather than guessed silently. */
 static void pipe_assumptions(FILE *fp, const camp *C)
 {
@@ -268,46 +459,32 @@ void cmp_report_md(FILE *fp, const camp *C)
         "no ready work (dependencies, the end of the campaign)",
         "ready work, but not enough free memory",
         "ready work that would overrun the batch job"};
-    fprintf(fp, "\n## Idle cores\n\n| reason | node-days | share of held time |\n"
-            "|---|---:|---:|\n");
-    for (int k = 0; k < CMP_NIDLE; k++)
-        fprintf(fp, "| %s | %.1f | %.1f%% |\n", why[k],
-                r->idle_core_s[k] / (double)r->cores_per_node / 86400.0,
-                100 * r->idle_core_s[k] / (r->alloc_node_s * (double)r->cores_per_node));
+    static const est_col idle_cols[] = {
+        {{NULL, NULL, 0}, {{"reason", "%s", 0}}, 0},
+        {{NULL, NULL, 0}, {{"node-days", "%.1f", 0}}, 1},
+        {{NULL, NULL, 0}, {{"share of held time", "%.1f%%", 0}}, 1},
+    };
+    fprintf(fp, "\n## Idle cores\n\n");
+    est_dtab_init(&t, idle_cols, sizeof idle_cols / sizeof idle_cols[0]);
+    int trc = Y1_OK;
+    for (int k = 0; k < CMP_NIDLE && !trc; k++)
+        trc = est_dtab_row(&t, 0, (est_cell[]){
+            EST_T(why[k]), EST_R(r->idle_core_s[k] / (double)r->cores_per_node / 86400.0),
+            EST_R(100 * r->idle_core_s[k] / (r->alloc_node_s * (double)r->cores_per_node))},
+            &terr);
+    if (trc) fprintf(fp, "(table not available: %s)\n", terr.msg);
+    else est_dtab_md(fp, &t, 0, -1);
+    est_dtab_clear(&t);
 
     /* daily rows (or per bin when the campaign is shorter than three days) */
     double step = r->makespan_s > 3 * 86400 ? 86400 : r->bin_s;
-    size_t per = (size_t)llround(step / r->bin_s);
-    if (per < 1) per = 1;
     fprintf(fp, "\n## Over time\n\n");
     if (r->bin_widened)
         fprintf(fp, "Time bins are %g h wide: --bin was widened (doubled) to keep the timeline "
                 "within %d bins.\n\n", r->bin_s / 3600.0, CMP_MAX_BINS);
-    fprintf(fp, "| %s | core utilisation | busiest task | all products (PB) | "
-            "intermediates (PB) | kept (PB) |\n|---:|---:|---|---:|---:|---:|\n",
-            step == 86400 ? "day" : "hour");
-    for (size_t b0 = 0; b0 < r->nbins; b0 += per) {
-        size_t b1 = b0 + per < r->nbins ? b0 + per : r->nbins;
-        double busy = 0, held = 0, best = -1;
-        int bs = -1;
-        for (size_t s = 0; s < r->nstage; s++) {
-            double x = 0;
-            for (size_t b = b0; b < b1; b++) x += r->busy[b * r->nstage + s];
-            busy += x;
-            if (x > best) { best = x; bs = (int)s; }
-        }
-        for (size_t b = b0; b < b1; b++) held += r->alloc[b] * (double)r->cores_per_node;
-        double all = 0, inter = 0;
-        for (size_t q = 0; q < r->nprod; q++) {
-            double v = r->vol[(b1 - 1) * r->nprod + q];
-            all += v;
-            if (!r->prod[q].p->keep) inter += v;
-        }
-        fprintf(fp, "| %.0f | %.1f%% | %s | %.3f | %.3f | %.3f |\n",
-                (double)b0 * r->bin_s / step, held > 0 ? 100 * busy / held : 0.0,
-                best > 0 ? r->stage[bs].label : "-", all / 1e15, inter / 1e15,
-                (all - inter) / 1e15);
-    }
+    if (overtime_table(&t, r, step, &terr)) fprintf(fp, "(table not available: %s)\n", terr.msg);
+    else est_dtab_md(fp, &t, step == 86400 ? 0 : 1, -1);
+    est_dtab_clear(&t);
     fprintf(fp, "\nVolumes at the end of each row's period.\n");
 
     if (C->ntrade) {
@@ -318,23 +495,10 @@ void cmp_report_md(FILE *fp, const camp *C)
         est_dtab_clear(&t);
     }
     if (C->nsweep) {
-        int mc = a->mc.samples > 0;
-        fprintf(fp, "\n## Sweep over %s\n\n| %s | visits | node-days (RTN-028) |%s makespan "
-                "(days) |%s node-days held | all products (PB) | kept (PB) | peak scratch (PB) |%s"
-                "\n|---:|---:|---:|%s---:|%s---:|---:|---:|---:|%s\n", a->sweep_name,
-                a->sweep_name, mc ? " 5-95 % |" : "", mc ? " 5-95 % |" : "", mc ? " 5-95 % |" : "",
-                mc ? "---|" : "", mc ? "---|" : "", mc ? "---|" : "");
-        for (int i = 0; i < C->nsweep; i++) {
-            const sweep_row *w = &C->sweep[i];
-            fprintf(fp, "| %g | %lld | %.0f |", w->value, (long long)w->visits, w->study_nd);
-            if (mc) fprintf(fp, " %.0f-%.0f |", w->q[0][0], w->q[0][1]);
-            fprintf(fp, " %.2f |", w->makespan_d);
-            if (mc) fprintf(fp, " %.2f-%.2f |", w->q[1][0], w->q[1][1]);
-            fprintf(fp, " %.0f | %.3f | %.3f | %.3f |", w->alloc_nd, w->all_pb, w->keep_pb,
-                    w->peak_pb);
-            if (mc) fprintf(fp, " %.3f-%.3f |", w->q[2][0], w->q[2][1]);
-            fputc('\n', fp);
-        }
+        fprintf(fp, "\n## Sweep over %s\n\n", a->sweep_name);
+        if (sweep_table(&t, C, &terr)) fprintf(fp, "(table not available: %s)\n", terr.msg);
+        else est_dtab_md(fp, &t, 0, -1);
+        est_dtab_clear(&t);
     }
     if (er->pipe) {
         fprintf(fp, "\nModel: tasks grouped per (tract, task) in buckets of equal n, in the "
@@ -481,84 +645,24 @@ static int open_out(const char *dir, const char *name, y1_out **o, FILE **fp, y1
 
 static int write_csvs(const camp *C, const char *dir, y1_err *err)
 {
-    const cmp_result *r = &C->cr;
     y1_out *o = NULL;
     FILE *fp;
     int rc;
-    if ((rc = open_out(dir, "timeline.csv", &o, &fp, err))) return rc;
-    fprintf(fp, "day,nodes_held");
-    for (size_t s = 0; s < r->nstage; s++) fprintf(fp, ",busy_cores_%s", r->stage[s].label);
-    fprintf(fp, ",core_utilisation\n");
-    for (size_t b = 0; b < r->nbins; b++) {
-        double busy = 0;
-        fprintf(fp, "%.6f,%.6g", (double)b * r->bin_s / 86400.0, r->alloc[b] / r->bin_s);
-        for (size_t s = 0; s < r->nstage; s++) {
-            fprintf(fp, ",%.6g", r->busy[b * r->nstage + s] / r->bin_s);
-            busy += r->busy[b * r->nstage + s];
-        }
-        double held = r->alloc[b] * (double)r->cores_per_node;
-        fprintf(fp, ",%.6f\n", held > 0 ? busy / held : 0.0);
-    }
-    if ((rc = y1_out_commit(o, err))) return rc;
-
-    if ((rc = open_out(dir, "storage.csv", &o, &fp, err))) return rc;
-    fprintf(fp, "day_end");
-    for (size_t p = 0; p < r->nprod; p++) fprintf(fp, ",%s_tb", r->prod[p].p->dataset);
-    fprintf(fp, ",total_tb\n");
-    for (size_t b = 0; b < r->nbins; b++) {
-        double tot = 0;
-        fprintf(fp, "%.6f", (double)(b + 1) * r->bin_s / 86400.0);
-        for (size_t p = 0; p < r->nprod; p++) {
-            fprintf(fp, ",%.6g", r->vol[b * r->nprod + p] / 1e12);
-            tot += r->vol[b * r->nprod + p];
-        }
-        fprintf(fp, ",%.6g\n", tot / 1e12);
-    }
-    if ((rc = y1_out_commit(o, err))) return rc;
-
-    est_dtab t;
-    if ((rc = stage_table(&t, r, err)) || (rc = open_out(dir, "stages.csv", &o, &fp, err))) {
-        est_dtab_clear(&t);
-        return rc;
-    }
-    est_dtab_csv(fp, &t, -1);
-    est_dtab_clear(&t);
-    if ((rc = y1_out_commit(o, err))) return rc;
-
-    if (C->nmc) {
-        if ((rc = open_out(dir, "mc.csv", &o, &fp, err))) return rc;
-        fprintf(fp, "sample,workload,cpu_factor,node_days_rtn028,node_days_held,makespan_days,"
-                "written_pb,kept_pb,peak_scratch_pb\n");
-        for (long i = 0; i < C->nmc; i++) {
-            const cmp_mc_sample *s = &C->mc[i];
-            fprintf(fp, "%ld,%zu,%.6f,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n", i, s->workload,
-                    s->cpu_factor, s->study_node_days, s->alloc_node_days, s->makespan_days,
-                    s->all_pb, s->keep_pb, s->peak_pb);
-        }
-        if ((rc = y1_out_commit(o, err))) return rc;
-    }
-    if (C->ntrade) {
-        if ((rc = trade_table(&t, C, err)) || (rc = open_out(dir, "tradeoff.csv", &o, &fp, err))) {
+    typedef int (*table_fn)(est_dtab *t, const camp *C, y1_err *err);
+    const struct { const char *file; table_fn fn; int wanted; } csv[] = {
+        {"timeline.csv", timeline_table, 1}, {"storage.csv", storage_table, 1},
+        {"stages.csv", stages_csv, 1}, {"mc.csv", mc_table, C->nmc > 0},
+        {"tradeoff.csv", trade_table, C->ntrade > 0}, {"sweep.csv", sweep_table, C->nsweep > 0},
+    };
+    for (size_t k = 0; k < sizeof csv / sizeof csv[0]; k++) {
+        if (!csv[k].wanted) continue;
+        est_dtab t;
+        if ((rc = csv[k].fn(&t, C, err)) || (rc = open_out(dir, csv[k].file, &o, &fp, err))) {
             est_dtab_clear(&t);
             return rc;
         }
         est_dtab_csv(fp, &t, -1);
         est_dtab_clear(&t);
-        if ((rc = y1_out_commit(o, err))) return rc;
-    }
-    if (C->nsweep) {
-        if ((rc = open_out(dir, "sweep.csv", &o, &fp, err))) return rc;
-        fprintf(fp, "%s,visits,node_days_rtn028,node_days_rtn028_q05,node_days_rtn028_q95,"
-                "makespan_days,makespan_days_q05,makespan_days_q95,node_days_held,written_pb,"
-                "kept_pb,peak_scratch_pb,peak_scratch_pb_q05,peak_scratch_pb_q95\n",
-                C->a->sweep_name);
-        for (int i = 0; i < C->nsweep; i++) {
-            const sweep_row *w = &C->sweep[i];
-            fprintf(fp, "%g,%lld,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n",
-                    w->value, (long long)w->visits, w->study_nd, w->q[0][0], w->q[0][1],
-                    w->makespan_d, w->q[1][0], w->q[1][1], w->alloc_nd, w->all_pb, w->keep_pb,
-                    w->peak_pb, w->q[2][0], w->q[2][1]);
-        }
         if ((rc = y1_out_commit(o, err))) return rc;
     }
     if ((rc = open_out(dir, "campaign.md", &o, &fp, err))) return rc;

@@ -212,6 +212,12 @@ void est_dtab_clear(est_dtab *t)
     free(t->group);
     for (size_t i = 0; i < t->ntext; i++) free(t->text[i]);
     free(t->text);
+    if (t->owncol) {
+        free(t->owncol);
+        t->owncol = NULL;
+        t->col = NULL;
+        t->ncol = t->colcap = 0;
+    }
     t->cell = NULL;
     t->group = NULL;
     t->text = NULL;
@@ -228,6 +234,16 @@ const char *est_dtab_textf(est_dtab *t, const char *fmt, ...)
     if (y1_grow(&t->text, &t->tcap, t->ntext + 1, sizeof *t->text, 8) || !(s = strdup(buf)))
         return NULL;
     return t->text[t->ntext++] = s;
+}
+
+int est_dtab_col(est_dtab *t, const est_col *c, y1_err *err)
+{
+    assert(t->nrow == 0 && (t->ncol == 0 || t->col == t->owncol)); /* columns come first */
+    if (y1_grow(&t->owncol, &t->colcap, t->ncol + 1, sizeof *t->owncol, 8))
+        return y1_errf(err, Y1_ENOMEM, "table: out of memory");
+    t->owncol[t->ncol++] = *c;
+    t->col = t->owncol;
+    return Y1_OK;
 }
 
 int est_dtab_row(est_dtab *t, int group, const est_cell *v, y1_err *err)

@@ -86,10 +86,16 @@ typedef struct est_dtab {
     size_t nrow, cap, ccap; /* rows, row capacity, cell capacity */
     char **text;            /* the texts est_dtab_textf formatted, owned */
     size_t ntext, tcap;
+    est_col *owncol;        /* columns added by est_dtab_col, owned (col points here) */
+    size_t colcap;
 } est_dtab;
 
 void est_dtab_init(est_dtab *t, const est_col *col, size_t ncol);
 void est_dtab_clear(est_dtab *t);
+/* Columns known only at run time (one per task or per dataset type): after
+ * est_dtab_init(t, NULL, 0), append a copy of *c, before the first row. Its heads are borrowed
+ * like the cells' texts (an est_dtab_textf text lives as long as the table). Y1_ENOMEM. */
+int est_dtab_col(est_dtab *t, const est_col *c, y1_err *err);
 /* Append one row of ncol values in group g (0 unless a Markdown view filters). Y1_ENOMEM, also
  * when a TEXT cell is NULL (a failed est_dtab_textf). */
 int est_dtab_row(est_dtab *t, int group, const est_cell *v, y1_err *err);
