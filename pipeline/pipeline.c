@@ -58,6 +58,16 @@ const char *pipe_dim_format(pipe_dim d, int order, char *buf, size_t n)
     return buf;
 }
 
+void pipe_dim_list(char *out, size_t n)
+{
+    /* the healpix dimensions as a file writes them, the order as N */
+    const char *v[PIPE_DIM_COUNT];
+    for (int d = 0; d < PIPE_DIM_COUNT; d++)
+        v[d] = d == PIPE_DIM_HEALPIX ? "healpixN" : d == PIPE_DIM_HEALPIX_BAND ? "healpixN x band"
+                                                                            : dims[d].name;
+    y1_list_join(out, n, v, PIPE_DIM_COUNT, " or ");
+}
+
 /* Split "a x b x c" into words, lower-case, single spaces: "a x b x c". */
 static void normalize(const char *s, char *out, size_t n)
 {

@@ -38,6 +38,8 @@ typedef enum pipe_dim {
 const char *pipe_dim_name(pipe_dim d);
 /* "healpix3 x band" etc. into buf. */
 const char *pipe_dim_format(pipe_dim d, int healpix_order, char *buf, size_t n);
+/* Every dimension, "global, band, ..., healpixN or healpixN x band", into out (n bytes). */
+void pipe_dim_list(char *out, size_t n);
 /* Parse a name; *order gets the healpix order (0 for the others). Returns 0 or -1. */
 int pipe_dim_parse(const char *s, pipe_dim *out, int *order);
 

@@ -57,6 +57,13 @@ expect 0 '^  --overlap RULE        exact or bbox \(' -- "$Y1" estimate --help
 expect 0 '^  --format F            md, csv or json on stdout' -- "$Y1" estimate --help
 expect 0 '^  --format F   text, md or json on stdout' -- "$Y1" run-report --help
 expect 0 'with --format csv: only table1, table2, table3 or table4, a plain' -- "$Y1" estimate --help
+expect 0 '^  --plot-format F       the --out plots as png, svg or pdf \(' -- "$Y1" estimate --help
+expect 0 '^  --plot-format F       the --out plots as png, svg or pdf \(' -- "$Y1" campaign --help
+expect 0 '^  --plot-format F       the --plots as png, svg or pdf \(' -- "$Y1" models fit --help
+expect 2 "--plot-format: expected png, svg or pdf, got 'gif'" -- "$Y1" --platform perlmutter --plot-format gif
+# the dimension vocabulary of pipeline files, from the pipeline module's table, folded
+expect 0 '^Dimensions: global, band, tract, tract x band, patch, patch x band, visit,$' -- "$Y1" pipeline show --help
+expect 0 '^visit x tract x patch, healpixN or healpixN x band\.$' -- "$Y1" pipeline show --help
 expect 2 '--table: expected table1, table2, table3 or table4, got .table5.' -- "$Y1" --platform perlmutter --format csv --table table5
 mkdir -p "$T/dd/skymaps" "$T/dd/pipelines"
 cp data/skymaps/dc2.yaml "$T/dd/skymaps/"

@@ -90,6 +90,26 @@ static void test_dims(void)
                   "round trip of '%s'", buf);
     }
     CHECK(pipe_dim_parse("  Visit   x DETECTOR ", &d, &o) == 0 && d == PIPE_DIM_VISIT_DETECTOR);
+    /* the help's list names every dimension once, each one a name the parser takes (N = 3) */
+    char list[600];
+    pipe_dim_list(list, sizeof list);
+    unsigned seen = 0;
+    int names = 0;
+    for (char *p = list, *q; *p; p = q) {
+        q = p + strcspn(p, ",");
+        char *or = strstr(p, " or ");
+        if (or && or < q) q = or;
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)(q - p), p);
+        char *n = strstr(name, "healpixN");
+        if (n) n[7] = '3';
+        CHECK_MSG(pipe_dim_parse(name, &d, &o) == 0, "listed '%s' parses", name);
+        seen |= 1u << d;
+        names++;
+        q += *q == ',' ? 2 : *q ? 4 : 0;
+    }
+    CHECK_INT(names, PIPE_DIM_COUNT);
+    CHECK_INT(seen, (1u << PIPE_DIM_COUNT) - 1);
     CHECK(pipe_dim_parse("healpix3", &d, &o) == 0 && d == PIPE_DIM_HEALPIX && o == 3);
     CHECK(pipe_dim_parse("healpix30", &d, &o) == -1);
     CHECK(pipe_dim_parse("healpix", &d, &o) == -1);

@@ -78,7 +78,7 @@ static const char campaign_usage[] =
     "Output:\n"
     "  --format F            md (default) or json on stdout\n"
     "  --out DIR             CSV tables and PNG plots there (each written atomically)\n"
-    "  --plot-format F       the --out plots as png (default), svg or pdf (for documents)\n"
+    "  --plot-format F       the --out plots as {plotformats} (default png)\n"
     "  -h, --help            this help\n";
 
 enum { O_PLATFORM = 1, O_NODES, O_WALLTIME, O_QWAIT, O_OVERHEAD, O_RES, O_BIN, O_REGIONS,
@@ -464,7 +464,7 @@ int cli_campaign(int argc, char **argv)
     y1_err err = {{0}};
     int rc = parse_options(argc, argv, &a, &err);
     if (rc == -1) {
-        fputs(campaign_usage, stdout);
+        cli_help(stdout, campaign_usage, 0);
         return 0;
     }
     if (rc) return cli_usage("campaign", "%s", err.msg);

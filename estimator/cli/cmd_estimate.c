@@ -56,7 +56,7 @@ static const char estimate_usage[] =
     "                        CSV a spreadsheet opens (as the --out files)\n"
     "  --out DIR             write table1.csv..table4.csv, report.md, coadds.csv, summary.json\n"
     "                        and the PNG plots there (atomically)\n"
-    "  --plot-format F       the --out plots as png (default), svg or pdf (for documents)\n"
+    "  --plot-format F       the --out plots as {plotformats} (default png)\n"
     "  --bps FILE            write BPS settings (pipetask: LABEL: requestMemory MiB,\n"
     "                        requestCpus) for the workload, with their derivation\n"
     "  --bps-quantile Q      requestMemory at the Q quantile of each task's n (default 1:\n"

@@ -56,7 +56,7 @@ static const char usage_fit[] =
     "  --seed N              bootstrap seed (default 20210521)\n"
     "  --name NAME           name of the model set (default: the output file's base name)\n"
     "  --plots DIR           write <task>_cpu.png and <task>_maxrss.png per task into DIR\n"
-    "  --plot-format F       the --plots as png (default), svg or pdf (for documents)\n"
+    "  --plot-format F       the --plots as {plotformats} (default png)\n"
     "  --y1-max-n N          largest visits per coadd the estimate will use, for the\n"
     "                        extrapolation warning (default 54, Y1 WFD)\n"
     "Prints per task: level, points, model, 1-sigma uncertainties, coverage (fraction of points\n"
@@ -237,7 +237,7 @@ static int models_fit(int argc, char **argv)
             if (cli_parse_double("--y1-max-n", optarg, 1, 1e6, &y1_max_n, &err))
                 return cli_usage("models fit", "%s", err.msg);
             break;
-        case O_HELP: fputs(usage_fit, stdout); return 0;
+        case O_HELP: cli_help(stdout, usage_fit, 0); return 0;
         default: return cli_usage("models fit", "unknown option or missing value: '%s'", argv[optind - 1]);
         }
     }

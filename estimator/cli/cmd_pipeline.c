@@ -42,9 +42,7 @@ static const char usage[] =
     "  --nodes N           also the shortest campaign on N nodes: node-days / N (RTN-109's\n"
     "                      bound: no wall-time overheads, perfect packing)\n"
     "  --format F          {formats} (default md; csv: tasks, a blank line, dataset types)\n"
-    "Dimensions: global, band, tract, tract x band, patch, patch x band, visit,\n"
-    "visit x detector, visit x tract, visit x detector x tract, visit x tract x patch,\n"
-    "healpixN, healpixN x band.\n"
+    "Dimensions: {dimensions}.\n"
     "Exit codes: 0 ok, 1 bad input (pipeline file, workload, a count a task needs), 2 bad\n"
     "usage, 3 I/O.\n";
 

@@ -68,7 +68,7 @@ static const char usage[] =
     "  --plots DIR           validate_jobs.png, validate_cpu.png (log-log, 1:1 line),\n"
     "                        validate_wall_cpu.png (box plot) and validate_utilisation.png\n"
     "                        (busy cores over time, measured and predicted) into DIR\n"
-    "  --plot-format F       the --plots as png (default), svg or pdf (for documents)\n"
+    "  --plot-format F       the --plots as {plotformats} (default png)\n"
     "Calibration: y1est models fit on the same measurements, then validate --models with the\n"
     "fitted file shows the bias left per task (the per-job ratio).\n"
     CLI_SEL_HELP

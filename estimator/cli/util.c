@@ -15,8 +15,10 @@
 #include "common/y1_list.h"
 #include "common/y1_num.h"
 #include "estimator/report/format.h"
+#include "estimator/report/plot.h"
 #include "estimator/report/report.h"
 #include "estimator/source.h"
+#include "pipeline/pipeline.h"
 #include "skymap/skymap.h"
 
 int cli_fail(int status, const y1_err *err)
@@ -42,10 +44,25 @@ int cli_usage(const char *cmd, const char *fmt, ...)
     return 2;
 }
 
+/* Break a long list into lines of at most width characters after its ", " separators. */
+static void fold(char *list, size_t width)
+{
+    char *line = list;
+    for (char *p = list; (p = strstr(p, ", ")); p += 2) {
+        char *next = strstr(p + 2, ", ");
+        size_t end = (size_t)((next ? next : p + strlen(p)) - line);
+        if (end > width) {
+            p[1] = '\n';
+            line = p + 2;
+        }
+    }
+}
+
 void cli_help(FILE *fp, const char *text, unsigned formats)
 {
     static const char *const tokens[] = {"{footprints}", "{rotations}", "{overlaps}",
-                                         "{skymaps}", "{pipelines}", "{formats}", "{tables}"};
+                                         "{skymaps}", "{pipelines}", "{formats}", "{tables}",
+                                         "{plotformats}", "{dimensions}"};
     enum { NTOK = sizeof tokens / sizeof tokens[0] };
     char list[600], dir[PATH_MAX + 16];
     for (const char *p = text; *p;) {
@@ -71,7 +88,9 @@ void cli_help(FILE *fp, const char *text, unsigned formats)
             y1_list_yaml(list, sizeof list, dir, " or ");
             break;
         case 5: est_format_list(list, sizeof list, formats); break;
-        default: snprintf(list, sizeof list, "%s", est_report_table_list());
+        case 6: snprintf(list, sizeof list, "%s", est_report_table_list()); break;
+        case 7: plot_format_list(list, sizeof list); break;
+        default: pipe_dim_list(list, sizeof list); fold(list, 76); break;
         }
         fputs(list[0] ? list : "(none found in the data directory)", fp);
         p = open + strlen(tokens[k]);

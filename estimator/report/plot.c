@@ -1037,22 +1037,6 @@ static double legend_width(const canvas *cv, const plot_spec *sp)
     return wmax < 0 || sp->legend < 0 ? 0 : ceil(wmax + 44);
 }
 
-int plot_format_parse(const char *s, plot_format *out, y1_err *err)
-{
-    static const char *const names[] = {"png", "svg", "pdf"};
-    for (int f = 0; f < 3; f++)
-        if (s && !strcmp(s, names[f])) {
-            *out = (plot_format)f;
-            return Y1_OK;
-        }
-    return y1_errf(err, Y1_EUSAGE, "--plot-format: expected png, svg or pdf, got '%s'",
-                   s ? s : "");
-}
-
-const char *plot_format_ext(plot_format f)
-{
-    return f == PLOT_SVG ? "svg" : f == PLOT_PDF ? "pdf" : "png";
-}
 
 int plot_bars(const char *png_path, const plot_spec *sp, y1_err *err)
 {

@@ -145,12 +145,15 @@ int plot_sky(const char *png_path, const plot_spec *spec, y1_err *err);
  * programs that drew plots, so leak checkers stay quiet; plotting again afterwards is fine. */
 void plot_cleanup(void);
 
-/* plot_format_parse: "png", "svg" or "pdf" -> *out (set only on success); anything else is
- *   Y1_EUSAGE naming the word. plot_format_ext: "png", "svg" or "pdf".
+/* plot_format_parse (in format.c, with the other format names): "png", "svg" or "pdf" -> *out
+ *   (set only on success); anything else is Y1_EUSAGE naming the word. plot_format_ext:
+ *   "png", "svg" or "pdf".
  * plot_bars_log: 1 if plot_bars would draw this spec's y axis on a log scale (log_ratio > 1
  *   and the largest bar total > log_ratio x the smallest non-zero total), else 0. */
 int plot_format_parse(const char *s, plot_format *out, y1_err *err);
 const char *plot_format_ext(plot_format f);
+/* "png, svg or pdf" into out (n bytes), for help texts. */
+void plot_format_list(char *out, size_t n);
 int plot_bars_log(const plot_spec *spec);
 
 void plot_hammer(double ra_deg, double dec_deg, double *x, double *y);
