@@ -189,8 +189,8 @@ static int candidates(const sky_map *m, double ra, double dec, double D, sky_wor
  * lower boundary at the clamp of its lowest point to the upper boundary at the clamp of its
  * highest point: so each column needs two boundary evaluations and each patch one comparison.
  * Fills lo[i] > hi[i] for columns the cap misses; returns 0 when it misses the whole tract. */
-static int circle_cols(const sky_map *m, int t, const double v[3], double k, double sr,
-                       double *lo_eta, double *hi_eta)
+int sky__circle_cols(const sky_map *m, int t, const double v[3], double k, double sr, int all,
+                     double *lo_eta, double *hi_eta)
 {
     const double *tv = m->tv + 9 * (size_t)t;
     double a = sky__dot(v, tv), b = sky__dot(v, tv + 3), d = sky__dot(v, tv + 6);
@@ -204,27 +204,53 @@ static int circle_cols(const sky_map *m, int t, const double v[3], double k, dou
         return 0;
     double off = sr * b * d / (wq * sqrt(kb)); /* xi offset of the highest point */
     double bd = b * d, hx2 = hx * hx, ikd = 1.0 / kd; /* one division per tract, not per column */
-    for (int i = 0; i < m->info.patches_x; i++) {
-        double lo = dmax(m->col_xi[2 * i], xc - hx), hi = dmin(m->col_xi[2 * i + 1], xc + hx);
-        if (lo > hi) {
-            lo_eta[i] = 1.0, hi_eta[i] = -1.0;
-            continue;
+    int npx = m->info.patches_x;
+    if (all) {
+        for (int i = 0; i < npx; i++) {
+            double lo = dmax(m->col_xi[2 * i], xc - hx), hi = dmin(m->col_xi[2 * i + 1], xc + hx);
+            if (lo > hi) {
+                lo_eta[i] = 1.0, hi_eta[i] = -1.0;
+                continue;
+            }
+            double u = dmin(dmax(xc + off, lo), hi) - xc;
+            double q = wq * (hx2 - u * u);
+            hi_eta[i] = yc + (bd * u + k * sqrt(q > 0.0 ? q : 0.0)) * ikd;
+            u = dmin(dmax(xc - off, lo), hi) - xc;
+            q = wq * (hx2 - u * u);
+            lo_eta[i] = yc + (bd * u - k * sqrt(q > 0.0 ? q : 0.0)) * ikd;
         }
+        return 1;
+    }
+    /* The same, with one square root per column where it can: a column wholly on one side of
+     * both xc - off and xc + off clamps the two to the same edge, so the lower boundary's root
+     * is the upper one's (the same u, the same operations: the same bits). The few columns
+     * between or holding those points take a second root in a second pass. */
+    double ul[64], hu[64];
+    for (int i = 0; i < npx; i++) {
+        double lo = dmax(m->col_xi[2 * i], xc - hx), hi = dmin(m->col_xi[2 * i + 1], xc + hx);
         double u = dmin(dmax(xc + off, lo), hi) - xc;
+        double v2 = dmin(dmax(xc - off, lo), hi) - xc;
         double q = wq * (hx2 - u * u);
-        hi_eta[i] = yc + (bd * u + k * sqrt(q > 0.0 ? q : 0.0)) * ikd;
-        u = dmin(dmax(xc - off, lo), hi) - xc;
-        q = wq * (hx2 - u * u);
+        double r = k * sqrt(q > 0.0 ? q : 0.0);
+        int miss = lo > hi;
+        hi_eta[i] = miss ? -1.0 : yc + (bd * u + r) * ikd;
+        lo_eta[i] = miss ? 1.0 : yc + (bd * v2 - r) * ikd;
+        ul[i] = miss ? u : v2; /* a miss needs no second root */
+        hu[i] = u;
+    }
+    for (int i = 0; i < npx; i++) {
+        if (ul[i] == hu[i]) continue;
+        double u = ul[i], q = wq * (hx2 - u * u);
         lo_eta[i] = yc + (bd * u - k * sqrt(q > 0.0 ? q : 0.0)) * ikd;
     }
     return 1;
 }
 
 static void circle_tract(const sky_map *m, int t, const double v[3], double k, double sr,
-                         sky_work *w)
+                         int all, sky_work *w)
 {
     double lo[64], hi[64]; /* patches_x <= 64 is checked when the map is loaded */
-    if (!circle_cols(m, t, v, k, sr, lo, hi)) return;
+    if (!sky__circle_cols(m, t, v, k, sr, all, lo, hi)) return;
     int npx = m->info.patches_x, npy = m->info.patches_y;
     uint32_t base = (uint32_t)t * (uint32_t)m->npatch;
     for (int i = 0; i < npx; i++) {
@@ -350,7 +376,8 @@ typedef struct cam_ctx {
                                  -1 when there is no such shortcut */
 } cam_ctx;
 
-/* Does the cap (cos k, sin sr) around v reach tract t's box at all? circle_cols's first test. */
+/* Does the cap (cos k, sin sr) around v reach tract t's box at all? (sky__circle_cols's first
+ * test) */
 static int cap_meets_tract(const sky_map *m, int t, const double v[3], double k, double sr)
 {
     const double *tv = m->tv + 9 * (size_t)t;
@@ -483,7 +510,8 @@ static void bbox_unmark(const sky_map *m, sky_work *w, size_t from)
     for (size_t q = from; q < w->nkeys; q++) w->mark[w->keys[q] % (uint32_t)m->npatch] = 0;
 }
 
-/* Circle: the pixel box of the whole cap, i.e. of its ellipse (see circle_cols), in tract t. */
+/* Circle: the pixel box of the whole cap, i.e. of its ellipse (see sky__circle_cols), in
+ * tract t. */
 static void circle_bbox_tract(const sky_map *m, int t, const double v[3], double k, double sr,
                               sky_work *w)
 {
@@ -599,7 +627,8 @@ int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec,
         double v[3];
         sky__vec(ra, dec, v);
         double k = cos(fp->radius), sr = sin(fp->radius);
-        for (size_t q = 0; q < w->ntracts; q++) circle_tract(m, w->tracts[q], v, k, sr, w);
+        for (size_t q = 0; q < w->ntracts; q++)
+            circle_tract(m, w->tracts[q], v, k, sr, fp->exact_only, w);
     } else {
         cam_visit cv;
         cam_axes(ra, dec, rot, &cv);

@@ -107,6 +107,14 @@ void sky__work_free(sky_work *w);
 int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec, double rot,
                sky_work *w);
 
+/* The circle (cap of cosine k, sine sr around unit vector v) in tract t's plane: for each patch
+ * column i, the eta extent [lo_eta[i], hi_eta[i]] of the cap within the column's strip
+ * (lo > hi where it misses). `all` takes both square roots of every column; without it, a
+ * column shares one root where it can, with the same bits. Return: 0 when the cap misses the
+ * tract's box (the arrays are then unset). lo_eta, hi_eta: patches_x each. */
+int sky__circle_cols(const sky_map *m, int t, const double v[3], double k, double sr, int all,
+                     double *lo_eta, double *hi_eta);
+
 /* lsstcam.c: read the camera YAML into fp's CCD fields (nccd, ccd, slots, bound). */
 int sky__camera_load(sky_footprint *fp, const char *path, y1_err *err);
 /* Use only the CCDs with keep[id] = 1 (n entries, one per CCD): their slots become empty, the

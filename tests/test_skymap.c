@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "skymap/agg.h"
-#include "skymap/sky_internal.h" /* exact_only: the fast lsstcam path pinned to the exact one */
+#include "skymap/sky_internal.h" /* exact_only: the fast paths pinned to the exact ones */
 #include "skymap/skymap.h"
 #include "tests/check.h"
 
@@ -734,6 +734,75 @@ static void test_lsstcam_fast(const sky_map *m, int holes)
     sky_footprint_free(slow);
 }
 
+/* The circle's one-root-per-column shortcut (a column on one side of both extreme points
+ * shares the upper boundary's root with the lower) pinned against exact_only, which takes
+ * both roots of every column: random centres and radii, the poles, the equator, RA 0, and
+ * centres on patch-column edges (where the extreme points fall on the clamps). */
+static void test_circle_fast(const sky_map *m)
+{
+    y1_err e;
+    sky_hits hf = {0}, hs = {0};
+    int mismatches = 0, tests = 0, hits = 0, col_mismatches = 0;
+    long cols = 0;
+    for (int k = 0; k < 400; k++) {
+        double ra = 360.0 * urand(), dec = asin(2.0 * urand() - 1.0) / D2R;
+        if (k % 8 == 1) dec = -90.0 + 4.0 * urand();
+        if (k % 8 == 2) dec = 90.0 - 4.0 * urand();
+        if (k % 8 == 3) ra = urand() < 0.5 ? 0.4 * urand() : 360.0 - 0.4 * urand();
+        if (k % 8 == 4) dec = 0.2 * (urand() - 0.5);
+        if (k % 8 >= 5) {
+            /* on an outer or inner column edge of a random tract, anywhere along it */
+            int tract = (int)(urand() * sky_map_get_info(m)->num_tracts);
+            double px = (1 + (int)(urand() * 6)) * 4000.0 - 0.5 + 100.0 * (k % 3 - 1);
+            sky_pixel_to_sky(m, tract, px, 28000.0 * urand(), &ra, &dec);
+        }
+        sky_fp_opts o;
+        sky_fp_opts_init(&o);
+        o.radius_deg = k % 3 == 0 ? 2.0 : 0.05 + 3.95 * urand();
+        sky_footprint *fast = NULL, *slow = NULL;
+        CHECK_INT(sky_footprint_new(&fast, &o, &e), Y1_OK);
+        CHECK_INT(sky_footprint_new(&slow, &o, &e), Y1_OK);
+        if (!fast || !slow) break;
+        slow->exact_only = 1;
+        CHECK_INT(sky_footprint_patches(m, fast, ra, dec, 0.0, &hf, &e), Y1_OK);
+        CHECK_INT(sky_footprint_patches(m, slow, ra, dec, 0.0, &hs, &e), Y1_OK);
+        tests++;
+        hits += hs.n > 0;
+        /* a wrong root moves a column's end by ~1e-8 rad, which rarely crosses a row edge:
+         * so the columns' ends themselves are compared, bit for bit, in every tract */
+        if (k % 4 == 0) {
+            double v[3], lf[64], hf_[64], ls[64], hs_[64], r = o.radius_deg * D2R;
+            vec(ra, dec, v);
+            int nx = sky_map_get_info(m)->patches_x;
+            for (int t = 0; t < sky_map_get_info(m)->num_tracts; t++) {
+                int in_f = sky__circle_cols(m, t, v, cos(r), sin(r), 0, lf, hf_);
+                int in_s = sky__circle_cols(m, t, v, cos(r), sin(r), 1, ls, hs_);
+                cols += in_s ? nx : 0;
+                if (in_f != in_s || (in_s && (memcmp(lf, ls, nx * sizeof *lf) ||
+                                              memcmp(hf_, hs_, nx * sizeof *hf_)))) {
+                    if (col_mismatches++ < 5)
+                        fprintf(stderr, "circle columns fast != exact at (%.9f, %.9f) r %.6f "
+                                "tract %d\n", ra, dec, o.radius_deg, t);
+                }
+            }
+        }
+        if (!same_hits(&hf, hs.v, hs.n) && mismatches++ < 5)
+            fprintf(stderr, "circle fast != exact at (%.9f, %.9f) r %.6f: %zu vs %zu\n", ra,
+                    dec, o.radius_deg, hf.n, hs.n);
+        sky_footprint_free(fast);
+        sky_footprint_free(slow);
+    }
+    CHECK_INT(tests, 400);
+    CHECK_INT(hits, 400); /* a circle of >= 0.05 deg always touches a patch */
+    CHECK_INT(mismatches, 0);
+    CHECK_INT(col_mismatches, 0);
+    /* every centre lies in some tract's box; the 34 of radius 2 deg (4 deg across, against
+     * tracts 1.5 deg wide) meet at least two more in their own ring */
+    CHECK(cols >= 7 * (100 + 34 * 2));
+    sky_hits_free(&hf);
+    sky_hits_free(&hs);
+}
+
 /* The circle's counts go through a difference array (two additions per patch-column run, one
  * running sum at the end): pinned against counting every listed (tract, patch) per visit, for
  * both rules, with repeated centres, and at the poles, where the north cap's last patch is the
@@ -1070,6 +1139,7 @@ int main(void)
     test_tracts(m);
     test_find(m);
     test_circle(m);
+    test_circle_fast(m);
     test_lsstcam(m);
     test_lsstcam_fast(m, 0);
     test_lsstcam_fast(m, 1);
