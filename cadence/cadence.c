@@ -689,20 +689,28 @@ typedef struct row_vals {
     double ra, dec, mjd, rot;
 } row_vals;
 
+/* Through the column's sqlite3_value: one API call per column instead of two (the type is
+ * read before any value, so no conversion has touched it). */
 static void fetch_row(const cad_db *db, sqlite3_stmt *st, row_vals *r)
 {
-    r->t_id = sqlite3_column_type(st, COL_ID);
-    r->id = sqlite3_column_int64(st, COL_ID);
-    r->t_ra = sqlite3_column_type(st, COL_RA);
-    r->ra = sqlite3_column_double(st, COL_RA);
-    r->t_dec = sqlite3_column_type(st, COL_DEC);
-    r->dec = sqlite3_column_double(st, COL_DEC);
-    r->t_mjd = sqlite3_column_type(st, COL_MJD);
-    r->mjd = sqlite3_column_double(st, COL_MJD);
-    r->t_night = db->has_night ? sqlite3_column_type(st, COL_NIGHT) : SQLITE_NULL;
-    r->night = db->has_night ? sqlite3_column_int64(st, COL_NIGHT) : 0;
-    r->t_rot = sqlite3_column_type(st, COL_ROT);
-    r->rot = r->t_rot == SQLITE_NULL ? 0.0 : sqlite3_column_double(st, COL_ROT);
+    sqlite3_value *c = sqlite3_column_value(st, COL_ID);
+    r->t_id = sqlite3_value_type(c);
+    r->id = sqlite3_value_int64(c);
+    c = sqlite3_column_value(st, COL_RA);
+    r->t_ra = sqlite3_value_type(c);
+    r->ra = sqlite3_value_double(c);
+    c = sqlite3_column_value(st, COL_DEC);
+    r->t_dec = sqlite3_value_type(c);
+    r->dec = sqlite3_value_double(c);
+    c = sqlite3_column_value(st, COL_MJD);
+    r->t_mjd = sqlite3_value_type(c);
+    r->mjd = sqlite3_value_double(c);
+    c = sqlite3_column_value(st, COL_NIGHT);
+    r->t_night = db->has_night ? sqlite3_value_type(c) : SQLITE_NULL;
+    r->night = db->has_night ? sqlite3_value_int64(c) : 0;
+    c = sqlite3_column_value(st, COL_ROT);
+    r->t_rot = sqlite3_value_type(c);
+    r->rot = r->t_rot == SQLITE_NULL ? 0.0 : sqlite3_value_double(c);
 }
 
 static int is_num(int t) { return t == SQLITE_INTEGER || t == SQLITE_FLOAT; }
@@ -875,8 +883,9 @@ static int scan(cad_db *db, const cad_selection *sel, cad_visit_cb cb, void *ud,
             goto done;
         }
         int band = (int)(bp - y1_band_letters);
-        int propid_null = sqlite3_column_type(st, COL_PROPID) == SQLITE_NULL;
-        int64_t propid = sqlite3_column_int64(st, COL_PROPID);
+        sqlite3_value *pv = sqlite3_column_value(st, COL_PROPID);
+        int propid_null = sqlite3_value_type(pv) == SQLITE_NULL;
+        int64_t propid = sqlite3_value_int64(pv);
         int prog = classify(db, sel, st, propid, propid_null);
         if (prog < 0) {
             rc = y1_errf(err, Y1_ENOMEM, "%s: out of memory", db->path);
