@@ -429,9 +429,11 @@ void cmp_report_md(FILE *fp, const camp *C)
                 "sigma) clamped at 0, sigma from the model file%s", C->nmc, a->mc.seed,
                 a->mc.model_sigma_frac > 0 ? "" : " (parameters without one are exact");
         if (a->mc.model_sigma_frac > 0)
-            fprintf(fp, ", else %g x |value|", a->mc.model_sigma_frac);
+            fprintf(fp, ", else %g x |value|%s", a->mc.model_sigma_frac,
+                    er->pipe ? " (the pipeline file gives none)" : "");
         else
-            fprintf(fp, "; the RTN-028 models give none, see --model-sigma)");
+            fprintf(fp, "; the %s give none, see --model-sigma)",
+                    er->pipe ? "pipeline file's models" : "RTN-028 models");
         if (!isnan(a->mc.cpu_lo)) fprintf(fp, "; cpu_factor ~ Uniform[%g, %g]", a->mc.cpu_lo,
                                           a->mc.cpu_hi);
         else fprintf(fp, "; cpu_factor fixed at %g", p->cpu_factor);
