@@ -130,6 +130,23 @@ static int rtn028_days(const pipe_pipeline *p, const pipe_result *r, const est_p
     return Y1_OK;
 }
 
+int est_pipe_rtn028_days(const pipe_pipeline *p, const pipe_counts *k, const est_platform *pl,
+                         double *out, y1_err *err)
+{
+    pipe_conv conv = {0};
+    pipe_result r;
+    double v = NAN;
+    int rc;
+    memset(&r, 0, sizeof r);
+    conv.cores_per_node = (int)pl->cores_per_node;
+    conv.mem_per_core_gib = (pl->memory_per_node_gib - pl->memory_reserve_gib) /
+                            (double)pl->cores_per_node;
+    if (!(rc = pipe_compute(p, k, &conv, &r, err)) && !(rc = rtn028_days(p, &r, pl, &v, err)))
+        *out = v;
+    pipe_result_clear(&r);
+    return rc;
+}
+
 int est_pipe_compute(est_pipe_est *e, const est_coadds *c, const est_workload *w,
                      const sky_dim_counts *dc, const sky_map *m, const est_platform *plat,
                      size_t nplat, y1_err *err)

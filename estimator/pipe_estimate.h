@@ -45,4 +45,9 @@ int est_pipe_compute(est_pipe_est *e, const est_coadds *c, const est_workload *w
                      const sky_dim_counts *dc, const sky_map *m, const est_platform *plat,
                      size_t nplat, y1_err *err);
 
+/* RTN-028's node-days (jobs per node by memory) of p on counts k and platform pl (its
+ * cpu_factor): *out NAN when a task has no memory model or only core-weighted CPU. */
+int est_pipe_rtn028_days(const pipe_pipeline *p, const pipe_counts *k, const est_platform *pl,
+                         double *out, y1_err *err);
+
 #endif

@@ -52,6 +52,28 @@ has out '"monte_carlo"' "MC in the JSON"
 capture 0 "MC, second run" "$T/b.json" -- "$Y1" campaign "${HAND[@]}" --nodes 1 --mc 30 --cpu-factor-range 0.5:1 --format json
 same "$T/a.json" "$T/b.json" "MC reproducible"
 expect 0 '\| makespan \(days\) \| 0\.09722 \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \|' -- "$Y1" campaign "${HAND[@]}" --nodes 1 --mc 30 --cpu-factor-range 0.5:1
+# Monte Carlo of a pipeline file (test_hand's campaign as one): without a sigma or a range every
+# sample is the nominal run (8400 s; RTN-028 rule 16200 CPU-s / 2 jobs per node = 0.09375
+# node-days); the report says the file gives no sigmas; same seed, same bytes
+PHAND=(--platform $F/campaign_platform.yaml --workload $F/campaign_small.csv --resolution 0.5
+       --pipeline $F/campaign_pipe_hand.yaml --nodes 1)
+expect 0 '\| makespan \(days\) \| 0\.09722 \| 0\.09722 \| 0\.09722 \| 0\.09722 \|' -- "$Y1" campaign "${PHAND[@]}" --mc 5
+has out '| node-days (RTN-028 rule) | 0.09375 | 0.09375 | 0.09375 | 0.09375 |' "pipeline MC, RTN-028 rule"
+has out "the pipeline file's models give none, see --model-sigma" "pipeline MC names the missing sigmas"
+expect 0 'else 0\.1 x \|value\| \(the pipeline file gives none\); cpu_factor ~ Uniform\[0\.5, 1\]' -- \
+  "$Y1" campaign "${PHAND[@]}" --mc 5 --model-sigma 0.1 --cpu-factor-range 0.5:1
+capture 0 "pipeline MC, first run" "$T/pa.json" -- "$Y1" campaign "${PHAND[@]}" --mc 20 --model-sigma 0.1 --cpu-factor-range 0.5:1 --format json
+capture 0 "pipeline MC, second run" "$T/pb.json" -- "$Y1" campaign "${PHAND[@]}" --mc 20 --model-sigma 0.1 --cpu-factor-range 0.5:1 --format json
+same "$T/pa.json" "$T/pb.json" "pipeline MC reproducible"
+grep -q '"monte_carlo"' "$T/pa.json" && ok || bad "pipeline MC: no monte_carlo in the JSON"
+# the core-weighted file of test_pipe_barrier at a resolution below every instance: 7200 s x the
+# cpu_factor drawn in [0.5, 1], so every sample within 3600..7200 s; no RTN-028 figure: null
+capture 0 "pipeline MC, core-weighted" "$T/pc.json" -- "$Y1" campaign --platform $F/campaign_platform.yaml \
+  --workload $F/campaign_small.csv --resolution 0.05 --pipeline $F/campaign_pipe_barrier.yaml --nodes 1 \
+  --mc 20 --cpu-factor-range 0.5:1 --format json
+jq -e '.monte_carlo | (.node_days_rtn028 | has("q05")) and .node_days_rtn028.q05 == null and .makespan_days.q05 >= 3600/86400 - 1e-12
+       and .makespan_days.q95 <= 7200/86400 + 1e-12 and .makespan_days.q95 > .makespan_days.q05' \
+  "$T/pc.json" >/dev/null && ok || bad "pipeline MC, core-weighted: intervals"
 # --out: every file, and the report is the stdout report
 expect 0 '' -- "$Y1" campaign "${HAND[@]}" --nodes 1 --mc 10 --tradeoff 1,2 --out "$T/res"
 for f in campaign.md summary.json timeline.csv storage.csv stages.csv mc.csv tradeoff.csv utilisation.png storage.png mc_makespan.png tradeoff.png; do

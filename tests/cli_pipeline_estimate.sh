@@ -226,8 +226,11 @@ expect 2 "validate compares a run with the default rtn028 estimate only \(its ro
   "$Y1EST" validate --measured "$T/none.csv" --pipeline rtn109-w_2025_41
 expect 2 "the request summary is built for the default rtn028 pipeline only" -- \
   "$Y1EST" request --platform perlmutter --pipeline rtn109-w_2025_41
-expect 2 "--mc runs with the default rtn028 pipeline only" -- \
-  "$Y1EST" campaign --platform perlmutter --nodes 10 --pipeline rtn109-w_2025_41 --mc 3
+expect 2 "--sweep runs with the default rtn028 pipeline only" -- \
+  "$Y1EST" campaign --platform perlmutter --nodes 10 --pipeline rtn109-w_2025_41 --sweep years=1:2
+expect 2 "--mc-rotations runs with the default rtn028 pipeline only" -- \
+  "$Y1EST" campaign --platform perlmutter --nodes 10 --pipeline rtn109-w_2025_41 --footprint lsstcam \
+  --mc 3 --mc-rotations 2
 expect 2 "--table selects a table of the default rtn028 estimate" -- \
   "$Y1EST" --platform perlmutter --pipeline rtn109-w_2025_41 --format csv --table table2 --bps "$T/b.yaml"
 expect 2 "--detectors applies to a pipeline file" -- "$Y1EST" --platform perlmutter --detectors rtn109-dp2

@@ -495,12 +495,96 @@ static void test_pipe_release(void)
     punload(&f, &x);
 }
 
+/* The Monte Carlo of a pipeline file. test_pipe_barrier's file (core-weighted, so no RTN-028
+ * figure) at a resolution of 0.05 h, below every instance (600 s x cpu_factor >= 300 s): each
+ * instance is its own block, the hand schedule (7200 s at cpu_factor 1, the platform's) keeps
+ * its order when every time is scaled by the same factor, so the makespan is 7200 x the
+ * sample's cpu_factor. test_pipe_hand's file (memory models, 1 GiB, jobs per node min(2 cores,
+ * 10 GiB / 1 GiB) = 2): CPU 6 x 600 + 4 x 1200 + (1200 + 1800 + 1200) + 2 x 1800 = 16200 s =
+ * 4.5 h, RTN-028 node-days 4.5 x cpu_factor / 2 / 24 = 0.09375 x cpu_factor. */
+static void test_pipe_monte_carlo(void)
+{
+    fixture f;
+    pfix x;
+    cmp_opts o;
+    cmp_mc_opts mc;
+    cmp_mc_sample a[20], b[20];
+    y1_err err = {{0}};
+    pipe_counts k;
+    if (pload(&f, &x, "tests/fixtures/campaign_pipe_barrier.yaml")) { CHECK(0); return; }
+    cmp_opts_default(&o);
+    o.block_h = 0.05;
+    memset(&mc, 0, sizeof mc);
+    mc.samples = 20;
+    mc.seed = 11;
+    mc.model_sigma_frac = 0;
+    mc.cpu_lo = mc.cpu_hi = NAN;
+    /* no sigma, no range: every sample is the nominal run */
+    CHECK_INT(cmp_monte_carlo_pipe(f.w, x.p, NULL, &f.plat, &x.prod, &o, &mc, a, &err), Y1_OK);
+    for (int i = 0; i < 20; i++) {
+        CHECK_NEAR(a[i].makespan_days, 7200.0 / 86400.0, 1e-12);
+        CHECK_NEAR(a[i].alloc_node_days, 7200.0 / 86400.0, 1e-12);
+        CHECK_NEAR(a[i].peak_pb, 12e8 / 1e15, 1e-15);
+        CHECK_NEAR(a[i].keep_pb, 9e8 / 1e15, 1e-15);
+        CHECK_NEAR(a[i].all_pb, 15e8 / 1e15, 1e-15);
+        CHECK_NEAR(a[i].cpu_factor, 1, 0);
+        CHECK(isnan(a[i].study_node_days));
+    }
+    /* cpu_factor in [0.5, 1]: the makespan scales with it, PB does not move */
+    mc.cpu_lo = 0.5;
+    mc.cpu_hi = 1.0;
+    CHECK_INT(cmp_monte_carlo_pipe(f.w, x.p, NULL, &f.plat, &x.prod, &o, &mc, a, &err), Y1_OK);
+    CHECK_INT(cmp_monte_carlo_pipe(f.w, x.p, NULL, &f.plat, &x.prod, &o, &mc, b, &err), Y1_OK);
+    CHECK(!memcmp(a, b, sizeof a)); /* same seed, same numbers */
+    double lo = 1, hi = 0;
+    for (int i = 0; i < 20; i++) {
+        CHECK(a[i].cpu_factor >= 0.5 && a[i].cpu_factor <= 1.0);
+        CHECK_NEAR(a[i].makespan_days, 7200.0 * a[i].cpu_factor / 86400.0, 1e-12);
+        CHECK(a[i].makespan_days >= 0.5 * 7200.0 / 86400.0 - 1e-12 &&
+              a[i].makespan_days <= 1.0 * 7200.0 / 86400.0 + 1e-12);
+        CHECK_NEAR(a[i].peak_pb, 12e8 / 1e15, 1e-15);
+        if (a[i].cpu_factor < lo) lo = a[i].cpu_factor;
+        if (a[i].cpu_factor > hi) hi = a[i].cpu_factor;
+    }
+    CHECK(hi - lo > 0.2); /* 20 uniform draws spread over the range */
+    mc.seed = 12;
+    CHECK_INT(cmp_monte_carlo_pipe(f.w, x.p, NULL, &f.plat, &x.prod, &o, &mc, b, &err), Y1_OK);
+    CHECK(a[0].cpu_factor != b[0].cpu_factor);
+    /* model draws: the makespan spreads, the inputs are left as they were */
+    mc.seed = 11;
+    mc.model_sigma_frac = 0.2;
+    mc.cpu_lo = mc.cpu_hi = 1.0;
+    CHECK_INT(cmp_monte_carlo_pipe(f.w, x.p, NULL, &f.plat, &x.prod, &o, &mc, a, &err), Y1_OK);
+    size_t off = offsetof(cmp_mc_sample, makespan_days);
+    CHECK(cmp_mc_quantile(a, 20, off, 0.95) - cmp_mc_quantile(a, 20, off, 0.05) > 0);
+    CHECK_NEAR(x.p->tasks[1].cpu.intercept, 3000, 0);
+    CHECK_NEAR(x.p->tasks[2].cpu.slope, 600, 0);
+    punload(&f, &x);
+
+    /* the RTN-028 figure from the drawn models */
+    if (pload(&f, &x, "tests/fixtures/campaign_pipe_hand.yaml")) { CHECK(0); return; }
+    CHECK_INT(est_pipe_counts(&k, &f.c, &x.ew, &err), Y1_OK);
+    o.block_h = 0.5;
+    mc.model_sigma_frac = 0;
+    mc.cpu_lo = 0.5;
+    mc.cpu_hi = 1.0;
+    CHECK_INT(cmp_monte_carlo_pipe(f.w, x.p, &k, &f.plat, &x.prod, &o, &mc, a, &err), Y1_OK);
+    for (int i = 0; i < 20; i++)
+        CHECK_NEAR(a[i].study_node_days, 0.09375 * a[i].cpu_factor, 1e-12);
+    mc.model_sigma_frac = 0.2;
+    CHECK_INT(cmp_monte_carlo_pipe(f.w, x.p, &k, &f.plat, &x.prod, &o, &mc, a, &err), Y1_OK);
+    size_t nd = offsetof(cmp_mc_sample, study_node_days);
+    CHECK(cmp_mc_quantile(a, 20, nd, 0.95) - cmp_mc_quantile(a, 20, nd, 0.05) > 0);
+    punload(&f, &x);
+}
+
 int main(void)
 {
     test_hand();
     test_pipe_hand();
     test_pipe_barrier();
     test_pipe_release();
+    test_pipe_monte_carlo();
     test_walltime();
     test_regions();
     test_errors();

@@ -206,6 +206,15 @@ int cmp_monte_carlo(const cmp_work *const *pool, size_t npool, const mdl_task *c
                     size_t ntasks, const est_platform *plat, const est_products *prod,
                     const cmp_opts *so, const cmp_mc_opts *o, cmp_mc_sample *out, y1_err *err);
 
+/* The same for a pipeline file p over w (as for cmp_simulate_pipe): each task's CPU model and,
+ * where it has one, its memory model drawn with model_sigma_frac x |value| (a pipeline file
+ * gives no sigmas; floors as written), then cpu_factor; one workload (workload 0). The RTN-028
+ * node-days come from the drawn models on counts k (NAN when k is NULL or the file's models
+ * do not allow the rule). */
+int cmp_monte_carlo_pipe(const cmp_work *w, const pipe_pipeline *p, const pipe_counts *k,
+                         const est_platform *plat, const est_products *prod, const cmp_opts *so,
+                         const cmp_mc_opts *o, cmp_mc_sample *out, y1_err *err);
+
 /* The q-quantile (linear interpolation between order statistics) of one field over samples,
  * field given as an offset into cmp_mc_sample (e.g. offsetof(cmp_mc_sample, makespan_days)). */
 double cmp_mc_quantile(const cmp_mc_sample *s, size_t n, size_t field_offset, double q);

@@ -2,6 +2,7 @@
  * factor and workloads drawn with a fixed seed, one simulation per sample. */
 #include "estimator/campaign/internal.h"
 #include "common/y1_progress.h"
+#include "estimator/pipe_estimate.h"
 
 #include <assert.h>
 #include <math.h>
@@ -105,6 +106,63 @@ done:
     gsl_rng_free(rng);
     free(copy);
     free(ptr);
+    return rc;
+}
+
+static void perturb_pipe(gsl_rng *rng, pipe_model *m, double frac)
+{
+    /* a pipeline file gives no sigmas: frac x |value| for each parameter, the floor as written */
+    if (m->is_linear) m->slope = draw(rng, m->slope, NAN, frac);
+    m->intercept = draw(rng, m->intercept, NAN, frac);
+}
+
+int cmp_monte_carlo_pipe(const cmp_work *w, const pipe_pipeline *p, const pipe_counts *k,
+                         const est_platform *plat, const est_products *prod, const cmp_opts *so,
+                         const cmp_mc_opts *o, cmp_mc_sample *out, y1_err *err)
+{
+    int rc = Y1_OK;
+    assert(o->samples >= 1);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    pipe_task *copy = malloc((p->n_tasks ? p->n_tasks : 1) * sizeof *copy);
+    pipe_pipeline pc = *p; /* shares the strings and products; only the models are drawn */
+    cmp_result r;
+    cmp_result_init(&r);
+    if (!rng || !copy) {
+        rc = y1_errf(err, Y1_ENOMEM, "campaign: out of memory");
+        goto done;
+    }
+    pc.tasks = copy;
+    gsl_rng_set(rng, o->seed);
+    for (long i = 0; i < o->samples; i++) {
+        cmp_mc_sample *x = &out[i];
+        cmp_opts so2 = *so;
+        est_platform pl = *plat;
+        y1_progress("Monte Carlo samples", (double)i, (double)o->samples);
+        for (size_t t = 0; t < p->n_tasks; t++) {
+            copy[t] = p->tasks[t];
+            perturb_pipe(rng, &copy[t].cpu, o->model_sigma_frac);
+            if (copy[t].has_memory) perturb_pipe(rng, &copy[t].mem, o->model_sigma_frac);
+        }
+        /* the cpu factor draw comes after the models, as for model files */
+        x->cpu_factor = isnan(o->cpu_lo) ? plat->cpu_factor
+                                         : o->cpu_lo + (o->cpu_hi - o->cpu_lo) * gsl_rng_uniform(rng);
+        x->workload = 0;
+        so2.cpu_factor = x->cpu_factor;
+        pl.cpu_factor = x->cpu_factor;
+        x->study_node_days = NAN;
+        if (k && (rc = est_pipe_rtn028_days(&pc, k, &pl, &x->study_node_days, err))) goto done;
+        if ((rc = cmp_simulate_pipe(w, &pc, prod, plat, &so2, &r, err))) goto done;
+        x->makespan_days = r.makespan_s / 86400.0;
+        x->alloc_node_days = r.alloc_node_s / 86400.0;
+        x->all_pb = r.written_bytes / 1e15;
+        x->keep_pb = r.final_keep_bytes / 1e15;
+        x->peak_pb = r.peak_bytes / 1e15;
+    }
+done:
+    y1_progress("Monte Carlo samples", 1, 1);
+    cmp_result_clear(&r);
+    gsl_rng_free(rng);
+    free(copy);
     return rc;
 }
 

@@ -37,7 +37,9 @@ static const char campaign_usage[] =
     "core-weighted CPU model holds one core and no memory for its weighted CPU seconds. The\n"
     "dataset types marked keep or release are kept; the others are deleted once every task\n"
     "depending on their producer is done.\n"
-    "--mc and --sweep need the default rtn028 pipeline; --regions, one without barriers.\n"
+    "--sweep and --mc-rotations need the default rtn028 pipeline; --regions, one without\n"
+    "barriers. --mc draws a pipeline file's CPU and memory models with --model-sigma (the file\n"
+    "gives no sigmas).\n"
     "\n"
     "Campaign:\n"
     "  --platform P          platform YAML or a name in data/platforms/ (one; required)\n"
@@ -304,11 +306,11 @@ static int parse_options(int argc, char **argv, camp_args *a, y1_err *err)
         return y1_errf(err, Y1_EUSAGE, "--sweep radius needs --footprint circle");
     if (a->sweep_name && !strcmp(a->sweep_name, "years") && a->eo.cs.sel.use_nights)
         return y1_errf(err, Y1_EUSAGE, "--sweep years cannot be combined with --nights");
-    /* a pipeline file's models carry no sigmas, and its sweeps would rerun its CCD-tract
-     * counts per value: not built for pipeline files yet */
-    if (est_run_is_pipeline(&a->eo) && (a->mc.samples > 0 || a->sweep_name))
+    /* a pipeline file's sweeps and rotations would rerun its CCD-tract counts per value or
+     * footprint: not built for pipeline files yet */
+    if (est_run_is_pipeline(&a->eo) && (a->mc_rot > 0 || a->sweep_name))
         return y1_errf(err, Y1_EUSAGE, "--pipeline %s: %s runs with the default rtn028 pipeline "
-                       "only", a->eo.pipeline, a->mc.samples > 0 ? "--mc" : "--sweep");
+                       "only", a->eo.pipeline, a->sweep_name ? "--sweep" : "--mc-rotations");
     char warn[300];
     if ((rc = cli_run_check(&a->eo, warn, sizeof warn, err))) return rc;
     if (warn[0]) fprintf(stderr, "y1est: warning: %s\n", warn);
@@ -369,6 +371,12 @@ static int run_mc(camp *C, y1_err *err)
     C->mc = calloc((size_t)a->mc.samples, sizeof *C->mc);
     if (!pool || !tmp || !C->mc) {
         rc = y1_errf(err, Y1_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (C->er.pipe) {
+        C->nmc = a->mc.samples;
+        rc = cmp_monte_carlo_pipe(C->w, C->er.pipe->p, &C->er.pipe->k, &C->er.plat[0],
+                                  &C->er.prod, &a->co, &a->mc, C->mc, err);
         goto done;
     }
     if (a->mc_rot > 0) {

@@ -429,9 +429,11 @@ void cmp_report_md(FILE *fp, const camp *C)
                 "sigma) clamped at 0, sigma from the model file%s", C->nmc, a->mc.seed,
                 a->mc.model_sigma_frac > 0 ? "" : " (parameters without one are exact");
         if (a->mc.model_sigma_frac > 0)
-            fprintf(fp, ", else %g x |value|", a->mc.model_sigma_frac);
+            fprintf(fp, ", else %g x |value|%s", a->mc.model_sigma_frac,
+                    er->pipe ? " (the pipeline file gives none)" : "");
         else
-            fprintf(fp, "; the RTN-028 models give none, see --model-sigma)");
+            fprintf(fp, "; the %s give none, see --model-sigma)",
+                    er->pipe ? "pipeline file's models" : "RTN-028 models");
         if (!isnan(a->mc.cpu_lo)) fprintf(fp, "; cpu_factor ~ Uniform[%g, %g]", a->mc.cpu_lo,
                                           a->mc.cpu_hi);
         else fprintf(fp, "; cpu_factor fixed at %g", p->cpu_factor);
@@ -519,9 +521,11 @@ void cmp_report_md(FILE *fp, const camp *C)
 static json_t *mc_json(const camp *C, size_t off)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "q05", json_real(q_of(C, off, 0.05)));
-    json_object_set_new(o, "median", json_real(q_of(C, off, 0.5)));
-    json_object_set_new(o, "q95", json_real(q_of(C, off, 0.95)));
+    double q[3] = {q_of(C, off, 0.05), q_of(C, off, 0.5), q_of(C, off, 0.95)};
+    const char *k[3] = {"q05", "median", "q95"};
+    /* null, not a dropped key, where no sample has the figure (a core-weighted pipeline file) */
+    for (int i = 0; i < 3; i++)
+        json_object_set_new(o, k[i], isfinite(q[i]) ? json_real(q[i]) : json_null());
     return o;
 }
 
