@@ -77,10 +77,10 @@ int req_retry_cost(const est_workload *w, const mdl_task *t, const est_platform 
                    double *node_hours, y1_err *err);
 
 /* Outputs: the request summary as Markdown (to put above the report), one CSV table (one row
- * per platform), and JSON. */
-void req_report_md(FILE *fp, const est_result *r, const req_platform *x, size_t n,
-                   const req_opts *o);
-void req_report_csv(FILE *fp, const req_platform *x, size_t n);
+ * per platform), and JSON. Y1_ENOMEM when a table cannot be built. */
+int  req_report_md(FILE *fp, const est_result *r, const req_platform *x, size_t n,
+                   const req_opts *o, y1_err *err);
+int  req_report_csv(FILE *fp, const req_platform *x, size_t n, y1_err *err);
 int  req_report_json(FILE *fp, const est_result *r, const req_platform *x, size_t n,
                      const req_opts *o, y1_err *err);
 

@@ -128,6 +128,29 @@ int main(void)
     est_dtab_clear(&d);
     CHECK(d.col == NULL && d.ncol == 0);
 
+    /* numbers for a reader: thousands grouped (no decimals) from 1,000 up, three significant
+     * digits below; a count is whole below 1,000; a text (a quota of "none") as is; the
+     * scale applies first (2.5e12 bytes in TB) */
+    static const est_col gcols[] = {
+        {{NULL, NULL, 0}, {{"TB", EST_FMT_GROUPED, 1e12}}, 1},
+        {{NULL, NULL, 0}, {{"n", EST_FMT_GROUPED, 0}}, 1},
+        {{NULL, NULL, 0}, {{"files", EST_FMT_COUNT, 0}}, 1},
+    };
+    est_dtab_init(&d, gcols, 3);
+    CHECK_INT(est_dtab_row(&d, 0, (est_cell[]){EST_R(2.5e12), EST_R(1234567.8), EST_R(42.4)},
+                           &err), 0);
+    CHECK_INT(est_dtab_row(&d, 0, (est_cell[]){EST_R(1.28e8), EST_R(-12345), EST_I(1000)},
+                           &err), 0);
+    CHECK_INT(est_dtab_row(&d, 0, (est_cell[]){EST_R(12.34e12), EST_R(999.4), EST_T("none")},
+                           &err), 0);
+    fp = open_memstream(&mem, &len);
+    est_dtab_md(fp, &d, 0, -1);
+    fclose(fp);
+    CHECK_STR(mem, "| TB | n | files |\n|---:|---:|---:|\n| 2.50 | 1,234,568 | 42 |\n"
+                   "| 0.000128 | -12,345 | 1,000 |\n| 12.3 | 999 | none |\n");
+    free(mem);
+    est_dtab_clear(&d);
+
     /* the one JSON writer: two-space indent, keys in insertion order, reals to 10 significant
      * digits (1/3 -> 0.3333333333, 2/3 rounds up -> 0.6666666667), a final newline */
     json_t *o = json_object();

@@ -182,11 +182,12 @@ int cli_request(int argc, char **argv)
     if (fmt == EST_FMT_JSON) {
         rc = req_report_json(stdout, &r, x, nx, &q, &err);
     } else if (fmt == EST_FMT_CSV) {
-        req_report_csv(stdout, x, nx);
+        rc = req_report_csv(stdout, x, nx, &err);
     } else {
-        req_report_md(stdout, &r, x, nx, &q);
-        fputs("---\n\n", stdout);
-        rc = est_report_md(stdout, &r, &err);
+        if (!(rc = req_report_md(stdout, &r, x, nx, &q, &err))) {
+            fputs("---\n\n", stdout);
+            rc = est_report_md(stdout, &r, &err);
+        }
     }
 done:
     for (size_t i = 0; x && i < r.nplat; i++) req_platform_clear(&x[i]);

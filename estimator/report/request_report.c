@@ -13,36 +13,17 @@
 
 #define TIB 1099511627776.0
 
-/* "12,345" at and above 1,000 (no exponents, so a spreadsheet reads it); three significant
- * digits below */
+/* the prose's numbers, as the tables write them (est_grouped_num, est_count_num) */
 static const char *grouped(char *buf, size_t n, double v)
 {
-    char raw[64];
-    if (fabs(v) < 999.5) {
-        /* below 1: three significant digits as plain decimals (0.000128, never 1.28e-04) */
-        int dec = fabs(v) >= 99.95 ? 0 : fabs(v) >= 9.995 ? 1 : fabs(v) >= 0.9995 || v == 0 ? 2
-                : 2 - (int)floor(log10(fabs(v)));
-        snprintf(buf, n, "%.*f", dec > 15 ? 15 : dec, v);
-        return buf;
-    }
-    snprintf(raw, sizeof raw, "%.0f", v);
-    size_t len = strlen(raw), neg = raw[0] == '-', k = 0;
-    for (size_t i = 0; i < len && k + 2 < n; i++) {
-        if (i > neg && (len - i) % 3 == 0) buf[k++] = ',';
-        buf[k++] = raw[i];
-    }
-    buf[k] = '\0';
+    est_grouped_num(buf, n, v);
     return buf;
 }
 
-/* a count: "117,174" */
 static const char *count(char *buf, size_t n, double v)
 {
-    if (fabs(v) < 999.5) {
-        snprintf(buf, n, "%.0f", v);
-        return buf;
-    }
-    return grouped(buf, n, v);
+    est_count_num(buf, n, v);
+    return buf;
 }
 
 static void scenario(char *buf, size_t n, const req_platform *x, const req_opts *o)
@@ -56,30 +37,57 @@ static void scenario(char *buf, size_t n, const req_platform *x, const req_opts 
 
 static const char *flag(int over) { return over ? "**EXCEEDS**" : "fits"; }
 
-static void md_storage(FILE *fp, const req_platform *x)
+static int md_storage(FILE *fp, const req_platform *x, y1_err *err)
 {
-    char a[40], b[40], c[40], d[40], e[40], f[40], g[40];
+    char a[40], e[40];
     fprintf(fp, "\nStorage (TB = 10^12 bytes, TiB = 2^40 bytes; one file per dataset instance):\n\n");
-    fprintf(fp, "| volume | TB | TiB | files | when |\n|---|---:|---:|---:|---|\n");
-    fprintf(fp, "| raw data ingested | %s | %s | %s | before processing |\n",
-            grouped(a, sizeof a, x->raw_bytes / 1e12), grouped(b, sizeof b, x->raw_bytes / TIB),
-            count(c, sizeof c, x->raw_files));
-    fprintf(fp, "| working set at its peak | %s | %s | %s | day %.2f (files: day %.2f) |\n",
-            grouped(a, sizeof a, x->peak_bytes / 1e12), grouped(b, sizeof b, x->peak_bytes / TIB),
-            count(c, sizeof c, x->peak_files), x->peak_day, x->peak_files_day);
-    fprintf(fp, "| kept products (final) | %s | %s | %s | day %.2f |\n",
-            grouped(a, sizeof a, x->keep_bytes / 1e12), grouped(b, sizeof b, x->keep_bytes / TIB),
-            count(c, sizeof c, x->keep_files), x->makespan_days);
-    fprintf(fp, "| everything ever written | %s | %s | %s | over the campaign |\n",
-            grouped(a, sizeof a, x->written_bytes / 1e12),
-            grouped(b, sizeof b, x->written_bytes / TIB), count(c, sizeof c, x->written_files));
+    static const est_col vcols[] = {
+        {{NULL, NULL, 0}, {{"volume", "%s", 0}}, 0},
+        {{NULL, NULL, 0}, {{"TB", EST_FMT_GROUPED, 1e12}}, 1},
+        {{NULL, NULL, 0}, {{"TiB", EST_FMT_GROUPED, TIB}}, 1},
+        {{NULL, NULL, 0}, {{"files", EST_FMT_COUNT, 0}}, 1},
+        {{NULL, NULL, 0}, {{"when", "%s", 0}}, 0},
+    };
+    est_dtab d;
+    int rc;
+    est_dtab_init(&d, vcols, 5);
+    const char *peak = est_dtab_textf(&d, "day %.2f (files: day %.2f)", x->peak_day,
+                                      x->peak_files_day);
+    const char *kept = est_dtab_textf(&d, "day %.2f", x->makespan_days);
+    if ((rc = est_dtab_row(&d, 0, (est_cell[]){EST_T("raw data ingested"), EST_R(x->raw_bytes),
+                                               EST_R(x->raw_bytes), EST_R(x->raw_files),
+                                               EST_T("before processing")}, err)) ||
+        (rc = est_dtab_row(&d, 0, (est_cell[]){EST_T("working set at its peak"),
+                                               EST_R(x->peak_bytes), EST_R(x->peak_bytes),
+                                               EST_R(x->peak_files), EST_T(peak)}, err)) ||
+        (rc = est_dtab_row(&d, 0, (est_cell[]){EST_T("kept products (final)"),
+                                               EST_R(x->keep_bytes), EST_R(x->keep_bytes),
+                                               EST_R(x->keep_files), EST_T(kept)}, err)) ||
+        (rc = est_dtab_row(&d, 0, (est_cell[]){EST_T("everything ever written"),
+                                               EST_R(x->written_bytes), EST_R(x->written_bytes),
+                                               EST_R(x->written_files),
+                                               EST_T("over the campaign")}, err)))
+        goto done;
+    est_dtab_md(fp, &d, 0, -1);
+    est_dtab_clear(&d);
     if (!x->ntiers) {
         fprintf(fp, "\nThe platform file has no storage block: no tiers or quotas to check.\n");
-        return;
+        return Y1_OK;
     }
-    fprintf(fp, "\n| tier | holds | peak TB | peak files | peak day | final TB | final files "
-            "| quota TB | quota files | volume | files |\n"
-            "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
+    static const est_col tcols[] = {
+        {{NULL, NULL, 0}, {{"tier", "%s", 0}}, 0},
+        {{NULL, NULL, 0}, {{"holds", "%s", 0}}, 0},
+        {{NULL, NULL, 0}, {{"peak TB", EST_FMT_GROUPED, 1e12}}, 1},
+        {{NULL, NULL, 0}, {{"peak files", EST_FMT_COUNT, 0}}, 1},
+        {{NULL, NULL, 0}, {{"peak day", "%.2f", 0}}, 1},
+        {{NULL, NULL, 0}, {{"final TB", EST_FMT_GROUPED, 1e12}}, 1},
+        {{NULL, NULL, 0}, {{"final files", EST_FMT_COUNT, 0}}, 1},
+        {{NULL, NULL, 0}, {{"quota TB", EST_FMT_GROUPED, 0}}, 1},
+        {{NULL, NULL, 0}, {{"quota files", EST_FMT_COUNT, 0}}, 1},
+        {{NULL, NULL, 0}, {{"volume", "%s", 0}}, 0},
+        {{NULL, NULL, 0}, {{"files", "%s", 0}}, 0},
+    };
+    est_dtab_init(&d, tcols, 11);
     for (int i = 0; i < x->ntiers; i++) {
         const req_tier *y = &x->tier[i];
         const est_tier *t = y->tier;
@@ -88,17 +96,19 @@ static void md_storage(FILE *fp, const req_platform *x)
         if (t->holds & EST_HOLD_WORKING) strcat(holds, "working, ");
         if (t->holds & EST_HOLD_KEPT) strcat(holds, "kept, ");
         holds[strlen(holds) - 2] = '\0';
-        if (isfinite(t->capacity_tb)) grouped(f, sizeof f, t->capacity_tb);
-        else snprintf(f, sizeof f, "none");
-        if (isfinite(t->inodes)) count(g, sizeof g, t->inodes);
-        else snprintf(g, sizeof g, "none");
-        fprintf(fp, "| %s | %s | %s | %s | %.2f | %s | %s | %s | %s | %s | %s |\n", t->name, holds,
-                grouped(a, sizeof a, y->peak_bytes / 1e12), count(b, sizeof b, y->peak_files),
-                y->peak_day, grouped(c, sizeof c, y->final_bytes / 1e12),
-                count(d, sizeof d, y->final_files), f, g,
-                isfinite(t->capacity_tb) ? flag(y->over_capacity) : "no quota",
-                isfinite(t->inodes) ? flag(y->over_inodes) : "no quota");
+        if ((rc = est_dtab_row(&d, 0, (est_cell[]){
+                EST_T(t->name), EST_T(est_dtab_textf(&d, "%s", holds)), EST_R(y->peak_bytes),
+                EST_R(y->peak_files), EST_R(y->peak_day), EST_R(y->final_bytes),
+                EST_R(y->final_files),
+                isfinite(t->capacity_tb) ? EST_R(t->capacity_tb) : EST_T("none"),
+                isfinite(t->inodes) ? EST_R(t->inodes) : EST_T("none"),
+                EST_T(isfinite(t->capacity_tb) ? flag(y->over_capacity) : "no quota"),
+                EST_T(isfinite(t->inodes) ? flag(y->over_inodes) : "no quota")}, err)))
+            goto done;
     }
+    fputc('\n', fp);
+    est_dtab_md(fp, &d, 0, -1);
+    est_dtab_clear(&d);
     fputc('\n', fp);
     for (int i = 0; i < x->ntiers; i++) {
         const req_tier *y = &x->tier[i];
@@ -115,43 +125,95 @@ static void md_storage(FILE *fp, const req_platform *x)
     for (int i = 0; i < x->ntiers; i++)
         if (x->tier[i].tier->source[0])
             fprintf(fp, "- quotas of %s: %s\n", x->tier[i].tier->name, x->tier[i].tier->source);
+done:
+    est_dtab_clear(&d);
+    return rc;
 }
 
-static void md_sensitivity(FILE *fp, const est_result *r, size_t p, const req_platform *x)
+static int md_sensitivity(FILE *fp, const est_result *r, size_t p, const req_platform *x,
+                          y1_err *err)
 {
     const est_node_platform *np = &r->node[p];
     double base = x->study_node_hours / 24, nd, ndo;
     est_platform_totals(r, p, &nd, &ndo);
     fprintf(fp, "\nSensitivity: the other figures and what each assumption adds to the study's "
-            "rule (node-days):\n\n| figure | node-days | adds | what it assumes |\n"
-            "|---|---:|---:|---|\n");
-    char nb[40];
-#define Y1_ROW(name, v, what) fprintf(fp, "| %s | %s | %+.1f %% | %s |\n", name, \
-                                      grouped(nb, sizeof nb, (v)), \
-                                      base > 0 ? 100.0 * ((v) / base - 1) : 0.0, what)
-    Y1_ROW("RTN-028 rule (Table 3)", base, "CPU hours x CPU factor / jobs per node; nodes never idle");
-    Y1_ROW("optimistic packing", ndo, "jobs per node by the mean maxRSS instead of the largest");
-    Y1_ROW("**campaign, recommended**", x->held_node_hours / 24,
-           "nodes held for the whole campaign: dependencies and the tail leave nodes idle");
-    Y1_ROW("campaign + retries", (x->held_node_hours + x->retry_node_hours) / 24,
-           "plus the failed attempts of the retry contingency");
-    if (np->has_occupancy)
-        Y1_ROW("+ occupancy curve", np->nd_occupancy,
-               "per-job slowdown with the jobs on a node (the platform's curve)");
-    Y1_ROW("+ workflow overheads", np->nd_overheads, "dispatch latency per task, manager ceilings");
-    Y1_ROW("mixed packing", np->nd_mixed, "task types share nodes (LP optimum)");
-    Y1_ROW("charged cores", np->nd_charged_cores, "a job costs ceil(maxRSS / GiB per core) cores");
-    Y1_ROW("all effects combined", np->nd_combined, "occupancy + overheads (+ mixed packing)");
-    if (x->mc_samples > 0) {
-        Y1_ROW("Monte Carlo 5 %", x->q05_node_hours / 24, "campaign, model and CPU-factor draws");
-        Y1_ROW("Monte Carlo 95 %", x->q95_node_hours / 24, "campaign, model and CPU-factor draws");
-    }
-#undef Y1_ROW
+            "rule (node-days):\n\n");
+    static const est_col cols[] = {
+        {{NULL, NULL, 0}, {{"figure", "%s", 0}}, 0},
+        {{NULL, NULL, 0}, {{"node-days", EST_FMT_GROUPED, 0}}, 1},
+        {{NULL, NULL, 0}, {{"adds", "%+.1f %%", 0}}, 1},
+        {{NULL, NULL, 0}, {{"what it assumes", "%s", 0}}, 0},
+    };
+    struct { const char *name; double v; const char *what; int on; } row[] = {
+        {"RTN-028 rule (Table 3)", base, "CPU hours x CPU factor / jobs per node; nodes never idle", 1},
+        {"optimistic packing", ndo, "jobs per node by the mean maxRSS instead of the largest", 1},
+        {"**campaign, recommended**", x->held_node_hours / 24,
+         "nodes held for the whole campaign: dependencies and the tail leave nodes idle", 1},
+        {"campaign + retries", (x->held_node_hours + x->retry_node_hours) / 24,
+         "plus the failed attempts of the retry contingency", 1},
+        {"+ occupancy curve", np->nd_occupancy,
+         "per-job slowdown with the jobs on a node (the platform's curve)", np->has_occupancy},
+        {"+ workflow overheads", np->nd_overheads, "dispatch latency per task, manager ceilings", 1},
+        {"mixed packing", np->nd_mixed, "task types share nodes (LP optimum)", 1},
+        {"charged cores", np->nd_charged_cores, "a job costs ceil(maxRSS / GiB per core) cores", 1},
+        {"all effects combined", np->nd_combined, "occupancy + overheads (+ mixed packing)", 1},
+        {"Monte Carlo 5 %", x->q05_node_hours / 24, "campaign, model and CPU-factor draws",
+         x->mc_samples > 0},
+        {"Monte Carlo 95 %", x->q95_node_hours / 24, "campaign, model and CPU-factor draws",
+         x->mc_samples > 0},
+    };
+    est_dtab d;
+    int rc = Y1_OK;
+    est_dtab_init(&d, cols, 4);
+    for (size_t i = 0; i < sizeof row / sizeof row[0] && !rc; i++)
+        if (row[i].on)
+            rc = est_dtab_row(&d, 0, (est_cell[]){
+                EST_T(row[i].name), EST_R(row[i].v),
+                EST_R(base > 0 ? 100.0 * (row[i].v / base - 1) : 0.0), EST_T(row[i].what)}, err);
+    if (!rc) est_dtab_md(fp, &d, 0, -1);
+    est_dtab_clear(&d);
+    return rc;
 }
 
-void req_report_md(FILE *fp, const est_result *r, const req_platform *x, size_t n,
-                   const req_opts *o)
+/* the per-task breakdown, closed by the idle remainder and the total held */
+static int md_tasks(FILE *fp, const req_platform *y, y1_err *err)
 {
+    static const est_col cols[] = {
+        {{NULL, NULL, 0}, {{"task", "%s", 0}}, 0},
+        {{NULL, NULL, 0}, {{"node-hours (study rule)", EST_FMT_GROUPED, 0}}, 1},
+        {{NULL, NULL, 0}, {{"share", "%.1f %%", 0}}, 1},
+        {{NULL, NULL, 0}, {{"requestMemory at q (GiB)", "%.2f", 0}}, 1},
+        {{NULL, NULL, 0}, {{"instances over it", EST_FMT_COUNT, 0}}, 1},
+        {{NULL, NULL, 0}, {{"retry node-hours", EST_FMT_GROUPED, 0}}, 1},
+    };
+    est_dtab d;
+    int bad = 0;
+    est_dtab_init(&d, cols, 6);
+    for (size_t t = 0; t < y->ntasks && !bad; t++) {
+        const req_task *k = &y->task[t];
+        bad = est_dtab_row(&d, 0, (est_cell[]){
+            EST_T(k->label), EST_R(k->study_node_hours),
+            EST_R(y->study_node_hours > 0 ? 100 * k->study_node_hours / y->study_node_hours : 0.0),
+            EST_R(k->request_gib), EST_R(k->failed), EST_R(k->retry_node_hours)}, err);
+    }
+    if (!bad)
+        bad = est_dtab_row(&d, 0, (est_cell[]){
+            EST_T("held but idle or packed otherwise in the campaign"),
+            EST_R(y->held_node_hours - y->study_node_hours), EST_NONE, EST_NONE, EST_NONE,
+            EST_NONE}, err);
+    if (!bad)
+        bad = est_dtab_row(&d, 0, (est_cell[]){EST_T("total held"), EST_R(y->held_node_hours),
+                                               EST_NONE, EST_NONE, EST_NONE,
+                                               EST_R(y->retry_node_hours)}, err);
+    if (!bad) est_dtab_md(fp, &d, 0, -1);
+    est_dtab_clear(&d);
+    return bad;
+}
+
+int req_report_md(FILE *fp, const est_result *r, const req_platform *x, size_t n,
+                  const req_opts *o, y1_err *err)
+{
+    int rc;
     char a[40], b[40], c[40], sc[600];
     fprintf(fp, "# y1est: allocation request\n\n");
     est_synthetic_banner(fp, r);
@@ -183,45 +245,50 @@ void req_report_md(FILE *fp, const est_result *r, const req_platform *x, size_t 
         if (y->mc_samples > 0)
             fprintf(fp, " (5-95 %%: %s - %s)", grouped(b, sizeof b, y->q05_days),
                     grouped(c, sizeof c, y->q95_days));
-        fprintf(fp, "\n\n| task | node-hours (study rule) | share | requestMemory at q (GiB) | "
-                "instances over it | retry node-hours |\n|---|---:|---:|---:|---:|---:|\n");
-        for (size_t t = 0; t < y->ntasks; t++) {
-            const req_task *k = &y->task[t];
-            fprintf(fp, "| %s | %s | %.1f %% | %.2f | %s | %s |\n", k->label,
-                    grouped(a, sizeof a, k->study_node_hours),
-                    y->study_node_hours > 0 ? 100 * k->study_node_hours / y->study_node_hours : 0.0,
-                    k->request_gib, count(b, sizeof b, k->failed),
-                    grouped(c, sizeof c, k->retry_node_hours));
-        }
-        fprintf(fp, "| held but idle or packed otherwise in the campaign | %s | | | | |\n",
-                grouped(a, sizeof a, y->held_node_hours - y->study_node_hours));
-        fprintf(fp, "| total held | %s | | | | %s |\n", grouped(a, sizeof a, y->held_node_hours),
-                grouped(b, sizeof b, y->retry_node_hours));
-        md_storage(fp, y);
-        md_sensitivity(fp, r, (size_t)(pl - r->plat), y);
+        fprintf(fp, "\n\n");
+        if ((rc = md_tasks(fp, y, err)) || (rc = md_storage(fp, y, err)) ||
+            (rc = md_sensitivity(fp, r, (size_t)(pl - r->plat), y, err)))
+            return rc;
         fputc('\n', fp);
     }
+    return Y1_OK;
 }
 
-void req_report_csv(FILE *fp, const req_platform *x, size_t n)
+int req_report_csv(FILE *fp, const req_platform *x, size_t n, y1_err *err)
 {
-    fprintf(fp, "platform,nodes,node_hours,node_days,node_hours_p05,node_hours_p95,"
-            "retry_node_hours,campaign_days,campaign_days_p05,campaign_days_p95,study_node_hours,"
-            "raw_tb,raw_files,peak_tb,peak_files,peak_day,kept_tb,kept_files\n");
-    for (size_t i = 0; i < n; i++) {
+    /* plain decimals (no exponents) so a spreadsheet takes every cell as a number; the
+     * Monte Carlo columns are empty with --mc 0 */
+#define Y1_C(head, fmt, div) {{head, fmt, div}, {{NULL, NULL, 0}}, 1}
+    static const est_col cols[] = {
+        {{"platform", "%s", 0}, {{NULL, NULL, 0}}, 0},
+        Y1_C("nodes", "%lld", 0), Y1_C("node_hours", "%.4f", 0), Y1_C("node_days", "%.4f", 24),
+        Y1_C("node_hours_p05", "%.4f", 0), Y1_C("node_hours_p95", "%.4f", 0),
+        Y1_C("retry_node_hours", "%.4f", 0), Y1_C("campaign_days", "%.4f", 0),
+        Y1_C("campaign_days_p05", "%.4f", 0), Y1_C("campaign_days_p95", "%.4f", 0),
+        Y1_C("study_node_hours", "%.4f", 0), Y1_C("raw_tb", "%.6f", 1e12),
+        Y1_C("raw_files", "%.0f", 0), Y1_C("peak_tb", "%.6f", 1e12),
+        Y1_C("peak_files", "%.0f", 0), Y1_C("peak_day", "%.4f", 0),
+        Y1_C("kept_tb", "%.6f", 1e12), Y1_C("kept_files", "%.0f", 0),
+    };
+#undef Y1_C
+    est_dtab d;
+    int rc = Y1_OK;
+    est_dtab_init(&d, cols, sizeof cols / sizeof cols[0]);
+    for (size_t i = 0; i < n && !rc; i++) {
         const req_platform *y = &x[i];
-        /* plain decimals (no exponents) so a spreadsheet takes every cell as a number */
-        fprintf(fp, "%s,%ld,%.4f,%.4f,", y->plat->name, y->nodes, y->held_node_hours,
-                y->held_node_hours / 24);
-        if (y->mc_samples > 0) fprintf(fp, "%.4f,%.4f,", y->q05_node_hours, y->q95_node_hours);
-        else fputs(",,", fp);
-        fprintf(fp, "%.4f,%.4f,", y->retry_node_hours, y->makespan_days);
-        if (y->mc_samples > 0) fprintf(fp, "%.4f,%.4f,", y->q05_days, y->q95_days);
-        else fputs(",,", fp);
-        fprintf(fp, "%.4f,%.6f,%.0f,%.6f,%.0f,%.4f,%.6f,%.0f\n", y->study_node_hours,
-                y->raw_bytes / 1e12, y->raw_files, y->peak_bytes / 1e12, y->peak_files,
-                y->peak_day, y->keep_bytes / 1e12, y->keep_files);
+        int mc = y->mc_samples > 0;
+        rc = est_dtab_row(&d, 0, (est_cell[]){
+            EST_T(y->plat->name), EST_I(y->nodes), EST_R(y->held_node_hours),
+            EST_R(y->held_node_hours), mc ? EST_R(y->q05_node_hours) : EST_NONE,
+            mc ? EST_R(y->q95_node_hours) : EST_NONE, EST_R(y->retry_node_hours),
+            EST_R(y->makespan_days), mc ? EST_R(y->q05_days) : EST_NONE,
+            mc ? EST_R(y->q95_days) : EST_NONE, EST_R(y->study_node_hours), EST_R(y->raw_bytes),
+            EST_R(y->raw_files), EST_R(y->peak_bytes), EST_R(y->peak_files), EST_R(y->peak_day),
+            EST_R(y->keep_bytes), EST_R(y->keep_files)}, err);
     }
+    if (!rc) est_dtab_csv(fp, &d, -1);
+    est_dtab_clear(&d);
+    return rc;
 }
 
 int req_report_json(FILE *fp, const est_result *r, const req_platform *x, size_t n,

@@ -275,6 +275,30 @@ void est_plain_num(char *buf, size_t n, double v)
     if (!strcmp(buf, "-0")) strcpy(buf, "0");
 }
 
+void est_grouped_num(char *buf, size_t n, double v)
+{
+    char raw[64];
+    if (fabs(v) < 999.5) {
+        int dec = fabs(v) >= 99.95 ? 0 : fabs(v) >= 9.995 ? 1 : fabs(v) >= 0.9995 || v == 0 ? 2
+                : 2 - (int)floor(log10(fabs(v)));
+        snprintf(buf, n, "%.*f", dec > 15 ? 15 : dec, v);
+        return;
+    }
+    snprintf(raw, sizeof raw, "%.0f", v);
+    size_t len = strlen(raw), neg = raw[0] == '-', k = 0;
+    for (size_t i = 0; i < len && k + 2 < n; i++) {
+        if (i > neg && (len - i) % 3 == 0) buf[k++] = ',';
+        buf[k++] = raw[i];
+    }
+    buf[k] = '\0';
+}
+
+void est_count_num(char *buf, size_t n, double v)
+{
+    if (fabs(v) < 999.5) snprintf(buf, n, "%.0f", v);
+    else est_grouped_num(buf, n, v);
+}
+
 /* BOOL: the part of "TRUE|FALSE" that v names */
 static void bool_text(char *buf, size_t n, const char *fmt, long long v)
 {
@@ -289,6 +313,15 @@ static void dtab_cell(char *buf, size_t n, const est_colfmt *f, const est_cell *
 {
     if (v->kind == EST_CELL_BOOL) {
         bool_text(buf, n, f->fmt, v->i);
+        return;
+    }
+    int grp = f->fmt && !strcmp(f->fmt, EST_FMT_GROUPED), cnt = f->fmt && !strcmp(f->fmt, EST_FMT_COUNT);
+    if ((grp || cnt) && v->kind != EST_CELL_NONE) {
+        double x = v->kind == EST_CELL_INT ? (double)v->i : v->d;
+        if (f->div != 0) x /= f->div;
+        if (v->kind == EST_CELL_TEXT) snprintf(buf, n, "%s", v->s);
+        else if (grp) est_grouped_num(buf, n, x);
+        else est_count_num(buf, n, x);
         return;
     }
     if (!f->fmt && v->kind != EST_CELL_NONE && v->kind != EST_CELL_TEXT) {

@@ -68,6 +68,8 @@ typedef struct est_colfmt {
     const char *head;       /* header, unit in it; NULL: the column is not in this rendering */
     const char *fmt;        /* printf of one cell: %s TEXT, %lld INT, a double conversion REAL;
                              * BOOL: "TRUE|FALSE", the two texts ("true|false", "Y|");
+                             * EST_FMT_GROUPED, EST_FMT_COUNT: a number as est_grouped_num,
+                             * est_count_num write it (a TEXT cell as is);
                              * NULL: a number as est_plain_num writes it */
     double div;             /* the cell shows value / div (1e6 for "(M)"); 0 means as is */
 } est_colfmt;
@@ -112,6 +114,14 @@ const char *est_dtab_textf(est_dtab *t, const char *fmt, ...) __attribute__((for
 /* v as a plain decimal a spreadsheet reads as one number: never an exponent, six significant
  * digits (more for large integers), trailing zeros dropped; "" when not finite. */
 void est_plain_num(char *buf, size_t n, double v);
+
+/* v for a reader: "12,345" at and above 1,000 (grouped thousands, no decimals), three
+ * significant digits as a plain decimal below ("0.000128", "12.3"). */
+void est_grouped_num(char *buf, size_t n, double v);
+/* a count: "117,174"; a whole number below 1,000 */
+void est_count_num(char *buf, size_t n, double v);
+#define EST_FMT_GROUPED "{grouped}"
+#define EST_FMT_COUNT "{count}"
 
 /* Markdown view v: header, "---|"/"---:|" rule, the rows of group g (all rows if g < 0). A
  * NONE cell is "| |", any other "| text |" (an empty text too: "|  |"). */
