@@ -198,6 +198,9 @@ grep -q "^- storage: kept at the end: the 19 of 37 dataset types marked keep or 
   "$T/camp/campaign.md" && ok || bad "campaign.md does not state what is kept and when intermediates go"
 expect 2 "tasks over the whole sky \(first: makeInitialVisitDetectorTable\)" -- \
   "$Y1EST" campaign "${SEL[@]}" "${CELLS[@]}" --nodes 2 --regions 2
+# the same for --tradeoff, whose message names --tradeoff (not --regions)
+expect 2 "--tradeoff 4 needs every task split by tract.*first: makeInitialVisitDetectorTable" -- \
+  "$Y1EST" campaign "${SEL[@]}" "${CELLS[@]}" --nodes 2 --tradeoff 1,4
 
 # --bps for a pipeline file: RTN-109's file has no memory model, so every entry carries
 # requestCpus only and the header says why

@@ -178,6 +178,10 @@ void cmp_result_clear(cmp_result *r);
 int cmp_simulate_pipe(const cmp_work *w, const pipe_pipeline *p, const est_products *prod,
                       const est_platform *plat, const cmp_opts *o, cmp_result *out, y1_err *err);
 
+/* The label of p's first task over the whole sky (global, band or healpix: a barrier, which
+ * --regions cannot split), or NULL when every task is split by tract. */
+const char *cmp_pipe_first_barrier(const pipe_pipeline *p);
+
 /* ---- Monte Carlo ------------------------------------------------------------------------- */
 
 typedef struct cmp_mc_opts {

@@ -673,6 +673,13 @@ static int dim_whole(pipe_dim d)
            d == PIPE_DIM_HEALPIX_BAND;
 }
 
+const char *cmp_pipe_first_barrier(const pipe_pipeline *p)
+{
+    for (size_t i = 0; i < p->n_tasks; i++)
+        if (dim_whole(p->tasks[i].dim)) return p->tasks[i].label;
+    return NULL;
+}
+
 /* Phase 1a (pipeline files): the tasks in the file's order, their instances, and the
  * dependencies of campaign.h (cmp_simulate_pipe), transitively reduced for the releases. */
 static int stages_from_pipe(sim *S, const pipe_pipeline *p)

@@ -37,8 +37,8 @@ static const char campaign_usage[] =
     "core-weighted CPU model holds one core and no memory for its weighted CPU seconds. The\n"
     "dataset types marked keep or release are kept; the others are deleted once every task\n"
     "depending on their producer is done.\n"
-    "--sweep and --mc-rotations need the default rtn028 pipeline; --regions, one without\n"
-    "barriers. --mc draws a pipeline file's CPU and memory models with --model-sigma (the file\n"
+    "--sweep and --mc-rotations need the default rtn028 pipeline; --regions and --tradeoff,\n"
+    "one without barriers. --mc draws a pipeline file's CPU and memory models with --model-sigma (the file\n"
     "gives no sigmas).\n"
     "\n"
     "Campaign:\n"
@@ -483,6 +483,18 @@ int cli_campaign(int argc, char **argv)
         goto done;
     C.ntasks = C.er.ntasks;
     if (C.er.pipe && (rc = pipe_prepare(&C, &err))) goto done;
+    /* refuse before the main simulation, not after it: a barrier waits for every region */
+    if (C.er.pipe && a.ntrade) {
+        const char *b = cmp_pipe_first_barrier(C.er.pipe->p);
+        for (int i = 0; i < a.ntrade && b; i++)
+            if (a.trade[i] != 1) {
+                rc = y1_errf(&err, Y1_EUSAGE, "campaign: --tradeoff %ld needs every task split "
+                             "by tract, but pipeline %s has tasks over the whole sky (first: "
+                             "%s), which wait for every region", a.trade[i], C.er.pipe->p->name,
+                             b);
+                goto done;
+            }
+    }
     if ((rc = simulate(&C, &a.co, &C.cr, &err))) goto done;
     if (C.er.pipe) C.cr.study_node_days = C.er.pipe->rtn028_node_days[0];
     if (C.cr.bin_widened)
