@@ -1161,13 +1161,10 @@ int cmp_simulate_pipe(const cmp_work *w, const pipe_pipeline *p, const est_produ
     }
     int rc = sim_setup(&S, w, p->n_tasks, plat, prod, o, r, err);
     if (!rc) rc = stages_from_pipe(&S, p);
-    if (!rc && r->has_whole && o->regions != 1) {
-        size_t s = 0;
-        while (!S.sp[s].whole) s++;
+    if (!rc && r->has_whole && o->regions != 1)
         rc = y1_errf(err, Y1_EUSAGE, "campaign: --regions needs every task split by tract, but "
                      "pipeline %s has tasks over the whole sky (first: %s), which wait for "
-                     "every region", p->name, S.sp[s].label);
-    }
+                     "every region", p->name, cmp_pipe_first_barrier(p));
     if (!rc) rc = sim_buckets(&S);
     if (!rc) rc = sim_products(&S, p);
     if (!rc) rc = sim_regions(&S);
