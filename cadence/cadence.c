@@ -489,6 +489,7 @@ const char *cad_path(const cad_db *db) { return db->path; }
 int cad_synthetic(const cad_db *db) { return db->synthetic; }
 const char *cad_synthetic_desc(const cad_db *db) { return db->synth_desc; }
 int64_t cad_size_bytes(const cad_db *db) { return db->size_bytes; }
+int cad_has_rotation(const cad_db *db) { return db->has_rot; }
 const char *cad_program_source(const cad_db *db) { return db->program_source; }
 const char *cad_warning(const cad_db *db) { return db->warning[0] ? db->warning : NULL; }
 int cad_program_count(const cad_db *db) { return db->n_progs; }
@@ -689,9 +690,14 @@ typedef struct row_vals {
     double ra, dec, mjd, rot;
 } row_vals;
 
+/* Which of the optional columns a scan reads (the rest of the query says NULL there). */
+typedef struct row_cols {
+    int mjd, night, rot;
+} row_cols;
+
 /* Through the column's sqlite3_value: one API call per column instead of two (the type is
  * read before any value, so no conversion has touched it). */
-static void fetch_row(const cad_db *db, sqlite3_stmt *st, row_vals *r)
+static void fetch_row(const row_cols *rc, sqlite3_stmt *st, row_vals *r)
 {
     sqlite3_value *c = sqlite3_column_value(st, COL_ID);
     r->t_id = sqlite3_value_type(c);
@@ -702,22 +708,31 @@ static void fetch_row(const cad_db *db, sqlite3_stmt *st, row_vals *r)
     c = sqlite3_column_value(st, COL_DEC);
     r->t_dec = sqlite3_value_type(c);
     r->dec = sqlite3_value_double(c);
-    c = sqlite3_column_value(st, COL_MJD);
-    r->t_mjd = sqlite3_value_type(c);
-    r->mjd = sqlite3_value_double(c);
-    c = sqlite3_column_value(st, COL_NIGHT);
-    r->t_night = db->has_night ? sqlite3_value_type(c) : SQLITE_NULL;
-    r->night = db->has_night ? sqlite3_value_int64(c) : 0;
-    c = sqlite3_column_value(st, COL_ROT);
-    r->t_rot = sqlite3_value_type(c);
-    r->rot = r->t_rot == SQLITE_NULL ? 0.0 : sqlite3_value_double(c);
+    r->t_mjd = SQLITE_NULL, r->mjd = NAN;
+    if (rc->mjd) {
+        c = sqlite3_column_value(st, COL_MJD);
+        r->t_mjd = sqlite3_value_type(c);
+        r->mjd = sqlite3_value_double(c);
+    }
+    r->t_night = SQLITE_NULL, r->night = 0;
+    if (rc->night) {
+        c = sqlite3_column_value(st, COL_NIGHT);
+        r->t_night = sqlite3_value_type(c);
+        r->night = sqlite3_value_int64(c);
+    }
+    r->t_rot = SQLITE_NULL, r->rot = 0.0;
+    if (rc->rot) {
+        c = sqlite3_column_value(st, COL_ROT);
+        r->t_rot = sqlite3_value_type(c);
+        if (r->t_rot != SQLITE_NULL) r->rot = sqlite3_value_double(c);
+    }
 }
 
 static int is_num(int t) { return t == SQLITE_INTEGER || t == SQLITE_FLOAT; }
 
 /* Values no reader should guess at: non-numeric or NULL (NaN is stored as NULL) coordinates,
  * times and nights, and values out of physical range. */
-static int check_row(const cad_db *db, const row_vals *r, y1_err *err)
+static int check_row(const cad_db *db, const row_cols *rc, const row_vals *r, y1_err *err)
 {
     const char *what = NULL, *range = "";
     int t = r->t_ra;
@@ -730,10 +745,10 @@ static int check_row(const cad_db *db, const row_vals *r, y1_err *err)
     }
     if (!is_num(r->t_ra)) what = "fieldRA";
     else if (!is_num(r->t_dec)) what = "fieldDec", t = r->t_dec;
-    else if (!is_num(r->t_mjd)) what = "observationStartMJD", t = r->t_mjd;
-    else if (db->has_night && r->t_night != SQLITE_INTEGER)
+    else if (rc->mjd && !is_num(r->t_mjd)) what = "observationStartMJD", t = r->t_mjd;
+    else if (rc->night && r->t_night != SQLITE_INTEGER)
         what = "night", t = r->t_night, range = " (expected an integer)";
-    else if (db->has_rot && r->t_rot != SQLITE_NULL && !is_num(r->t_rot))
+    else if (rc->rot && r->t_rot != SQLITE_NULL && !is_num(r->t_rot))
         what = "rotSkyPos", t = r->t_rot;
     if (what)
         return y1_errf(err, Y1_EINPUT, "%s: observationId %lld: %s is %s%s", db->path, id, what,
@@ -744,13 +759,13 @@ static int check_row(const cad_db *db, const row_vals *r, y1_err *err)
     if (!(r->dec >= -90.0 && r->dec <= 90.0))
         return y1_errf(err, Y1_EINPUT, "%s: observationId %lld: fieldDec %g is out of range "
                        "(expected degrees, |Dec| <= 90)", db->path, id, r->dec);
-    if (!(r->mjd >= 0.0 && r->mjd <= 200000.0))
+    if (rc->mjd && !(r->mjd >= 0.0 && r->mjd <= 200000.0))
         return y1_errf(err, Y1_EINPUT, "%s: observationId %lld: observationStartMJD %g is out "
                        "of range (expected an MJD in [0, 200000])", db->path, id, r->mjd);
-    if (db->has_night && (r->night < 0 || r->night > 1000000))
+    if (rc->night && (r->night < 0 || r->night > 1000000))
         return y1_errf(err, Y1_EINPUT, "%s: observationId %lld: night %lld is out of range "
                        "(expected 0..1000000)", db->path, id, (long long)r->night);
-    if (db->has_rot && !(fabs(r->rot) <= 100000.0))
+    if (rc->rot && !(fabs(r->rot) <= 100000.0))
         return y1_errf(err, Y1_EINPUT, "%s: observationId %lld: rotSkyPos %g is out of range",
                        db->path, id, r->rot);
     return Y1_OK;
@@ -833,10 +848,16 @@ static int scan(cad_db *db, const cad_selection *sel, cad_visit_cb cb, void *ud,
     int overrides = sel->n_wfd_ids > 0 || sel->wfd_note != NULL;
     int need_note = overrides || (db->mode != LAB_PROPOSAL_TABLE && db->mode != LAB_NONE);
     int need_tname = db->mode == LAB_TARGET_REGIONS;
+    /* rotSkyPos and the MJD only for a caller that uses them; without a night column the
+     * night is the MJD's */
+    row_cols cols = {.mjd = !(sel->skip & CAD_SKIP_MJD) || !db->has_night,
+                     .night = db->has_night,
+                     .rot = db->has_rot && !(sel->skip & CAD_SKIP_ROT)};
     snprintf(sql, sizeof sql,
-             "SELECT observationId, fieldRA, fieldDec, \"%s\", %s, observationStartMJD, %s, %s, "
+             "SELECT observationId, fieldRA, fieldDec, \"%s\", %s, %s, %s, %s, "
              "%s, %s, %s, %s FROM \"%s\"%s%s",
-             db->band_col, db->has_rot ? "rotSkyPos" : "NULL",
+             db->band_col, cols.rot ? "rotSkyPos" : "NULL",
+             cols.mjd ? "observationStartMJD" : "NULL",
              db->has_night ? "night" : "NULL", db->has_propid ? "proposalId" : "NULL",
              need_note && db->has_note ? "note" : "NULL",
              need_note && db->has_sched_note ? "scheduler_note" : "NULL",
@@ -861,9 +882,9 @@ static int scan(cad_db *db, const cad_selection *sel, cad_visit_cb cb, void *ud,
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         row_vals rv;
-        fetch_row(db, st, &rv);
+        fetch_row(&cols, st, &rv);
         int64_t id = rv.id;
-        if ((rc = check_row(db, &rv, err))) goto done;
+        if ((rc = check_row(db, &cols, &rv, err))) goto done;
         if (!ids_checked && rows++ && id <= last_id) {
             if ((rc = check_unique_ids(db, err))) goto done;
             ids_checked = 1;

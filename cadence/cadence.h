@@ -41,6 +41,8 @@ const char *cad_path(const cad_db *db);
 int cad_synthetic(const cad_db *db);
 const char *cad_synthetic_desc(const cad_db *db);
 int64_t cad_size_bytes(const cad_db *db);
+/* 1 when the visit table has a rotSkyPos column. */
+int cad_has_rotation(const cad_db *db);
 /* How programs are identified in this file, e.g. "Proposal table (proposalName = 'WFD')". */
 const char *cad_program_source(const cad_db *db);
 
@@ -64,7 +66,16 @@ typedef struct cad_selection {
     int n_wfd_ids;
     const char *wfd_note;   /* optional override: WFD = note (or scheduler_note) LIKE this */
     unsigned band_mask;     /* bit b for band b; 0 means all bands */
+    unsigned skip;          /* CAD_SKIP_* bits: columns the caller does not use; 0 reads all */
 } cad_selection;
+
+/* Columns a scan need not read. A column not read is neither checked nor required: a bad
+ * value there is not an error, and the visit gets NaN for it. */
+enum {
+    CAD_SKIP_ROT = 1,   /* rotSkyPos: rot_deg is NaN */
+    CAD_SKIP_MJD = 2    /* observationStartMJD, when the file has a night column (without one
+                           the night comes from the MJD, which is then read): mjd is NaN */
+};
 
 void cad_selection_default(cad_selection *sel);
 

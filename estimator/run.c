@@ -319,11 +319,22 @@ int est_run(const est_run_opts *o_, est_result *r, int want_pointings, y1_err *e
         /* Figure 1 shows every program of the selected nights: read in the same pass, unless
          * a WFD override changes the programs (the figure shows the file's own labels) */
         int overrides = o.cs.sel.n_wfd_ids > 0 || o.cs.sel.wfd_note;
+        /* the run never uses the MJD, and rotSkyPos only to turn the lsstcam footprint: the
+         * columns not read are not checked either */
+        int use_rot = !o.workload && o.footprint == SKY_FP_LSSTCAM && o.rotation == SKY_ROT_VISIT;
+        if (use_rot && !cad_has_rotation(db)) {
+            rc = y1_errf(err, Y1_EINPUT, "%s: the visit table has no rotSkyPos column, which "
+                         "--footprint lsstcam turns each visit by (pass --rotation random)",
+                         cad_path(db));
+            goto done;
+        }
+        cad_selection sel = o.cs.sel;
+        sel.skip = CAD_SKIP_MJD | (use_rot ? 0u : CAD_SKIP_ROT);
         point_ctx pc = {r, 0};
         if (want_pointings && !overrides)
-            rc = cad_scan_nights(db, &o.cs.sel, collect_cb, &vis, point_cb, &pc, NULL, err);
+            rc = cad_scan_nights(db, &sel, collect_cb, &vis, point_cb, &pc, NULL, err);
         else
-            rc = cad_scan(db, &o.cs.sel, collect_cb, &vis, NULL, err);
+            rc = cad_scan(db, &sel, collect_cb, &vis, NULL, err);
         if (rc == Y1_ENOMEM) y1_errf(err, rc, "out of memory reading visits");
         if (rc) goto done;
         cad_selection_desc(db, &o.cs.sel, r->selection, sizeof r->selection);
@@ -337,7 +348,7 @@ int est_run(const est_run_opts *o_, est_result *r, int want_pointings, y1_err *e
         memcpy(r->visits_per_band, vis.per_band, sizeof r->visits_per_band);
         r->visits = (int64_t)vis.n;
         if (want_pointings && overrides) {
-            cad_selection all = o.cs.sel;
+            cad_selection all = sel;
             all.program = "all";
             all.wfd_ids = NULL;
             all.n_wfd_ids = 0;

@@ -135,13 +135,27 @@ static int add_tract(sky_work *w, int t)
     return 0;
 }
 
-static int candidates(const sky_map *m, double ra, double dec, double D, sky_work *w)
+/* An upper bound of acos(x), x in [-1, 1], within 1.7e-4 rad of it: Abramowitz and Stegun
+ * 4.4.45, acos(x) = sqrt(1 - x) (a0 + a1 x + a2 x^2 + a3 x^3) + e on [0, 1] (stated |e| <=
+ * 5e-5; with the printed coefficients it reaches 6.8e-5, which the tests check), and
+ * acos(x) = pi - acos(-x) below 0, raised by 1e-4. Cheaper than libm's, and the candidates
+ * only need a span at least as wide as the true one. */
+double sky__acos_above(double x)
+{
+    double y = x < 0.0 ? -x : x;
+    double p = sqrt(1.0 - y) * (1.5707288 + y * (-0.2121144 + y * (0.0742610 - 0.0187293 * y)));
+    return (x < 0.0 ? SKY_PI - p : p) + 1e-4;
+}
+
+/* sd, cd: sin and cos of dec */
+static int candidates(const sky_map *m, double ra, double dec, double sd, double cd, double D,
+                      sky_work *w)
 {
     const double eps = 1e-9; /* generous: extra candidates only cost time */
     int nr = m->info.num_rings;
     w->ntracts = 0;
     if (dec + 0.5 * SKY_PI <= D + eps && add_tract(w, 0)) return -1;
-    double cosD = cos(D), sd = sin(dec), cd = cos(dec);
+    double cosD = cos(D);
     /* ring centres are at ring_size*(i+1) - pi/2 */
     int ilo = (int)floor((dec - D + 0.5 * SKY_PI) / m->ring_size) - 2;
     int ihi = (int)ceil((dec + D + 0.5 * SKY_PI) / m->ring_size);
@@ -159,7 +173,7 @@ static int candidates(const sky_map *m, double ra, double dec, double D, sky_wor
         } else {
             double x = num / den;
             if (x > 1.0 + eps) continue;
-            dra = x <= -1.0 ? SKY_PI : acos(dmin(x, 1.0)) + eps;
+            dra = x <= -1.0 ? SKY_PI : sky__acos_above(dmin(x, 1.0));
         }
         if (2.0 * dra + step >= 2.0 * SKY_PI) {
             for (int t = 0; t < n; t++)
@@ -168,9 +182,13 @@ static int candidates(const sky_map *m, double ra, double dec, double D, sky_wor
         }
         long klo = (long)ceil((ra - dra - m->ra_start) / step);
         long khi = (long)floor((ra + dra - m->ra_start) / step);
-        long t = ((klo % n) + n) % n; /* one division per ring, then wrap by hand */
+        long t = klo % n; /* one division per ring, then wrap by hand */
+        if (t < 0) t += n;
+        size_t span = khi >= klo ? (size_t)(khi - klo + 1) : 0;
+        if (grow((void **)&w->tracts, &w->captracts, w->ntracts + span, sizeof *w->tracts))
+            return -1;
         for (long k = klo; k <= khi; k++) {
-            if (add_tract(w, first + (int)t)) return -1;
+            w->tracts[w->ntracts++] = first + (int)t;
             if (++t == n) t = 0;
         }
     }
@@ -275,6 +293,95 @@ static void circle_tract(const sky_map *m, int t, const double v[3], double k, d
             for (int j = j0; j < n1; j++) w->keys[w->nkeys++] = k0 + (uint32_t)j;
         }
     }
+}
+
+/* ---- circle, the production path: a visit's candidate tracts in batches ----
+ * The same numbers as sky__circle_cols with both roots of every column (`all`) and the same
+ * row runs as circle_tract, with the loops turned inside out: each step runs over the batch's
+ * tracts, which the compiler turns into SIMD lanes (divisions and square roots two at a time),
+ * and no branch depends on the data until the runs are listed. */
+enum { CIRCLE_BATCH = 16 };
+
+static void circle_batch(const sky_map *m, const int *tracts, int n, const double v[3],
+                         double k, double sr, sky_work *w)
+{
+    enum { B = CIRCLE_BATCH };
+    double a[B], b[B], d[B], xc[B], yc[B], hx[B], hy[B], wq[B], off[B], bd[B], hx2[B], ikd[B];
+    int tr[B];
+    const double k2 = k * k, sr2 = sr * sr;
+    const double bx0 = m->box_xi[0], bx1 = m->box_xi[1], by0 = m->box_eta[0], by1 = m->box_eta[1];
+    for (int q = 0; q < n; q++) {
+        const double *tv = m->tv + 9 * (size_t)tracts[q];
+        a[q] = sky__dot(v, tv), b[q] = sky__dot(v, tv + 3), d[q] = sky__dot(v, tv + 6);
+    }
+    /* sky__circle_cols's ellipse, expression for expression (a tract the cap misses may give
+     * NaN here: nothing traps, and the box test below drops it) */
+    for (int q = 0; q < n; q++) {
+        double wqq = a[q] * a[q] - sr2;
+        double kb = k2 - b[q] * b[q], kd = k2 - d[q] * d[q];
+        xc[q] = a[q] * b[q] / wqq, yc[q] = a[q] * d[q] / wqq;
+        hx[q] = sr * sqrt(kd) / wqq, hy[q] = sr * sqrt(kb) / wqq;
+        off[q] = sr * b[q] * d[q] / (wqq * sqrt(kb));
+        bd[q] = b[q] * d[q], hx2[q] = hx[q] * hx[q], ikd[q] = 1.0 / kd, wq[q] = wqq;
+    }
+    /* its box test; the tracts the cap reaches move to the front (an index never grows) */
+    int nin = 0;
+    for (int q = 0; q < n; q++) {
+        int in = (a[q] > 0.0) & (wq[q] > 0.0) & !(xc[q] - hx[q] > bx1) & !(xc[q] + hx[q] < bx0) &
+                 !(yc[q] - hy[q] > by1) & !(yc[q] + hy[q] < by0);
+        xc[nin] = xc[q], yc[nin] = yc[q], hx[nin] = hx[q], wq[nin] = wq[q];
+        off[nin] = off[q], bd[nin] = bd[q], hx2[nin] = hx2[q], ikd[nin] = ikd[q];
+        tr[nin] = tracts[q];
+        nin += in;
+    }
+    if (!nin) return;
+    int npx = m->info.patches_x, npy = m->info.patches_y;
+    /* Per column and tract: the eta extent, (1, -1) where the column misses the cap, which
+     * gives no run below (every row end is within tan 20 deg < 1 of the tract centre, see
+     * sky_map_new), and circle_tract's estimates of the run's ends. */
+    double lo_eta[64][B], hi_eta[64][B], g0[64][B], g1[64][B]; /* patches_x <= 64 (on load) */
+    const double ip = m->row_inv_pitch, chi = m->row_hi_c, clo = m->row_lo_c, fy = npy;
+    for (int i = 0; i < npx; i++) {
+        double cl = m->col_xi[2 * i], ch = m->col_xi[2 * i + 1];
+        for (int q = 0; q < nin; q++) {
+            double lo = dmax(cl, xc[q] - hx[q]), hi = dmin(ch, xc[q] + hx[q]);
+            double u = dmin(dmax(xc[q] + off[q], lo), hi) - xc[q];
+            double qq = wq[q] * (hx2[q] - u * u);
+            double he = yc[q] + (bd[q] * u + k * sqrt(qq > 0.0 ? qq : 0.0)) * ikd[q];
+            u = dmin(dmax(xc[q] - off[q], lo), hi) - xc[q];
+            qq = wq[q] * (hx2[q] - u * u);
+            double le = yc[q] + (bd[q] * u - k * sqrt(qq > 0.0 ? qq : 0.0)) * ikd[q];
+            le = lo > hi ? 1.0 : le;
+            he = lo > hi ? -1.0 : he;
+            lo_eta[i][q] = le, hi_eta[i][q] = he;
+            g0[i][q] = dmin(dmax(le * ip + chi, 0.0), fy);
+            g1[i][q] = dmin(dmax(he * ip + clo, 0.0), fy);
+        }
+    }
+    /* circle_tract's runs. Its one-step corrections of the estimates are both read from the
+     * estimate here: the row ends increase, so at most one of each pair holds, and taking
+     * them one after the other (as circle_tract does) gives the same count. */
+    const double *hp = m->hi_pad, *lp = m->lo_pad;
+    uint32_t *keys = w->keys;
+    size_t nk = w->nkeys;
+    for (int q = 0; q < nin; q++) {
+        uint32_t base = (uint32_t)tr[q] * (uint32_t)m->npatch;
+        for (int i = 0; i < npx; i++) {
+            double lo = lo_eta[i][q], hi = hi_eta[i][q];
+            int j0 = (int)g0[i][q], n1 = (int)g1[i][q]; /* floors: both are >= 0 */
+            j0 += (hp[j0 + 1] < lo) - (hp[j0] >= lo);
+            n1 += (lp[n1 + 1] <= hi) - (lp[n1] > hi);
+            uint32_t k0 = base + (uint32_t)(i * npy);
+            if (w->runs) { /* written whatever j0 and n1 are, kept when the run is not empty */
+                keys[nk] = k0 + (uint32_t)j0;
+                keys[nk + 1] = k0 + (uint32_t)n1;
+                nk += 2 * (size_t)(j0 < n1);
+            } else {
+                for (int j = j0; j < n1; j++) keys[nk++] = k0 + (uint32_t)j;
+            }
+        }
+    }
+    w->nkeys = nk;
 }
 
 /* ---- lsstcam ----
@@ -589,7 +696,8 @@ int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec,
          * stretches, and the box is grown by the border: 1.5 r and two borders cover that */
         reach = 1.5 * fp->radius + 2.0 * m->info.patch_border_px * m->scale_rad;
     w->nkeys = 0;
-    if (candidates(m, ra, dec, reach + m->half_diag + 1e-6, w)) return Y1_ENOMEM;
+    double sd = sin(dec), cd = cos(dec);
+    if (candidates(m, ra, dec, sd, cd, reach + m->half_diag + 1e-6, w)) return Y1_ENOMEM;
     /* a key per patch, or two per patch column (runs) */
     size_t per_tract = (size_t)m->npatch + 2 * (size_t)m->info.patches_x;
     if (grow((void **)&w->keys, &w->capkeys, w->ntracts * per_tract, sizeof *w->keys))
@@ -624,11 +732,16 @@ int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec,
         return Y1_OK;
     }
     if (fp->kind == SKY_FP_CIRCLE) {
-        double v[3];
-        sky__vec(ra, dec, v);
+        double v[3] = {cd * cos(ra), cd * sin(ra), sd}; /* sky__vec's, with its sin and cos */
         double k = cos(fp->radius), sr = sin(fp->radius);
-        for (size_t q = 0; q < w->ntracts; q++)
-            circle_tract(m, w->tracts[q], v, k, sr, fp->exact_only, w);
+        if (fp->exact_only)
+            for (size_t q = 0; q < w->ntracts; q++) circle_tract(m, w->tracts[q], v, k, sr, 1, w);
+        else
+            for (size_t q = 0; q < w->ntracts; q += CIRCLE_BATCH) {
+                size_t left = w->ntracts - q;
+                circle_batch(m, w->tracts + q, left < CIRCLE_BATCH ? (int)left : CIRCLE_BATCH,
+                             v, k, sr, w);
+            }
     } else {
         cam_visit cv;
         cam_axes(ra, dec, rot, &cv);

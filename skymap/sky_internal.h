@@ -115,6 +115,10 @@ int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec,
 int sky__circle_cols(const sky_map *m, int t, const double v[3], double k, double sr, int all,
                      double *lo_eta, double *hi_eta);
 
+/* An upper bound of acos(x) for x in [-1, 1], at most 1.7e-4 rad above it (footprint.c's
+ * candidate tracts). */
+double sky__acos_above(double x);
+
 /* lsstcam.c: read the camera YAML into fp's CCD fields (nccd, ccd, slots, bound). */
 int sky__camera_load(sky_footprint *fp, const char *path, y1_err *err);
 /* Use only the CCDs with keep[id] = 1 (n entries, one per CCD): their slots become empty, the

@@ -124,4 +124,13 @@ expect 1 'badtract.csv: coadd tract 99999999 patch 2,3 is not in sky map DC2' --
 printf 'band,tract,patch_x,patch_y,num_visits\ng,1,2,3,4\n' >"$T/novisits.csv"
 expect 1 "no '# visits:' line" -- "$Y1" --platform perlmutter --workload "$T/novisits.csv"
 
+# the main job reads only the columns it uses: rotSkyPos for the lsstcam footprint turned by
+# it, never the MJD when the file numbers its nights; a column not read is not required, and
+# a bad value there is no error (Table 1 of `cadence summary` reads the MJD and refuses it)
+mkdb "$T/norot.db" 'CREATE TABLE observations (observationId INTEGER, fieldRA REAL, fieldDec REAL, observationStartMJD REAL, filter TEXT, night INTEGER, proposalId INTEGER); INSERT INTO observations VALUES (1, 10.5, -30.25, 60218.1, "r", 0, 1), (2, 11.5, -30.75, NULL, "g", 0, 1), (3, 12.5, -31.25, 60219.2, "r", 1, 1);'
+expect 0 '^\| total \| 3 \|$' -- "$Y1" --platform perlmutter --cadence "$T/norot.db" --program all
+expect 1 'norot\.db: the visit table has no rotSkyPos column, which --footprint lsstcam turns each visit by \(pass --rotation random\)' -- "$Y1" --platform perlmutter --cadence "$T/norot.db" --program all --footprint lsstcam
+expect 0 '' -- "$Y1" --platform perlmutter --cadence "$T/norot.db" --program all --footprint lsstcam --rotation random
+expect 1 'observationId 2: observationStartMJD is NULL' -- "$Y1" cadence summary --cadence "$T/norot.db" --program all
+
 finish cli

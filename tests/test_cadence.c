@@ -419,6 +419,91 @@ static void test_open_errors(void)
     CHECK_HAS(err.msg, "lacks required columns: fieldDec, band or filter, observationStartMJD");
 }
 
+/* Visits of a scan, kept for inspection. */
+typedef struct kept {
+    cad_visit v[8];
+    int n;
+} kept;
+
+static int keep_cb(const cad_visit *v, void *ud)
+{
+    kept *k = ud;
+    if (k->n < 8) k->v[k->n] = *v;
+    k->n++;
+    return 0;
+}
+
+static int scan_file(const char *path, unsigned skip, kept *k, y1_err *err)
+{
+    cad_db *db = NULL;
+    int rc = cad_open(&db, path, err);
+    if (rc) return rc;
+    cad_selection sel;
+    all_nights(&sel, "all");
+    sel.skip = skip;
+    memset(k, 0, sizeof *k);
+    rc = cad_scan(db, &sel, keep_cb, k, NULL, err);
+    cad_close(db);
+    return rc;
+}
+
+/* A column the caller skips is not read: a bad value there is no error, and the visit says
+ * NaN; the columns still read keep every check. Without a night column the MJD gives the
+ * night, so it is read (and checked) whatever the caller skips. */
+static void test_skipped_columns(void)
+{
+    y1_err err = {{0}};
+    kept k;
+    const char *p = fixture("skipbad", V2_COLS
+        "INSERT INTO observations VALUES (1, 20.5, -31.25, 60218.1, 'r', 33.5, 0, '', 1);"
+        "INSERT INTO observations VALUES (2, 21.5, -32.25, 'x', 'g', 'abc', 3, '', 1);");
+    CHECK_INT(scan_file(p, 0, &k, &err), Y1_EINPUT);
+    CHECK_HAS(err.msg, "observationId 2: observationStartMJD is not a number");
+    /* the MJD skipped, the scan reaches the next bad column */
+    CHECK_INT(scan_file(p, CAD_SKIP_MJD, &k, &err), Y1_EINPUT);
+    CHECK_HAS(err.msg, "observationId 2: rotSkyPos is not a number");
+    CHECK_INT(scan_file(p, CAD_SKIP_ROT, &k, &err), Y1_EINPUT);
+    CHECK_HAS(err.msg, "observationId 2: observationStartMJD is not a number");
+    CHECK_INT(scan_file(p, CAD_SKIP_MJD | CAD_SKIP_ROT, &k, &err), Y1_OK);
+    CHECK_INT(k.n, 2);
+    if (k.n == 2) {
+        CHECK_INT(k.v[1].id, 2);
+        CHECK_INT(k.v[1].night, 3); /* the file's own night */
+        CHECK_INT(k.v[1].band, 1);  /* g */
+        CHECK(k.v[1].ra_deg == 21.5 && k.v[1].dec_deg == -32.25);
+        CHECK(isnan(k.v[0].mjd) && isnan(k.v[0].rot_deg) && isnan(k.v[1].mjd));
+    }
+    /* a clean file: the skipped fields NaN, the rest as without skipping */
+    p = fixture("skipgood", V2_COLS
+        "INSERT INTO observations VALUES (1, 20.5, -31.25, 60218.1, 'r', 33.5, 0, '', 1);");
+    CHECK_INT(scan_file(p, CAD_SKIP_ROT, &k, &err), Y1_OK);
+    CHECK(k.n == 1 && isnan(k.v[0].rot_deg) && k.v[0].mjd == 60218.1);
+    CHECK_INT(scan_file(p, 0, &k, &err), Y1_OK);
+    CHECK(k.n == 1 && k.v[0].rot_deg == 33.5 && k.v[0].mjd == 60218.1);
+    /* no night column: the MJD is read, checked and makes the night. Local noon (MJD + 0.5)
+     * starts a night, so 60218.1 and 60219.3 are the first night and the one after. */
+    const char *nonight = "CREATE TABLE observations (observationId INTEGER, fieldRA REAL, "
+        "fieldDec REAL, observationStartMJD REAL, filter TEXT, proposalId INTEGER);";
+    char sql[1024];
+    snprintf(sql, sizeof sql, "%s%s", nonight,
+             "INSERT INTO observations VALUES (1, 20.5, -31.25, 60218.1, 'r', 1);"
+             "INSERT INTO observations VALUES (2, 21.5, -31.25, 'x', 'r', 1);");
+    p = fixture("skipnonightbad", sql);
+    CHECK_INT(scan_file(p, CAD_SKIP_MJD | CAD_SKIP_ROT, &k, &err), Y1_EINPUT);
+    CHECK_HAS(err.msg, "observationId 2: observationStartMJD is not a number");
+    snprintf(sql, sizeof sql, "%s%s", nonight,
+             "INSERT INTO observations VALUES (1, 20.5, -31.25, 60218.1, 'r', 1);"
+             "INSERT INTO observations VALUES (2, 21.5, -31.25, 60219.3, 'r', 1);");
+    p = fixture("skipnonight", sql);
+    CHECK_INT(scan_file(p, CAD_SKIP_MJD | CAD_SKIP_ROT, &k, &err), Y1_OK);
+    CHECK_INT(k.n, 2);
+    if (k.n == 2) {
+        CHECK_INT(k.v[0].night, 0);
+        CHECK_INT(k.v[1].night, 1);
+        CHECK(k.v[1].mjd == 60219.3 && isnan(k.v[1].rot_deg));
+    }
+}
+
 int main(void)
 {
     const char *t = getenv("TMPDIR");
@@ -428,6 +513,7 @@ int main(void)
     test_labels();
     test_fixtures();
     test_open_errors();
+    test_skipped_columns();
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
