@@ -155,7 +155,8 @@ static int candidates(const sky_map *m, double ra, double dec, double sd, double
     int nr = m->info.num_rings;
     w->ntracts = 0;
     if (dec + 0.5 * SKY_PI <= D + eps && add_tract(w, 0)) return -1;
-    double cosD = cos(D);
+    if (w->memo_d != D) w->memo_d = D, w->memo_cosd = cos(D); /* the same D every visit */
+    double cosD = w->memo_cosd;
     /* ring centres are at ring_size*(i+1) - pi/2 */
     int ilo = (int)floor((dec - D + 0.5 * SKY_PI) / m->ring_size) - 2;
     int ihi = (int)ceil((dec + D + 0.5 * SKY_PI) / m->ring_size);
@@ -335,6 +336,14 @@ static void circle_batch(const sky_map *m, const int *tracts, int n, const doubl
         nin += in;
     }
     if (!nin) return;
+    /* an even count for the SIMD loops below: a copy of the last tract, whose runs are not
+     * listed, saves the loops' one-lane tail */
+    int nv = nin + (nin & 1);
+    if (nv > nin) {
+        xc[nin] = xc[nin - 1], yc[nin] = yc[nin - 1], hx[nin] = hx[nin - 1], wq[nin] = wq[nin - 1];
+        off[nin] = off[nin - 1], bd[nin] = bd[nin - 1], hx2[nin] = hx2[nin - 1];
+        ikd[nin] = ikd[nin - 1];
+    }
     int npx = m->info.patches_x, npy = m->info.patches_y;
     /* Per column and tract: the eta extent, (1, -1) where the column misses the cap, which
      * gives no run below (every row end is within tan 20 deg < 1 of the tract centre, see
@@ -343,7 +352,7 @@ static void circle_batch(const sky_map *m, const int *tracts, int n, const doubl
     const double ip = m->row_inv_pitch, chi = m->row_hi_c, clo = m->row_lo_c, fy = npy;
     for (int i = 0; i < npx; i++) {
         double cl = m->col_xi[2 * i], ch = m->col_xi[2 * i + 1];
-        for (int q = 0; q < nin; q++) {
+        for (int q = 0; q < nv; q++) {
             double lo = dmax(cl, xc[q] - hx[q]), hi = dmin(ch, xc[q] + hx[q]);
             double u = dmin(dmax(xc[q] + off[q], lo), hi) - xc[q];
             double qq = wq[q] * (hx2[q] - u * u);
@@ -733,7 +742,9 @@ int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec,
     }
     if (fp->kind == SKY_FP_CIRCLE) {
         double v[3] = {cd * cos(ra), cd * sin(ra), sd}; /* sky__vec's, with its sin and cos */
-        double k = cos(fp->radius), sr = sin(fp->radius);
+        if (w->memo_r != fp->radius)
+            w->memo_r = fp->radius, w->memo_k = cos(fp->radius), w->memo_sr = sin(fp->radius);
+        double k = w->memo_k, sr = w->memo_sr;
         if (fp->exact_only)
             for (size_t q = 0; q < w->ntracts; q++) circle_tract(m, w->tracts[q], v, k, sr, 1, w);
         else
