@@ -303,8 +303,19 @@ static void circle_tract(const sky_map *m, int t, const double v[3], double k, d
  * and no branch depends on the data until the runs are listed. */
 enum { CIRCLE_BATCH = 16 };
 
+/* On x86-64 with glibc (whose ifunc picks a clone when the program loads) the batch is also
+ * built for AVX2, four lanes instead of SSE2's two, chosen when the CPU has it. AVX2 does
+ * not bring FMA, and the file is built with -ffp-contract=off anyway: each clone rounds every
+ * operation as written, so both give the same bits. */
+#if defined(__x86_64__) && defined(__GLIBC__) && (defined(__GNUC__) || defined(__clang__))
+#define CIRCLE_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define CIRCLE_CLONES
+#endif
+
+CIRCLE_CLONES
 static void circle_batch(const sky_map *m, const int *tracts, int n, const double v[3],
-                         double k, double sr, sky_work *w)
+                         double k, double sr, double full, sky_work *w)
 {
     enum { B = CIRCLE_BATCH };
     double a[B], b[B], d[B], xc[B], yc[B], hx[B], hy[B], wq[B], off[B], bd[B], hx2[B], ikd[B];
@@ -325,26 +336,40 @@ static void circle_batch(const sky_map *m, const int *tracts, int n, const doubl
         off[q] = sr * b[q] * d[q] / (wqq * sqrt(kb));
         bd[q] = b[q] * d[q], hx2[q] = hx[q] * hx[q], ikd[q] = 1.0 / kd, wq[q] = wqq;
     }
-    /* its box test; the tracts the cap reaches move to the front (an index never grows) */
-    int nin = 0;
+    /* its box test; the tracts the cap reaches move to the front (an index never grows).
+     * A tract whose centre is within r - half_diag of v lies wholly inside the cap (its box is
+     * within half_diag of its centre): every column's run is all its rows, as the ellipse,
+     * which then holds the box with room to spare, would give. */
+    int nin = 0, npx = m->info.patches_x, npy = m->info.patches_y;
     for (int q = 0; q < n; q++) {
         int in = (a[q] > 0.0) & (wq[q] > 0.0) & !(xc[q] - hx[q] > bx1) & !(xc[q] + hx[q] < bx0) &
                  !(yc[q] - hy[q] > by1) & !(yc[q] + hy[q] < by0);
+        if (a[q] >= full) {
+            uint32_t base = (uint32_t)tracts[q] * (uint32_t)m->npatch;
+            for (int i = 0; i < npx; i++) {
+                uint32_t k0 = base + (uint32_t)(i * npy);
+                if (w->runs) {
+                    w->keys[w->nkeys++] = k0;
+                    w->keys[w->nkeys++] = k0 + (uint32_t)npy;
+                } else {
+                    for (int j = 0; j < npy; j++) w->keys[w->nkeys++] = k0 + (uint32_t)j;
+                }
+            }
+            in = 0;
+        }
         xc[nin] = xc[q], yc[nin] = yc[q], hx[nin] = hx[q], wq[nin] = wq[q];
         off[nin] = off[q], bd[nin] = bd[q], hx2[nin] = hx2[q], ikd[nin] = ikd[q];
         tr[nin] = tracts[q];
         nin += in;
     }
     if (!nin) return;
-    /* an even count for the SIMD loops below: a copy of the last tract, whose runs are not
-     * listed, saves the loops' one-lane tail */
-    int nv = nin + (nin & 1);
-    if (nv > nin) {
-        xc[nin] = xc[nin - 1], yc[nin] = yc[nin - 1], hx[nin] = hx[nin - 1], wq[nin] = wq[nin - 1];
-        off[nin] = off[nin - 1], bd[nin] = bd[nin - 1], hx2[nin] = hx2[nin - 1];
-        ikd[nin] = ikd[nin - 1];
+    /* a multiple of 4 for the SIMD loops below: copies of the last tract, whose runs are not
+     * listed, save the loops' scalar tail */
+    int nv = (nin + 3) & ~3;
+    for (int q = nin; q < nv; q++) {
+        xc[q] = xc[nin - 1], yc[q] = yc[nin - 1], hx[q] = hx[nin - 1], wq[q] = wq[nin - 1];
+        off[q] = off[nin - 1], bd[q] = bd[nin - 1], hx2[q] = hx2[nin - 1], ikd[q] = ikd[nin - 1];
     }
-    int npx = m->info.patches_x, npy = m->info.patches_y;
     /* Per column and tract: the eta extent, (1, -1) where the column misses the cap, which
      * gives no run below (every row end is within tan 20 deg < 1 of the tract centre, see
      * sky_map_new), and circle_tract's estimates of the run's ends. */
@@ -742,16 +767,22 @@ int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec,
     }
     if (fp->kind == SKY_FP_CIRCLE) {
         double v[3] = {cd * cos(ra), cd * sin(ra), sd}; /* sky__vec's, with its sin and cos */
-        if (w->memo_r != fp->radius)
+        if (w->memo_r != fp->radius || w->memo_hd != m->half_diag) {
             w->memo_r = fp->radius, w->memo_k = cos(fp->radius), w->memo_sr = sin(fp->radius);
-        double k = w->memo_k, sr = w->memo_sr;
+            /* 1e-12 above the cosine: room for the rounding of v.c (a larger cosine, a
+             * nearer tract); none when the circle is not wider than a tract box */
+            w->memo_hd = m->half_diag;
+            w->memo_full = fp->radius > m->half_diag + 1e-6 ?
+                           cos(fp->radius - m->half_diag) + 1e-12 : 2.0;
+        }
+        double k = w->memo_k, sr = w->memo_sr, full = w->memo_full;
         if (fp->exact_only)
             for (size_t q = 0; q < w->ntracts; q++) circle_tract(m, w->tracts[q], v, k, sr, 1, w);
         else
             for (size_t q = 0; q < w->ntracts; q += CIRCLE_BATCH) {
                 size_t left = w->ntracts - q;
                 circle_batch(m, w->tracts + q, left < CIRCLE_BATCH ? (int)left : CIRCLE_BATCH,
-                             v, k, sr, w);
+                             v, k, sr, full, w);
             }
     } else {
         cam_visit cv;

@@ -97,6 +97,8 @@ typedef struct sky_work {
                         rows as the pair (first key, last key + 1) instead of every key: the
                         aggregator counts a run with two additions into a difference array */
     double memo_r, memo_k, memo_sr; /* circle: cos and sin of radius memo_r (0: none yet) */
+    double memo_hd, memo_full;      /* and the least v.c of a tract wholly inside it, for a
+                                       tract box of half-diagonal memo_hd */
     double memo_d, memo_cosd;       /* candidates: cos of reach memo_d (0: none yet) */
 } sky_work;
 void sky__work_free(sky_work *w);

@@ -884,6 +884,9 @@ static int draw_points_raster(canvas *cv, const plot_series *s, size_t i, double
                 }
     for (size_t k = 0; k < npix; k++) T[k] = 1.0f;
     const float alpha = 0.7f;
+    /* each entry as the factor it applies, 1 - alpha c: exactly 1 where c = 0, so a disc
+     * wholly inside the image multiplies its K x K pixels with no test */
+    for (size_t k = 0; k < (size_t)RQ * RQ * K * K; k++) tab[k] = 1.0f - alpha * tab[k];
     for (size_t k = 0; k < s->n; k++) {
         double X, Y;
         if (!isfinite(s->x[k]) || !isfinite(s->y[k])) continue;
@@ -895,14 +898,19 @@ static int draw_points_raster(canvas *cv, const plot_series *s, size_t i, double
         if (qx >= RQ) qx = RQ - 1;
         if (qy >= RQ) qy = RQ - 1;
         const float *t = tab + (size_t)(qy * RQ + qx) * K * K;
+        if (ix >= half && ix < cv->w - half && iy >= half && iy < cv->h - half) {
+            float *row = T + (size_t)(iy - half) * cv->w + (ix - half);
+            for (int a = 0; a < K; a++, row += cv->w, t += K)
+                for (int b = 0; b < K; b++) row[b] *= t[b];
+            continue;
+        }
         for (int dy = -half; dy <= half; dy++) {
             int y = iy + dy;
             if (y < 0 || y >= cv->h) continue;
             float *row = T + (size_t)y * cv->w;
             for (int dx = -half; dx <= half; dx++) {
                 int x = ix + dx;
-                float c = t[(dy + half) * K + dx + half];
-                if (x >= 0 && x < cv->w && c > 0) row[x] *= 1.0f - alpha * c;
+                if (x >= 0 && x < cv->w) row[x] *= t[(dy + half) * K + dx + half];
             }
         }
     }
