@@ -208,7 +208,7 @@ static int candidates(const sky_map *m, double ra, double dec, double sd, double
  * lower boundary at the clamp of its lowest point to the upper boundary at the clamp of its
  * highest point: so each column needs two boundary evaluations and each patch one comparison.
  * Fills lo[i] > hi[i] for columns the cap misses; returns 0 when it misses the whole tract. */
-int sky__circle_cols(const sky_map *m, int t, const double v[3], double k, double sr, int all,
+int sky__circle_cols(const sky_map *m, int t, const double v[3], double k, double sr,
                      double *lo_eta, double *hi_eta)
 {
     const double *tv = m->tv + 9 * (size_t)t;
@@ -224,52 +224,27 @@ int sky__circle_cols(const sky_map *m, int t, const double v[3], double k, doubl
     double off = sr * b * d / (wq * sqrt(kb)); /* xi offset of the highest point */
     double bd = b * d, hx2 = hx * hx, ikd = 1.0 / kd; /* one division per tract, not per column */
     int npx = m->info.patches_x;
-    if (all) {
-        for (int i = 0; i < npx; i++) {
-            double lo = dmax(m->col_xi[2 * i], xc - hx), hi = dmin(m->col_xi[2 * i + 1], xc + hx);
-            if (lo > hi) {
-                lo_eta[i] = 1.0, hi_eta[i] = -1.0;
-                continue;
-            }
-            double u = dmin(dmax(xc + off, lo), hi) - xc;
-            double q = wq * (hx2 - u * u);
-            hi_eta[i] = yc + (bd * u + k * sqrt(q > 0.0 ? q : 0.0)) * ikd;
-            u = dmin(dmax(xc - off, lo), hi) - xc;
-            q = wq * (hx2 - u * u);
-            lo_eta[i] = yc + (bd * u - k * sqrt(q > 0.0 ? q : 0.0)) * ikd;
-        }
-        return 1;
-    }
-    /* The same, with one square root per column where it can: a column wholly on one side of
-     * both xc - off and xc + off clamps the two to the same edge, so the lower boundary's root
-     * is the upper one's (the same u, the same operations: the same bits). The few columns
-     * between or holding those points take a second root in a second pass. */
-    double ul[64], hu[64];
     for (int i = 0; i < npx; i++) {
         double lo = dmax(m->col_xi[2 * i], xc - hx), hi = dmin(m->col_xi[2 * i + 1], xc + hx);
+        if (lo > hi) {
+            lo_eta[i] = 1.0, hi_eta[i] = -1.0;
+            continue;
+        }
         double u = dmin(dmax(xc + off, lo), hi) - xc;
-        double v2 = dmin(dmax(xc - off, lo), hi) - xc;
         double q = wq * (hx2 - u * u);
-        double r = k * sqrt(q > 0.0 ? q : 0.0);
-        int miss = lo > hi;
-        hi_eta[i] = miss ? -1.0 : yc + (bd * u + r) * ikd;
-        lo_eta[i] = miss ? 1.0 : yc + (bd * v2 - r) * ikd;
-        ul[i] = miss ? u : v2; /* a miss needs no second root */
-        hu[i] = u;
-    }
-    for (int i = 0; i < npx; i++) {
-        if (ul[i] == hu[i]) continue;
-        double u = ul[i], q = wq * (hx2 - u * u);
+        hi_eta[i] = yc + (bd * u + k * sqrt(q > 0.0 ? q : 0.0)) * ikd;
+        u = dmin(dmax(xc - off, lo), hi) - xc;
+        q = wq * (hx2 - u * u);
         lo_eta[i] = yc + (bd * u - k * sqrt(q > 0.0 ? q : 0.0)) * ikd;
     }
     return 1;
 }
 
 static void circle_tract(const sky_map *m, int t, const double v[3], double k, double sr,
-                         int all, sky_work *w)
+                         sky_work *w)
 {
     double lo[64], hi[64]; /* patches_x <= 64 is checked when the map is loaded */
-    if (!sky__circle_cols(m, t, v, k, sr, all, lo, hi)) return;
+    if (!sky__circle_cols(m, t, v, k, sr, lo, hi)) return;
     int npx = m->info.patches_x, npy = m->info.patches_y;
     uint32_t base = (uint32_t)t * (uint32_t)m->npatch;
     for (int i = 0; i < npx; i++) {
@@ -297,8 +272,7 @@ static void circle_tract(const sky_map *m, int t, const double v[3], double k, d
 }
 
 /* ---- circle, the production path: a visit's candidate tracts in batches ----
- * The same numbers as sky__circle_cols with both roots of every column (`all`) and the same
- * row runs as circle_tract, with the loops turned inside out: each step runs over the batch's
+ * The same numbers as sky__circle_cols and the same row runs as circle_tract, with the loops turned inside out: each step runs over the batch's
  * tracts, which the compiler turns into SIMD lanes (divisions and square roots two at a time),
  * and no branch depends on the data until the runs are listed. */
 enum { CIRCLE_BATCH = 16 };
@@ -777,7 +751,7 @@ int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec,
         }
         double k = w->memo_k, sr = w->memo_sr, full = w->memo_full;
         if (fp->exact_only)
-            for (size_t q = 0; q < w->ntracts; q++) circle_tract(m, w->tracts[q], v, k, sr, 1, w);
+            for (size_t q = 0; q < w->ntracts; q++) circle_tract(m, w->tracts[q], v, k, sr, w);
         else
             for (size_t q = 0; q < w->ntracts; q += CIRCLE_BATCH) {
                 size_t left = w->ntracts - q;

@@ -80,7 +80,8 @@ struct sky_footprint {
     int nccd_on;
     int holes;                /* some CCD inside the occ boxes is dropped: they are not tiled */
     int exact_only;           /* tests only: decide every candidate patch by the exact polygon
-                                 test, without the sure and miss shortcuts it is pinned against */
+                                 test, without the sure and miss shortcuts it is pinned against
+                                 (the circle: one tract at a time, sky__circle_cols) */
 };
 
 /* Per-thread scratch for sky__visit: output keys and candidate tracts. Zero-init; sky__work_free. */
@@ -113,10 +114,10 @@ int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec,
 
 /* The circle (cap of cosine k, sine sr around unit vector v) in tract t's plane: for each patch
  * column i, the eta extent [lo_eta[i], hi_eta[i]] of the cap within the column's strip
- * (lo > hi where it misses). `all` takes both square roots of every column; without it, a
- * column shares one root where it can, with the same bits. Return: 0 when the cap misses the
- * tract's box (the arrays are then unset). lo_eta, hi_eta: patches_x each. */
-int sky__circle_cols(const sky_map *m, int t, const double v[3], double k, double sr, int all,
+ * ((1, -1) where it misses), one tract at a time: the reference the production path (a batch
+ * of tracts, footprint.c) is pinned against, used by it with exact_only. Return: 0 when the
+ * cap misses the tract's box (the arrays are then unset). lo_eta, hi_eta: patches_x each. */
+int sky__circle_cols(const sky_map *m, int t, const double v[3], double k, double sr,
                      double *lo_eta, double *hi_eta);
 
 /* An upper bound of acos(x) for x in [-1, 1], at most 1.7e-4 rad above it (footprint.c's
