@@ -272,9 +272,10 @@ static void circle_tract(const sky_map *m, int t, const double v[3], double k, d
 }
 
 /* ---- circle, the production path: a visit's candidate tracts in batches ----
- * The same numbers as sky__circle_cols and the same row runs as circle_tract, with the loops turned inside out: each step runs over the batch's
- * tracts, which the compiler turns into SIMD lanes (divisions and square roots two at a time),
- * and no branch depends on the data until the runs are listed. */
+ * The same numbers as sky__circle_cols and the same row runs as circle_tract, with the loops
+ * turned inside out: each step runs over the batch's tracts, which the compiler turns into
+ * SIMD lanes (divisions and square roots two or four at a time), and no branch depends on the
+ * data until the runs are listed. */
 enum { CIRCLE_BATCH = 16 };
 
 /* On x86-64 with glibc (whose ifunc picks a clone when the program loads) the batch is also
