@@ -10,7 +10,7 @@
 #include "common/y1_err.h"
 
 #define CAD_SYNTH_SEED_DEFAULT 42   /* the default seed: `y1est cadence synth` without --seed */
-#define CAD_SYNTH_VERSION "synth-3" /* algorithm version, written into the info table */
+#define CAD_SYNTH_VERSION "synth-4" /* algorithm version, written into the info table */
 #define CAD_SYNTH_NPROG 7           /* proposalIds 0..6 */
 #define CAD_SYNTH_MJD_START 60218.0 /* survey start, as in baseline v2.0 (2023-10-01 00:00 UTC) */
 /* Default WFD edge shrink (deg). Figure 1's markers (~1 px = 0.7 deg in RA) widen the plotted
