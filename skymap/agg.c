@@ -152,7 +152,8 @@ static int finish(sky_agg *a)
  * 173,682 Y1 WFD visits of the synthetic cadence): with the circle the workers take distinct
  * centres, each with its visits per band, compute its overlaps once and add that many. A
  * circle meets each patch column in one run of rows, so the counters are then a difference
- * array: two additions per run instead of one per patch, and one running sum at the end. */
+ * array: two additions per run instead of one per patch, and one running sum at the end. The
+ * lsstcam footprint (exact rule) lists runs too, visit by visit. */
 typedef struct centre {
     double ra_deg, dec_deg;
     uint32_t nb[Y1_NBANDS];   /* visits per band at this centre */
@@ -164,6 +165,7 @@ typedef struct run_shared {
     const sky_visit *v;
     size_t n;
     const centre *cen;         /* NULL: one item per visit; else the n_cen distinct centres */
+    int runs;                  /* sky__visit lists runs: the counters are a difference array */
     const uint32_t *order;     /* visits: the order to take them in (spatial_order), or NULL */
     size_t n_cen;
     size_t per_band;           /* num_tracts * npatch */
@@ -195,7 +197,7 @@ static void *worker(void *arg)
     run_shared *sh = wk->sh;
     sky_work w;
     memset(&w, 0, sizeof w);
-    w.runs = sh->cen != NULL;
+    w.runs = sh->runs;
     double last = wk->is_caller ? now_s() : 0.0;
     size_t items = sh->cen ? sh->n_cen : sh->n;
     for (;;) {
@@ -236,7 +238,13 @@ static void *worker(void *arg)
                 atomic_store(&sh->failed, 1);
                 goto out;
             }
-            for (size_t k = 0; k < w.nkeys; k++) c[w.keys[k]]++;
+            if (w.runs)
+                for (size_t k = 0; k < w.nkeys; k += 2) {
+                    c[w.keys[k]]++;
+                    c[w.keys[k + 1]]--;
+                }
+            else
+                for (size_t k = 0; k < w.nkeys; k++) c[w.keys[k]]++;
         }
         atomic_fetch_add(&sh->done, sh->cen ? visits : hi - lo);
         if (wk->is_caller && sh->progress) {
@@ -401,6 +409,8 @@ int sky_agg_run(sky_agg **out, const sky_map *m, const sky_footprint *fp,
             goto done;
         sh.order = order;
     }
+    /* the circle (grouped by centre) and lsstcam's exact rule list runs */
+    sh.runs = cen != NULL || (fp->kind == SKY_FP_LSSTCAM && fp->overlap == SKY_OVERLAP_EXACT);
     /* no more threads than chunks: an idle thread would only add a counter array */
     size_t items = cen ? sh.n_cen : n;
     if ((size_t)threads > items / CHUNK + 1) threads = (int)(items / CHUNK + 1);
@@ -441,7 +451,7 @@ int sky_agg_run(sky_agg **out, const sky_map *m, const sky_footprint *fp,
         counts_free(wk[t].counts, ncount);
         wk[t].counts = NULL;
     }
-    if (cen) /* differences to counts */
+    if (sh.runs) /* differences to counts */
         for (size_t i = 1; i < dense; i++) c[i] += c[i - 1];
     rc = Y1_ENOMEM;
     a = calloc(1, sizeof *a);

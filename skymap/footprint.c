@@ -394,15 +394,13 @@ static void circle_batch(const sky_map *m, const int *tracts, int n, const doubl
 }
 
 /* ---- lsstcam ----
- * Which patches the 189 grown CCD boxes touch. A tract whose box the outer cap (every CCD
- * corner inside it) misses is skipped. In the others every patch is sorted by the focal-plane
- * image of its middle and that point's distance to the CCD cross (the boxes CCD tiles fill):
- *  - farther than rc: no CCD can touch it;
- *  - within ri - max_gap (patches far wider than the gaps, no dropped CCD): it is touched;
- *  - the rest is decided exactly in the focal plane. A tract-plane point (xi, eta) is the
- *    direction D = c + xi e + eta n, whose focal-plane position is (D.U / D.b, D.V / D.b): a
- *    homography, so the patch's sky polygon becomes a convex quadrilateral there, tested against
- *    the axis-aligned CCD boxes with separating axes (sky__visit derives rc and ri). */
+ * Which patches the 189 grown CCD boxes touch. Per tract, the cross that holds the CCDs (the
+ * occ boxes) is mapped into the tract plane, and each patch column's rows are sorted into
+ * misses (they miss the cross), sure hits (the cross reaches well inside them, and no CCD is
+ * dropped) and the rest, decided exactly in the focal plane (cam_exact). A tract-plane point
+ * (xi, eta) is the direction D = c + xi e + eta n, whose focal-plane position is
+ * (D.U / D.b, D.V / D.b): a homography, so the patch's sky polygon becomes a convex
+ * quadrilateral there, tested against the axis-aligned CCD boxes with separating axes. */
 typedef struct cam_visit {
     double b[3], U[3], V[3];
 } cam_visit;
@@ -470,107 +468,268 @@ static int cam_exact(const sky_footprint *fp, const double h[9], double x0, doub
     return 0;
 }
 
-/* Two doubles as one SSE2-sized vector, and what the scalar code did lane by lane
- * (a comparison gives all-ones or zero per lane): max(a, 0), |a| and min(a, b). */
+/* ---- lsstcam, per patch column ----
+ * The cross (the occ boxes, which hold every CCD and which CCD tiles fill when no CCD is
+ * dropped) is one or two rectangles of the focal plane. Both planes are gnomonic, so each maps
+ * to a convex quadrilateral of the tract plane. A patch box meets that quad iff the quad's eta
+ * extent within the patch's column strip meets the row's eta range; and when the box shrunk by
+ * gs meets it (gs bounds the tract-plane image of max_gap), a point of the cross lies gs inside
+ * the patch, so its CCD, within max_gap of it, reaches into the patch: a hit. So per column and
+ * quad: a run of candidate rows and a run of sure rows, by arithmetic on the row pitch; only
+ * the candidates that are not sure, a few patches along the rim, take the exact test. Every
+ * bound leans toward the exact test by CAM_MARGIN (rad) or CAM_ROWS (rows), far above the
+ * rounding (~1e-12 rad). */
+#define CAM_MARGIN 1e-9
+#define CAM_ROWS 1e-6
+#define CAM_STEEP 1e-4 /* an edge with |d xi| <= CAM_STEEP |d eta| only bounds xi */
+
+/* Two doubles as one SSE2-sized vector (GCC and Clang vector extensions); lane k holds occ
+ * box k (box 0 twice when there is one). */
 typedef double v2d __attribute__((vector_size(16)));
 typedef long long v2l __attribute__((vector_size(16)));
+typedef int v2i __attribute__((vector_size(8)));
 static inline v2d v2d_all(double a) { return (v2d){a, a}; }
-static inline v2d v2d_pos(v2d a) { return (v2d)((v2l)a & (a > (v2d){0.0, 0.0})); }
-static inline v2d v2d_abs(v2d a) { return (v2d)((v2l)a & (v2l){INT64_MAX, INT64_MAX}); }
-static inline v2d v2d_min(v2d a, v2d b)
+static inline v2d v2d_sel(v2l k, v2d a, v2d b) { return (v2d)((k & (v2l)a) | (~k & (v2l)b)); }
+#ifdef __SSE2__
+#include <emmintrin.h>
+/* one instruction each (minpd, maxpd); no NaN reaches them */
+static inline v2d v2d_min(v2d a, v2d b) { return (v2d)_mm_min_pd((__m128d)a, (__m128d)b); }
+static inline v2d v2d_max(v2d a, v2d b) { return (v2d)_mm_max_pd((__m128d)a, (__m128d)b); }
+#else
+static inline v2d v2d_min(v2d a, v2d b) { return v2d_sel(a < b, a, b); }
+static inline v2d v2d_max(v2d a, v2d b) { return v2d_sel(a > b, a, b); }
+#endif
+
+/* The occ boxes' images in one tract plane: xi range, xi of the highest and lowest vertex, and
+ * the edges as lines eta = a + s xi, an edge slot per lane: the upper boundary is the least of
+ * the upper lines, the lower the greatest of the lower ones (a slot not in the set is +-inf). */
+typedef struct cam_quads {
+    v2d xmin, xmax, xtop, xbot;
+    v2d inset;                /* the sure test stays this far inside [xmin, xmax] */
+    v2d ua[4], us[4], la[4], ls[4];
+    double ymin, ymax;        /* over both */
+} cam_quads;
+
+/* Lane k of q from the quad of vertices (px[i], py[i]), counter-clockwise. Near-vertical edges
+ * are left out: they only bound xi, which [xmin, xmax] does, and they lie within
+ * CAM_STEEP * height of its ends (along either chain from the leftmost to the rightmost vertex
+ * xi grows and the slope only falls or only rises, so only the first and last edges can be
+ * steep). So anywhere in [xmin, xmax] the other lines bound the boundary from outside, and
+ * beyond the insets they are it. Returns 0 for a quad this cannot describe (none here). */
+static int cam_quad_lane(cam_quads *q, int k, const double px[4], const double py[4])
 {
-    v2l k = a < b;
-    return (v2d)((k & (v2l)a) | (~k & (v2l)b));
+    double area2 = 0.0, xmin = px[0], xmax = px[0], ymin = py[0], ymax = py[0];
+    int top = 0, bot = 0, nu = 0, nl = 0;
+    for (int i = 1; i < 4; i++) {
+        xmin = dmin(xmin, px[i]), xmax = dmax(xmax, px[i]);
+        top = py[i] > py[top] ? i : top;
+        bot = py[i] < py[bot] ? i : bot;
+    }
+    ymin = py[bot], ymax = py[top];
+    for (int i = 0; i < 4; i++) {
+        int l = (i + 1) & 3;
+        double dx = px[l] - px[i], dy = py[l] - py[i];
+        area2 += px[i] * py[l] - px[l] * py[i];
+        int steep = fabs(dx) <= CAM_STEEP * fabs(dy);
+        double s = dy / (steep ? 1.0 : dx), a = py[i] - s * px[i];
+        /* counter-clockwise, the inside is left of each edge: below one running toward -xi */
+        int up = !steep && dx < 0, lo = !steep && dx > 0;
+        nu += up, nl += lo;
+        q->ua[i][k] = up ? a : INFINITY, q->us[i][k] = up ? s : 0.0;
+        q->la[i][k] = lo ? a : -INFINITY, q->ls[i][k] = lo ? s : 0.0;
+    }
+    q->xmin[k] = xmin, q->xmax[k] = xmax, q->xtop[k] = px[top], q->xbot[k] = px[bot];
+    q->inset[k] = CAM_STEEP * (ymax - ymin) + CAM_MARGIN;
+    q->ymin = k ? dmin(q->ymin, ymin) : ymin;
+    q->ymax = k ? dmax(q->ymax, ymax) : ymax;
+    return area2 > 0.0 && nu > 0 && nl > 0;
 }
+
+/* The upper boundary of each lane's quad at xi = x (a lane each), and the lower one */
+static inline v2d quads_upper(const cam_quads *q, v2d x)
+{
+    return v2d_min(v2d_min(q->ua[0] + q->us[0] * x, q->ua[1] + q->us[1] * x),
+                   v2d_min(q->ua[2] + q->us[2] * x, q->ua[3] + q->us[3] * x));
+}
+
+static inline v2d quads_lower(const cam_quads *q, v2d x)
+{
+    return v2d_max(v2d_max(q->la[0] + q->ls[0] * x, q->la[1] + q->ls[1] * x),
+                   v2d_max(q->la[2] + q->ls[2] * x, q->la[3] + q->ls[3] * x));
+}
+
+/* cam_rows_below[n]: rows 0..n-1 as a bit mask (n <= 64) */
+#define CAM_B(n) ((1ULL << (n)) - 1)
+static const uint64_t cam_rows_below[65] = {
+    CAM_B(0), CAM_B(1), CAM_B(2), CAM_B(3), CAM_B(4), CAM_B(5), CAM_B(6), CAM_B(7), CAM_B(8),
+    CAM_B(9), CAM_B(10), CAM_B(11), CAM_B(12), CAM_B(13), CAM_B(14), CAM_B(15), CAM_B(16),
+    CAM_B(17), CAM_B(18), CAM_B(19), CAM_B(20), CAM_B(21), CAM_B(22), CAM_B(23), CAM_B(24),
+    CAM_B(25), CAM_B(26), CAM_B(27), CAM_B(28), CAM_B(29), CAM_B(30), CAM_B(31), CAM_B(32),
+    CAM_B(33), CAM_B(34), CAM_B(35), CAM_B(36), CAM_B(37), CAM_B(38), CAM_B(39), CAM_B(40),
+    CAM_B(41), CAM_B(42), CAM_B(43), CAM_B(44), CAM_B(45), CAM_B(46), CAM_B(47), CAM_B(48),
+    CAM_B(49), CAM_B(50), CAM_B(51), CAM_B(52), CAM_B(53), CAM_B(54), CAM_B(55), CAM_B(56),
+    CAM_B(57), CAM_B(58), CAM_B(59), CAM_B(60), CAM_B(61), CAM_B(62), CAM_B(63), ~0ULL};
+#undef CAM_B
 
 /* Per-visit constants of the lsstcam test (see sky__visit). */
 typedef struct cam_ctx {
-    double ko, so;            /* cos and sin of the outer cap's radius (the tract test) */
-    double rc2;               /* a patch whose middle is farther than sqrt(rc2) from the CCD
-                                 cross in the focal plane misses every CCD */
-    double sure2;             /* one whose middle is within sqrt(sure2) of it meets a CCD;
-                                 -1 when there is no such shortcut */
+    double gs;                /* the sure inset: bounds the tract-plane image of max_gap, plus
+                                 CAM_MARGIN */
+    int sure;                 /* the cross is tiled (no dropped CCD) and patches are wider than
+                                 2 gs: sure hits exist */
 } cam_ctx;
 
-/* Does the cap (cos k, sin sr) around v reach tract t's box at all? (sky__circle_cols's first
- * test) */
-static int cap_meets_tract(const sky_map *m, int t, const double v[3], double k, double sr)
+/* Every patch of tract t through the exact test (exact_only, and a tract whose quads cannot be
+ * formed, which the field and tract size limits rule out). Keys, or runs of one. */
+static void cam_tract_exact(const sky_map *m, const sky_footprint *fp, int t, const double h[9],
+                            sky_work *w)
 {
-    const double *tv = m->tv + 9 * (size_t)t;
-    double a = sky__dot(v, tv), b = sky__dot(v, tv + 3), d = sky__dot(v, tv + 6);
-    double wq = a * a - sr * sr;
-    if (a <= 0.0 || wq <= 0.0) return 0;
-    double k2 = k * k, xc = a * b / wq, yc = a * d / wq;
-    double hx = sr * sqrt(k2 - d * d) / wq, hy = sr * sqrt(k2 - b * b) / wq;
-    return !(xc - hx > m->box_xi[1] || xc + hx < m->box_xi[0] || yc - hy > m->box_eta[1] ||
-             yc + hy < m->box_eta[0]);
+    int npx = m->info.patches_x, npy = m->info.patches_y;
+    uint32_t base = (uint32_t)t * (uint32_t)m->npatch;
+    w->nexact += (size_t)m->npatch;
+    for (int i = 0; i < npx; i++)
+        for (int j = 0; j < npy; j++)
+            if (cam_exact(fp, h, m->col_xi[2 * i], m->col_xi[2 * i + 1], m->row_eta[2 * j],
+                          m->row_eta[2 * j + 1])) {
+                uint32_t key = base + (uint32_t)(i * npy + j);
+                w->keys[w->nkeys++] = key;
+                if (w->runs) w->keys[w->nkeys++] = key + 1;
+            }
 }
 
-/* Every patch of tract t in one pass without branches: the focal-plane image of its middle and
- * that point's distance to the CCD cross (the boxes CCD tiles fill) sort it into hit, miss or
- * "ask the exact test"; only the last, a band along the cross's rim, costs a polygon test. */
+/* Tract t: the quads of the occ boxes (a tract their boxes miss is skipped); then per patch
+ * column, both quads at once, the candidate rows (each quad's eta extent over the strip widened
+ * by the margin) and the sure rows (its extent over the strip narrowed by gs and the insets,
+ * against the rows narrowed by gs). A concave upper boundary reaches its greatest over an
+ * interval at the clamp of the top vertex: the upper lines there bound it from above (the
+ * candidates' need) and, inside the insets, are it (a point of the quad: the sure test's).
+ * Rows follow from the uniform pitch: those starting at or below eta number about
+ * eta * row_inv_pitch + row_lo_c, those ending below it eta * row_inv_pitch + row_hi_c, exact
+ * but for the clipped outer edges of the first and last rows, which only add candidates and
+ * are checked for the sure rows. */
 static void cam_tract(const sky_map *m, const sky_footprint *fp, int t, const cam_visit *cv,
                       const cam_ctx *cx, sky_work *w)
 {
-    if (!cap_meets_tract(m, t, cv->b, cx->ko, cx->so)) return;
     const double *tv = m->tv + 9 * (size_t)t, *c = tv, *e = tv + 3, *n = tv + 6;
     double h[9] = {sky__dot(c, cv->U), sky__dot(e, cv->U), sky__dot(n, cv->U),
                    sky__dot(c, cv->V), sky__dot(e, cv->V), sky__dot(n, cv->V),
                    sky__dot(c, cv->b), sky__dot(e, cv->b), sky__dot(n, cv->b)};
-    int np = m->npatch, nocc = fp->nocc;
-    double o[2][4]; /* nocc is 1 or 2; a missing second box repeats the first */
-    for (int q = 0; q < 2; q++) memcpy(o[q], fp->occ[q < nocc ? q : 0], sizeof o[q]);
-    /* two patches at a time in SSE2-sized vectors (GCC and Clang vector extensions, so it
-     * does not depend on the auto-vectoriser); the middle arrays are padded to an even length */
-    int64_t cls[64 * 64 + 1]; /* 2 hit, 1 exact test, 0 miss */
-    const double *mx = m->mid_xi, *my = m->mid_eta;
-    v2d h0 = v2d_all(h[0]), h1 = v2d_all(h[1]), h2 = v2d_all(h[2]), h3 = v2d_all(h[3]);
-    v2d h4 = v2d_all(h[4]), h5 = v2d_all(h[5]), h6 = v2d_all(h[6]), h7 = v2d_all(h[7]);
-    v2d h8 = v2d_all(h[8]), one = v2d_all(1.0);
-    /* a box as middle and half-width: the distance outside it along x is |fx - mid| - half,
-     * the same number as max(x0 - fx, fx - x1) for the boxes the camera has, which are
-     * centred on the boresight (mid = 0 exactly, half = x1) */
-    v2d rc2 = v2d_all(cx->rc2), sure2 = v2d_all(cx->sure2), bm[2][2], bh[2][2];
-    for (int q = 0; q < 2; q++)
-        for (int k = 0; k < 2; k++) {
-            bm[q][k] = v2d_all(0.5 * (o[q][2 * k] + o[q][2 * k + 1]));
-            bh[q][k] = v2d_all(0.5 * (o[q][2 * k + 1] - o[q][2 * k]));
+    if (fp->exact_only) {
+        cam_tract_exact(m, fp, t, h, w);
+        return;
+    }
+    const double M = CAM_MARGIN;
+    cam_quads q;
+    int ok = 1;
+    for (int k = 0; k < 2; k++) {
+        /* the image of focal-plane point (fx, fy): (D.e / D.c, D.n / D.c), D = b + fx U + fy V */
+        const double *o = fp->occ[k < fp->nocc ? k : 0];
+        double px[4], py[4];
+        for (int i = 0; i < 4; i++) {
+            double fx = o[(i == 1 || i == 2) ? 1 : 0], fy = o[i >= 2 ? 3 : 2];
+            double dc = h[6] + fx * h[0] + fy * h[3];
+            ok &= dc > 1e-3; /* in front of the tract plane (always, within the size limits) */
+            double idc = 1.0 / (dc > 1e-3 ? dc : 1.0);
+            px[i] = (h[7] + fx * h[1] + fy * h[4]) * idc;
+            py[i] = (h[8] + fx * h[2] + fy * h[5]) * idc;
         }
-    for (int p = 0; p < np; p += 2) {
-        v2d x, y;
-        memcpy(&x, mx + p, sizeof x);
-        memcpy(&y, my + p, sizeof y);
-        v2d iw = one / (h6 + x * h7 + y * h8);
-        v2d fx = (h0 + x * h1 + y * h2) * iw;
-        v2d fy = (h3 + x * h4 + y * h5) * iw;
-        v2d dx = v2d_pos(v2d_abs(fx - bm[0][0]) - bh[0][0]);
-        v2d dy = v2d_pos(v2d_abs(fy - bm[0][1]) - bh[0][1]);
-        v2d d2 = dx * dx + dy * dy;
-        dx = v2d_pos(v2d_abs(fx - bm[1][0]) - bh[1][0]);
-        dy = v2d_pos(v2d_abs(fy - bm[1][1]) - bh[1][1]);
-        d2 = v2d_min(d2, dx * dx + dy * dy);
-        v2l c = -((d2 <= rc2) + (d2 <= sure2)); /* a true lane compares to -1 */
-        memcpy(cls + p, &c, sizeof c);
+        ok &= cam_quad_lane(&q, k, px, py);
     }
-    /* the hits listed and the doubtful ones gathered without branches, then tested */
-    int npy = m->info.patches_y, nex = 0, ex[64 * 64];
-    uint32_t base = (uint32_t)t * (uint32_t)np, *keys = w->keys;
+    if (!ok) {
+        cam_tract_exact(m, fp, t, h, w);
+        return;
+    }
+    double xlo = q.xmin[0] < q.xmin[1] ? q.xmin[0] : q.xmin[1];
+    double xhi = q.xmax[0] > q.xmax[1] ? q.xmax[0] : q.xmax[1];
+    if (xlo - M > m->box_xi[1] || xhi + M < m->box_xi[0] || q.ymin - M > m->box_eta[1] ||
+        q.ymax + M < m->box_eta[0])
+        return;
+    int npx = m->info.patches_x, npy = m->info.patches_y, runs = w->runs;
+    uint32_t base = (uint32_t)t * (uint32_t)m->npatch, *keys = w->keys;
     size_t nk = w->nkeys;
-    for (int p = 0; p < np; p++) {
-        keys[nk] = base + (uint32_t)p;
-        nk += cls[p] == 2;
-        ex[nex] = p;
-        nex += cls[p] == 1;
+    double gs = cx->gs, inv = m->row_inv_pitch;
+    v2d vM = v2d_all(M), vgs = v2d_all(gs), vinv = v2d_all(inv), zero = v2d_all(0.0);
+    v2d vnpy = v2d_all(npy), lo_c = v2d_all(m->row_lo_c), hi_c = v2d_all(m->row_hi_c);
+    v2d in_lo = q.xmin + q.inset, in_hi = q.xmax - q.inset;
+    double first_lo = m->lo_pad[1], last_hi = m->hi_pad[npy];
+    /* columns run toward -xi: those beyond the quads are skipped, and those short of them */
+    int i0 = 0, i1 = npx;
+    while (i0 < npx && m->col_xi[2 * i0] > xhi + M) i0++;
+    while (i1 > i0 && m->col_xi[2 * i1 - 1] < xlo - M) i1--;
+    /* first every column's row counts (long chains of vector arithmetic, independent from
+     * column to column), then their masks: lanes are quads; candidate and sure counts */
+    v2i cnt[64][4];
+    v2l sure_on = (v2l){-(long long)cx->sure, -(long long)cx->sure};
+    for (int i = i0; i < i1; i++) {
+        v2d xa = v2d_all(m->col_xi[2 * i]), xb = v2d_all(m->col_xi[2 * i + 1]);
+        /* candidates: the strip widened by M */
+        v2d a1 = v2d_max(xa - vM, q.xmin), b1 = v2d_min(xb + vM, q.xmax);
+        v2d U = quads_upper(&q, v2d_min(v2d_max(q.xtop, a1), b1)) + vM;
+        v2d L = quads_lower(&q, v2d_min(v2d_max(q.xbot, a1), b1)) - vM;
+        v2d n1 = v2d_min(v2d_max(U * vinv + lo_c + CAM_ROWS, zero), vnpy);
+        v2d j0 = v2d_min(v2d_max(L * vinv + hi_c - CAM_ROWS, zero), vnpy);
+        n1 = v2d_sel(a1 <= b1, n1, zero); /* no rows where the quad misses the strip */
+        /* sure: the strip narrowed by gs, inside the insets; rows narrowed by gs */
+        v2d a2 = v2d_max(xa + vgs, in_lo), b2 = v2d_min(xb - vgs, in_hi);
+        v2d Us = quads_upper(&q, v2d_min(v2d_max(q.xtop, a2), b2)) - vM;
+        v2d Ls = quads_lower(&q, v2d_min(v2d_max(q.xbot, a2), b2)) + vM;
+        v2l s_ok = (a2 <= b2) & (Ls <= Us) & sure_on;
+        Us -= vgs, Ls += vgs;
+        v2d n1s = v2d_min(v2d_max(Us * vinv + lo_c - CAM_ROWS, zero), vnpy);
+        v2d j0s = v2d_min(v2d_max(Ls * vinv + hi_c + CAM_ROWS, zero), vnpy);
+        /* the first row's clipped start and the last row's clipped end, for the sure rows */
+        n1s = v2d_sel(s_ok & (Us >= v2d_all(first_lo)), n1s, zero);
+        j0s = v2d_sel(Ls > v2d_all(last_hi), vnpy, j0s);
+        cnt[i][0] = __builtin_convertvector(n1, v2i), cnt[i][1] = __builtin_convertvector(j0, v2i);
+        cnt[i][2] = __builtin_convertvector(n1s, v2i);
+        cnt[i][3] = __builtin_convertvector(j0s, v2i);
     }
-    for (int k = 0; k < nex; k++) {
-        int p = ex[k], i = p / npy, j = p - i * npy;
-        if (cam_exact(fp, h, m->col_xi[2 * i], m->col_xi[2 * i + 1], m->row_eta[2 * j],
-                      m->row_eta[2 * j + 1]))
-            keys[nk++] = base + (uint32_t)p;
+    int nex = 0, ex_i[64];
+    uint64_t ex_m[64];
+    const uint64_t *T = cam_rows_below;
+    for (int i = i0; i < i1; i++) {
+        const v2i *ct = cnt[i];
+        uint64_t cand = (T[ct[0][0]] & ~T[ct[1][0]]) | (T[ct[0][1]] & ~T[ct[1][1]]);
+        uint64_t sure = (T[ct[2][0]] & ~T[ct[3][0]]) | (T[ct[2][1]] & ~T[ct[3][1]]);
+        uint64_t ex = cand & ~sure;
+        ex_i[nex] = i, ex_m[nex] = ex;
+        nex += ex != 0;
+        uint32_t k0 = base + (uint32_t)(i * npy);
+        if (runs) {
+            /* the sure rows are no run, one or two (one per quad), each written as (first,
+             * last + 1) and kept when it exists, without a branch: adding a run's lowest bit
+             * carries it away, leaving the bit past its end */
+            const uint64_t top = 1ULL << 63; /* keeps ctz's argument non-zero */
+            uint64_t past = sure + (sure & -sure), rest = sure & past;
+            uint64_t past2 = rest + (rest & -rest);
+            keys[nk] = k0 + (uint32_t)__builtin_ctzll(sure | top);
+            keys[nk + 1] = k0 + (uint32_t)(past ? __builtin_ctzll(past) : 64);
+            nk += sure ? 2 : 0;
+            keys[nk] = k0 + (uint32_t)__builtin_ctzll(rest | top);
+            keys[nk + 1] = k0 + (uint32_t)(past2 ? __builtin_ctzll(past2) : 64);
+            nk += rest ? 2 : 0;
+        } else {
+            for (int j = 0; j < npy; j++) {
+                keys[nk] = k0 + (uint32_t)j;
+                nk += (sure >> j) & 1;
+            }
+        }
+    }
+    for (int r = 0; r < nex; r++) {
+        int i = ex_i[r];
+        w->nexact += (size_t)__builtin_popcountll(ex_m[r]);
+        uint32_t k0 = base + (uint32_t)(i * npy);
+        for (uint64_t ex = ex_m[r]; ex; ex &= ex - 1) {
+            int j = __builtin_ctzll(ex);
+            if (!cam_exact(fp, h, m->col_xi[2 * i], m->col_xi[2 * i + 1], m->row_eta[2 * j],
+                           m->row_eta[2 * j + 1]))
+                continue;
+            keys[nk++] = k0 + (uint32_t)j;
+            if (runs) keys[nk++] = k0 + (uint32_t)j + 1;
+        }
     }
     w->nkeys = nk;
 }
-
 static void cam_axes(double ra, double dec, double rot, cam_visit *cv)
 {
     double sa = sin(ra), ca = cos(ra), sd = sin(dec), cd = cos(dec);
@@ -763,23 +922,20 @@ int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec,
         cam_visit cv;
         cam_axes(ra, dec, rot, &cv);
         cam_ctx cx;
-        cx.ko = cos(fp->bound), cx.so = sin(fp->bound);
-        /* A patch spans at most patch_diag/2 from its middle in the tract plane, no more on the
-         * sky. If it meets a CCD, its middle is within bound + patch_diag/2 of the boresight,
-         * where the focal plane stretches sky lengths by at most 1/cos^2 of the angle: so that
-         * middle's image is within rc of a CCD, hence of the cross that holds them all. */
-        double cmax = cos(fp->bound + m->patch_diag);
-        double rc = 0.5 * m->patch_diag / (cmax * cmax) * (1.0 + 1e-9);
-        /* The patch holds the sky disk of patch_inradius ri around its middle, which the focal
-         * plane does not shrink; a point of the cross is in a CCD's tile, so within max_gap of
-         * that CCD. A middle within ri - max_gap of the cross therefore has a CCD point in the
-         * patch's inner disk: a hit. Worth it only for patches much wider than the gaps. */
-        double ri = m->patch_inradius * (1.0 - 1e-9);
-        int tiles = m->patch_inradius > 2.0 * fp->max_gap;
-        cx.rc2 = rc * rc;
-        /* dropped CCDs (holes) leave the cross not tiled: no sure hits then */
-        cx.sure2 = tiles && !fp->holes ? (ri - fp->max_gap) * (ri - fp->max_gap) : -1.0;
-        if (fp->exact_only) cx.rc2 = INFINITY, cx.sure2 = -1.0; /* every patch: the exact test */
+        /* A point of the cross is in a CCD's tile, so within max_gap of that CCD in the focal
+         * plane, hence on the sky (the focal plane only stretches). Within the tract's outer
+         * box, and max_gap beyond it, the tract plane stretches sky lengths by at most 1/cos^2
+         * of the angle from its centre: so the tract-plane images are within g of each other. */
+        double cg = cos(m->half_diag + fp->max_gap);
+        cx.gs = fp->max_gap / (cg * cg) * (1.0 + 1e-9) + CAM_MARGIN;
+        /* dropped CCDs (holes) leave the cross not tiled: no sure hits then; and a patch must
+         * stay wider than 2 gs (patch_inradius is at most half its narrowest width) */
+        cx.sure = !fp->holes && cx.gs < m->patch_inradius;
+        /* runs: two keys per exact hit, up to two runs of sure rows per column */
+        if (w->runs && grow((void **)&w->keys, &w->capkeys,
+                            w->ntracts * (2 * (size_t)m->npatch + 4 * (size_t)m->info.patches_x),
+                            sizeof *w->keys))
+            return Y1_ENOMEM;
         for (size_t q = 0; q < w->ntracts; q++) cam_tract(m, fp, w->tracts[q], &cv, &cx, w);
     }
     return Y1_OK;

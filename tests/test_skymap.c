@@ -655,6 +655,7 @@ static void place(const double P[3], double fx, double fy, double rot_deg, doubl
 static void test_lsstcam_fast(const sky_map *m, int holes)
 {
     y1_err e;
+    const sky_map_info *in = sky_map_get_info(m);
     sky_fp_opts o;
     sky_fp_opts_init(&o);
     o.kind = SKY_FP_LSSTCAM;
@@ -689,11 +690,18 @@ static void test_lsstcam_fast(const sky_map *m, int holes)
         {edge_x, in_y},     /* the cross's outer corner */
         {-in_x, edge_y},    /* another arm's end, at the top */
         {0.0, 0.0},         /* the middle */
+        {edge_x + 0.5, 84.75}, /* half a millimetre outside the rim, level with a CCD */
+        {in_x - 0.3, in_y + 0.3}, /* a missing raft's edge, a little inside and above */
     };
     enum { NSPOT = sizeof spot / sizeof spot[0] };
+    /* patch edges: inner (P k - 0.5), outer (P k +- B - 0.5) and edge middles, in pixels */
+    double P = in->patch_inner_px, B = in->patch_border_px;
     sky_hits hf = {0}, hs = {0};
+    sky_work w;
+    memset(&w, 0, sizeof w);
     int mismatches = 0, tests = 0, with_exact = 0;
-    int nvis = holes ? 200 : 600;
+    size_t nexact = 0;
+    int nvis = holes ? 300 : 900;
     for (int k = 0; k < nvis; k++) {
         double ra, dec, rot = k % 4 == 0 ? 90.0 * (k / 4 % 4) : 360.0 * urand();
         if (k < nvis / 3) {
@@ -701,33 +709,49 @@ static void test_lsstcam_fast(const sky_map *m, int holes)
             ra = 360.0 * urand(), dec = asin(2.0 * urand() - 1.0) / D2R;
         } else {
             /* a patch corner or the middle of a patch edge, on one of the spots, +- 20 um */
-            int tract = (int)(urand() * sky_map_get_info(m)->num_tracts);
-            int i = 1 + (int)(urand() * 6), j = 1 + (int)(urand() * 6);
-            double px = i * 4000.0 - 0.5 + (k % 3 == 1 ? 100.0 : 0.0); /* inner or outer edge */
-            double py = k % 3 == 2 ? j * 4000.0 + 1500.0 : j * 4000.0 - 0.5 - 100.0 * (k % 2);
-            double pra, pdec, P[3];
+            int tract = (int)(urand() * in->num_tracts);
+            int i = 1 + (int)(urand() * (in->patches_x - 1));
+            int j = 1 + (int)(urand() * (in->patches_y - 1));
+            double px = i * P - 0.5 + (k % 3 == 1 ? B : k % 3 == 2 ? -B : 0.0);
+            double py = k % 5 == 2 ? j * P + 0.375 * P : j * P - 0.5 + B * (k % 2 ? -1 : 1);
+            double pra, pdec, Pv[3];
             sky_pixel_to_sky(m, tract, px, py, &pra, &pdec);
-            vec(pra, pdec, P);
+            vec(pra, pdec, Pv);
             const double *f = spot[k % NSPOT];
             double sx = k % 5 == 0 ? -1.0 : 1.0, sy = k % 7 == 0 ? -1.0 : 1.0;
-            place(P, (sx * f[0] + 0.02 * (urand() - 0.5)) * mm,
+            place(Pv, (sx * f[0] + 0.02 * (urand() - 0.5)) * mm,
                   (sy * f[1] + 0.02 * (urand() - 0.5)) * mm, rot, &ra, &dec);
         }
         if (!(dec >= -90.0 && dec <= 90.0)) continue;
         CHECK_INT(sky_footprint_patches(m, fast, ra, dec, rot, &hf, &e), Y1_OK);
         CHECK_INT(sky_footprint_patches(m, slow, ra, dec, rot, &hs, &e), Y1_OK);
+        CHECK_INT(sky__visit(m, fast, ra * D2R, dec * D2R, rot * D2R, &w), Y1_OK);
         tests++;
         with_exact += hs.n != hf.n || hs.n > 0;
         if (!same_hits(&hf, hs.v, hs.n)) {
             if (mismatches++ < 5)
-                fprintf(stderr, "lsstcam%s fast != exact at (%.9f, %.9f) rot %.6f: %zu vs %zu\n",
-                        holes ? " with holes" : "", ra, dec, rot, hf.n, hs.n);
+                fprintf(stderr, "lsstcam %s%s fast != exact at (%.9f, %.9f) rot %.6f: %zu vs %zu\n",
+                        in->name, holes ? " with holes" : "", ra, dec, rot, hf.n, hs.n);
         }
     }
+    nexact = w.nexact;
     CHECK_INT(mismatches, 0);
     CHECK(tests > nvis - 10 && with_exact == tests); /* every visit touches patches */
-    /* the last visit, like any, touches about section 8's 279 patches */
-    CHECK(hs.n > 200 && hs.n < 350);
+    /* The shortcuts leave the exact test to few patches. Without holes, only those the cross
+     * meets but not g inside (g ~ 0.013 deg against patches of 0.17-0.22 deg): per visit, its
+     * rim (14 deg) times 2 g over the patch area, about 5 to 12, spots included. With holes,
+     * every patch the cross meets: about its 10.5 deg^2 over the patch area (two hundred and
+     * more), but not every candidate patch of the candidate tracts (14 x 49 for DC2). */
+    double per = (double)nexact / tests, cross = 10.5 / pow(P * 0.2 / 3600.0, 2);
+    if (holes)
+        CHECK_MSG(per > 0.8 * cross && per < 2.0 * cross, "%.1f exact tests per visit", per);
+    else
+        CHECK_MSG(per > 1.0 && per < 0.15 * cross, "%.1f exact tests per visit", per);
+    /* the last visit, like any, touches at least the CCDs' 9.6 deg^2 over the inner patch
+     * area; for DC2 about section 8's 279 patches */
+    CHECK(hs.n > 9.6 / pow(P * 0.2 / 3600.0, 2));
+    if (P == 4000) CHECK(hs.n > 200 && hs.n < 350);
+    sky__work_free(&w);
     sky_hits_free(&hf);
     sky_hits_free(&hs);
     sky_footprint_free(fast);
@@ -1156,6 +1180,13 @@ int main(void)
     test_lsstcam(m);
     test_lsstcam_fast(m, 0);
     test_lsstcam_fast(m, 1);
+    sky_map *mc = NULL;
+    CHECK_INT(sky_map_new(&mc, "data/skymaps/lsst_cells_v1.yaml", &e), Y1_OK);
+    if (mc) {
+        test_lsstcam_fast(mc, 0);
+        test_lsstcam_fast(mc, 1);
+        sky_map_free(mc);
+    }
     test_agg(m);
     test_agg_runs(m);
     test_bad_yaml();
