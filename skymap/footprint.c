@@ -501,8 +501,8 @@ static inline v2d v2d_max(v2d a, v2d b) { return v2d_sel(a > b, a, b); }
 #endif
 
 /* The occ boxes' images in one tract plane: xi range, xi of the highest and lowest vertex, and
- * the edges as lines eta = a + s xi, an edge slot per lane: the upper boundary is the least of
- * the upper lines, the lower the greatest of the lower ones (a slot not in the set is +-inf). */
+ * the edges as lines eta = a + s xi: the upper boundary is the least of the upper lines, the
+ * lower the greatest of the lower ones (see cam_quads_build for the slots). */
 typedef struct cam_quads {
     v2d xmin, xmax, xtop, xbot;
     v2d inset;                /* the sure test stays this far inside [xmin, xmax] */
@@ -510,52 +510,73 @@ typedef struct cam_quads {
     double ymin, ymax;        /* over both */
 } cam_quads;
 
-/* Lane k of q from the quad of vertices (px[i], py[i]), counter-clockwise. Near-vertical edges
- * are left out: they only bound xi, which [xmin, xmax] does, and they lie within
+/* q from the quads' vertices (PX[i], PY[i]), counter-clockwise, a quad per lane. Near-vertical
+ * edges are left out: they only bound xi, which [xmin, xmax] does, and they lie within
  * CAM_STEEP * height of its ends (along either chain from the leftmost to the rightmost vertex
  * xi grows and the slope only falls or only rises, so only the first and last edges can be
  * steep). So anywhere in [xmin, xmax] the other lines bound the boundary from outside, and
- * beyond the insets they are it. Returns 0 for a quad this cannot describe (none here). */
-static int cam_quad_lane(cam_quads *q, int k, const double px[4], const double py[4])
+ * beyond the insets they are it. An edge not in a set fills its slot with +-inf; but when
+ * each pair of opposite edges has one upper and one lower (a near-parallelogram, the rule),
+ * two slots hold the sets and *two is set. Returns 0 for quads this cannot describe (none
+ * here). */
+static int cam_quads_build(cam_quads *q, const v2d PX[4], const v2d PY[4], int *two)
 {
-    double area2 = 0.0, xmin = px[0], xmax = px[0], ymin = py[0], ymax = py[0];
-    int top = 0, bot = 0, nu = 0, nl = 0;
-    for (int i = 1; i < 4; i++) {
-        xmin = dmin(xmin, px[i]), xmax = dmax(xmax, px[i]);
-        top = py[i] > py[top] ? i : top;
-        bot = py[i] < py[bot] ? i : bot;
-    }
-    ymin = py[bot], ymax = py[top];
+    const v2d zero = v2d_all(0.0), inf = v2d_all(INFINITY);
+    const v2l absm = (v2l){INT64_MAX, INT64_MAX};
+    v2d area2 = zero, A[4], S[4];
+    v2l up[4], lo[4], nu = (v2l){0, 0}, nl = (v2l){0, 0};
+    v2d xmin = PX[0], xmax = PX[0], ytop = PY[0], ybot = PY[0], xtop = PX[0], xbot = PX[0];
     for (int i = 0; i < 4; i++) {
         int l = (i + 1) & 3;
-        double dx = px[l] - px[i], dy = py[l] - py[i];
-        area2 += px[i] * py[l] - px[l] * py[i];
-        int steep = fabs(dx) <= CAM_STEEP * fabs(dy);
-        double s = dy / (steep ? 1.0 : dx), a = py[i] - s * px[i];
+        v2d dx = PX[l] - PX[i], dy = PY[l] - PY[i];
+        area2 += PX[i] * PY[l] - PX[l] * PY[i];
+        v2l steep = (v2d)((v2l)dx & absm) <= v2d_all(CAM_STEEP) * (v2d)((v2l)dy & absm);
+        S[i] = dy / v2d_sel(steep, v2d_all(1.0), dx);
+        A[i] = PY[i] - S[i] * PX[i];
         /* counter-clockwise, the inside is left of each edge: below one running toward -xi */
-        int up = !steep && dx < 0, lo = !steep && dx > 0;
-        nu += up, nl += lo;
-        q->ua[i][k] = up ? a : INFINITY, q->us[i][k] = up ? s : 0.0;
-        q->la[i][k] = lo ? a : -INFINITY, q->ls[i][k] = lo ? s : 0.0;
+        up[i] = ~steep & (dx < zero), lo[i] = ~steep & (dx > zero);
+        nu -= up[i], nl -= lo[i];
+        if (i) {
+            xmin = v2d_min(xmin, PX[i]), xmax = v2d_max(xmax, PX[i]);
+            v2l t = PY[i] > ytop, b = PY[i] < ybot;
+            ytop = v2d_sel(t, PY[i], ytop), xtop = v2d_sel(t, PX[i], xtop);
+            ybot = v2d_sel(b, PY[i], ybot), xbot = v2d_sel(b, PX[i], xbot);
+        }
     }
-    q->xmin[k] = xmin, q->xmax[k] = xmax, q->xtop[k] = px[top], q->xbot[k] = px[bot];
-    q->inset[k] = CAM_STEEP * (ymax - ymin) + CAM_MARGIN;
-    q->ymin = k ? dmin(q->ymin, ymin) : ymin;
-    q->ymax = k ? dmax(q->ymax, ymax) : ymax;
-    return area2 > 0.0 && nu > 0 && nl > 0;
+    q->xmin = xmin, q->xmax = xmax, q->xtop = xtop, q->xbot = xbot;
+    q->inset = v2d_all(CAM_STEEP) * (ytop - ybot) + v2d_all(CAM_MARGIN);
+    q->ymin = dmin(ybot[0], ybot[1]), q->ymax = dmax(ytop[0], ytop[1]);
+    v2l pair = (up[0] ^ up[2]) & (lo[0] ^ lo[2]) & (up[1] ^ up[3]) & (lo[1] ^ lo[3]);
+    *two = pair[0] && pair[1];
+    if (*two) {
+        for (int i = 0; i < 2; i++) {
+            q->ua[i] = v2d_sel(up[i], A[i], A[i + 2]), q->us[i] = v2d_sel(up[i], S[i], S[i + 2]);
+            q->la[i] = v2d_sel(up[i], A[i + 2], A[i]), q->ls[i] = v2d_sel(up[i], S[i + 2], S[i]);
+        }
+    } else {
+        for (int i = 0; i < 4; i++) {
+            q->ua[i] = v2d_sel(up[i], A[i], inf), q->us[i] = v2d_sel(up[i], S[i], zero);
+            q->la[i] = v2d_sel(lo[i], A[i], -inf), q->ls[i] = v2d_sel(lo[i], S[i], zero);
+        }
+    }
+    return area2[0] > 0.0 && area2[1] > 0.0 && nu[0] > 0 && nu[1] > 0 && nl[0] > 0 &&
+           nl[1] > 0;
 }
 
-/* The upper boundary of each lane's quad at xi = x (a lane each), and the lower one */
-static inline v2d quads_upper(const cam_quads *q, v2d x)
+/* The upper boundary of each lane's quad at xi = x (a lane each), and the lower one, from the
+ * first ns line slots (2 or 4, a constant where it is inlined) */
+static inline v2d quads_upper(const cam_quads *q, v2d x, int ns)
 {
-    return v2d_min(v2d_min(q->ua[0] + q->us[0] * x, q->ua[1] + q->us[1] * x),
-                   v2d_min(q->ua[2] + q->us[2] * x, q->ua[3] + q->us[3] * x));
+    v2d u = v2d_min(q->ua[0] + q->us[0] * x, q->ua[1] + q->us[1] * x);
+    if (ns > 2) u = v2d_min(u, v2d_min(q->ua[2] + q->us[2] * x, q->ua[3] + q->us[3] * x));
+    return u;
 }
 
-static inline v2d quads_lower(const cam_quads *q, v2d x)
+static inline v2d quads_lower(const cam_quads *q, v2d x, int ns)
 {
-    return v2d_max(v2d_max(q->la[0] + q->ls[0] * x, q->la[1] + q->ls[1] * x),
-                   v2d_max(q->la[2] + q->ls[2] * x, q->la[3] + q->ls[3] * x));
+    v2d l = v2d_max(q->la[0] + q->ls[0] * x, q->la[1] + q->ls[1] * x);
+    if (ns > 2) l = v2d_max(l, v2d_max(q->la[2] + q->ls[2] * x, q->la[3] + q->ls[3] * x));
+    return l;
 }
 
 /* cam_rows_below[n]: rows 0..n-1 as a bit mask (n <= 64) */
@@ -597,6 +618,48 @@ static void cam_tract_exact(const sky_map *m, const sky_footprint *fp, int t, co
             }
 }
 
+/* Pass one of cam_tract: for columns i0..i1-1, per quad (lane), the candidate rows' counts
+ * (cnt[i][0] rows start at or below the top, cnt[i][1] end below the bottom) and the sure
+ * rows' (cnt[i][2], cnt[i][3]), with ns line slots (2 or 4). Long chains of vector arithmetic,
+ * independent from column to column. */
+static inline void cam_counts(const sky_map *m, const cam_quads *qp, double gs, int sure,
+                              int i0, int i1, v2i cnt[][4], int ns)
+{
+    const cam_quads q = *qp;
+    const double M = CAM_MARGIN;
+    int npy = m->info.patches_y;
+    double inv = m->row_inv_pitch;
+    v2d vM = v2d_all(M), vgs = v2d_all(gs), vinv = v2d_all(inv), zero = v2d_all(0.0);
+    v2d vnpy = v2d_all(npy), lo_c = v2d_all(m->row_lo_c), hi_c = v2d_all(m->row_hi_c);
+    v2d in_lo = q.xmin + q.inset, in_hi = q.xmax - q.inset;
+    double first_lo = m->lo_pad[1], last_hi = m->hi_pad[npy];
+    v2l sure_on = (v2l){-(long long)sure, -(long long)sure};
+    for (int i = i0; i < i1; i++) {
+        v2d xa = v2d_all(m->col_xi[2 * i]), xb = v2d_all(m->col_xi[2 * i + 1]);
+        /* candidates: the strip widened by M */
+        v2d a1 = v2d_max(xa - vM, q.xmin), b1 = v2d_min(xb + vM, q.xmax);
+        v2d U = quads_upper(&q, v2d_min(v2d_max(q.xtop, a1), b1), ns) + vM;
+        v2d L = quads_lower(&q, v2d_min(v2d_max(q.xbot, a1), b1), ns) - vM;
+        v2d n1 = v2d_min(v2d_max(U * vinv + lo_c + CAM_ROWS, zero), vnpy);
+        v2d j0 = v2d_min(v2d_max(L * vinv + hi_c - CAM_ROWS, zero), vnpy);
+        n1 = v2d_sel(a1 <= b1, n1, zero); /* no rows where the quad misses the strip */
+        /* sure: the strip narrowed by gs, inside the insets; rows narrowed by gs */
+        v2d a2 = v2d_max(xa + vgs, in_lo), b2 = v2d_min(xb - vgs, in_hi);
+        v2d Us = quads_upper(&q, v2d_min(v2d_max(q.xtop, a2), b2), ns) - vM;
+        v2d Ls = quads_lower(&q, v2d_min(v2d_max(q.xbot, a2), b2), ns) + vM;
+        v2l s_ok = (a2 <= b2) & (Ls <= Us) & sure_on;
+        Us -= vgs, Ls += vgs;
+        v2d n1s = v2d_min(v2d_max(Us * vinv + lo_c - CAM_ROWS, zero), vnpy);
+        v2d j0s = v2d_min(v2d_max(Ls * vinv + hi_c + CAM_ROWS, zero), vnpy);
+        /* the first row's clipped start and the last row's clipped end, for the sure rows */
+        n1s = v2d_sel(s_ok & (Us >= v2d_all(first_lo)), n1s, zero);
+        j0s = v2d_sel(Ls > v2d_all(last_hi), vnpy, j0s);
+        cnt[i][0] = __builtin_convertvector(n1, v2i), cnt[i][1] = __builtin_convertvector(j0, v2i);
+        cnt[i][2] = __builtin_convertvector(n1s, v2i);
+        cnt[i][3] = __builtin_convertvector(j0s, v2i);
+    }
+}
+
 /* Tract t: the quads of the occ boxes (a tract their boxes miss is skipped); then per patch
  * column, both quads at once, the candidate rows (each quad's eta extent over the strip widened
  * by the margin) and the sure rows (its extent over the strip narrowed by gs and the insets,
@@ -620,21 +683,23 @@ static void cam_tract(const sky_map *m, const sky_footprint *fp, int t, const ca
     }
     const double M = CAM_MARGIN;
     cam_quads q;
-    int ok = 1;
-    for (int k = 0; k < 2; k++) {
-        /* the image of focal-plane point (fx, fy): (D.e / D.c, D.n / D.c), D = b + fx U + fy V */
-        const double *o = fp->occ[k < fp->nocc ? k : 0];
-        double px[4], py[4];
-        for (int i = 0; i < 4; i++) {
-            double fx = o[(i == 1 || i == 2) ? 1 : 0], fy = o[i >= 2 ? 3 : 2];
-            double dc = h[6] + fx * h[0] + fy * h[3];
-            ok &= dc > 1e-3; /* in front of the tract plane (always, within the size limits) */
-            double idc = 1.0 / (dc > 1e-3 ? dc : 1.0);
-            px[i] = (h[7] + fx * h[1] + fy * h[4]) * idc;
-            py[i] = (h[8] + fx * h[2] + fy * h[5]) * idc;
-        }
-        ok &= cam_quad_lane(&q, k, px, py);
+    /* the image of focal-plane point (fx, fy) is (D.e / D.c, D.n / D.c), D = b + fx U + fy V;
+     * corner i of box k in lane k */
+    const double *o0 = fp->occ[0], *o1 = fp->occ[fp->nocc > 1 ? 1 : 0];
+    v2d PX[4], PY[4];
+    v2l front = (v2l){-1, -1};
+    for (int i = 0; i < 4; i++) {
+        int xs = (i == 1 || i == 2) ? 1 : 0, ys = i >= 2 ? 3 : 2;
+        v2d fx = (v2d){o0[xs], o1[xs]}, fy = (v2d){o0[ys], o1[ys]};
+        v2d dc = v2d_all(h[6]) + fx * v2d_all(h[0]) + fy * v2d_all(h[3]);
+        v2l f = dc > v2d_all(1e-3); /* in front of the tract plane (always, by the size limits) */
+        front &= f;
+        v2d idc = v2d_all(1.0) / v2d_sel(f, dc, v2d_all(1.0));
+        PX[i] = (v2d_all(h[7]) + fx * v2d_all(h[1]) + fy * v2d_all(h[4])) * idc;
+        PY[i] = (v2d_all(h[8]) + fx * v2d_all(h[2]) + fy * v2d_all(h[5])) * idc;
     }
+    int two = 0, ok = front[0] && front[1];
+    ok = cam_quads_build(&q, PX, PY, &two) && ok;
     if (!ok) {
         cam_tract_exact(m, fp, t, h, w);
         return;
@@ -647,43 +712,13 @@ static void cam_tract(const sky_map *m, const sky_footprint *fp, int t, const ca
     int npx = m->info.patches_x, npy = m->info.patches_y, runs = w->runs;
     uint32_t base = (uint32_t)t * (uint32_t)m->npatch, *keys = w->keys;
     size_t nk = w->nkeys;
-    double gs = cx->gs, inv = m->row_inv_pitch;
-    v2d vM = v2d_all(M), vgs = v2d_all(gs), vinv = v2d_all(inv), zero = v2d_all(0.0);
-    v2d vnpy = v2d_all(npy), lo_c = v2d_all(m->row_lo_c), hi_c = v2d_all(m->row_hi_c);
-    v2d in_lo = q.xmin + q.inset, in_hi = q.xmax - q.inset;
-    double first_lo = m->lo_pad[1], last_hi = m->hi_pad[npy];
     /* columns run toward -xi: those beyond the quads are skipped, and those short of them */
     int i0 = 0, i1 = npx;
     while (i0 < npx && m->col_xi[2 * i0] > xhi + M) i0++;
     while (i1 > i0 && m->col_xi[2 * i1 - 1] < xlo - M) i1--;
-    /* first every column's row counts (long chains of vector arithmetic, independent from
-     * column to column), then their masks: lanes are quads; candidate and sure counts */
     v2i cnt[64][4];
-    v2l sure_on = (v2l){-(long long)cx->sure, -(long long)cx->sure};
-    for (int i = i0; i < i1; i++) {
-        v2d xa = v2d_all(m->col_xi[2 * i]), xb = v2d_all(m->col_xi[2 * i + 1]);
-        /* candidates: the strip widened by M */
-        v2d a1 = v2d_max(xa - vM, q.xmin), b1 = v2d_min(xb + vM, q.xmax);
-        v2d U = quads_upper(&q, v2d_min(v2d_max(q.xtop, a1), b1)) + vM;
-        v2d L = quads_lower(&q, v2d_min(v2d_max(q.xbot, a1), b1)) - vM;
-        v2d n1 = v2d_min(v2d_max(U * vinv + lo_c + CAM_ROWS, zero), vnpy);
-        v2d j0 = v2d_min(v2d_max(L * vinv + hi_c - CAM_ROWS, zero), vnpy);
-        n1 = v2d_sel(a1 <= b1, n1, zero); /* no rows where the quad misses the strip */
-        /* sure: the strip narrowed by gs, inside the insets; rows narrowed by gs */
-        v2d a2 = v2d_max(xa + vgs, in_lo), b2 = v2d_min(xb - vgs, in_hi);
-        v2d Us = quads_upper(&q, v2d_min(v2d_max(q.xtop, a2), b2)) - vM;
-        v2d Ls = quads_lower(&q, v2d_min(v2d_max(q.xbot, a2), b2)) + vM;
-        v2l s_ok = (a2 <= b2) & (Ls <= Us) & sure_on;
-        Us -= vgs, Ls += vgs;
-        v2d n1s = v2d_min(v2d_max(Us * vinv + lo_c - CAM_ROWS, zero), vnpy);
-        v2d j0s = v2d_min(v2d_max(Ls * vinv + hi_c + CAM_ROWS, zero), vnpy);
-        /* the first row's clipped start and the last row's clipped end, for the sure rows */
-        n1s = v2d_sel(s_ok & (Us >= v2d_all(first_lo)), n1s, zero);
-        j0s = v2d_sel(Ls > v2d_all(last_hi), vnpy, j0s);
-        cnt[i][0] = __builtin_convertvector(n1, v2i), cnt[i][1] = __builtin_convertvector(j0, v2i);
-        cnt[i][2] = __builtin_convertvector(n1s, v2i);
-        cnt[i][3] = __builtin_convertvector(j0s, v2i);
-    }
+    if (two) cam_counts(m, &q, cx->gs, cx->sure, i0, i1, cnt, 2);
+    else cam_counts(m, &q, cx->gs, cx->sure, i0, i1, cnt, 4);
     int nex = 0, ex_i[64];
     uint64_t ex_m[64];
     const uint64_t *T = cam_rows_below;
@@ -717,10 +752,10 @@ static void cam_tract(const sky_map *m, const sky_footprint *fp, int t, const ca
     }
     for (int r = 0; r < nex; r++) {
         int i = ex_i[r];
-        w->nexact += (size_t)__builtin_popcountll(ex_m[r]);
         uint32_t k0 = base + (uint32_t)(i * npy);
         for (uint64_t ex = ex_m[r]; ex; ex &= ex - 1) {
             int j = __builtin_ctzll(ex);
+            w->nexact++;
             if (!cam_exact(fp, h, m->col_xi[2 * i], m->col_xi[2 * i + 1], m->row_eta[2 * j],
                            m->row_eta[2 * j + 1]))
                 continue;
@@ -730,6 +765,7 @@ static void cam_tract(const sky_map *m, const sky_footprint *fp, int t, const ca
     }
     w->nkeys = nk;
 }
+
 static void cam_axes(double ra, double dec, double rot, cam_visit *cv)
 {
     double sa = sin(ra), ca = cos(ra), sd = sin(dec), cd = cos(dec);

@@ -615,9 +615,11 @@ static void test_lsstcam(const sky_map *m)
 }
 
 /* ---- the lsstcam shortcuts against the exact test alone ----
- * footprint.c sorts most patches into hit or miss from the focal-plane image of their middle
- * and sends only a band along the rim of the CCD cross to the exact polygon test. Pinned here
- * against the same footprint with exact_only (every candidate patch through the polygon test):
+ * footprint.c sorts most patches into hit or miss per patch column, from the tract-plane
+ * images of the CCD cross (its candidate rows, and the sure rows it reaches g inside), and
+ * sends only the few in between to the exact polygon test. Pinned here, on both sky maps,
+ * against the same footprint with exact_only (every patch of every candidate tract through
+ * the polygon test):
  * random visits, and visits placed so that a patch corner or edge falls on a gap between CCDs,
  * between rafts, where gaps cross, on the rim, in a rim notch (a gap open to the outside) or at
  * the inner corner left by a missing corner raft. */
