@@ -473,8 +473,8 @@ static int cam_exact(const sky_footprint *fp, const double h[9], double x0, doub
  * dropped) is one or two rectangles of the focal plane. Both planes are gnomonic, so each maps
  * to a convex quadrilateral of the tract plane. A patch box meets that quad iff the quad's eta
  * extent within the patch's column strip meets the row's eta range; and when the box shrunk by
- * gs meets it (gs bounds the tract-plane image of max_gap), a point of the cross lies gs inside
- * the patch, so its CCD, within max_gap of it, reaches into the patch: a hit. So per column and
+ * gs meets it (gs bounds the tract-plane image of tile_reach), a point of the cross lies gs inside
+ * the patch, so its CCD, within tile_reach of it, reaches into the patch: a hit. So per column and
  * quad: a run of candidate rows and a run of sure rows, by arithmetic on the row pitch; only
  * the candidates that are not sure, a few patches along the rim, take the exact test. Every
  * bound leans toward the exact test by CAM_MARGIN (rad) or CAM_ROWS (rows), far above the
@@ -594,7 +594,7 @@ static const uint64_t cam_rows_below[65] = {
 
 /* Per-visit constants of the lsstcam test (see sky__visit). */
 typedef struct cam_ctx {
-    double gs;                /* the sure inset: bounds the tract-plane image of max_gap, plus
+    double gs;                /* the sure inset: bounds the tract-plane image of tile_reach, plus
                                  CAM_MARGIN */
     int sure;                 /* the cross is tiled (no dropped CCD) and patches are wider than
                                  2 gs: sure hits exist */
@@ -658,6 +658,19 @@ static inline void cam_counts(const sky_map *m, const cam_quads *qp, double gs, 
         cnt[i][2] = __builtin_convertvector(n1s, v2i);
         cnt[i][3] = __builtin_convertvector(j0s, v2i);
     }
+}
+
+/* Appends run (a, b) to the nk keys when `keep`, and returns the new count; a run starting
+ * where the last one ends extends it (a column full to its last row, and the next from its
+ * first: fewer additions in the aggregator). No branch: the writes past the count are
+ * scratch (the buffer holds four keys per column more than it can need). */
+static inline size_t cam_run(uint32_t *keys, size_t nk, int keep, uint32_t a, uint32_t b)
+{
+    int join = keep && nk > 0 && keys[nk - 1] == a;
+    size_t p = nk - (size_t)join;
+    keys[p] = join ? b : a;
+    keys[p + 1] = b;
+    return keep ? p + 2 - (size_t)join : nk;
 }
 
 /* Tract t: the quads of the occ boxes (a tract their boxes miss is skipped); then per patch
@@ -737,12 +750,10 @@ static void cam_tract(const sky_map *m, const sky_footprint *fp, int t, const ca
             const uint64_t top = 1ULL << 63; /* keeps ctz's argument non-zero */
             uint64_t past = sure + (sure & -sure), rest = sure & past;
             uint64_t past2 = rest + (rest & -rest);
-            keys[nk] = k0 + (uint32_t)__builtin_ctzll(sure | top);
-            keys[nk + 1] = k0 + (uint32_t)(past ? __builtin_ctzll(past) : 64);
-            nk += sure ? 2 : 0;
-            keys[nk] = k0 + (uint32_t)__builtin_ctzll(rest | top);
-            keys[nk + 1] = k0 + (uint32_t)(past2 ? __builtin_ctzll(past2) : 64);
-            nk += rest ? 2 : 0;
+            nk = cam_run(keys, nk, sure != 0, k0 + (uint32_t)__builtin_ctzll(sure | top),
+                         k0 + (uint32_t)(past ? __builtin_ctzll(past) : 64));
+            nk = cam_run(keys, nk, rest != 0, k0 + (uint32_t)__builtin_ctzll(rest | top),
+                         k0 + (uint32_t)(past2 ? __builtin_ctzll(past2) : 64));
         } else {
             for (int j = 0; j < npy; j++) {
                 keys[nk] = k0 + (uint32_t)j;
@@ -958,12 +969,12 @@ int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec,
         cam_visit cv;
         cam_axes(ra, dec, rot, &cv);
         cam_ctx cx;
-        /* A point of the cross is in a CCD's tile, so within max_gap of that CCD in the focal
-         * plane, hence on the sky (the focal plane only stretches). Within the tract's outer
-         * box, and max_gap beyond it, the tract plane stretches sky lengths by at most 1/cos^2
-         * of the angle from its centre: so the tract-plane images are within g of each other. */
-        double cg = cos(m->half_diag + fp->max_gap);
-        cx.gs = fp->max_gap / (cg * cg) * (1.0 + 1e-9) + CAM_MARGIN;
+        /* A point of the cross is in a CCD's tile, so within tile_reach of that CCD in the
+         * focal plane, hence on the sky (the focal plane only stretches). Within the tract's
+         * outer box, and tile_reach beyond it, the tract plane stretches sky lengths by at most
+         * 1/cos^2 of the angle from its centre: so the tract-plane images are within g. */
+        double cg = cos(m->half_diag + fp->tile_reach);
+        cx.gs = fp->tile_reach / (cg * cg) * (1.0 + 1e-9) + CAM_MARGIN;
         /* dropped CCDs (holes) leave the cross not tiled: no sure hits then; and a patch must
          * stay wider than 2 gs (patch_inradius is at most half its narrowest width) */
         cx.sure = !fp->holes && cx.gs < m->patch_inradius;

@@ -209,7 +209,7 @@ int sky__camera_load(sky_footprint *fp, const char *path, y1_err *err)
      * rim). Tiles of existing CCDs cover a cross-shaped region; the sure cap of footprint.c uses
      * the largest boresight-centred disk inside it: up to the rim or to the nearest tile with no
      * CCD (a corner raft). Every tile point is within a gap of its CCD. */
-    double *tx = fp->ax_x.tile, *ty = fp->ax_y.tile, gap = 0.0;
+    double *tx = fp->ax_x.tile, *ty = fp->ax_y.tile, gap = 0.0, gap_x = 0.0, gap_y = 0.0;
     for (int k = 0; k < ns; k++) {
         tx[2 * k] = k ? 0.5 * (fp->slot_x[2 * k - 1] + fp->slot_x[2 * k]) : fp->slot_x[0];
         tx[2 * k + 1] = k < ns - 1 ? 0.5 * (fp->slot_x[2 * k + 1] + fp->slot_x[2 * k + 2])
@@ -218,10 +218,13 @@ int sky__camera_load(sky_footprint *fp, const char *path, y1_err *err)
         ty[2 * k + 1] = k < ns - 1 ? 0.5 * (fp->slot_y[2 * k + 1] + fp->slot_y[2 * k + 2])
                                    : fp->slot_y[2 * k + 1];
         if (k) {
-            gap = fmax(gap, fp->slot_x[2 * k] - fp->slot_x[2 * k - 1]);
-            gap = fmax(gap, fp->slot_y[2 * k] - fp->slot_y[2 * k - 1]);
+            gap_x = fmax(gap_x, fp->slot_x[2 * k] - fp->slot_x[2 * k - 1]);
+            gap_y = fmax(gap_y, fp->slot_y[2 * k] - fp->slot_y[2 * k - 1]);
         }
     }
+    gap = fmax(gap_x, gap_y);
+    /* a tile reaches half a gap beyond its slot each way (not at all at the rim) */
+    fp->tile_reach = 0.5 * hypot(fmax(gap_x, 0.0), fmax(gap_y, 0.0));
     tiled_radius(fp);
     double *o = fp->occ[0];
     o[0] = fp->slot_x[0], o[1] = fp->slot_x[2 * ns - 1];

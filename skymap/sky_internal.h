@@ -76,6 +76,8 @@ struct sky_footprint {
     double tiled;             /* rad: sky radius of the boresight disk that CCD cells tile */
     double max_gap;           /* rad: widest gap between neighbouring grown CCDs; every point of
                                  a tile is within max_gap of its CCD */
+    double tile_reach;        /* rad: half the hypotenuse of the widest gaps along x and along
+                                 y; every point of a tile is within it of its CCD (<= max_gap) */
     unsigned char *ccd_on;    /* per CCD: 1 in use; NULL = all (sky__camera_drop) */
     int nccd_on;
     int holes;                /* some CCD inside the occ boxes is dropped: they are not tiled */
