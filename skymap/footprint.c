@@ -10,6 +10,11 @@
 #include "skymap/sky_internal.h"
 #include "common/y1_grow.h"
 
+/* the circle batch has an AVX2 build beside the baseline one (see circle_batch) */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define SKY_AVX2 1
+#endif
+
 /* fmin/fmax honour NaN rules and end up as library calls; these inputs are never NaN */
 static inline double dmin(double a, double b) { return a < b ? a : b; }
 static inline double dmax(double a, double b) { return a > b ? a : b; }
@@ -37,6 +42,9 @@ int sky_footprint_new(sky_footprint **out, const sky_fp_opts *o, y1_err *err)
     fp->overlap = o->overlap;
     fp->rot = o->rotation;
     fp->seed = o->seed;
+#ifdef SKY_AVX2
+    fp->avx2 = __builtin_cpu_supports("avx2") != 0;
+#endif
     if (o->kind == SKY_FP_CIRCLE) {
         fp->radius = o->radius_deg * SKY_D2R;
         snprintf(fp->desc, sizeof fp->desc, "circle, radius %g deg", o->radius_deg);
@@ -278,19 +286,13 @@ static void circle_tract(const sky_map *m, int t, const double v[3], double k, d
  * data until the runs are listed. */
 enum { CIRCLE_BATCH = 16 };
 
-/* On x86-64 with glibc (whose ifunc picks a clone when the program loads) the batch is also
- * built for AVX2, four lanes instead of SSE2's two, chosen when the CPU has it. AVX2 does
- * not bring FMA, and the file is built with -ffp-contract=off anyway: each clone rounds every
+/* On x86-64 the batch is built twice: as the baseline (SSE2, two lanes) and for AVX2 (four),
+ * which sky_footprint_new picks when the CPU has it (fp->avx2; the tests run both). AVX2 does
+ * not bring FMA, and the file is built with -ffp-contract=off anyway: each build rounds every
  * operation as written, so both give the same bits. */
-#if defined(__x86_64__) && defined(__GLIBC__) && (defined(__GNUC__) || defined(__clang__))
-#define CIRCLE_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define CIRCLE_CLONES
-#endif
-
-CIRCLE_CLONES
-static void circle_batch(const sky_map *m, const int *tracts, int n, const double v[3],
-                         double k, double sr, double full, sky_work *w)
+static inline __attribute__((always_inline)) void
+circle_batch_body(const sky_map *m, const int *tracts, int n, const double v[3], double k,
+                  double sr, double full, sky_work *w)
 {
     enum { B = CIRCLE_BATCH };
     double a[B], b[B], d[B], xc[B], yc[B], hx[B], hy[B], wq[B], off[B], bd[B], hx2[B], ikd[B];
@@ -391,6 +393,34 @@ static void circle_batch(const sky_map *m, const int *tracts, int n, const doubl
         }
     }
     w->nkeys = nk;
+}
+
+static void circle_batch_base(const sky_map *m, const int *tracts, int n, const double v[3],
+                              double k, double sr, double full, sky_work *w)
+{
+    circle_batch_body(m, tracts, n, v, k, sr, full, w);
+}
+
+#ifdef SKY_AVX2
+__attribute__((target("avx2"))) static void
+circle_batch_avx2(const sky_map *m, const int *tracts, int n, const double v[3], double k,
+                  double sr, double full, sky_work *w)
+{
+    circle_batch_body(m, tracts, n, v, k, sr, full, w);
+}
+#endif
+
+static void circle_batch(const sky_footprint *fp, const sky_map *m, const int *tracts, int n,
+                         const double v[3], double k, double sr, double full, sky_work *w)
+{
+#ifdef SKY_AVX2
+    if (fp->avx2) {
+        circle_batch_avx2(m, tracts, n, v, k, sr, full, w);
+        return;
+    }
+#endif
+    (void)fp;
+    circle_batch_base(m, tracts, n, v, k, sr, full, w);
 }
 
 /* ---- lsstcam ----
@@ -962,8 +992,8 @@ int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec,
         else
             for (size_t q = 0; q < w->ntracts; q += CIRCLE_BATCH) {
                 size_t left = w->ntracts - q;
-                circle_batch(m, w->tracts + q, left < CIRCLE_BATCH ? (int)left : CIRCLE_BATCH,
-                             v, k, sr, full, w);
+                circle_batch(fp, m, w->tracts + q,
+                             left < CIRCLE_BATCH ? (int)left : CIRCLE_BATCH, v, k, sr, full, w);
             }
     } else {
         cam_visit cv;

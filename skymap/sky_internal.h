@@ -81,6 +81,8 @@ struct sky_footprint {
     unsigned char *ccd_on;    /* per CCD: 1 in use; NULL = all (sky__camera_drop) */
     int nccd_on;
     int holes;                /* some CCD inside the occ boxes is dropped: they are not tiled */
+    int avx2;                 /* the circle batch's AVX2 build is used (the CPU has it; tests
+                                 clear it to run the baseline build) */
     int exact_only;           /* tests only: decide every candidate patch by the exact polygon
                                  test, without the sure and miss shortcuts it is pinned against
                                  (the circle: one tract at a time, sky__circle_cols) */
