@@ -690,6 +690,112 @@ static inline void cam_counts(const sky_map *m, const cam_quads *qp, double gs, 
     }
 }
 
+/* On x86-64, cam_counts also comes four lanes wide, for AVX2 (picked as the circle batch's
+ * build is, by fp->avx2): two columns at a time, lane 2c + k holding column i + c and quad k,
+ * each lane the very operations of cam_counts in the same order (AVX2 brings no FMA, the file
+ * is built with -ffp-contract=off, and vminpd and vmaxpd pick as minpd and maxpd do), so the
+ * bits are the same. Not one body built twice: without AVX, GCC 12 lowers 32-byte comparisons
+ * and selects to scalar code, so the baseline keeps the two-lane loop above. */
+#ifdef SKY_AVX2
+#include <immintrin.h>
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpsabi" /* 32-byte vectors only pass between AVX2 functions */
+#define CAM_AVX2 __attribute__((target("avx2")))
+typedef double v4d __attribute__((vector_size(32)));
+typedef long long v4l __attribute__((vector_size(32)));
+typedef int v4i __attribute__((vector_size(16)));
+CAM_AVX2 static inline v4d v4d_all(double a) { return (v4d){a, a, a, a}; }
+CAM_AVX2 static inline v4d v4d_two(v2d a) { return (v4d){a[0], a[1], a[0], a[1]}; }
+CAM_AVX2 static inline v4d v4d_sel(v4l k, v4d a, v4d b)
+{
+    return (v4d)((k & (v4l)a) | (~k & (v4l)b));
+}
+CAM_AVX2 static inline v4d v4d_min(v4d a, v4d b)
+{
+    return (v4d)_mm256_min_pd((__m256d)a, (__m256d)b);
+}
+CAM_AVX2 static inline v4d v4d_max(v4d a, v4d b)
+{
+    return (v4d)_mm256_max_pd((__m256d)a, (__m256d)b);
+}
+
+/* quads_upper and quads_lower on the lines l[0..3] (a, s) broadcast to both columns */
+CAM_AVX2 static inline v4d quads_upper4(const v4d a[4], const v4d s[4], v4d x, int ns)
+{
+    v4d u = v4d_min(a[0] + s[0] * x, a[1] + s[1] * x);
+    if (ns > 2) u = v4d_min(u, v4d_min(a[2] + s[2] * x, a[3] + s[3] * x));
+    return u;
+}
+
+CAM_AVX2 static inline v4d quads_lower4(const v4d a[4], const v4d s[4], v4d x, int ns)
+{
+    v4d l = v4d_max(a[0] + s[0] * x, a[1] + s[1] * x);
+    if (ns > 2) l = v4d_max(l, v4d_max(a[2] + s[2] * x, a[3] + s[3] * x));
+    return l;
+}
+
+/* cnt[i][k] = lanes 0, 1 of c (column i), cnt[i2][k] lanes 2, 3 (i2 = i when there is no
+ * second column: the same numbers twice) */
+CAM_AVX2 static inline void cam_put4(v2i cnt[][4], int i, int i2, int k, v4d c)
+{
+    v4i n = __builtin_convertvector(c, v4i);
+    cnt[i][k] = (v2i){n[0], n[1]}, cnt[i2][k] = (v2i){n[2], n[3]};
+}
+
+CAM_AVX2 static inline __attribute__((always_inline)) void
+cam_counts4_ns(const sky_map *m, const cam_quads *qp, double gs, int sure, int i0, int i1,
+               v2i cnt[][4], int ns)
+{
+    const double M = CAM_MARGIN;
+    int npy = m->info.patches_y;
+    double inv = m->row_inv_pitch;
+    v4d ua[4], us[4], la[4], ls[4];
+    for (int k = 0; k < 4; k++) {
+        ua[k] = v4d_two(qp->ua[k]), us[k] = v4d_two(qp->us[k]);
+        la[k] = v4d_two(qp->la[k]), ls[k] = v4d_two(qp->ls[k]);
+    }
+    v4d xmin = v4d_two(qp->xmin), xmax = v4d_two(qp->xmax), inset = v4d_two(qp->inset);
+    v4d xtop = v4d_two(qp->xtop), xbot = v4d_two(qp->xbot);
+    v4d vM = v4d_all(M), vgs = v4d_all(gs), vinv = v4d_all(inv), zero = v4d_all(0.0);
+    v4d vnpy = v4d_all(npy), lo_c = v4d_all(m->row_lo_c), hi_c = v4d_all(m->row_hi_c);
+    v4d in_lo = xmin + inset, in_hi = xmax - inset;
+    double first_lo = m->lo_pad[1], last_hi = m->hi_pad[npy];
+    long long so = -(long long)sure;
+    v4l sure_on = (v4l){so, so, so, so};
+    const double *cx = m->col_xi;
+    for (int i = i0; i < i1; i += 2) {
+        int i2 = i + 1 < i1 ? i + 1 : i;
+        v4d xa = (v4d){cx[2 * i], cx[2 * i], cx[2 * i2], cx[2 * i2]};
+        v4d xb = (v4d){cx[2 * i + 1], cx[2 * i + 1], cx[2 * i2 + 1], cx[2 * i2 + 1]};
+        v4d a1 = v4d_max(xa - vM, xmin), b1 = v4d_min(xb + vM, xmax);
+        v4d U = quads_upper4(ua, us, v4d_min(v4d_max(xtop, a1), b1), ns) + vM;
+        v4d L = quads_lower4(la, ls, v4d_min(v4d_max(xbot, a1), b1), ns) - vM;
+        v4d n1 = v4d_min(v4d_max(U * vinv + lo_c + CAM_ROWS, zero), vnpy);
+        v4d j0 = v4d_min(v4d_max(L * vinv + hi_c - CAM_ROWS, zero), vnpy);
+        n1 = v4d_sel(a1 <= b1, n1, zero);
+        v4d a2 = v4d_max(xa + vgs, in_lo), b2 = v4d_min(xb - vgs, in_hi);
+        v4d Us = quads_upper4(ua, us, v4d_min(v4d_max(xtop, a2), b2), ns) - vM;
+        v4d Ls = quads_lower4(la, ls, v4d_min(v4d_max(xbot, a2), b2), ns) + vM;
+        v4l s_ok = (a2 <= b2) & (Ls <= Us) & sure_on;
+        Us -= vgs, Ls += vgs;
+        v4d n1s = v4d_min(v4d_max(Us * vinv + lo_c - CAM_ROWS, zero), vnpy);
+        v4d j0s = v4d_min(v4d_max(Ls * vinv + hi_c + CAM_ROWS, zero), vnpy);
+        n1s = v4d_sel(s_ok & (Us >= v4d_all(first_lo)), n1s, zero);
+        j0s = v4d_sel(Ls > v4d_all(last_hi), vnpy, j0s);
+        cam_put4(cnt, i, i2, 0, n1), cam_put4(cnt, i, i2, 1, j0);
+        cam_put4(cnt, i, i2, 2, n1s), cam_put4(cnt, i, i2, 3, j0s);
+    }
+}
+
+CAM_AVX2 static void cam_counts4(const sky_map *m, const cam_quads *qp, double gs, int sure,
+                                 int i0, int i1, v2i cnt[][4], int ns)
+{
+    if (ns == 2) cam_counts4_ns(m, qp, gs, sure, i0, i1, cnt, 2);
+    else cam_counts4_ns(m, qp, gs, sure, i0, i1, cnt, 4);
+}
+#pragma GCC diagnostic pop
+#endif
+
 /* Appends run (a, b) to the nk keys when `keep`, and returns the new count; a run starting
  * where the last one ends extends it (a column full to its last row, and the next from its
  * first: fewer additions in the aggregator). No branch: the writes past the count are
@@ -760,6 +866,10 @@ static void cam_tract(const sky_map *m, const sky_footprint *fp, int t, const ca
     while (i0 < npx && m->col_xi[2 * i0] > xhi + M) i0++;
     while (i1 > i0 && m->col_xi[2 * i1 - 1] < xlo - M) i1--;
     v2i cnt[64][4];
+#ifdef SKY_AVX2
+    if (fp->avx2) cam_counts4(m, &q, cx->gs, cx->sure, i0, i1, cnt, two ? 2 : 4);
+    else
+#endif
     if (two) cam_counts(m, &q, cx->gs, cx->sure, i0, i1, cnt, 2);
     else cam_counts(m, &q, cx->gs, cx->sure, i0, i1, cnt, 4);
     int nex = 0, ex_i[64];
