@@ -703,7 +703,7 @@ static void test_lsstcam_fast(const sky_map *m, int holes)
     memset(&w, 0, sizeof w);
     int mismatches = 0, tests = 0, with_exact = 0;
     size_t nexact = 0;
-    int nvis = holes ? 300 : 900;
+    int nvis = holes ? 300 : 900, cpu_avx2 = fast->avx2;
     for (int k = 0; k < nvis; k++) {
         double ra, dec, rot = k % 4 == 0 ? 90.0 * (k / 4 % 4) : 360.0 * urand();
         if (k < nvis / 3) {
@@ -725,6 +725,9 @@ static void test_lsstcam_fast(const sky_map *m, int holes)
                   (sy * f[1] + 0.02 * (urand() - 0.5)) * mm, rot, &ra, &dec);
         }
         if (!(dec >= -90.0 && dec <= 90.0)) continue;
+        /* every other visit through the baseline build of the column counts: on a CPU with
+         * AVX2 both builds are pinned to the exact test */
+        fast->avx2 = cpu_avx2 && k % 2 == 0;
         CHECK_INT(sky_footprint_patches(m, fast, ra, dec, rot, &hf, &e), Y1_OK);
         CHECK_INT(sky_footprint_patches(m, slow, ra, dec, rot, &hs, &e), Y1_OK);
         CHECK_INT(sky__visit(m, fast, ra * D2R, dec * D2R, rot * D2R, &w), Y1_OK);
