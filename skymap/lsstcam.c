@@ -109,24 +109,6 @@ static int axis_table(sky_axis *ax, const double *ext, int n)
     return 0;
 }
 
-/* The largest boresight-centred disk inside the tiles of existing CCDs: up to the rim or to the
- * nearest tile with no CCD. */
-static void tiled_radius(sky_footprint *fp)
-{
-    int ns = fp->nslot_x;
-    const double *tx = fp->ax_x.tile, *ty = fp->ax_y.tile;
-    double rin = fmin(fmin(-tx[0], tx[2 * ns - 1]), fmin(-ty[0], ty[2 * ns - 1]));
-    for (int ky = 0; ky < ns; ky++)
-        for (int kx = 0; kx < ns; kx++) {
-            if (fp->slot_ccd[ky * ns + kx] >= 0) continue;
-            double x0 = tx[2 * kx], x1 = tx[2 * kx + 1], y0 = ty[2 * ky], y1 = ty[2 * ky + 1];
-            double dx = x0 > 0 ? x0 : x1 < 0 ? -x1 : 0.0;
-            double dy = y0 > 0 ? y0 : y1 < 0 ? -y1 : 0.0;
-            rin = fmin(rin, hypot(dx, dy));
-        }
-    fp->tiled = rin > 0 ? atan(rin) : 0.0;
-}
-
 int sky__camera_drop(sky_footprint *fp, const unsigned char *keep, int n, y1_err *err)
 {
     if (n != fp->nccd)
@@ -139,13 +121,12 @@ int sky__camera_drop(sky_footprint *fp, const unsigned char *keep, int n, y1_err
     fp->ccd_on = malloc((size_t)n);
     if (!fp->ccd_on) return y1_errf(err, Y1_ENOMEM, "footprint: out of memory");
     for (int k = 0; k < n; k++) fp->ccd_on[k] = keep[k] != 0;
-    /* a dropped CCD's slot is empty: the exact test skips it, the sure cap stops short of it,
-     * and the occ boxes (which still hold every CCD) are no longer filled by tiles */
+    /* a dropped CCD's slot is empty: the exact test skips it, and the occ boxes (which still
+     * hold every CCD) are no longer filled by tiles, so footprint.c takes no sure hits */
     for (int i = 0; i < fp->nslot_x * fp->nslot_y; i++)
         if (fp->slot_ccd[i] >= 0 && !fp->ccd_on[fp->slot_ccd[i]]) fp->slot_ccd[i] = -1;
     fp->nccd_on = on;
     fp->holes = 1;
-    tiled_radius(fp);
     return Y1_OK;
 }
 
@@ -205,27 +186,16 @@ int sky__camera_load(sky_footprint *fp, const char *path, y1_err *err)
     if (fp->bound > 20.0 * SKY_D2R) /* the overlap tests assume a field far below a hemisphere */
         return y1_errf(err, Y1_EINPUT, "%s: the focal plane reaches %.1f deg from the boresight; "
                        "at most 20 deg is supported", path, fp->bound * SKY_R2D);
-    /* Tiles: each slot widened to the middle of the gaps around it (to the slot edge at the
-     * rim). Tiles of existing CCDs cover a cross-shaped region; the sure cap of footprint.c uses
-     * the largest boresight-centred disk inside it: up to the rim or to the nearest tile with no
-     * CCD (a corner raft). Every tile point is within a gap of its CCD. */
-    double *tx = fp->ax_x.tile, *ty = fp->ax_y.tile, gap = 0.0, gap_x = 0.0, gap_y = 0.0;
-    for (int k = 0; k < ns; k++) {
-        tx[2 * k] = k ? 0.5 * (fp->slot_x[2 * k - 1] + fp->slot_x[2 * k]) : fp->slot_x[0];
-        tx[2 * k + 1] = k < ns - 1 ? 0.5 * (fp->slot_x[2 * k + 1] + fp->slot_x[2 * k + 2])
-                                   : fp->slot_x[2 * k + 1];
-        ty[2 * k] = k ? 0.5 * (fp->slot_y[2 * k - 1] + fp->slot_y[2 * k]) : fp->slot_y[0];
-        ty[2 * k + 1] = k < ns - 1 ? 0.5 * (fp->slot_y[2 * k + 1] + fp->slot_y[2 * k + 2])
-                                   : fp->slot_y[2 * k + 1];
-        if (k) {
-            gap_x = fmax(gap_x, fp->slot_x[2 * k] - fp->slot_x[2 * k - 1]);
-            gap_y = fmax(gap_y, fp->slot_y[2 * k] - fp->slot_y[2 * k - 1]);
-        }
+    /* A CCD's tile is its slot widened to the middle of the gaps around it (to the slot edge at
+     * the rim): the tiles of existing CCDs fill the occ boxes (the cross), and every tile point
+     * is within tile_reach of its CCD; footprint.c's sure rows rest on both. */
+    double gap_x = 0.0, gap_y = 0.0;
+    for (int k = 1; k < ns; k++) {
+        gap_x = fmax(gap_x, fp->slot_x[2 * k] - fp->slot_x[2 * k - 1]);
+        gap_y = fmax(gap_y, fp->slot_y[2 * k] - fp->slot_y[2 * k - 1]);
     }
-    gap = fmax(gap_x, gap_y);
     /* a tile reaches half a gap beyond its slot each way (not at all at the rim) */
     fp->tile_reach = 0.5 * hypot(fmax(gap_x, 0.0), fmax(gap_y, 0.0));
-    tiled_radius(fp);
     double *o = fp->occ[0];
     o[0] = fp->slot_x[0], o[1] = fp->slot_x[2 * ns - 1];
     o[2] = fp->slot_y[0], o[3] = fp->slot_y[2 * ns - 1];
@@ -238,10 +208,8 @@ int sky__camera_load(sky_footprint *fp, const char *path, y1_err *err)
         o[2] = fp->slot_y[2 * C], o[3] = fp->slot_y[2 * (ns - C) - 1];
         fp->nocc = 2;
     }
-    fp->max_gap = fmax(gap, 0.0);
     if (axis_table(&fp->ax_x, fp->slot_x, ns) || axis_table(&fp->ax_y, fp->slot_y, ns))
         return y1_errf(err, Y1_ENOMEM, "%s: out of memory", path);
-    fp->max_gap = fmax(gap, 0.0);
     return Y1_OK;
 }
 

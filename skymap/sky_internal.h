@@ -49,8 +49,6 @@ typedef struct sky_axis {
     double origin, inv_cell;  /* cell c covers [origin + c/inv_cell, origin + (c+1)/inv_cell) */
     int ncell;
     int16_t *ge, *le;         /* per cell: first slot with hi >= cell start; last with lo <= end */
-    double tile[128];         /* 2 per slot: its tile, the slot widened to the middle of the
-                                 gaps around it (to the slot's edge at the rim); tiles abut */
 } sky_axis;
 
 struct sky_footprint {
@@ -73,16 +71,14 @@ struct sky_footprint {
     int *slot_ccd;            /* nslot_y * nslot_x: CCD index in that slot or -1 */
     double bound;             /* rad: sky angle from boresight to the farthest CCD corner */
     double ccd_half_diag;     /* rad: largest half-diagonal of a grown CCD box */
-    double tiled;             /* rad: sky radius of the boresight disk that CCD cells tile */
-    double max_gap;           /* rad: widest gap between neighbouring grown CCDs; every point of
-                                 a tile is within max_gap of its CCD */
     double tile_reach;        /* rad: half the hypotenuse of the widest gaps along x and along
-                                 y; every point of a tile is within it of its CCD (<= max_gap) */
+                                 y; every point of a tile is within it of its CCD */
     unsigned char *ccd_on;    /* per CCD: 1 in use; NULL = all (sky__camera_drop) */
     int nccd_on;
     int holes;                /* some CCD inside the occ boxes is dropped: they are not tiled */
-    int avx2;                 /* the circle batch's AVX2 build is used (the CPU has it; tests
-                                 clear it to run the baseline build) */
+    int avx2;                 /* the AVX2 builds of the circle batch and the lsstcam column
+                                 counts are used (the CPU has it; tests clear it to run the
+                                 baseline builds) */
     int exact_only;           /* tests only: decide every candidate patch by the exact polygon
                                  test, without the sure and miss shortcuts it is pinned against
                                  (the circle: one tract at a time, sky__circle_cols) */
@@ -134,8 +130,8 @@ double sky__acos_above(double x);
 
 /* lsstcam.c: read the camera YAML into fp's CCD fields (nccd, ccd, slots, bound). */
 int sky__camera_load(sky_footprint *fp, const char *path, y1_err *err);
-/* Use only the CCDs with keep[id] = 1 (n entries, one per CCD): their slots become empty, the
- * tiled disk shrinks to the nearest empty tile. Y1_EINPUT when n is not the camera's CCD count
+/* Use only the CCDs with keep[id] = 1 (n entries, one per CCD): their slots become empty and
+ * fp->holes is set (the cross is no longer tiled: no sure hits). Y1_EINPUT when n is not the camera's CCD count
  * or nothing is kept. */
 int sky__camera_drop(sky_footprint *fp, const unsigned char *keep, int n, y1_err *err);
 
