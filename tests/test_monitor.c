@@ -13,6 +13,18 @@ static double t_of(const char *s)
     return est_mon_parse_time(s, &t) ? -1 : t;
 }
 
+/* A described table rendered as Markdown (md) or CSV: the text, to free */
+static char *dtab_text(const est_dtab *d, int md)
+{
+    char *mem = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&mem, &len);
+    if (md) est_dtab_md(fp, d, 0, -1);
+    else est_dtab_csv(fp, d, -1);
+    fclose(fp);
+    return mem;
+}
+
 int main(void)
 {
     /* the calendar: epoch, Y2K (10957 days), a leap day, the day after it, a century rule */
@@ -95,15 +107,11 @@ int main(void)
                                                EST_NONE, EST_T("t")}, &err), 0);
     CHECK_INT(est_dtab_row(&d, 0, (est_cell[]){EST_T(NULL), EST_NONE, EST_NONE, EST_NONE}, &err),
               Y1_ENOMEM);
-    fp = open_memstream(&mem, &len);
-    est_dtab_md(fp, &d, 0, -1);
-    fclose(fp);
+    mem = dtab_text(&d, 1);
     CHECK_STR(mem, "| name | size | keep | tag |\n|---|---:|---|---|\n| calexp | 103.2 MiB | Y | |\n"
                    "| icExp | 2.5 |  |  |\n| x7 | | | t |\n");
     free(mem);
-    fp = open_memstream(&mem, &len);
-    est_dtab_csv(fp, &d, -1);
-    fclose(fp);
+    mem = dtab_text(&d, 0);
     CHECK_STR(mem, "name,size_mib,keep,tag\ncalexp,103.24,true,\nicExp,2.5,false,\nx7,,,t\n");
     free(mem);
     est_dtab_clear(&d);
@@ -143,9 +151,7 @@ int main(void)
                            &err), 0);
     CHECK_INT(est_dtab_row(&d, 0, (est_cell[]){EST_R(12.34e12), EST_R(999.4), EST_T("none")},
                            &err), 0);
-    fp = open_memstream(&mem, &len);
-    est_dtab_md(fp, &d, 0, -1);
-    fclose(fp);
+    mem = dtab_text(&d, 1);
     CHECK_STR(mem, "| TB | n | files |\n|---:|---:|---:|\n| 2.50 | 1,234,568 | 42 |\n"
                    "| 0.000128 | -12,345 | 1,000 |\n| 12.3 | 999 | none |\n");
     free(mem);
