@@ -649,11 +649,12 @@ static void cam_tract_exact(const sky_map *m, const sky_footprint *fp, int t, co
 }
 
 /* Pass one of cam_tract: for columns i0..i1-1, per quad (lane), the candidate rows' counts
- * (cnt[i][0] rows start at or below the top, cnt[i][1] end below the bottom) and the sure
- * rows' (cnt[i][2], cnt[i][3]), with ns line slots (2 or 4). Long chains of vector arithmetic,
- * independent from column to column. */
+ * (n1 rows start at or below the top, j0 end below the bottom) and the sure rows' (n1s, j0s),
+ * with ns line slots (2 or 4), and from them the rows as bit masks over both quads: cm[i][0]
+ * the candidates, cm[i][1] the sure rows (T[n1] & ~T[j0]: rows j0..n1-1). Long chains of
+ * vector arithmetic, independent from column to column. */
 static inline void cam_counts(const sky_map *m, const cam_quads *qp, double gs, int sure,
-                              int i0, int i1, v2i cnt[][4], int ns)
+                              int i0, int i1, uint64_t cm[][2], int ns)
 {
     const cam_quads q = *qp;
     const double M = CAM_MARGIN;
@@ -684,9 +685,11 @@ static inline void cam_counts(const sky_map *m, const cam_quads *qp, double gs, 
         /* the first row's clipped start and the last row's clipped end, for the sure rows */
         n1s = v2d_sel(s_ok & (Us >= v2d_all(first_lo)), n1s, zero);
         j0s = v2d_sel(Ls > v2d_all(last_hi), vnpy, j0s);
-        cnt[i][0] = __builtin_convertvector(n1, v2i), cnt[i][1] = __builtin_convertvector(j0, v2i);
-        cnt[i][2] = __builtin_convertvector(n1s, v2i);
-        cnt[i][3] = __builtin_convertvector(j0s, v2i);
+        v2i c0 = __builtin_convertvector(n1, v2i), c1 = __builtin_convertvector(j0, v2i);
+        v2i c2 = __builtin_convertvector(n1s, v2i), c3 = __builtin_convertvector(j0s, v2i);
+        const uint64_t *T = cam_rows_below;
+        cm[i][0] = (T[c0[0]] & ~T[c1[0]]) | (T[c0[1]] & ~T[c1[1]]);
+        cm[i][1] = (T[c2[0]] & ~T[c3[0]]) | (T[c2[1]] & ~T[c3[1]]);
     }
 }
 
@@ -734,17 +737,33 @@ CAM_AVX2 static inline v4d quads_lower4(const v4d a[4], const v4d s[4], v4d x, i
     return l;
 }
 
-/* cnt[i][k] = lanes 0, 1 of c (column i), cnt[i2][k] lanes 2, 3 (i2 = i when there is no
- * second column: the same numbers twice) */
-CAM_AVX2 static inline void cam_put4(v2i cnt[][4], int i, int i2, int k, v4d c)
+/* Rows lo..hi-1 of each lane as a bit mask, from the counts hi, lo in [0, 64] (truncated as
+ * cam_counts converts them): (1 << n) - 1 per lane, where a shift by 64 gives 0, so n = 64
+ * gives every row, as cam_rows_below[64] */
+CAM_AVX2 static inline __m256i cam_rows4(v4d hi, v4d lo)
 {
-    v4i n = __builtin_convertvector(c, v4i);
-    cnt[i][k] = (v2i){n[0], n[1]}, cnt[i2][k] = (v2i){n[2], n[3]};
+    const __m256i one = _mm256_set1_epi64x(1);
+    __m256i h = _mm256_cvtepi32_epi64(_mm256_cvttpd_epi32((__m256d)hi));
+    __m256i l = _mm256_cvtepi32_epi64(_mm256_cvttpd_epi32((__m256d)lo));
+    __m256i mh = _mm256_sub_epi64(_mm256_sllv_epi64(one, h), one);
+    __m256i ml = _mm256_sub_epi64(_mm256_sllv_epi64(one, l), one);
+    return _mm256_andnot_si256(ml, mh);
+}
+
+/* cm[i] = the candidate and sure masks of lanes 0 | 1 (column i), cm[i2] those of lanes
+ * 2 | 3 (i2 = i when there is no second column: the same numbers twice) */
+CAM_AVX2 static inline void cam_put4(uint64_t cm[][2], int i, int i2, __m256i cand, __m256i sure)
+{
+    cand = _mm256_or_si256(cand, _mm256_permute4x64_epi64(cand, 0xB1));
+    sure = _mm256_or_si256(sure, _mm256_permute4x64_epi64(sure, 0xB1));
+    __m256i cs = _mm256_unpacklo_epi64(cand, sure);
+    _mm_storeu_si128((__m128i *)cm[i], _mm256_castsi256_si128(cs));
+    _mm_storeu_si128((__m128i *)cm[i2], _mm256_extracti128_si256(cs, 1));
 }
 
 CAM_AVX2 static inline __attribute__((always_inline)) void
 cam_counts4_ns(const sky_map *m, const cam_quads *qp, double gs, int sure, int i0, int i1,
-               v2i cnt[][4], int ns)
+               uint64_t cm[][2], int ns)
 {
     const double M = CAM_MARGIN;
     int npy = m->info.patches_y;
@@ -782,16 +801,15 @@ cam_counts4_ns(const sky_map *m, const cam_quads *qp, double gs, int sure, int i
         v4d j0s = v4d_min(v4d_max(Ls * vinv + hi_c + CAM_ROWS, zero), vnpy);
         n1s = v4d_sel(s_ok & (Us >= v4d_all(first_lo)), n1s, zero);
         j0s = v4d_sel(Ls > v4d_all(last_hi), vnpy, j0s);
-        cam_put4(cnt, i, i2, 0, n1), cam_put4(cnt, i, i2, 1, j0);
-        cam_put4(cnt, i, i2, 2, n1s), cam_put4(cnt, i, i2, 3, j0s);
+        cam_put4(cm, i, i2, cam_rows4(n1, j0), cam_rows4(n1s, j0s));
     }
 }
 
 CAM_AVX2 static void cam_counts4(const sky_map *m, const cam_quads *qp, double gs, int sure,
-                                 int i0, int i1, v2i cnt[][4], int ns)
+                                 int i0, int i1, uint64_t cm[][2], int ns)
 {
-    if (ns == 2) cam_counts4_ns(m, qp, gs, sure, i0, i1, cnt, 2);
-    else cam_counts4_ns(m, qp, gs, sure, i0, i1, cnt, 4);
+    if (ns == 2) cam_counts4_ns(m, qp, gs, sure, i0, i1, cm, 2);
+    else cam_counts4_ns(m, qp, gs, sure, i0, i1, cm, 4);
 }
 #pragma GCC diagnostic pop
 #endif
@@ -865,20 +883,17 @@ static void cam_tract(const sky_map *m, const sky_footprint *fp, int t, const ca
     int i0 = 0, i1 = npx;
     while (i0 < npx && m->col_xi[2 * i0] > xhi + M) i0++;
     while (i1 > i0 && m->col_xi[2 * i1 - 1] < xlo - M) i1--;
-    v2i cnt[64][4];
+    uint64_t cm[64][2];
 #ifdef SKY_AVX2
-    if (fp->avx2) cam_counts4(m, &q, cx->gs, cx->sure, i0, i1, cnt, two ? 2 : 4);
+    if (fp->avx2) cam_counts4(m, &q, cx->gs, cx->sure, i0, i1, cm, two ? 2 : 4);
     else
 #endif
-    if (two) cam_counts(m, &q, cx->gs, cx->sure, i0, i1, cnt, 2);
-    else cam_counts(m, &q, cx->gs, cx->sure, i0, i1, cnt, 4);
+    if (two) cam_counts(m, &q, cx->gs, cx->sure, i0, i1, cm, 2);
+    else cam_counts(m, &q, cx->gs, cx->sure, i0, i1, cm, 4);
     int nex = 0, ex_i[64];
     uint64_t ex_m[64];
-    const uint64_t *T = cam_rows_below;
     for (int i = i0; i < i1; i++) {
-        const v2i *ct = cnt[i];
-        uint64_t cand = (T[ct[0][0]] & ~T[ct[1][0]]) | (T[ct[0][1]] & ~T[ct[1][1]]);
-        uint64_t sure = (T[ct[2][0]] & ~T[ct[3][0]]) | (T[ct[2][1]] & ~T[ct[3][1]]);
+        uint64_t cand = cm[i][0], sure = cm[i][1];
         uint64_t ex = cand & ~sure;
         ex_i[nex] = i, ex_m[nex] = ex;
         nex += ex != 0;
