@@ -228,6 +228,8 @@ static void *worker(void *arg)
             }
         }
         for (size_t i = lo; !sh->cen && i < hi; i++) {
+            /* the visits are taken in spatial order, scattered over the array: fetch ahead */
+            if (sh->order && i + 8 < hi) __builtin_prefetch(&sh->v[sh->order[i + 8]]);
             const sky_visit *v = &sh->v[sh->order ? sh->order[i] : i];
             double rot = sky_footprint_rotation(sh->fp, v->id, v->rot_deg);
             uint32_t *c = wk->counts + (size_t)v->band * sh->per_band;
