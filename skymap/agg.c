@@ -153,7 +153,8 @@ static int finish(sky_agg *a)
  * centres, each with its visits per band, compute its overlaps once and add that many. A
  * circle meets each patch column in one run of rows, so the counters are then a difference
  * array: two additions per run instead of one per patch, and one running sum at the end. The
- * lsstcam footprint (exact rule) lists runs too, visit by visit. */
+ * lsstcam footprint (exact rule) adds its runs to the same difference array, visit by visit,
+ * as it finds them (sky_work.dcount). */
 typedef struct centre {
     double ra_deg, dec_deg;
     uint32_t nb[Y1_NBANDS];   /* visits per band at this centre */
@@ -233,6 +234,9 @@ static void *worker(void *arg)
             const sky_visit *v = &sh->v[sh->order ? sh->order[i] : i];
             double rot = sky_footprint_rotation(sh->fp, v->id, v->rot_deg);
             uint32_t *c = wk->counts + (size_t)v->band * sh->per_band;
+            /* lsstcam's exact rule (the one per-visit path with runs) adds its runs to the
+             * band's difference array itself; the rest list keys */
+            w.dcount = w.runs ? c : NULL;
             int rc = sky__visit(sh->m, sh->fp, v->ra_deg * SKY_D2R, v->dec_deg * SKY_D2R,
                                 rot * SKY_D2R, &w);
             if (rc) {
@@ -240,13 +244,7 @@ static void *worker(void *arg)
                 atomic_store(&sh->failed, 1);
                 goto out;
             }
-            if (w.runs)
-                for (size_t k = 0; k < w.nkeys; k += 2) {
-                    c[w.keys[k]]++;
-                    c[w.keys[k + 1]]--;
-                }
-            else
-                for (size_t k = 0; k < w.nkeys; k++) c[w.keys[k]]++;
+            for (size_t k = 0; k < w.nkeys; k++) c[w.keys[k]]++;
         }
         atomic_fetch_add(&sh->done, sh->cen ? visits : hi - lo);
         if (wk->is_caller && sh->progress) {

@@ -631,7 +631,7 @@ typedef struct cam_ctx {
 } cam_ctx;
 
 /* Every patch of tract t through the exact test (exact_only, and a tract whose quads cannot be
- * formed, which the field and tract size limits rule out). Keys, or runs of one. */
+ * formed, which the field and tract size limits rule out): keys, or into w->dcount. */
 static void cam_tract_exact(const sky_map *m, const sky_footprint *fp, int t, const double h[9],
                             sky_work *w)
 {
@@ -643,8 +643,8 @@ static void cam_tract_exact(const sky_map *m, const sky_footprint *fp, int t, co
             if (cam_exact(fp, h, m->col_xi[2 * i], m->col_xi[2 * i + 1], m->row_eta[2 * j],
                           m->row_eta[2 * j + 1])) {
                 uint32_t key = base + (uint32_t)(i * npy + j);
-                w->keys[w->nkeys++] = key;
-                if (w->runs) w->keys[w->nkeys++] = key + 1;
+                if (w->dcount) w->dcount[key]++, w->dcount[key + 1]--;
+                else w->keys[w->nkeys++] = key;
             }
 }
 
@@ -814,19 +814,6 @@ CAM_AVX2 static void cam_counts4(const sky_map *m, const cam_quads *qp, double g
 #pragma GCC diagnostic pop
 #endif
 
-/* Appends run (a, b) to the nk keys when `keep`, and returns the new count; a run starting
- * where the last one ends extends it (a column full to its last row, and the next from its
- * first: fewer additions in the aggregator). No branch: the writes past the count are
- * scratch (the buffer holds four keys per column more than it can need). */
-static inline size_t cam_run(uint32_t *keys, size_t nk, int keep, uint32_t a, uint32_t b)
-{
-    int join = keep && nk > 0 && keys[nk - 1] == a;
-    size_t p = nk - (size_t)join;
-    keys[p] = join ? b : a;
-    keys[p + 1] = b;
-    return keep ? p + 2 - (size_t)join : nk;
-}
-
 /* Tract t: the quads of the occ boxes (a tract their boxes miss is skipped); then per patch
  * column, both quads at once, the candidate rows (each quad's eta extent over the strip widened
  * by the margin) and the sure rows (its extent over the strip narrowed by gs and the insets,
@@ -876,8 +863,8 @@ static void cam_tract(const sky_map *m, const sky_footprint *fp, int t, const ca
     if (xlo - M > m->box_xi[1] || xhi + M < m->box_xi[0] || q.ymin - M > m->box_eta[1] ||
         q.ymax + M < m->box_eta[0])
         return;
-    int npx = m->info.patches_x, npy = m->info.patches_y, runs = w->runs;
-    uint32_t base = (uint32_t)t * (uint32_t)m->npatch, *keys = w->keys;
+    int npx = m->info.patches_x, npy = m->info.patches_y;
+    uint32_t base = (uint32_t)t * (uint32_t)m->npatch, *keys = w->keys, *dc = w->dcount;
     size_t nk = w->nkeys;
     /* columns run toward -xi: those beyond the quads are skipped, and those short of them */
     int i0 = 0, i1 = npx;
@@ -898,17 +885,19 @@ static void cam_tract(const sky_map *m, const sky_footprint *fp, int t, const ca
         ex_i[nex] = i, ex_m[nex] = ex;
         nex += ex != 0;
         uint32_t k0 = base + (uint32_t)(i * npy);
-        if (runs) {
-            /* the sure rows are no run, one or two (one per quad), each written as (first,
-             * last + 1) and kept when it exists, without a branch: adding a run's lowest bit
-             * carries it away, leaving the bit past its end */
-            const uint64_t top = 1ULL << 63; /* keeps ctz's argument non-zero */
+        if (dc) {
+            /* the sure rows are no run, one or two (one per quad): adding a run's lowest bit
+             * carries it away, leaving the bit past its end (64: past the last row) */
             uint64_t past = sure + (sure & -sure), rest = sure & past;
-            uint64_t past2 = rest + (rest & -rest);
-            nk = cam_run(keys, nk, sure != 0, k0 + (uint32_t)__builtin_ctzll(sure | top),
-                         k0 + (uint32_t)(past ? __builtin_ctzll(past) : 64));
-            nk = cam_run(keys, nk, rest != 0, k0 + (uint32_t)__builtin_ctzll(rest | top),
-                         k0 + (uint32_t)(past2 ? __builtin_ctzll(past2) : 64));
+            if (sure) {
+                dc[k0 + (uint32_t)__builtin_ctzll(sure)]++;
+                dc[k0 + (uint32_t)(past ? __builtin_ctzll(past) : 64)]--;
+            }
+            if (rest) {
+                uint64_t past2 = rest + (rest & -rest);
+                dc[k0 + (uint32_t)__builtin_ctzll(rest)]++;
+                dc[k0 + (uint32_t)(past2 ? __builtin_ctzll(past2) : 64)]--;
+            }
         } else {
             for (int j = 0; j < npy; j++) {
                 keys[nk] = k0 + (uint32_t)j;
@@ -925,8 +914,8 @@ static void cam_tract(const sky_map *m, const sky_footprint *fp, int t, const ca
             if (!cam_exact(fp, h, m->col_xi[2 * i], m->col_xi[2 * i + 1], m->row_eta[2 * j],
                            m->row_eta[2 * j + 1]))
                 continue;
-            keys[nk++] = k0 + (uint32_t)j;
-            if (runs) keys[nk++] = k0 + (uint32_t)j + 1;
+            if (dc) dc[k0 + (uint32_t)j]++, dc[k0 + (uint32_t)j + 1]--;
+            else keys[nk++] = k0 + (uint32_t)j;
         }
     }
     w->nkeys = nk;
@@ -1133,11 +1122,6 @@ int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec,
         /* dropped CCDs (holes) leave the cross not tiled: no sure hits then; and a patch must
          * stay wider than 2 gs (patch_inradius is at most half its narrowest width) */
         cx.sure = !fp->holes && cx.gs < m->patch_inradius;
-        /* runs: two keys per exact hit, up to two runs of sure rows per column */
-        if (w->runs && grow((void **)&w->keys, &w->capkeys,
-                            w->ntracts * (2 * (size_t)m->npatch + 4 * (size_t)m->info.patches_x),
-                            sizeof *w->keys))
-            return Y1_ENOMEM;
         for (size_t q = 0; q < w->ntracts; q++) cam_tract(m, fp, w->tracts[q], &cv, &cx, w);
     }
     return Y1_OK;

@@ -94,14 +94,16 @@ typedef struct sky_work {
     size_t capmark;
     double *ccdv;    /* bbox rule, lsstcam: 3 per CCD, the unit vector of its middle */
     size_t capccdv;
-    int runs;        /* when set, the circle (either rule) and lsstcam's exact rule list
-                        runs of rows of a patch column as pairs (first key, last key + 1)
-                        instead of every key: the aggregator counts a run with two additions
-                        into a difference array */
+    int runs;        /* when set, the circle (either rule) lists runs of rows of a patch
+                        column as pairs (first key, last key + 1) instead of every key: the
+                        aggregator counts a run with two additions into a difference array */
     double memo_r, memo_k, memo_sr; /* circle: cos and sin of radius memo_r (0: none yet) */
     double memo_hd, memo_full;      /* and the least v.c of a tract wholly inside it, for a
                                        tract box of half-diagonal memo_hd */
     double memo_d, memo_cosd;       /* candidates: cos of reach memo_d (0: none yet) */
+    uint32_t *dcount; /* lsstcam, exact rule: when set, the hits go straight into this
+                         difference array as runs of rows (+1 at a run's first key, -1 past
+                         its last; the aggregator's per-visit path) and no key is listed */
     size_t nexact;   /* lsstcam, exact rule: patches sent to the exact polygon test so far
                         (the tests check that the shortcuts leave few) */
 } sky_work;
@@ -109,9 +111,9 @@ void sky__work_free(sky_work *w);
 
 /* Keys of every (tract, patch) the footprint touches at unit-sphere boresight (ra, dec) in rad
  * with rotation rot (rad). Unordered, no duplicates. Coordinates must be valid. With w->runs
- * set and a circle footprint or lsstcam with the exact rule, w->keys[0..nkeys-1] holds
- * nkeys / 2 pairs (a, b) instead: the keys a..b-1, disjoint runs that together are the same
- * keys.
+ * set and a circle footprint, w->keys[0..nkeys-1] holds nkeys / 2 pairs (a, b) instead: the
+ * keys a..b-1, disjoint runs that together are the same keys. With w->dcount set and lsstcam
+ * with the exact rule, the same runs are added to w->dcount and nkeys is 0.
  * Return: Y1_OK or Y1_ENOMEM. */
 int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec, double rot,
                sky_work *w);

@@ -854,7 +854,8 @@ static void test_circle_fast(const sky_map *m)
  * both rules, with repeated centres, and at the poles, where the north cap's last patch is the
  * last counter of all (a run ending there subtracts one past the end). lsstcam's exact rule
  * takes runs too (sure rows, joined across full columns, and exact hits as runs of one): the
- * same check with rotations, with and without dropped CCDs, and its bbox rule (no runs). */
+ * same check with rotations, with and without dropped CCDs, and its bbox rule (no runs); and
+ * with exact_only, whose every hit goes to the difference array as a run of one. */
 static void test_agg_runs(const sky_map *m)
 {
     y1_err e;
@@ -880,8 +881,9 @@ static void test_agg_runs(const sky_map *m)
     unsigned char keep[189];
     memset(keep, 1, sizeof keep);
     for (int k = 90; k <= 98; k++) keep[k] = 0;
-    for (int f = 0; f < 5; f++) {
-        /* circle exact, circle bbox, lsstcam exact, the same with holes, lsstcam bbox */
+    for (int f = 0; f < 6; f++) {
+        /* circle exact, circle bbox, lsstcam exact, the same with holes, lsstcam bbox,
+         * lsstcam exact with exact_only */
         int rule = f == 1 || f == 4, cam = f >= 2;
         sky_fp_opts o;
         sky_fp_opts_init(&o);
@@ -891,6 +893,7 @@ static void test_agg_runs(const sky_map *m)
         sky_footprint *fp = NULL;
         CHECK_INT(sky_footprint_new(&fp, &o, &e), Y1_OK);
         if (!fp) break;
+        fp->exact_only = f == 5;
         memset(want, 0, dense * sizeof *want);
         sky_hits h = {0};
         for (int i = 0; i < NV; i++) {
