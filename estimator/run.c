@@ -184,6 +184,7 @@ static int run_footprints(const est_run_opts *o, collect_ctx *vis, est_result *r
     }
     size_t nc = 0;
     const sky_coadd *c = sky_agg_coadds(agg, &nc);
+    if ((rc = est_coadds_reserve(&r->coadds, nc, err))) goto done;
     for (size_t i = 0; i < nc; i++)
         if ((rc = est_coadds_push(&r->coadds, c[i].band, c[i].tract, c[i].patch_x, c[i].patch_y,
                                   (int)c[i].num_visits, err)))

@@ -39,6 +39,13 @@ int est_coadds_push(est_coadds *c, int band, int tract, int px, int py, int n, y
     return Y1_OK;
 }
 
+int est_coadds_reserve(est_coadds *c, size_t n, y1_err *err)
+{
+    if (y1_grow(&c->v, &c->cap, c->n + n, sizeof *c->v, 4096))
+        return y1_errf(err, Y1_ENOMEM, "coadds: out of memory");
+    return Y1_OK;
+}
+
 static int cmp_coadd(const void *a, const void *b)
 {
     const est_coadd *x = a, *y = b;
@@ -389,49 +396,48 @@ done:
     return rc;
 }
 
-void est_coadds_nstats_all(const est_coadds *c, est_nstats out[Y1_NBANDS])
+int est_coadds_nstats_all(const est_coadds *c, est_nstats out[Y1_NBANDS], y1_err *err)
 {
-    int maxn[Y1_NBANDS] = {0};
+    /* one pass: each band's histogram of n, grown as larger n turn up; then the quantiles
+     * from it (exact order statistics, lower value) */
+    int64_t *h[Y1_NBANDS] = {NULL};
+    size_t cap[Y1_NBANDS] = {0};
     double sum[Y1_NBANDS] = {0};
+    int rc = Y1_OK;
     memset(out, 0, Y1_NBANDS * sizeof *out);
     for (size_t i = 0; i < c->n; i++) {
-        int b = c->v[i].band;
+        int b = c->v[i].band, n = c->v[i].n;
+        if ((size_t)n >= cap[b]) {
+            size_t nc = cap[b] ? 2 * cap[b] : 256;
+            while (nc <= (size_t)n) nc *= 2;
+            int64_t *g = realloc(h[b], nc * sizeof *g);
+            if (!g) {
+                rc = y1_errf(err, Y1_ENOMEM, "n statistics: out of memory");
+                goto done;
+            }
+            memset(g + cap[b], 0, (nc - cap[b]) * sizeof *g);
+            h[b] = g, cap[b] = nc;
+        }
+        h[b][n]++;
         out[b].coadds++;
-        sum[b] += c->v[i].n;
-        if (c->v[i].n > maxn[b]) maxn[b] = c->v[i].n;
+        sum[b] += n;
+        if (n > out[b].max) out[b].max = n;
     }
-    /* quantiles from the histogram of n (exact order statistics, lower value) */
-    int64_t *h[Y1_NBANDS] = {NULL};
-    int ok = 1;
     for (int b = 0; b < Y1_NBANDS; b++) {
-        if (!out[b].coadds) continue;
-        out[b].mean = sum[b] / (double)out[b].coadds;
-        out[b].max = maxn[b];
-        if (!(h[b] = calloc((size_t)maxn[b] + 1, sizeof *h[b]))) ok = 0;
-    }
-    if (ok)
-        for (size_t i = 0; i < c->n; i++) h[c->v[i].band][c->v[i].n]++;
-    for (int b = 0; ok && b < Y1_NBANDS; b++) {
         est_nstats *o = &out[b];
         if (!o->coadds) continue;
+        o->mean = sum[b] / (double)o->coadds;
         int64_t k05 = (int64_t)(0.05 * (double)(o->coadds - 1)), k50 = (o->coadds - 1) / 2,
                 k95 = (int64_t)(0.95 * (double)(o->coadds - 1)), seen = 0;
         int got05 = 0, got50 = 0, got95 = 0;
-        for (int n = 0; n <= maxn[b]; n++) {
+        for (int n = 0; n <= o->max; n++) {
             seen += h[b][n];
             if (!got05 && seen > k05) { o->q05 = n; got05 = 1; }
             if (!got50 && seen > k50) { o->median = n; got50 = 1; }
             if (!got95 && seen > k95) { o->q95 = n; got95 = 1; }
         }
     }
+done:
     for (int b = 0; b < Y1_NBANDS; b++) free(h[b]);
-}
-
-void est_coadds_nstats(const est_coadds *c, int band, est_nstats *out)
-{
-    est_nstats all[Y1_NBANDS];
-    memset(out, 0, sizeof *out);
-    if (band < 0 || band >= Y1_NBANDS) return;
-    est_coadds_nstats_all(c, all);
-    *out = all[band];
+    return rc;
 }

@@ -40,6 +40,8 @@ typedef struct est_coadds {
 void est_coadds_init(est_coadds *c);
 void est_coadds_clear(est_coadds *c);
 int  est_coadds_push(est_coadds *c, int band, int tract, int px, int py, int n, y1_err *err);
+/* Room for n more coadds (the pushes that follow then do not grow the array): Y1_ENOMEM. */
+int  est_coadds_reserve(est_coadds *c, size_t n, y1_err *err);
 
 /* Read coadds.csv: header `band,tract,patch_x,patch_y,num_visits`, band as a letter, n >= 1;
  * optional leading comment lines `# visits: N`, `# visits_<band>: N`, `# ccds_per_visit: N`
@@ -61,8 +63,8 @@ typedef struct est_nstats {
     double mean;
     int q05, median, q95, max;
 } est_nstats;
-void est_coadds_nstats(const est_coadds *c, int band, est_nstats *out);
-/* The same for every band in one pass over the coadds. */
-void est_coadds_nstats_all(const est_coadds *c, est_nstats out[Y1_NBANDS]);
+/* out[b] for every band b, in one pass over the coadds (all zero for a band without coadds).
+ * Return: Y1_OK or Y1_ENOMEM. */
+int est_coadds_nstats_all(const est_coadds *c, est_nstats out[Y1_NBANDS], y1_err *err);
 
 #endif

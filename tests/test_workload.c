@@ -75,8 +75,9 @@ static void test_hand_workload(void)
     CHECK_NEAR(r.cpu_hours, 660.0 / 3600.0, 1e-12);
     CHECK_NEAR(r.instances, 2, 0);
 
-    est_nstats s;
-    est_coadds_nstats(&c, 2, &s);
+    est_nstats ns[6], s;
+    CHECK_INT(est_coadds_nstats_all(&c, ns, &err), Y1_OK);
+    s = ns[2];
     CHECK_INT(s.coadds, 2);
     CHECK_NEAR(s.mean, 3.5, 1e-12);
     CHECK_INT(s.max, 5);
