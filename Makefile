@@ -1,6 +1,6 @@
 # Thin wrapper: `make run` and `make test` each install the Debian packages, build and run.
 DEBS = build-essential cmake pkg-config libgsl-dev libsqlite3-dev libyaml-dev libcairo2-dev \
-       libjansson-dev sqlite3
+       libpng-dev libjansson-dev sqlite3
 # `make fuzz` also needs clang and its runtime (libFuzzer and the sanitizer runtimes are in
 # libclang-rt-14-dev, only recommended by clang, so apt-get --no-install-recommends skips it)
 FUZZ_DEBS = clang libclang-rt-14-dev
