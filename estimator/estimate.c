@@ -13,6 +13,13 @@ void est_result_warn(est_result *r, const char *line)
     snprintf(r->warnings + l, sizeof r->warnings - l, "%s%s", l ? "\n" : "", line);
 }
 
+int est_result_nstats(const est_result *r, est_nstats out[6], y1_err *err)
+{
+    if (!r->have_nstats) return est_coadds_nstats_all(&r->coadds, out, err);
+    memcpy(out, r->nstats, sizeof r->nstats);
+    return Y1_OK;
+}
+
 void est_result_init(est_result *r)
 {
     memset(r, 0, sizeof *r);

@@ -35,6 +35,9 @@ typedef struct est_result {
     int64_t visits_per_band[6];
     int64_t visits;
     est_coadds coadds;
+    int have_nstats;         /* 1: nstats holds est_coadds_nstats_all of coadds (est_run sets
+                                it once they are final; est_result_nstats) */
+    est_nstats nstats[6];
     est_workload w;
     est_pointing *pointings; /* Figure 1; NULL when the cadence was not read */
     size_t npointings;
@@ -65,6 +68,10 @@ typedef struct est_result {
 
 /* Append one warning line (no newline) to r->warnings, for the caller to print. */
 void est_result_warn(est_result *r, const char *line);
+
+/* Per-band statistics of n over r->coadds: the kept ones (have_nstats), else computed.
+ * Return: Y1_OK or Y1_ENOMEM. */
+int est_result_nstats(const est_result *r, est_nstats out[6], y1_err *err);
 
 void est_result_init(est_result *r);
 void est_result_clear(est_result *r);

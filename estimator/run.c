@@ -386,6 +386,9 @@ int est_run(const est_run_opts *o_, est_result *r, int want_pointings, y1_err *e
         r->coadds.visits = r->visits;
         memcpy(r->coadds.visits_per_band, r->visits_per_band, sizeof r->visits_per_band);
     }
+    /* the coadds are final: their n statistics once, for every report */
+    if ((rc = est_coadds_nstats_all(&r->coadds, r->nstats, err))) goto done;
+    r->have_nstats = 1;
     if (r->pipe) rc = pipe_finish(&o, r, have_dc ? &dc : NULL, err);
     else rc = est_compute(r, o.tasks, err);
 done:

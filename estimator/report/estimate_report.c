@@ -208,7 +208,7 @@ static int table_nvisits(est_dtab *t, const est_result *r, y1_err *err)
     est_nstats ns[Y1_NBANDS];
     int rc = Y1_OK;
     est_dtab_init(t, nvis_cols, NCOLS(nvis_cols));
-    if ((rc = est_coadds_nstats_all(&r->coadds, ns, err))) return rc;
+    if ((rc = est_result_nstats(r, ns, err))) return rc;
     for (int b = 0; b < Y1_NBANDS && !rc; b++)
         rc = est_dtab_row(t, 0, (est_cell[]){EST_T(y1_band_name(b)), EST_I(ns[b].coadds),
                                             EST_R(ns[b].mean), EST_I(ns[b].q05),
@@ -393,7 +393,7 @@ static json_t *summary_json(const est_result *r)
     json_t *v = json_object(), *nst = json_object(), *tasks = json_array(), *plats = json_array();
     est_nstats ns[Y1_NBANDS];
     y1_err e;
-    if (est_coadds_nstats_all(&r->coadds, ns, &e)) { /* est_json_write says out of memory */
+    if (est_result_nstats(r, ns, &e)) { /* est_json_write says out of memory */
         json_decref(v), json_decref(nst), json_decref(tasks), json_decref(plats);
         return NULL;
     }
