@@ -853,7 +853,7 @@ static void test_circle_fast(const sky_map *m)
  * running sum at the end): pinned against counting every listed (tract, patch) per visit, for
  * both rules, with repeated centres, and at the poles, where the north cap's last patch is the
  * last counter of all (a run ending there subtracts one past the end). lsstcam's exact rule
- * takes runs too (sure rows, joined across full columns, and exact hits as runs of one): the
+ * takes runs too (sure rows, and exact hits as runs of one, added as found): the
  * same check with rotations, with and without dropped CCDs, and its bbox rule (no runs); and
  * with exact_only, whose every hit goes to the difference array as a run of one. */
 static void test_agg_runs(const sky_map *m)

@@ -172,24 +172,28 @@ static cairo_status_t stream_write(void *closure, const unsigned char *data, uns
                                                         : CAIRO_STATUS_WRITE_ERROR;
 }
 
-/* The RGB24 image surface sf as an 8-bit RGB PNG on fp, the pixels cairo's own writer would
- * write, through libpng at zlib level 1 and without the per-row filter search: the plots are
- * flat colours, which compress about as well that way, and the default level and filters
- * were most of a plot's time. Return: Y1_OK, Y1_ENOMEM or Y1_EIO (libpng's message). */
+/* libpng's error and warning callbacks: the reason into the buffer given at creation, and
+ * back to pngw_encode's setjmp; warnings (none expected) are not printed */
 static void pngw_fail(png_structp png, png_const_charp msg)
 {
     snprintf((char *)png_get_error_ptr(png), 200, "%s", msg);
     png_longjmp(png, 1);
 }
 
-static void pngw_warn(png_structp png, png_const_charp msg) /* libpng would print them */
+static void pngw_warn(png_structp png, png_const_charp msg)
 {
     (void)png, (void)msg;
 }
 
+/* The RGB24 image surface sf as an 8-bit RGB PNG on fp, the pixels cairo's own writer would
+ * write, through libpng at zlib level 1 and without the per-row filter search: the plots are
+ * flat colours, which compress about as well that way, and the default level and filters
+ * were most of a plot's time. Return: Y1_OK, Y1_ENOMEM or Y1_EIO (libpng's reason). */
 static int pngw_encode(cairo_surface_t *sf, FILE *fp, const char *path, y1_err *err)
 {
     char why[200] = "";
+    if (cairo_image_surface_get_format(sf) != CAIRO_FORMAT_RGB24) /* est_plot_surface_open's */
+        return y1_errf(err, Y1_EIO, "%s: cannot write PNG: not an RGB24 image", path);
     int w = cairo_image_surface_get_width(sf), h = cairo_image_surface_get_height(sf);
     int stride = cairo_image_surface_get_stride(sf);
     const unsigned char *data = cairo_image_surface_get_data(sf);
