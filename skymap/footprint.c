@@ -1056,7 +1056,14 @@ int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec,
         reach = 1.5 * fp->radius + 2.0 * m->info.patch_border_px * m->scale_rad;
     w->nkeys = 0;
     double sd = sin(dec), cd = cos(dec);
-    if (candidates(m, ra, dec, sd, cd, reach + m->half_diag + 1e-6, w)) return Y1_ENOMEM;
+    /* the workers take visits in sky order, and consecutive ones often share a centre (a
+     * field's visits of a night): then they share the candidate tracts too */
+    double D = reach + m->half_diag + 1e-6;
+    if (!w->cand_ok || w->cand_ra != ra || w->cand_dec != dec || w->cand_d != D) {
+        w->cand_ok = 0;
+        if (candidates(m, ra, dec, sd, cd, D, w)) return Y1_ENOMEM;
+        w->cand_ok = 1, w->cand_ra = ra, w->cand_dec = dec, w->cand_d = D;
+    }
     /* a key per patch, or two per patch column (runs) */
     size_t per_tract = (size_t)m->npatch + 2 * (size_t)m->info.patches_x;
     if (grow((void **)&w->keys, &w->capkeys, w->ntracts * per_tract, sizeof *w->keys))

@@ -856,6 +856,55 @@ static void test_circle_fast(const sky_map *m)
  * takes runs too (sure rows, and exact hits as runs of one, added as found): the
  * same check with rotations, with and without dropped CCDs, and its bbox rule (no runs); and
  * with exact_only, whose every hit goes to the difference array as a run of one. */
+static int cmp_key(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* sky__visit keeps the last visit's candidate tracts for a next visit at the same centre with
+ * the same reach (sky_work.cand_*): one work buffer over centres that repeat, keep only their
+ * RA or only their Dec, and footprints of another reach at the same centre, must list what a
+ * fresh buffer does (sky_footprint_patches) at every step. */
+static void test_candidate_memo(const sky_map *m)
+{
+    y1_err e;
+    sky_fp_opts o;
+    sky_fp_opts_init(&o);
+    o.kind = SKY_FP_LSSTCAM, o.camera_path = CAM;
+    sky_footprint *fps[2] = {NULL, NULL};
+    CHECK_INT(sky_footprint_new(&fps[0], &o, &e), Y1_OK);
+    sky_fp_opts_init(&o);
+    o.radius_deg = 0.6; /* a circle: a smaller reach at the same centres */
+    CHECK_INT(sky_footprint_new(&fps[1], &o, &e), Y1_OK);
+    static const double seq[][3] = {
+        {30.0, -30.0, 0}, {30.0, -30.0, 0}, {30.0, -32.5, 0}, {33.0, -32.5, 0},
+        {33.0, -32.5, 1}, {33.0, -32.5, 0}, {33.0, -32.5, 0}, {0.2, 89.0, 0}, {0.2, 88.0, 0},
+        {359.9, 88.0, 1}, {359.9, 88.0, 0}};
+    sky_work w;
+    memset(&w, 0, sizeof w);
+    sky_hits h = {0};
+    int bad = 0, steps = 0;
+    for (size_t k = 0; fps[0] && fps[1] && k < sizeof seq / sizeof seq[0]; k++) {
+        const sky_footprint *fp = fps[(int)seq[k][2]];
+        double ra = seq[k][0], dec = seq[k][1], rot = 20.0 * (double)k;
+        CHECK_INT(sky__visit(m, fp, ra * D2R, dec * D2R, rot * D2R, &w), Y1_OK);
+        CHECK_INT(sky_footprint_patches(m, fp, ra, dec, rot, &h, &e), Y1_OK);
+        qsort(w.keys, w.nkeys, sizeof *w.keys, cmp_key);
+        int same = w.nkeys == h.n && h.n > 0;
+        for (size_t i = 0; same && i < h.n; i++)
+            same = w.keys[i] == (uint32_t)(h.v[i].tract * 49 + h.v[i].patch_x * 7 + h.v[i].patch_y);
+        bad += !same;
+        steps++;
+    }
+    CHECK_INT(steps, 11);
+    CHECK_INT(bad, 0);
+    sky_hits_free(&h);
+    sky__work_free(&w);
+    sky_footprint_free(fps[0]);
+    sky_footprint_free(fps[1]);
+}
+
 static void test_agg_runs(const sky_map *m)
 {
     y1_err e;
@@ -1215,6 +1264,7 @@ int main(void)
     }
     test_agg(m);
     test_agg_runs(m);
+    test_candidate_memo(m);
     test_bad_yaml();
     free(tract_poly);
     sky_map_free(m);
