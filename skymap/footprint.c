@@ -648,6 +648,28 @@ static void cam_tract_exact(const sky_map *m, const sky_footprint *fp, int t, co
             }
 }
 
+/* The row counts' constants, with the margins folded in (one addition where there were three:
+ * the same bounds but for rounding, far below the margins). The candidates' upper extent U
+ * is raised by M and the lower L lowered: rows starting at or below U + M number
+ * (U + M) / pitch + row_lo_c + CAM_ROWS = U / pitch + u, and so on; the sure rows' extents
+ * are lowered (raised) by M and then by gs. first and last: the sure rows' tests against the
+ * first row's start and the last row's end, moved by the same M + gs. */
+typedef struct cam_rowk {
+    double u, l, us, ls, first, last;
+} cam_rowk;
+
+static inline cam_rowk cam_rowk_of(const sky_map *m, double gs)
+{
+    const double M = CAM_MARGIN, inv = m->row_inv_pitch;
+    int npy = m->info.patches_y;
+    return (cam_rowk){.u = M * inv + m->row_lo_c + CAM_ROWS,
+                      .l = m->row_hi_c - CAM_ROWS - M * inv,
+                      .us = m->row_lo_c - CAM_ROWS - (M + gs) * inv,
+                      .ls = m->row_hi_c + CAM_ROWS + (M + gs) * inv,
+                      .first = m->lo_pad[1] + M + gs,
+                      .last = m->hi_pad[npy] - M - gs};
+}
+
 /* Pass one of cam_tract: for columns i0..i1-1, per quad (lane), the candidate rows' counts
  * (n1 rows start at or below the top, j0 end below the bottom) and the sure rows' (n1s, j0s),
  * with ns line slots (2 or 4), and from them the rows as bit masks over both quads: cm[i][0]
@@ -661,30 +683,32 @@ static inline void cam_counts(const sky_map *m, const cam_quads *qp, double gs, 
     int npy = m->info.patches_y;
     double inv = m->row_inv_pitch;
     v2d vM = v2d_all(M), vgs = v2d_all(gs), vinv = v2d_all(inv), zero = v2d_all(0.0);
-    v2d vnpy = v2d_all(npy), lo_c = v2d_all(m->row_lo_c), hi_c = v2d_all(m->row_hi_c);
+    v2d vnpy = v2d_all(npy);
     v2d in_lo = q.xmin + q.inset, in_hi = q.xmax - q.inset;
-    double first_lo = m->lo_pad[1], last_hi = m->hi_pad[npy];
+    cam_rowk k = cam_rowk_of(m, gs);
+    v2d cU = v2d_all(k.u), cL = v2d_all(k.l), cUs = v2d_all(k.us), cLs = v2d_all(k.ls);
+    v2d v2M = v2d_all(2.0 * M), vfirst = v2d_all(k.first), vlast = v2d_all(k.last);
     v2l sure_on = (v2l){-(long long)sure, -(long long)sure};
     for (int i = i0; i < i1; i++) {
         v2d xa = v2d_all(m->col_xi[2 * i]), xb = v2d_all(m->col_xi[2 * i + 1]);
-        /* candidates: the strip widened by M */
+        /* candidates: the strip widened by M; the quad's extent over it raised by M */
         v2d a1 = v2d_max(xa - vM, q.xmin), b1 = v2d_min(xb + vM, q.xmax);
-        v2d U = quads_upper(&q, v2d_min(v2d_max(q.xtop, a1), b1), ns) + vM;
-        v2d L = quads_lower(&q, v2d_min(v2d_max(q.xbot, a1), b1), ns) - vM;
-        v2d n1 = v2d_min(v2d_max(U * vinv + lo_c + CAM_ROWS, zero), vnpy);
-        v2d j0 = v2d_min(v2d_max(L * vinv + hi_c - CAM_ROWS, zero), vnpy);
+        v2d U = quads_upper(&q, v2d_min(v2d_max(q.xtop, a1), b1), ns);
+        v2d L = quads_lower(&q, v2d_min(v2d_max(q.xbot, a1), b1), ns);
+        v2d n1 = v2d_min(v2d_max(U * vinv + cU, zero), vnpy);
+        v2d j0 = v2d_min(v2d_max(L * vinv + cL, zero), vnpy);
         n1 = v2d_sel(a1 <= b1, n1, zero); /* no rows where the quad misses the strip */
-        /* sure: the strip narrowed by gs, inside the insets; rows narrowed by gs */
+        /* sure: the strip narrowed by gs, inside the insets; the extent lowered by M, and
+         * the rows narrowed by gs */
         v2d a2 = v2d_max(xa + vgs, in_lo), b2 = v2d_min(xb - vgs, in_hi);
-        v2d Us = quads_upper(&q, v2d_min(v2d_max(q.xtop, a2), b2), ns) - vM;
-        v2d Ls = quads_lower(&q, v2d_min(v2d_max(q.xbot, a2), b2), ns) + vM;
-        v2l s_ok = (a2 <= b2) & (Ls <= Us) & sure_on;
-        Us -= vgs, Ls += vgs;
-        v2d n1s = v2d_min(v2d_max(Us * vinv + lo_c - CAM_ROWS, zero), vnpy);
-        v2d j0s = v2d_min(v2d_max(Ls * vinv + hi_c + CAM_ROWS, zero), vnpy);
+        v2d Us = quads_upper(&q, v2d_min(v2d_max(q.xtop, a2), b2), ns);
+        v2d Ls = quads_lower(&q, v2d_min(v2d_max(q.xbot, a2), b2), ns);
+        v2l s_ok = (a2 <= b2) & (Ls + v2M <= Us) & sure_on;
+        v2d n1s = v2d_min(v2d_max(Us * vinv + cUs, zero), vnpy);
+        v2d j0s = v2d_min(v2d_max(Ls * vinv + cLs, zero), vnpy);
         /* the first row's clipped start and the last row's clipped end, for the sure rows */
-        n1s = v2d_sel(s_ok & (Us >= v2d_all(first_lo)), n1s, zero);
-        j0s = v2d_sel(Ls > v2d_all(last_hi), vnpy, j0s);
+        n1s = v2d_sel(s_ok & (Us >= vfirst), n1s, zero);
+        j0s = v2d_sel(Ls > vlast, vnpy, j0s);
         v2i c0 = __builtin_convertvector(n1, v2i), c1 = __builtin_convertvector(j0, v2i);
         v2i c2 = __builtin_convertvector(n1s, v2i), c3 = __builtin_convertvector(j0s, v2i);
         const uint64_t *T = cam_rows_below;
@@ -776,9 +800,11 @@ cam_counts4_ns(const sky_map *m, const cam_quads *qp, double gs, int sure, int i
     v4d xmin = v4d_two(qp->xmin), xmax = v4d_two(qp->xmax), inset = v4d_two(qp->inset);
     v4d xtop = v4d_two(qp->xtop), xbot = v4d_two(qp->xbot);
     v4d vM = v4d_all(M), vgs = v4d_all(gs), vinv = v4d_all(inv), zero = v4d_all(0.0);
-    v4d vnpy = v4d_all(npy), lo_c = v4d_all(m->row_lo_c), hi_c = v4d_all(m->row_hi_c);
+    v4d vnpy = v4d_all(npy);
     v4d in_lo = xmin + inset, in_hi = xmax - inset;
-    double first_lo = m->lo_pad[1], last_hi = m->hi_pad[npy];
+    cam_rowk k = cam_rowk_of(m, gs);
+    v4d cU = v4d_all(k.u), cL = v4d_all(k.l), cUs = v4d_all(k.us), cLs = v4d_all(k.ls);
+    v4d v2M = v4d_all(2.0 * M), vfirst = v4d_all(k.first), vlast = v4d_all(k.last);
     long long so = -(long long)sure;
     v4l sure_on = (v4l){so, so, so, so};
     const double *cx = m->col_xi;
@@ -787,20 +813,19 @@ cam_counts4_ns(const sky_map *m, const cam_quads *qp, double gs, int sure, int i
         v4d xa = (v4d){cx[2 * i], cx[2 * i], cx[2 * i2], cx[2 * i2]};
         v4d xb = (v4d){cx[2 * i + 1], cx[2 * i + 1], cx[2 * i2 + 1], cx[2 * i2 + 1]};
         v4d a1 = v4d_max(xa - vM, xmin), b1 = v4d_min(xb + vM, xmax);
-        v4d U = quads_upper4(ua, us, v4d_min(v4d_max(xtop, a1), b1), ns) + vM;
-        v4d L = quads_lower4(la, ls, v4d_min(v4d_max(xbot, a1), b1), ns) - vM;
-        v4d n1 = v4d_min(v4d_max(U * vinv + lo_c + CAM_ROWS, zero), vnpy);
-        v4d j0 = v4d_min(v4d_max(L * vinv + hi_c - CAM_ROWS, zero), vnpy);
+        v4d U = quads_upper4(ua, us, v4d_min(v4d_max(xtop, a1), b1), ns);
+        v4d L = quads_lower4(la, ls, v4d_min(v4d_max(xbot, a1), b1), ns);
+        v4d n1 = v4d_min(v4d_max(U * vinv + cU, zero), vnpy);
+        v4d j0 = v4d_min(v4d_max(L * vinv + cL, zero), vnpy);
         n1 = v4d_sel(a1 <= b1, n1, zero);
         v4d a2 = v4d_max(xa + vgs, in_lo), b2 = v4d_min(xb - vgs, in_hi);
-        v4d Us = quads_upper4(ua, us, v4d_min(v4d_max(xtop, a2), b2), ns) - vM;
-        v4d Ls = quads_lower4(la, ls, v4d_min(v4d_max(xbot, a2), b2), ns) + vM;
-        v4l s_ok = (a2 <= b2) & (Ls <= Us) & sure_on;
-        Us -= vgs, Ls += vgs;
-        v4d n1s = v4d_min(v4d_max(Us * vinv + lo_c - CAM_ROWS, zero), vnpy);
-        v4d j0s = v4d_min(v4d_max(Ls * vinv + hi_c + CAM_ROWS, zero), vnpy);
-        n1s = v4d_sel(s_ok & (Us >= v4d_all(first_lo)), n1s, zero);
-        j0s = v4d_sel(Ls > v4d_all(last_hi), vnpy, j0s);
+        v4d Us = quads_upper4(ua, us, v4d_min(v4d_max(xtop, a2), b2), ns);
+        v4d Ls = quads_lower4(la, ls, v4d_min(v4d_max(xbot, a2), b2), ns);
+        v4l s_ok = (a2 <= b2) & (Ls + v2M <= Us) & sure_on;
+        v4d n1s = v4d_min(v4d_max(Us * vinv + cUs, zero), vnpy);
+        v4d j0s = v4d_min(v4d_max(Ls * vinv + cLs, zero), vnpy);
+        n1s = v4d_sel(s_ok & (Us >= vfirst), n1s, zero);
+        j0s = v4d_sel(Ls > vlast, vnpy, j0s);
         cam_put4(cm, i, i2, cam_rows4(n1, j0), cam_rows4(n1s, j0s));
     }
 }
