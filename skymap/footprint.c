@@ -946,12 +946,13 @@ static void cam_tract(const sky_map *m, const sky_footprint *fp, int t, const ca
     w->nkeys = nk;
 }
 
-static void cam_axes(double ra, double dec, double rot, cam_visit *cv)
+/* t: sin and cos of the boresight's RA and Dec (sky_work's, see sky__visit) */
+static void cam_axes(const double t[4], double rot, cam_visit *cv)
 {
-    double sa = sin(ra), ca = cos(ra), sd = sin(dec), cd = cos(dec);
+    double sa = t[0], ca = t[1], sd = t[2], cd = t[3];
     double E[3] = {-sa, ca, 0.0}, N[3] = {-sd * ca, -sd * sa, cd};
     double cr = cos(rot), sr = sin(rot);
-    sky__vec(ra, dec, cv->b);
+    cv->b[0] = cd * ca, cv->b[1] = cd * sa, cv->b[2] = sd; /* sky__vec's */
     /* focal +y points rot east of north, focal +x rot south of east (no parity flip) */
     for (int q = 0; q < 3; q++) {
         cv->U[q] = cr * E[q] - sr * N[q];
@@ -1080,11 +1081,18 @@ int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec,
          * stretches, and the box is grown by the border: 1.5 r and two borders cover that */
         reach = 1.5 * fp->radius + 2.0 * m->info.patch_border_px * m->scale_rad;
     w->nkeys = 0;
-    double sd = sin(dec), cd = cos(dec);
     /* the workers take visits in sky order, and consecutive ones often share a centre (a
-     * field's visits of a night): then they share the candidate tracts too */
+     * field's visits of a night): then they share the sines and cosines and, with the same
+     * reach, the candidate tracts */
     double D = reach + m->half_diag + 1e-6;
-    if (!w->cand_ok || w->cand_ra != ra || w->cand_dec != dec || w->cand_d != D) {
+    int same = w->cand_ok && w->cand_ra == ra && w->cand_dec == dec;
+    if (!same) {
+        w->cand_trig[0] = sin(ra), w->cand_trig[1] = cos(ra);
+        w->cand_trig[2] = sin(dec), w->cand_trig[3] = cos(dec);
+    }
+    const double *trig = w->cand_trig;
+    double sd = trig[2], cd = trig[3];
+    if (!same || w->cand_d != D) {
         w->cand_ok = 0;
         if (candidates(m, ra, dec, sd, cd, D, w)) return Y1_ENOMEM;
         w->cand_ok = 1, w->cand_ra = ra, w->cand_dec = dec, w->cand_d = D;
@@ -1108,7 +1116,7 @@ int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec,
             for (size_t q = 0; q < w->ntracts; q++) circle_bbox_tract(m, w->tracts[q], v, k, sr, w);
         } else {
             cam_visit cv;
-            cam_axes(ra, dec, rot, &cv);
+            cam_axes(trig, rot, &cv);
             if (grow((void **)&w->ccdv, &w->capccdv, 3 * (size_t)fp->nccd, sizeof *w->ccdv))
                 return Y1_ENOMEM;
             for (int k = 0; k < fp->nccd; k++) {
@@ -1123,7 +1131,7 @@ int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec,
         return Y1_OK;
     }
     if (fp->kind == SKY_FP_CIRCLE) {
-        double v[3] = {cd * cos(ra), cd * sin(ra), sd}; /* sky__vec's, with its sin and cos */
+        double v[3] = {cd * trig[1], cd * trig[0], sd}; /* sky__vec's */
         if (w->memo_r != fp->radius || w->memo_hd != m->half_diag) {
             w->memo_r = fp->radius, w->memo_k = cos(fp->radius), w->memo_sr = sin(fp->radius);
             /* 1e-12 above the cosine: room for the rounding of v.c (a larger cosine, a
@@ -1143,7 +1151,7 @@ int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec,
             }
     } else {
         cam_visit cv;
-        cam_axes(ra, dec, rot, &cv);
+        cam_axes(trig, rot, &cv);
         cam_ctx cx;
         /* A point of the cross is in a CCD's tile, so within tile_reach of that CCD in the
          * focal plane, hence on the sky (the focal plane only stretches). Within the tract's

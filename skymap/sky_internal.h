@@ -102,8 +102,9 @@ typedef struct sky_work {
                                        tract box of half-diagonal memo_hd */
     double memo_d, memo_cosd;       /* candidates: cos of reach memo_d (0: none yet) */
     int cand_ok;                    /* tracts holds the candidates of (cand_ra, cand_dec) for
-                                       the reach cand_d */
-    double cand_ra, cand_dec, cand_d;
+                                       the reach cand_d, and cand_trig the sin and cos of
+                                       cand_ra and of cand_dec */
+    double cand_ra, cand_dec, cand_d, cand_trig[4];
     uint32_t *dcount; /* lsstcam, exact rule: when set, the hits go straight into this
                          difference array as runs of rows (+1 at a run's first key, -1 past
                          its last; the aggregator's per-visit path) and no key is listed */

@@ -862,10 +862,11 @@ static int cmp_key(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* sky__visit keeps the last visit's candidate tracts for a next visit at the same centre with
- * the same reach (sky_work.cand_*): one work buffer over centres that repeat, keep only their
- * RA or only their Dec, and footprints of another reach at the same centre, must list what a
- * fresh buffer does (sky_footprint_patches) at every step. */
+/* sky__visit keeps the last visit's sines and cosines of the centre, and its candidate tracts
+ * for the same reach, for a next visit at the same centre (sky_work.cand_*): one work buffer
+ * over centres that repeat, keep only their RA or only their Dec, and footprints of another
+ * reach at the same centre, must list what a fresh buffer does (sky_footprint_patches) at
+ * every step. */
 static void test_candidate_memo(const sky_map *m)
 {
     y1_err e;
