@@ -11,16 +11,8 @@ set -euo pipefail
 B=${1:?usage: bench/ratios.sh BUILD_DIR}
 cd "$(dirname "$0")/.."
 N=${BENCH_REPS:-5}
-# the synthetic files are named by a digest of the generator's sources, so a changed generator
-# is never measured on a file the old one wrote
-SV=$(cat cadence/synth*.c cadence/synth*.h | sha256sum | cut -c1-12)
-DB=$B/bench/synth10-$SV.db
-mkdir -p "$B/bench"
-if [ ! -s "$DB" ]; then
-    echo "bench: writing the synthetic 10-year cadence to $DB (once; ~20 s)" >&2
-    rm -f "$B"/bench/synth10*.db
-    "$B/y1est" cadence synth --out "$DB" --years 10 >&2
-fi
+. bench/synth_file.sh
+DB=$(synth_file "$B" 10)
 W=$(mktemp -d "${TMPDIR:-/tmp}/y1bench.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 # the embedded default's cache lives in the scratch dir: the first run fills it, untimed

@@ -10,20 +10,9 @@ set -euo pipefail
 B=${1:?usage: bench/run.sh BUILD_DIR}
 cd "$(dirname "$0")/.."
 T=${BENCH_THREADS:-2}
-# named by a digest of the generator's sources, as in bench/ratios.sh
-SV=$(cat cadence/synth*.c cadence/synth*.h | sha256sum | cut -c1-12)
-DB=$B/bench/synth10-$SV.db DB1=$B/bench/synth1-$SV.db
-mkdir -p "$B/bench"
-if [ ! -s "$DB" ]; then
-    echo "bench: writing the synthetic 10-year cadence to $DB (once; ~20 s)" >&2
-    rm -f "$B"/bench/synth10*.db
-    "$B/y1est" cadence synth --out "$DB" --years 10 >&2
-fi
-if [ ! -s "$DB1" ]; then
-    echo "bench: writing the synthetic 1-year cadence to $DB1 (once)" >&2
-    rm -f "$B"/bench/synth1-*.db "$B"/bench/synth1.db
-    "$B/y1est" cadence synth --out "$DB1" --years 1 >&2
-fi
+. bench/synth_file.sh
+DB=$(synth_file "$B" 10)
+DB1=$(synth_file "$B" 1)
 # the speed targets first: ratios to a bare read of the file (bench/ratios.sh)
 ./bench/ratios.sh "$B"
 echo "machine: $(nproc) cores,$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2); threads $T"

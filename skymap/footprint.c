@@ -730,7 +730,6 @@ static inline void cam_counts(const sky_map *m, const cam_quads *qp, double gs, 
 #define CAM_AVX2 __attribute__((target("avx2")))
 typedef double v4d __attribute__((vector_size(32)));
 typedef long long v4l __attribute__((vector_size(32)));
-typedef int v4i __attribute__((vector_size(16)));
 CAM_AVX2 static inline v4d v4d_all(double a) { return (v4d){a, a, a, a}; }
 CAM_AVX2 static inline v4d v4d_two(v2d a) { return (v4d){a[0], a[1], a[0], a[1]}; }
 CAM_AVX2 static inline v4d v4d_sel(v4l k, v4d a, v4d b)
