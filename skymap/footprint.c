@@ -126,6 +126,8 @@ void sky__work_free(sky_work *w)
     free(w->tracts);
     free(w->mark);
     free(w->ccdv);
+    free(w->exq);
+    free(w->exh);
     memset(w, 0, sizeof *w);
 }
 
@@ -437,8 +439,8 @@ typedef struct cam_visit {
 
 /* convex quad p[4][2] vs rectangle [x0, x1] x [y0, y1] whose bounding boxes overlap:
  * they are disjoint only if the rectangle lies wholly outside one of the quad's edges */
-static int quad_meets_rect(double p[4][2], double sgn, double x0, double x1, double y0,
-                           double y1)
+static inline __attribute__((always_inline)) int
+quad_meets_rect(double p[4][2], double sgn, double x0, double x1, double y0, double y1)
 {
     for (int e = 0; e < 4; e++) {
         const double *a = p[e], *c = p[(e + 1) & 3];
@@ -469,8 +471,8 @@ static inline void slot_range(const sky_axis *ax, double lo, double hi, int *a, 
 /* The exact test of one patch rectangle [x0, x1] x [y0, y1] (tract plane) against the CCDs.
  * h[9] = (c.U, e.U, n.U, c.V, e.V, n.V, c.b, e.b, n.b). The rectangle's corners map to a convex
  * quadrilateral in the focal plane, tested against the CCDs of the slots its box meets. */
-static int cam_exact(const sky_footprint *fp, const double h[9], double x0, double x1, double y0,
-                     double y1)
+static inline __attribute__((always_inline)) int
+cam_exact(const sky_footprint *fp, const double h[9], double x0, double x1, double y0, double y1)
 {
     int a0, a1, b0, b1;
     double p[4][2], qxlo = INFINITY, qxhi = -INFINITY, qylo = INFINITY, qyhi = -INFINITY;
@@ -549,7 +551,8 @@ typedef struct cam_quads {
  * each pair of opposite edges has one upper and one lower (a near-parallelogram, the rule),
  * two slots hold the sets and *two is set. Returns 0 for quads this cannot describe (none
  * here). */
-static int cam_quads_build(cam_quads *q, const v2d PX[4], const v2d PY[4], int *two)
+static inline __attribute__((always_inline)) int
+cam_quads_build(cam_quads *q, const v2d PX[4], const v2d PY[4], int *two)
 {
     const v2d zero = v2d_all(0.0), inf = v2d_all(INFINITY);
     const v2l absm = (v2l){INT64_MAX, INT64_MAX};
@@ -848,8 +851,9 @@ CAM_AVX2 static void cam_counts4(const sky_map *m, const cam_quads *qp, double g
  * eta * row_inv_pitch + row_lo_c, those ending below it eta * row_inv_pitch + row_hi_c, exact
  * but for the clipped outer edges of the first and last rows, which only add candidates and
  * are checked for the sure rows. */
-static void cam_tract(const sky_map *m, const sky_footprint *fp, int t, const cam_visit *cv,
-                      const cam_ctx *cx, sky_work *w)
+static inline __attribute__((always_inline)) void
+cam_tract(const sky_map *m, const sky_footprint *fp, int t, const cam_visit *cv, const cam_ctx *cx,
+          sky_work *w)
 {
     const double *tv = m->tv + 9 * (size_t)t, *c = tv, *e = tv + 3, *n = tv + 6;
     double h[9] = {sky__dot(c, cv->U), sky__dot(e, cv->U), sky__dot(n, cv->U),
@@ -901,14 +905,18 @@ static void cam_tract(const sky_map *m, const sky_footprint *fp, int t, const ca
 #endif
     if (two) cam_counts(m, &q, cx->gs, cx->sure, i0, i1, cm, 2);
     else cam_counts(m, &q, cx->gs, cx->sure, i0, i1, cm, 4);
-    int nex = 0, ex_i[64];
-    uint64_t ex_m[64];
+    /* the candidates that are not sure wait in w->exq, with this tract's h, for the end of
+     * the visit (cam_exact_queue): written whether or not there are any, so that no branch
+     * here hangs on the counts */
+    sky_exq *eq = w->exq + w->nexq;
+    size_t nex = 0, hslot = w->nexh;
+    memcpy(w->exh + 9 * hslot, h, sizeof h);
     for (int i = i0; i < i1; i++) {
         uint64_t cand = cm[i][0], sure = cm[i][1];
         uint64_t ex = cand & ~sure;
-        ex_i[nex] = i, ex_m[nex] = ex;
-        nex += ex != 0;
         uint32_t k0 = base + (uint32_t)(i * npy);
+        eq[nex] = (sky_exq){.rows = ex, .k0 = k0, .h = (uint32_t)hslot, .col = (uint32_t)i};
+        nex += ex != 0;
         if (dc) {
             /* the sure rows are no run, one or two (one per quad): adding a run's lowest bit
              * carries it away, leaving the bit past its end (64: past the last row) */
@@ -929,21 +937,73 @@ static void cam_tract(const sky_map *m, const sky_footprint *fp, int t, const ca
             }
         }
     }
-    for (int r = 0; r < nex; r++) {
-        int i = ex_i[r];
-        uint32_t k0 = base + (uint32_t)(i * npy);
-        for (uint64_t ex = ex_m[r]; ex; ex &= ex - 1) {
-            int j = __builtin_ctzll(ex);
-            w->nexact++;
-            if (!cam_exact(fp, h, m->col_xi[2 * i], m->col_xi[2 * i + 1], m->row_eta[2 * j],
-                           m->row_eta[2 * j + 1]))
-                continue;
-            if (dc) dc[k0 + (uint32_t)j]++, dc[k0 + (uint32_t)j + 1]--;
-            else keys[nk++] = k0 + (uint32_t)j;
-        }
-    }
+    w->nexq += nex;
+    w->nexh += nex != 0;
     w->nkeys = nk;
 }
+
+/* The exact tests cam_tract left in w->exq, after every tract of the visit: their inputs are
+ * in memory by then, so that the branches on their outcomes no longer wait on a tract's long
+ * chain of arithmetic (each mispredicted one cost that chain: about a fifth of the step). */
+static inline __attribute__((always_inline)) void
+cam_exact_queue(const sky_map *m, const sky_footprint *fp, sky_work *w)
+{
+    uint32_t *dc = w->dcount, *keys = w->keys;
+    size_t nk = w->nkeys;
+    for (size_t r = 0; r < w->nexq; r++) {
+        const sky_exq *e = &w->exq[r];
+        const double *h = w->exh + 9 * (size_t)e->h, *x = m->col_xi + 2 * e->col;
+        for (uint64_t ex = e->rows; ex; ex &= ex - 1) {
+            int j = __builtin_ctzll(ex);
+            w->nexact++;
+            if (!cam_exact(fp, h, x[0], x[1], m->row_eta[2 * j], m->row_eta[2 * j + 1]))
+                continue;
+            if (dc) dc[e->k0 + (uint32_t)j]++, dc[e->k0 + (uint32_t)j + 1]--;
+            else keys[nk++] = e->k0 + (uint32_t)j;
+        }
+    }
+    w->nexq = w->nexh = 0;
+    w->nkeys = nk;
+}
+
+/* A visit's tracts, then its queued exact tests. Built twice: for the baseline and, where
+ * the CPU has it (fp->avx2), with AVX2 enabled, whose three-operand encodings save the copies
+ * the two-operand SSE2 code needs (the same operations in the same order, no FMA: the same
+ * bits). Each tract is its own call: inlined into the loop, the register pressure cost more
+ * than the call. */
+static __attribute__((noinline)) void cam_tract_base(const sky_map *m, const sky_footprint *fp,
+                                                     int t, const cam_visit *cv,
+                                                     const cam_ctx *cx, sky_work *w)
+{
+    cam_tract(m, fp, t, cv, cx, w);
+}
+
+static void cam_tracts_base(const sky_map *m, const sky_footprint *fp, const cam_visit *cv,
+                            const cam_ctx *cx, sky_work *w)
+{
+    for (size_t q = 0; q < w->ntracts; q++) cam_tract_base(m, fp, w->tracts[q], cv, cx, w);
+    cam_exact_queue(m, fp, w);
+}
+
+#ifdef SKY_AVX2
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpsabi"
+CAM_AVX2 static __attribute__((noinline)) void cam_tract_avx2(const sky_map *m,
+                                                              const sky_footprint *fp, int t,
+                                                              const cam_visit *cv,
+                                                              const cam_ctx *cx, sky_work *w)
+{
+    cam_tract(m, fp, t, cv, cx, w);
+}
+
+CAM_AVX2 static void cam_tracts_avx2(const sky_map *m, const sky_footprint *fp,
+                                     const cam_visit *cv, const cam_ctx *cx, sky_work *w)
+{
+    for (size_t q = 0; q < w->ntracts; q++) cam_tract_avx2(m, fp, w->tracts[q], cv, cx, w);
+    cam_exact_queue(m, fp, w);
+}
+#pragma GCC diagnostic pop
+#endif
 
 /* t: sin and cos of the boresight's RA and Dec (sky_work's, see sky__visit) */
 static void cam_axes(const double t[4], double rot, cam_visit *cv)
@@ -1161,7 +1221,17 @@ int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec,
         /* dropped CCDs (holes) leave the cross not tiled: no sure hits then; and a patch must
          * stay wider than 2 gs (patch_inradius is at most half its narrowest width) */
         cx.sure = !fp->holes && cx.gs < m->patch_inradius;
-        for (size_t q = 0; q < w->ntracts; q++) cam_tract(m, fp, w->tracts[q], &cv, &cx, w);
+        /* room for every tract's h and every column's queued exact tests */
+        if (grow((void **)&w->exq, &w->capexq, w->ntracts * (size_t)m->info.patches_x + 1,
+                 sizeof *w->exq) ||
+            grow((void **)&w->exh, &w->capexh, 9 * (w->ntracts + 1), sizeof *w->exh))
+            return Y1_ENOMEM;
+        w->nexq = w->nexh = 0;
+#ifdef SKY_AVX2
+        if (fp->avx2) cam_tracts_avx2(m, fp, &cv, &cx, w);
+        else
+#endif
+            cam_tracts_base(m, fp, &cv, &cx, w);
     }
     return Y1_OK;
 }

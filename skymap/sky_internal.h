@@ -84,6 +84,14 @@ struct sky_footprint {
                                  (the circle: one tract at a time, sky__circle_cols) */
 };
 
+/* lsstcam: one patch column's candidate rows that are not sure, waiting for the exact test
+ * (footprint.c's cam_exact_queue): rows as a bit mask, the column's first key, the slot of its
+ * tract's h in sky_work.exh, and the column */
+typedef struct sky_exq {
+    uint64_t rows;
+    uint32_t k0, h, col;
+} sky_exq;
+
 /* Per-thread scratch for sky__visit: output keys and candidate tracts. Zero-init; sky__work_free. */
 typedef struct sky_work {
     uint32_t *keys;  /* tract * npatch + patch_x * patches_y + patch_y */
@@ -110,6 +118,9 @@ typedef struct sky_work {
                          its last; the aggregator's per-visit path) and no key is listed */
     size_t nexact;   /* lsstcam, exact rule: patches sent to the exact polygon test so far
                         (the tests check that the shortcuts leave few) */
+    sky_exq *exq;    /* lsstcam, exact rule: the visit's queued exact tests (nexq), and 9 */
+    double *exh;     /* doubles per tract with any (nexh): its h (see cam_exact) */
+    size_t nexq, capexq, nexh, capexh;
 } sky_work;
 void sky__work_free(sky_work *w);
 
