@@ -631,6 +631,9 @@ typedef struct cam_ctx {
                                  CAM_MARGIN */
     int sure;                 /* the cross is tiled (no dropped CCD) and patches are wider than
                                  2 gs: sure hits exist */
+    double near_cos, reach;   /* a tract whose centre c has c.b >= near_cos and whose image in
+                                 the focal plane lies farther than reach from both occ boxes
+                                 meets no CCD (see sky__visit) */
 } cam_ctx;
 
 /* Every patch of tract t through the exact test (exact_only, and a tract whose quads cannot be
@@ -864,10 +867,22 @@ cam_tract(const sky_map *m, const sky_footprint *fp, int t, const cam_visit *cv,
         return;
     }
     const double M = CAM_MARGIN;
+    /* the tract's centre in the focal plane, (h[0], h[3]) / h[6], against the occ boxes grown
+     * by the image of the tract's reach: scaled by h[6] > 0, no division */
+    const double *o0 = fp->occ[0], *o1 = fp->occ[fp->nocc > 1 ? 1 : 0];
+    {
+        v2d z = v2d_all(h[6]), hx = v2d_all(h[0]), hy = v2d_all(h[3]), zero = v2d_all(0.0);
+        v2d dx = v2d_max(v2d_max((v2d){o0[0], o1[0]} * z - hx, hx - (v2d){o0[1], o1[1]} * z),
+                         zero);
+        v2d dy = v2d_max(v2d_max((v2d){o0[2], o1[2]} * z - hy, hy - (v2d){o0[3], o1[3]} * z),
+                         zero);
+        v2d r = v2d_all(cx->reach) * z;
+        v2l far = dx * dx + dy * dy > r * r;
+        if ((h[6] >= cx->near_cos) & (int)(far[0] & far[1])) return;
+    }
     cam_quads q;
     /* the image of focal-plane point (fx, fy) is (D.e / D.c, D.n / D.c), D = b + fx U + fy V;
      * corner i of box k in lane k */
-    const double *o0 = fp->occ[0], *o1 = fp->occ[fp->nocc > 1 ? 1 : 0];
     v2d PX[4], PY[4];
     v2l front = (v2l){-1, -1};
     for (int i = 0; i < 4; i++) {
@@ -1221,6 +1236,16 @@ int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec,
         /* dropped CCDs (holes) leave the cross not tiled: no sure hits then; and a patch must
          * stay wider than 2 gs (patch_inradius is at most half its narrowest width) */
         cx.sure = !fp->holes && cx.gs < m->patch_inradius;
+        /* A tract's outer box lies within half_diag of its centre c (on the sky); a great
+         * circle arc from c within the box stays within th = angle(c, b) + half_diag of the
+         * boresight, where the focal plane (gnomonic about b) stretches lengths by at most
+         * 1/cos^2 th. So for the tracts with angle(c, b) <= D + 1e-3 (c.b >= near_cos; the
+         * candidates, but for their rounding) the image of the box is within reach of the
+         * image of c: farther than that from both occ boxes, which hold every CCD, the tract
+         * meets none. */
+        double th = D + 1e-3 + m->half_diag, ct = cos(th);
+        cx.near_cos = cos(D + 1e-3);
+        cx.reach = (m->half_diag / (ct * ct)) * (1.0 + 1e-9) + CAM_MARGIN;
         /* room for every tract's h and every column's queued exact tests */
         if (grow((void **)&w->exq, &w->capexq, w->ntracts * (size_t)m->info.patches_x + 1,
                  sizeof *w->exq) ||
