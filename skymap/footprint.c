@@ -1231,8 +1231,17 @@ int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec,
          * focal plane, hence on the sky (the focal plane only stretches). Within the tract's
          * outer box, and tile_reach beyond it, the tract plane stretches sky lengths by at most
          * 1/cos^2 of the angle from its centre: so the tract-plane images are within g. */
-        double cg = cos(m->half_diag + fp->tile_reach);
-        cx.gs = fp->tile_reach / (cg * cg) * (1.0 + 1e-9) + CAM_MARGIN;
+        double *mc = w->cam_memo; /* the cosines below: once per map, camera and reach */
+        if (mc[0] != m->half_diag || mc[1] != fp->tile_reach || mc[2] != D) {
+            double cg = cos(m->half_diag + fp->tile_reach);
+            mc[3] = fp->tile_reach / (cg * cg) * (1.0 + 1e-9) + CAM_MARGIN;
+            /* see near_cos below */
+            double ct = cos(D + 1e-3 + m->half_diag);
+            mc[4] = cos(D + 1e-3);
+            mc[5] = (m->half_diag / (ct * ct)) * (1.0 + 1e-9) + CAM_MARGIN;
+            mc[0] = m->half_diag, mc[1] = fp->tile_reach, mc[2] = D;
+        }
+        cx.gs = mc[3];
         /* dropped CCDs (holes) leave the cross not tiled: no sure hits then; and a patch must
          * stay wider than 2 gs (patch_inradius is at most half its narrowest width) */
         cx.sure = !fp->holes && cx.gs < m->patch_inradius;
@@ -1243,9 +1252,8 @@ int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec,
          * candidates, but for their rounding) the image of the box is within reach of the
          * image of c: farther than that from both occ boxes, which hold every CCD, the tract
          * meets none. */
-        double th = D + 1e-3 + m->half_diag, ct = cos(th);
-        cx.near_cos = cos(D + 1e-3);
-        cx.reach = (m->half_diag / (ct * ct)) * (1.0 + 1e-9) + CAM_MARGIN;
+        cx.near_cos = mc[4];
+        cx.reach = mc[5];
         /* room for every tract's h and every column's queued exact tests */
         if (grow((void **)&w->exq, &w->capexq, w->ntracts * (size_t)m->info.patches_x + 1,
                  sizeof *w->exq) ||

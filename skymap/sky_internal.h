@@ -113,6 +113,8 @@ typedef struct sky_work {
                                        the reach cand_d, and cand_trig the sin and cos of
                                        cand_ra and of cand_dec */
     double cand_ra, cand_dec, cand_d, cand_trig[4];
+    double cam_memo[6];             /* lsstcam: for (half_diag, tile_reach, D), footprint.c's
+                                       cam_ctx gs, near_cos and reach (0: none yet) */
     uint32_t *dcount; /* lsstcam, exact rule: when set, the hits go straight into this
                          difference array as runs of rows (+1 at a run's first key, -1 past
                          its last; the aggregator's per-visit path) and no key is listed */
