@@ -79,6 +79,8 @@ struct sky_footprint {
     int avx2;                 /* the AVX2 builds of the circle batch and the lsstcam column
                                  counts are used (the CPU has it; tests clear it to run the
                                  baseline builds) */
+    int avx512;               /* and the AVX-512 build of the column counts (F and DQ; only
+                                 with avx2 set) */
     int exact_only;           /* tests only: decide every candidate patch by the exact polygon
                                  test, without the sure and miss shortcuts it is pinned against
                                  (the circle: one tract at a time, sky__circle_cols) */

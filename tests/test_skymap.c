@@ -703,7 +703,8 @@ static void test_lsstcam_fast(const sky_map *m, int holes)
     memset(&w, 0, sizeof w);
     int mismatches = 0, tests = 0, with_exact = 0;
     size_t nexact = 0;
-    int nvis = holes ? 300 : 900, cpu_avx2 = fast->avx2;
+    int nvis = holes ? 300 : 900, cpu_avx2 = fast->avx2, cpu_avx512 = fast->avx512;
+    int avx512_runs = 0;
     for (int k = 0; k < nvis; k++) {
         double ra, dec, rot = k % 4 == 0 ? 90.0 * (k / 4 % 4) : 360.0 * urand();
         if (k < nvis / 3) {
@@ -725,9 +726,11 @@ static void test_lsstcam_fast(const sky_map *m, int holes)
                   (sy * f[1] + 0.02 * (urand() - 0.5)) * mm, rot, &ra, &dec);
         }
         if (!(dec >= -90.0 && dec <= 90.0)) continue;
-        /* every other visit through the baseline build of the column counts: on a CPU with
-         * AVX2 both builds are pinned to the exact test */
-        fast->avx2 = cpu_avx2 && k % 2 == 0;
+        /* the visits through the baseline, AVX2 and AVX-512 builds of the column counts in
+         * turn: each build the CPU has is pinned to the exact test */
+        fast->avx2 = cpu_avx2 && k % 3 != 2;
+        fast->avx512 = cpu_avx512 && k % 3 == 0;
+        avx512_runs += fast->avx512;
         CHECK_INT(sky_footprint_patches(m, fast, ra, dec, rot, &hf, &e), Y1_OK);
         CHECK_INT(sky_footprint_patches(m, slow, ra, dec, rot, &hs, &e), Y1_OK);
         CHECK_INT(sky__visit(m, fast, ra * D2R, dec * D2R, rot * D2R, &w), Y1_OK);
@@ -756,6 +759,12 @@ static void test_lsstcam_fast(const sky_map *m, int holes)
      * area; for DC2 about section 8's 279 patches */
     CHECK(hs.n > 9.6 / pow(P * 0.2 / 3600.0, 2));
     if (P == 4000) CHECK(hs.n > 200 && hs.n < 350);
+    if (!cpu_avx512)
+        fprintf(stderr, "lsstcam %s: this CPU has no AVX-512 (F, DQ): its column counts not "
+                "run\n", in->name);
+    else
+        CHECK(avx512_runs > nvis / 4);
+    fast->avx2 = cpu_avx2, fast->avx512 = cpu_avx512;
     sky__work_free(&w);
     sky_hits_free(&hf);
     sky_hits_free(&hs);
