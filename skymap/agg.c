@@ -228,10 +228,12 @@ static void *worker(void *arg)
                 }
             }
         }
+        /* the visits are taken in spatial order, scattered over the array (a cache miss or
+         * two each): the chunk's are copied together first, where the misses overlap */
+        sky_visit buf[CHUNK];
+        for (size_t i = lo; !sh->cen && sh->order && i < hi; i++) buf[i - lo] = sh->v[sh->order[i]];
         for (size_t i = lo; !sh->cen && i < hi; i++) {
-            /* the visits are taken in spatial order, scattered over the array: fetch ahead */
-            if (sh->order && i + 8 < hi) __builtin_prefetch(&sh->v[sh->order[i + 8]]);
-            const sky_visit *v = &sh->v[sh->order ? sh->order[i] : i];
+            const sky_visit *v = sh->order ? &buf[i - lo] : &sh->v[i];
             double rot = sky_footprint_rotation(sh->fp, v->id, v->rot_deg);
             uint32_t *c = wk->counts + (size_t)v->band * sh->per_band;
             /* lsstcam's exact rule (the one per-visit path with runs) adds its runs to the
