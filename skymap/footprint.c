@@ -133,6 +133,7 @@ void sky__work_free(sky_work *w)
     free(w->ccdv);
     free(w->exq);
     free(w->exh);
+    free(w->colv);
     memset(w, 0, sizeof *w);
 }
 
@@ -640,6 +641,9 @@ typedef struct cam_ctx {
     double near_cos, reach;   /* a tract whose centre c has c.b >= near_cos and whose image in
                                  the focal plane lies farther than reach from both occ boxes
                                  meets no CCD (see sky__visit) */
+    const double *colv;       /* four arrays of 2 npx, each value twice (a lane per quad): the
+                                 columns' xi - M, xi + M at their high end, + gs, and - gs at
+                                 their high end (sky_work.colv) */
 } cam_ctx;
 
 /* Every patch of tract t through the exact test (exact_only, and a tract whose quads cannot be
@@ -850,7 +854,7 @@ CAM_AVX2 static void cam_counts4(const sky_map *m, const cam_quads *qp, double g
 
 /* And eight lanes wide, for AVX-512 (fp->avx512: F and DQ): four columns at a time, lane
  * 2c + k holding column i + c and quad k, again the very operations of cam_counts in the same
- * order (vminpd and vmaxpd pick as minpd and maxpd do; vcvttpd2qq truncates as vcvttpd2dq
+ * order (the columns' ends moved by M and by gs come ready from colv, the same sums) (vminpd and vmaxpd pick as minpd and maxpd do; vcvttpd2qq truncates as vcvttpd2dq
  * does the counts, which lie in [0, 64]); the comparisons give masks, a short last group of
  * columns is loaded and stored through one. Half the instructions of the AVX2 loop per
  * column: the column counts wait on the tract's setup, and fewer of them leave more room in
@@ -892,7 +896,7 @@ CAM_AVX512 static inline __m512i c8_rows(__m512d hi, __m512d lo)
 
 CAM_AVX512 static inline __attribute__((always_inline)) void
 cam_counts8_ns(const sky_map *m, const cam_quads *qp, double gs, int sure, int i0, int i1,
-               uint64_t cm[][2], int ns)
+               uint64_t cm[][2], int ns, const double *colv)
 {
     const double M = CAM_MARGIN;
     double inv = m->row_inv_pitch;
@@ -903,30 +907,26 @@ cam_counts8_ns(const sky_map *m, const cam_quads *qp, double gs, int sure, int i
     }
     __m512d xmin = c8_two(qp->xmin), xmax = c8_two(qp->xmax), inset = c8_two(qp->inset);
     __m512d xtop = c8_two(qp->xtop), xbot = c8_two(qp->xbot);
-    __m512d vM = c8_all(M), vgs = c8_all(gs), vinv = c8_all(inv), zero = c8_all(0.0);
+    __m512d vinv = c8_all(inv), zero = c8_all(0.0);
     __m512d vnpy = c8_all(m->info.patches_y);
     __m512d in_lo = _mm512_add_pd(xmin, inset), in_hi = _mm512_sub_pd(xmax, inset);
     cam_rowk k = cam_rowk_of(m, gs);
     __m512d cU = c8_all(k.u), cL = c8_all(k.l), cUs = c8_all(k.us), cLs = c8_all(k.ls);
     __m512d v2M = c8_all(2.0 * M), vfirst = c8_all(k.first), vlast = c8_all(k.last);
     __mmask8 sure_on = sure ? 0xFF : 0;
-    /* (lo, hi) of four columns -> (lo, lo) and (hi, hi) per column */
-    const __m512i plo = _mm512_set_epi64(6, 6, 4, 4, 2, 2, 0, 0);
-    const __m512i phi = _mm512_set_epi64(7, 7, 5, 5, 3, 3, 1, 1);
+    const int n2 = 2 * m->info.patches_x; /* the stride of colv's four arrays */
     for (int i = i0; i < i1; i += 4) {
         int nc = i1 - i < 4 ? i1 - i : 4;
         __mmask8 live = (__mmask8)((1u << (2 * nc)) - 1);
-        __m512d cx = _mm512_maskz_loadu_pd(live, m->col_xi + 2 * i);
-        __m512d xa = _mm512_permutexvar_pd(plo, cx), xb = _mm512_permutexvar_pd(phi, cx);
-        __m512d a1 = _mm512_max_pd(_mm512_sub_pd(xa, vM), xmin);
-        __m512d b1 = _mm512_min_pd(_mm512_add_pd(xb, vM), xmax);
+        __m512d a1 = _mm512_max_pd(_mm512_maskz_loadu_pd(live, colv + 2 * i), xmin);
+        __m512d b1 = _mm512_min_pd(_mm512_maskz_loadu_pd(live, colv + n2 + 2 * i), xmax);
         __m512d U = c8_upper(ua, us, _mm512_min_pd(_mm512_max_pd(xtop, a1), b1), ns);
         __m512d L = c8_lower(la, ls, _mm512_min_pd(_mm512_max_pd(xbot, a1), b1), ns);
         __m512d n1 = _mm512_min_pd(_mm512_max_pd(c8_line(cU, U, vinv), zero), vnpy);
         __m512d j0 = _mm512_min_pd(_mm512_max_pd(c8_line(cL, L, vinv), zero), vnpy);
         n1 = _mm512_maskz_mov_pd(_mm512_cmp_pd_mask(a1, b1, _CMP_LE_OQ), n1);
-        __m512d a2 = _mm512_max_pd(_mm512_add_pd(xa, vgs), in_lo);
-        __m512d b2 = _mm512_min_pd(_mm512_sub_pd(xb, vgs), in_hi);
+        __m512d a2 = _mm512_max_pd(_mm512_maskz_loadu_pd(live, colv + 2 * n2 + 2 * i), in_lo);
+        __m512d b2 = _mm512_min_pd(_mm512_maskz_loadu_pd(live, colv + 3 * n2 + 2 * i), in_hi);
         __m512d Us = c8_upper(ua, us, _mm512_min_pd(_mm512_max_pd(xtop, a2), b2), ns);
         __m512d Ls = c8_lower(la, ls, _mm512_min_pd(_mm512_max_pd(xbot, a2), b2), ns);
         __mmask8 s_ok = _mm512_cmp_pd_mask(a2, b2, _CMP_LE_OQ) &
@@ -944,10 +944,10 @@ cam_counts8_ns(const sky_map *m, const cam_quads *qp, double gs, int sure, int i
 }
 
 CAM_AVX512 static void cam_counts8(const sky_map *m, const cam_quads *qp, double gs, int sure,
-                                   int i0, int i1, uint64_t cm[][2], int ns)
+                                   int i0, int i1, uint64_t cm[][2], int ns, const double *colv)
 {
-    if (ns == 2) cam_counts8_ns(m, qp, gs, sure, i0, i1, cm, 2);
-    else cam_counts8_ns(m, qp, gs, sure, i0, i1, cm, 4);
+    if (ns == 2) cam_counts8_ns(m, qp, gs, sure, i0, i1, cm, 2, colv);
+    else cam_counts8_ns(m, qp, gs, sure, i0, i1, cm, 4, colv);
 }
 #pragma GCC diagnostic pop
 #endif
@@ -1023,7 +1023,7 @@ cam_tract(const sky_map *m, const sky_footprint *fp, int t, const cam_visit *cv,
     while (i1 > i0 && m->col_xi[2 * i1 - 1] < xlo - M) i1--;
     uint64_t cm[64][2];
 #ifdef SKY_AVX2
-    if (fp->avx512) cam_counts8(m, &q, cx->gs, cx->sure, i0, i1, cm, two ? 2 : 4);
+    if (fp->avx512) cam_counts8(m, &q, cx->gs, cx->sure, i0, i1, cm, two ? 2 : 4, cx->colv);
     else if (fp->avx2) cam_counts4(m, &q, cx->gs, cx->sure, i0, i1, cm, two ? 2 : 4);
     else
 #endif
@@ -1369,6 +1369,25 @@ int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec,
          * meets none. */
         cx.near_cos = mc[4];
         cx.reach = mc[5];
+        /* the columns' bounds, moved by M and by gs, for the AVX-512 counts: once per map and gs
+         * (the work buffer serves one map at a time; its columns are checked too) */
+        int npx = m->info.patches_x;
+        const double *x = m->col_xi;
+        if (w->colv_gs != cx.gs || w->colv_n != npx || w->colv_x0 != x[0] ||
+            w->colv_x1 != x[2 * npx - 1]) {
+            if (grow((void **)&w->colv, &w->capcolv, 8 * (size_t)npx, sizeof *w->colv))
+                return Y1_ENOMEM;
+            double *v = w->colv;
+            for (int i = 0; i < npx; i++)
+                for (int k = 0; k < 2; k++) {
+                    v[2 * i + k] = x[2 * i] - CAM_MARGIN;
+                    v[2 * npx + 2 * i + k] = x[2 * i + 1] + CAM_MARGIN;
+                    v[4 * npx + 2 * i + k] = x[2 * i] + cx.gs;
+                    v[6 * npx + 2 * i + k] = x[2 * i + 1] - cx.gs;
+                }
+            w->colv_gs = cx.gs, w->colv_n = npx, w->colv_x0 = x[0], w->colv_x1 = x[2 * npx - 1];
+        }
+        cx.colv = w->colv;
         /* room for every tract's h and every column's queued exact tests */
         if (grow((void **)&w->exq, &w->capexq, w->ntracts * (size_t)m->info.patches_x + 1,
                  sizeof *w->exq) ||

@@ -125,6 +125,10 @@ typedef struct sky_work {
     sky_exq *exq;    /* lsstcam, exact rule: the visit's queued exact tests (nexq), and 9 */
     double *exh;     /* doubles per tract with any (nexh): its h (see cam_exact) */
     size_t nexq, capexq, nexh, capexh;
+    double *colv;    /* lsstcam: footprint.c's cam_ctx.colv, for the columns' ends colv_x0 and */
+    size_t capcolv;  /* colv_x1 of a map with colv_n columns and for the sure inset colv_gs */
+    double colv_gs, colv_x0, colv_x1;
+    int colv_n;
 } sky_work;
 void sky__work_free(sky_work *w);
 
