@@ -632,6 +632,28 @@ static const uint64_t cam_rows_below[65] = {
     CAM_B(57), CAM_B(58), CAM_B(59), CAM_B(60), CAM_B(61), CAM_B(62), CAM_B(63), ~0ULL};
 #undef CAM_B
 
+/* The row counts' constants, with the margins folded in (one addition where there were three:
+ * the same bounds but for rounding, far below the margins). The candidates' upper extent U
+ * is raised by M and the lower L lowered: rows starting at or below U + M number
+ * (U + M) / pitch + row_lo_c + CAM_ROWS = U / pitch + u, and so on; the sure rows' extents
+ * are lowered (raised) by M and then by gs. first and last: the sure rows' tests against the
+ * first row's start and the last row's end, moved by the same M + gs. */
+typedef struct cam_rowk {
+    double u, l, us, ls, first, last;
+} cam_rowk;
+
+static inline cam_rowk cam_rowk_of(const sky_map *m, double gs)
+{
+    const double M = CAM_MARGIN, inv = m->row_inv_pitch;
+    int npy = m->info.patches_y;
+    return (cam_rowk){.u = M * inv + m->row_lo_c + CAM_ROWS,
+                      .l = m->row_hi_c - CAM_ROWS - M * inv,
+                      .us = m->row_lo_c - CAM_ROWS - (M + gs) * inv,
+                      .ls = m->row_hi_c + CAM_ROWS + (M + gs) * inv,
+                      .first = m->lo_pad[1] + M + gs,
+                      .last = m->hi_pad[npy] - M - gs};
+}
+
 /* Per-visit constants of the lsstcam test (see sky__visit). */
 typedef struct cam_ctx {
     double gs;                /* the sure inset: bounds the tract-plane image of tile_reach, plus
@@ -641,6 +663,7 @@ typedef struct cam_ctx {
     double near_cos, reach;   /* a tract whose centre c has c.b >= near_cos and whose image in
                                  the focal plane lies farther than reach from both occ boxes
                                  meets no CCD (see sky__visit) */
+    cam_rowk rk;              /* cam_rowk_of(m, gs) */
     const double *colv;       /* four arrays of 2 npx, each value twice (a lane per quad): the
                                  columns' xi - M, xi + M at their high end, + gs, and - gs at
                                  their high end (sky_work.colv) */
@@ -662,28 +685,6 @@ static void cam_tract_exact(const sky_map *m, const sky_footprint *fp, int t, co
                 if (w->dcount) w->dcount[key]++, w->dcount[key + 1]--;
                 else w->keys[w->nkeys++] = key;
             }
-}
-
-/* The row counts' constants, with the margins folded in (one addition where there were three:
- * the same bounds but for rounding, far below the margins). The candidates' upper extent U
- * is raised by M and the lower L lowered: rows starting at or below U + M number
- * (U + M) / pitch + row_lo_c + CAM_ROWS = U / pitch + u, and so on; the sure rows' extents
- * are lowered (raised) by M and then by gs. first and last: the sure rows' tests against the
- * first row's start and the last row's end, moved by the same M + gs. */
-typedef struct cam_rowk {
-    double u, l, us, ls, first, last;
-} cam_rowk;
-
-static inline cam_rowk cam_rowk_of(const sky_map *m, double gs)
-{
-    const double M = CAM_MARGIN, inv = m->row_inv_pitch;
-    int npy = m->info.patches_y;
-    return (cam_rowk){.u = M * inv + m->row_lo_c + CAM_ROWS,
-                      .l = m->row_hi_c - CAM_ROWS - M * inv,
-                      .us = m->row_lo_c - CAM_ROWS - (M + gs) * inv,
-                      .ls = m->row_hi_c + CAM_ROWS + (M + gs) * inv,
-                      .first = m->lo_pad[1] + M + gs,
-                      .last = m->hi_pad[npy] - M - gs};
 }
 
 /* Pass one of cam_tract: for columns i0..i1-1, per quad (lane), the candidate rows' counts
@@ -854,7 +855,8 @@ CAM_AVX2 static void cam_counts4(const sky_map *m, const cam_quads *qp, double g
 
 /* And eight lanes wide, for AVX-512 (fp->avx512: F and DQ): four columns at a time, lane
  * 2c + k holding column i + c and quad k, again the very operations of cam_counts in the same
- * order (the columns' ends moved by M and by gs come ready from colv, the same sums) (vminpd and vmaxpd pick as minpd and maxpd do; vcvttpd2qq truncates as vcvttpd2dq
+ * order (the columns' ends moved by M and by gs come ready from colv, the same sums, and the
+ * row constants from rk, cam_rowk_of's) (vminpd and vmaxpd pick as minpd and maxpd do; vcvttpd2qq truncates as vcvttpd2dq
  * does the counts, which lie in [0, 64]); the comparisons give masks, a short last group of
  * columns is loaded and stored through one. Half the instructions of the AVX2 loop per
  * column: the column counts wait on the tract's setup, and fewer of them leave more room in
@@ -895,8 +897,8 @@ CAM_AVX512 static inline __m512i c8_rows(__m512d hi, __m512d lo)
 }
 
 CAM_AVX512 static inline __attribute__((always_inline)) void
-cam_counts8_ns(const sky_map *m, const cam_quads *qp, double gs, int sure, int i0, int i1,
-               uint64_t cm[][2], int ns, const double *colv)
+cam_counts8_ns(const sky_map *m, const cam_quads *qp, int sure, int i0, int i1,
+               uint64_t cm[][2], int ns, const double *colv, const cam_rowk *rk)
 {
     const double M = CAM_MARGIN;
     double inv = m->row_inv_pitch;
@@ -910,7 +912,7 @@ cam_counts8_ns(const sky_map *m, const cam_quads *qp, double gs, int sure, int i
     __m512d vinv = c8_all(inv), zero = c8_all(0.0);
     __m512d vnpy = c8_all(m->info.patches_y);
     __m512d in_lo = _mm512_add_pd(xmin, inset), in_hi = _mm512_sub_pd(xmax, inset);
-    cam_rowk k = cam_rowk_of(m, gs);
+    const cam_rowk k = *rk;
     __m512d cU = c8_all(k.u), cL = c8_all(k.l), cUs = c8_all(k.us), cLs = c8_all(k.ls);
     __m512d v2M = c8_all(2.0 * M), vfirst = c8_all(k.first), vlast = c8_all(k.last);
     __mmask8 sure_on = sure ? 0xFF : 0;
@@ -943,11 +945,12 @@ cam_counts8_ns(const sky_map *m, const cam_quads *qp, double gs, int sure, int i
     }
 }
 
-CAM_AVX512 static void cam_counts8(const sky_map *m, const cam_quads *qp, double gs, int sure,
-                                   int i0, int i1, uint64_t cm[][2], int ns, const double *colv)
+CAM_AVX512 static void cam_counts8(const sky_map *m, const cam_quads *qp, int sure, int i0,
+                                   int i1, uint64_t cm[][2], int ns, const double *colv,
+                                   const cam_rowk *rk)
 {
-    if (ns == 2) cam_counts8_ns(m, qp, gs, sure, i0, i1, cm, 2, colv);
-    else cam_counts8_ns(m, qp, gs, sure, i0, i1, cm, 4, colv);
+    if (ns == 2) cam_counts8_ns(m, qp, sure, i0, i1, cm, 2, colv, rk);
+    else cam_counts8_ns(m, qp, sure, i0, i1, cm, 4, colv, rk);
 }
 #pragma GCC diagnostic pop
 #endif
@@ -1023,7 +1026,7 @@ cam_tract(const sky_map *m, const sky_footprint *fp, int t, const cam_visit *cv,
     while (i1 > i0 && m->col_xi[2 * i1 - 1] < xlo - M) i1--;
     uint64_t cm[64][2];
 #ifdef SKY_AVX2
-    if (fp->avx512) cam_counts8(m, &q, cx->gs, cx->sure, i0, i1, cm, two ? 2 : 4, cx->colv);
+    if (fp->avx512) cam_counts8(m, &q, cx->sure, i0, i1, cm, two ? 2 : 4, cx->colv, &cx->rk);
     else if (fp->avx2) cam_counts4(m, &q, cx->gs, cx->sure, i0, i1, cm, two ? 2 : 4);
     else
 #endif
@@ -1388,6 +1391,7 @@ int sky__visit(const sky_map *m, const sky_footprint *fp, double ra, double dec,
             w->colv_gs = cx.gs, w->colv_n = npx, w->colv_x0 = x[0], w->colv_x1 = x[2 * npx - 1];
         }
         cx.colv = w->colv;
+        cx.rk = cam_rowk_of(m, cx.gs);
         /* room for every tract's h and every column's queued exact tests */
         if (grow((void **)&w->exq, &w->capexq, w->ntracts * (size_t)m->info.patches_x + 1,
                  sizeof *w->exq) ||
