@@ -970,10 +970,11 @@ cam_tract(const sky_map *m, const sky_footprint *fp, int t, const cam_visit *cv,
           sky_work *w)
 {
     const double *tv = m->tv + 9 * (size_t)t, *c = tv, *e = tv + 3, *n = tv + 6;
-    double h[9] = {sky__dot(c, cv->U), sky__dot(e, cv->U), sky__dot(n, cv->U),
-                   sky__dot(c, cv->V), sky__dot(e, cv->V), sky__dot(n, cv->V),
-                   sky__dot(c, cv->b), sky__dot(e, cv->b), sky__dot(n, cv->b)};
+    double h[9];
+    h[0] = sky__dot(c, cv->U), h[3] = sky__dot(c, cv->V), h[6] = sky__dot(c, cv->b);
     if (fp->exact_only) {
+        h[1] = sky__dot(e, cv->U), h[2] = sky__dot(n, cv->U), h[4] = sky__dot(e, cv->V);
+        h[5] = sky__dot(n, cv->V), h[7] = sky__dot(e, cv->b), h[8] = sky__dot(n, cv->b);
         cam_tract_exact(m, fp, t, h, w);
         return;
     }
@@ -991,6 +992,9 @@ cam_tract(const sky_map *m, const sky_footprint *fp, int t, const cam_visit *cv,
         v2l far = dx * dx + dy * dy > r * r;
         if ((h[6] >= cx->near_cos) & (int)(far[0] & far[1])) return;
     }
+    /* the rest of h only for a tract that may be hit */
+    h[1] = sky__dot(e, cv->U), h[2] = sky__dot(n, cv->U), h[4] = sky__dot(e, cv->V);
+    h[5] = sky__dot(n, cv->V), h[7] = sky__dot(e, cv->b), h[8] = sky__dot(n, cv->b);
     cam_quads q;
     /* the image of focal-plane point (fx, fy) is (D.e / D.c, D.n / D.c), D = b + fx U + fy V;
      * corner i of box k in lane k */
