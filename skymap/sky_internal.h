@@ -76,9 +76,9 @@ struct sky_footprint {
     unsigned char *ccd_on;    /* per CCD: 1 in use; NULL = all (sky__camera_drop) */
     int nccd_on;
     int holes;                /* some CCD inside the occ boxes is dropped: they are not tiled */
-    int avx2;                 /* the AVX2 builds of the circle batch and the lsstcam column
-                                 counts are used (the CPU has it; tests clear it to run the
-                                 baseline builds) */
+    int avx2;                 /* the AVX2 builds of the circle batch and of lsstcam's tracts,
+                                 column counts and exact tests are used (the CPU has AVX2 and
+                                 BMI; tests clear it to run the baseline builds) */
     int avx512;               /* and the AVX-512 build of the column counts (F and DQ; only
                                  with avx2 set) */
     int exact_only;           /* tests only: decide every candidate patch by the exact polygon
