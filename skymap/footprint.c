@@ -137,9 +137,8 @@ void sky__work_free(sky_work *w)
     memset(w, 0, sizeof *w);
 }
 
-static inline int grow(void *p, size_t *cap, size_t need, size_t size)
+static int grow(void *p, size_t *cap, size_t need, size_t size)
 {
-    if (need <= *cap) return 0; /* the rule, three times a visit: no call */
     return y1_grow(p, cap, need, size, 64) ? -1 : 0;
 }
 
@@ -663,7 +662,7 @@ typedef struct cam_ctx {
     double near_cos, reach;   /* a tract whose centre c has c.b >= near_cos and whose image in
                                  the focal plane lies farther than reach from both occ boxes
                                  meets no CCD (see sky__visit) */
-    cam_rowk rk;              /* cam_rowk_of(m, gs) */
+    cam_rowk rk;              /* cam_rowk_of(m, gs): the row counts' constants, every build's */
     const double *colv;       /* four arrays of 2 npx, each value twice (a lane per quad): the
                                  columns' xi - M, xi + M at their high end, + gs, and - gs at
                                  their high end (sky_work.colv) */
@@ -692,9 +691,11 @@ static void cam_tract_exact(const sky_map *m, const sky_footprint *fp, int t, co
  * with ns line slots (2 or 4), and from them the rows as bit masks over both quads: cm[i][0]
  * the candidates, cm[i][1] the sure rows (T[n1] & ~T[j0]: rows j0..n1-1). Long chains of
  * vector arithmetic, independent from column to column. */
-static inline void cam_counts(const sky_map *m, const cam_quads *qp, double gs, int sure,
-                              int i0, int i1, uint64_t cm[][2], int ns)
+static inline void cam_counts(const sky_map *m, const cam_quads *qp, const cam_ctx *cx, int i0,
+                              int i1, uint64_t cm[][2], int ns)
 {
+    double gs = cx->gs;
+    int sure = cx->sure;
     const cam_quads q = *qp;
     const double M = CAM_MARGIN;
     int npy = m->info.patches_y;
@@ -702,7 +703,7 @@ static inline void cam_counts(const sky_map *m, const cam_quads *qp, double gs, 
     v2d vM = v2d_all(M), vgs = v2d_all(gs), vinv = v2d_all(inv), zero = v2d_all(0.0);
     v2d vnpy = v2d_all(npy);
     v2d in_lo = q.xmin + q.inset, in_hi = q.xmax - q.inset;
-    cam_rowk k = cam_rowk_of(m, gs);
+    const cam_rowk k = cx->rk;
     v2d cU = v2d_all(k.u), cL = v2d_all(k.l), cUs = v2d_all(k.us), cLs = v2d_all(k.ls);
     v2d v2M = v2d_all(2.0 * M), vfirst = v2d_all(k.first), vlast = v2d_all(k.last);
     v2l sure_on = (v2l){-(long long)sure, -(long long)sure};
@@ -802,9 +803,11 @@ CAM_AVX2 static inline void cam_put4(uint64_t cm[][2], int i, int i2, __m256i ca
 }
 
 CAM_AVX2 static inline __attribute__((always_inline)) void
-cam_counts4_ns(const sky_map *m, const cam_quads *qp, double gs, int sure, int i0, int i1,
+cam_counts4_ns(const sky_map *m, const cam_quads *qp, const cam_ctx *cx, int i0, int i1,
                uint64_t cm[][2], int ns)
 {
+    double gs = cx->gs;
+    int sure = cx->sure;
     const double M = CAM_MARGIN;
     int npy = m->info.patches_y;
     double inv = m->row_inv_pitch;
@@ -818,16 +821,16 @@ cam_counts4_ns(const sky_map *m, const cam_quads *qp, double gs, int sure, int i
     v4d vM = v4d_all(M), vgs = v4d_all(gs), vinv = v4d_all(inv), zero = v4d_all(0.0);
     v4d vnpy = v4d_all(npy);
     v4d in_lo = xmin + inset, in_hi = xmax - inset;
-    cam_rowk k = cam_rowk_of(m, gs);
+    const cam_rowk k = cx->rk;
     v4d cU = v4d_all(k.u), cL = v4d_all(k.l), cUs = v4d_all(k.us), cLs = v4d_all(k.ls);
     v4d v2M = v4d_all(2.0 * M), vfirst = v4d_all(k.first), vlast = v4d_all(k.last);
     long long so = -(long long)sure;
     v4l sure_on = (v4l){so, so, so, so};
-    const double *cx = m->col_xi;
+    const double *col = m->col_xi;
     for (int i = i0; i < i1; i += 2) {
         int i2 = i + 1 < i1 ? i + 1 : i;
-        v4d xa = (v4d){cx[2 * i], cx[2 * i], cx[2 * i2], cx[2 * i2]};
-        v4d xb = (v4d){cx[2 * i + 1], cx[2 * i + 1], cx[2 * i2 + 1], cx[2 * i2 + 1]};
+        v4d xa = (v4d){col[2 * i], col[2 * i], col[2 * i2], col[2 * i2]};
+        v4d xb = (v4d){col[2 * i + 1], col[2 * i + 1], col[2 * i2 + 1], col[2 * i2 + 1]};
         v4d a1 = v4d_max(xa - vM, xmin), b1 = v4d_min(xb + vM, xmax);
         v4d U = quads_upper4(ua, us, v4d_min(v4d_max(xtop, a1), b1), ns);
         v4d L = quads_lower4(la, ls, v4d_min(v4d_max(xbot, a1), b1), ns);
@@ -846,11 +849,11 @@ cam_counts4_ns(const sky_map *m, const cam_quads *qp, double gs, int sure, int i
     }
 }
 
-CAM_AVX2 static void cam_counts4(const sky_map *m, const cam_quads *qp, double gs, int sure,
+CAM_AVX2 static void cam_counts4(const sky_map *m, const cam_quads *qp, const cam_ctx *cx,
                                  int i0, int i1, uint64_t cm[][2], int ns)
 {
-    if (ns == 2) cam_counts4_ns(m, qp, gs, sure, i0, i1, cm, 2);
-    else cam_counts4_ns(m, qp, gs, sure, i0, i1, cm, 4);
+    if (ns == 2) cam_counts4_ns(m, qp, cx, i0, i1, cm, 2);
+    else cam_counts4_ns(m, qp, cx, i0, i1, cm, 4);
 }
 
 /* And eight lanes wide, for AVX-512 (fp->avx512: F and DQ): four columns at a time, lane
@@ -896,9 +899,10 @@ CAM_AVX512 static inline __m512i c8_rows(__m512d hi, __m512d lo)
 }
 
 CAM_AVX512 static inline __attribute__((always_inline)) void
-cam_counts8_ns(const sky_map *m, const cam_quads *qp, int sure, int i0, int i1,
-               uint64_t cm[][2], int ns, const double *colv, const cam_rowk *rk)
+cam_counts8_ns(const sky_map *m, const cam_quads *qp, const cam_ctx *cx, int i0, int i1,
+               uint64_t cm[][2], int ns)
 {
+    const double *colv = cx->colv;
     const double M = CAM_MARGIN;
     double inv = m->row_inv_pitch;
     __m512d ua[4], us[4], la[4], ls[4];
@@ -911,10 +915,10 @@ cam_counts8_ns(const sky_map *m, const cam_quads *qp, int sure, int i0, int i1,
     __m512d vinv = c8_all(inv), zero = c8_all(0.0);
     __m512d vnpy = c8_all(m->info.patches_y);
     __m512d in_lo = _mm512_add_pd(xmin, inset), in_hi = _mm512_sub_pd(xmax, inset);
-    const cam_rowk k = *rk;
+    const cam_rowk k = cx->rk;
     __m512d cU = c8_all(k.u), cL = c8_all(k.l), cUs = c8_all(k.us), cLs = c8_all(k.ls);
     __m512d v2M = c8_all(2.0 * M), vfirst = c8_all(k.first), vlast = c8_all(k.last);
-    __mmask8 sure_on = sure ? 0xFF : 0;
+    __mmask8 sure_on = cx->sure ? 0xFF : 0;
     const int n2 = 2 * m->info.patches_x; /* the stride of colv's four arrays */
     for (int i = i0; i < i1; i += 4) {
         int nc = i1 - i < 4 ? i1 - i : 4;
@@ -944,15 +948,23 @@ cam_counts8_ns(const sky_map *m, const cam_quads *qp, int sure, int i0, int i1,
     }
 }
 
-CAM_AVX512 static void cam_counts8(const sky_map *m, const cam_quads *qp, int sure, int i0,
-                                   int i1, uint64_t cm[][2], int ns, const double *colv,
-                                   const cam_rowk *rk)
+CAM_AVX512 static void cam_counts8(const sky_map *m, const cam_quads *qp, const cam_ctx *cx,
+                                   int i0, int i1, uint64_t cm[][2], int ns)
 {
-    if (ns == 2) cam_counts8_ns(m, qp, sure, i0, i1, cm, 2, colv, rk);
-    else cam_counts8_ns(m, qp, sure, i0, i1, cm, 4, colv, rk);
+    if (ns == 2) cam_counts8_ns(m, qp, cx, i0, i1, cm, 2);
+    else cam_counts8_ns(m, qp, cx, i0, i1, cm, 4);
 }
 #pragma GCC diagnostic pop
 #endif
+
+/* Column i's rows ex (k0 its first key) into the exact queue at eq[n], kept when there are
+ * any: returns the new count (written either way, so that no branch hangs on the counts) */
+static inline size_t cam_queue(sky_exq *eq, size_t n, uint64_t ex, uint32_t k0, size_t hslot,
+                               int i)
+{
+    eq[n] = (sky_exq){.rows = ex, .k0 = k0, .h = (uint32_t)hslot, .col = (uint32_t)i};
+    return n + (ex != 0);
+}
 
 /* Tract t: the quads of the occ boxes (a tract their boxes miss is skipped); then per patch
  * column, both quads at once, the candidate rows (each quad's eta extent over the strip widened
@@ -1029,15 +1041,14 @@ cam_tract(const sky_map *m, const sky_footprint *fp, int t, const cam_visit *cv,
     while (i1 > i0 && m->col_xi[2 * i1 - 1] < xlo - M) i1--;
     uint64_t cm[64][2];
 #ifdef SKY_AVX2
-    if (fp->avx512) cam_counts8(m, &q, cx->sure, i0, i1, cm, two ? 2 : 4, cx->colv, &cx->rk);
-    else if (fp->avx2) cam_counts4(m, &q, cx->gs, cx->sure, i0, i1, cm, two ? 2 : 4);
+    if (fp->avx512) cam_counts8(m, &q, cx, i0, i1, cm, two ? 2 : 4);
+    else if (fp->avx2) cam_counts4(m, &q, cx, i0, i1, cm, two ? 2 : 4);
     else
 #endif
-    if (two) cam_counts(m, &q, cx->gs, cx->sure, i0, i1, cm, 2);
-    else cam_counts(m, &q, cx->gs, cx->sure, i0, i1, cm, 4);
+    if (two) cam_counts(m, &q, cx, i0, i1, cm, 2);
+    else cam_counts(m, &q, cx, i0, i1, cm, 4);
     /* the candidates that are not sure wait in w->exq, with this tract's h, for the end of
-     * the visit (cam_exact_queue): written whether or not there are any, so that no branch
-     * here hangs on the counts */
+     * the visit (cam_exact_queue) */
     sky_exq *eq = w->exq + w->nexq;
     size_t nex = 0, hslot = w->nexh;
     memcpy(w->exh + 9 * hslot, h, sizeof h);
@@ -1046,8 +1057,7 @@ cam_tract(const sky_map *m, const sky_footprint *fp, int t, const cam_visit *cv,
             uint64_t cand = cm[i][0], sure = cm[i][1];
             uint64_t ex = cand & ~sure;
             uint32_t k0 = base + (uint32_t)(i * npy);
-            eq[nex] = (sky_exq){.rows = ex, .k0 = k0, .h = (uint32_t)hslot, .col = (uint32_t)i};
-            nex += ex != 0;
+            nex = cam_queue(eq, nex, ex, k0, hslot, i);
             /* the sure rows are no run, one or two (one per quad): adding a run's lowest bit
              * carries it away, leaving the bit past its end (none: past the last row, 64) */
             uint64_t past = sure + (sure & -sure), rest = sure & past;
@@ -1065,8 +1075,7 @@ cam_tract(const sky_map *m, const sky_footprint *fp, int t, const cam_visit *cv,
             uint64_t cand = cm[i][0], sure = cm[i][1];
             uint64_t ex = cand & ~sure;
             uint32_t k0 = base + (uint32_t)(i * npy);
-            eq[nex] = (sky_exq){.rows = ex, .k0 = k0, .h = (uint32_t)hslot, .col = (uint32_t)i};
-            nex += ex != 0;
+            nex = cam_queue(eq, nex, ex, k0, hslot, i);
             for (int j = 0; j < npy; j++) {
                 keys[nk] = k0 + (uint32_t)j;
                 nk += (sure >> j) & 1;
