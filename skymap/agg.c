@@ -462,17 +462,18 @@ int sky_agg_run(sky_agg **out, const sky_map *m, const sky_footprint *fp,
     for (size_t i = 0; i < dense; i++) nz += c[i] != 0;
     a->coadds = malloc((nz ? nz : 1) * sizeof *a->coadds);
     if (!a->coadds) goto done;
-    int np = m->npatch, npy = m->info.patches_y;
-    for (size_t i = 0; i < dense; i++) {
-        if (!c[i]) continue;
-        sky_coadd *o = &a->coadds[a->ncoadds++];
-        size_t cell = i % sh.per_band;
-        o->band = (int8_t)(i / sh.per_band);
-        o->tract = (int32_t)(cell / (size_t)np);
-        o->patch_x = (int16_t)((cell % (size_t)np) / (size_t)npy);
-        o->patch_y = (int16_t)((cell % (size_t)np) % (size_t)npy);
-        o->num_visits = c[i];
-    }
+    /* index order is (band, tract, patch_x, patch_y): nested loops, no divisions */
+    int npx = m->info.patches_x, npy = m->info.patches_y, nt = m->info.num_tracts;
+    const uint32_t *ci = c;
+    sky_coadd *o = a->coadds;
+    for (int b = 0; b < Y1_NBANDS; b++)
+        for (int t = 0; t < nt; t++)
+            for (int x = 0; x < npx; x++)
+                for (int y = 0; y < npy; y++, ci++)
+                    if (*ci)
+                        *o++ = (sky_coadd){.tract = t, .num_visits = *ci, .patch_x = (int16_t)x,
+                                           .patch_y = (int16_t)y, .band = (int8_t)b};
+    a->ncoadds = (size_t)(o - a->coadds);
     a->tot.visits = (int64_t)n;
     a->tot.ccd_visits = (int64_t)n * sky_footprint_num_ccds(fp);
     for (int b = 0; b < Y1_NBANDS; b++) a->tot.band[b].visits = 0;
