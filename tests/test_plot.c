@@ -542,6 +542,63 @@ static void test_long_legend(void)
     cairo_surface_destroy(img);
 }
 
+/* The red channel of a PNG's pixel (x, y), or, with *x < 0, the least red of the blue pixels
+ * (the grid and text are grey) in the box [300, 600) x [100, 450), and where that is. */
+static int red_at(const char *path, int *x, int *y)
+{
+    cairo_surface_t *s = cairo_image_surface_create_from_png(path);
+    CHECK(cairo_surface_status(s) == CAIRO_STATUS_SUCCESS);
+    int lo = 256;
+    if (*x >= 0) lo = (int)(pixel(s, *x, *y) >> 16);
+    else
+        for (int j = 100; j < 450; j++)
+            for (int i = 300; i < 600; i++) {
+                unsigned p = pixel(s, i, j);
+                int v = (int)(p >> 16);
+                if ((int)(p & 0xff) > v + 60 && v < lo) lo = v, *x = i, *y = j;
+            }
+    cairo_surface_destroy(s);
+    return lo;
+}
+
+/* Points drawn more than once compose: a blue disc of alpha 0.7 leaves 0.3 of the red of the
+ * background below its fully covered pixels, three of them 0.3^3 = 0.027. The point P (RA
+ * 40, Dec 10: off the grid lines, and alone in the box red_at searches) comes three times
+ * among 2,501 others on a 3-degree grid, so the positions the sky plot remembers between
+ * repeats are reused, and evicted, many times; drawn alone, it gives its pixel and the
+ * background's red. */
+static void test_repeated_points(void)
+{
+    enum { NG = 61 * 41, NP = NG + 3 };
+    static double ra[NP], dec[NP];
+    size_t n = 0;
+    for (int i = 0; i < 61; i++)
+        for (int j = 0; j < 41; j++) {
+            int g = 41 * i + j;
+            if (g % 1000 == 5) ra[n] = 40.0, dec[n] = 10.0, n++; /* P before grid points 5, 1005
+                                                                 * and 2005 */
+            ra[n] = 90.0 + 3.0 * i, dec[n] = -60.0 + 3.0 * j, n++;
+        }
+    CHECK_INT((int)n, NP);
+    plot_series ps = {.name = "pointings", .x = ra, .y = dec, .n = n, .rgb = 0x0000ff,
+                      .style = PLOT_POINTS, .size_px = 3};
+    plot_spec sp = {.series = &ps, .nseries = 1};
+    CHECK_INT(plot_sky(out("repeat.png"), &sp, NULL), Y1_OK);
+    double one_ra = 40.0, one_dec = 10.0;
+    plot_series p1 = {.name = "P", .x = &one_ra, .y = &one_dec, .n = 1, .rgb = 0x0000ff,
+                      .style = PLOT_POINTS, .size_px = 3};
+    plot_spec s1 = {.series = &p1, .nseries = 1};
+    CHECK_INT(plot_sky(out("repeat1.png"), &s1, NULL), Y1_OK);
+    int x = -1, y = -1, bx, by;
+    int v1 = red_at(out("repeat1.png"), &x, &y);
+    bx = x + 12, by = y;
+    int bg = red_at(out("repeat1.png"), &bx, &by), v3 = red_at(out("repeat.png"), &x, &y);
+    CHECK_MSG(bg > 200, "background red %d at (%d, %d)", bg, bx, by);
+    CHECK_MSG(fabs(v1 - 0.3 * bg) <= 2.0, "one disc: red %d over %d, expected 0.3 of it", v1, bg);
+    CHECK_MSG(fabs(v3 - 0.027 * bg) <= 2.0, "three discs: red %d over %d, expected 0.027 of it",
+              v3, bg);
+}
+
 int main(void)
 {
     CHECK(mkdtemp(dir) != NULL);
@@ -554,13 +611,15 @@ int main(void)
     test_time_axes();
     test_lines_and_layers();
     test_long_legend();
+    test_repeated_points();
     if (!getenv("Y1_KEEP_PLOTS")) {
         static const char *const names[] = {"hist.png", "hist2.png", "hist3.png", "scatter.png",
                                             "bars.png", "sky.png", "skyc.png", "bars_log.png",
                                             "bars_log.svg", "bars_log.pdf", "pal1.png",
                                             "pal2.png", "quota.png", "quota2.png",
                                             "layers1.png", "layers2.png", "legend.png",
-                                            "legend2.png", "hatch.png"};
+                                            "legend2.png", "hatch.png", "repeat.png",
+                                            "repeat1.png"};
         for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) remove(out(names[i]));
         rmdir(dir);
     } else printf("plots kept in %s\n", dir);

@@ -915,6 +915,12 @@ static void draw_point_labels(canvas *cv, const plot_series *s)
  * result is what cairo draws, up to antialiasing. Returns 0 when it cannot (the caller then
  * draws point by point). */
 enum { RQ = 8, RSS = 16, RMAXK = 9 }; /* sub-pixel positions, samples per pixel, kernel */
+enum { RCACHE_BITS = 12, RCACHE = 1 << RCACHE_BITS }; /* projected positions kept */
+typedef struct px_memo {
+    uint64_t x, y; /* the point's bits; 0, 0 marks an empty slot (the point (+0, +0) is
+                    * projected every time) */
+    double X, Y;
+} px_memo;
 
 static int draw_points_raster(canvas *cv, const plot_series *s, size_t i, double r,
                               double (*px)(const canvas *, double, double, double *))
@@ -924,8 +930,9 @@ static int draw_points_raster(canvas *cv, const plot_series *s, size_t i, double
     size_t npix = (size_t)cv->w * (size_t)cv->h;
     float *T = malloc(npix * sizeof *T);
     float *tab = malloc((size_t)RQ * RQ * K * K * sizeof *tab);
+    px_memo *rc = malloc(RCACHE * sizeof *rc);
     cairo_surface_t *mask = cairo_image_surface_create(CAIRO_FORMAT_A8, cv->w, cv->h);
-    int ok = T && tab && cairo_surface_status(mask) == CAIRO_STATUS_SUCCESS;
+    int ok = T && tab && rc && cairo_surface_status(mask) == CAIRO_STATUS_SUCCESS;
     if (!ok) goto done;
     /* coverage of pixel (dx, dy) relative to the pixel holding the centre, the centre at
      * sub-pixel position ((qx + 0.5) / RQ, (qy + 0.5) / RQ) */
@@ -948,10 +955,24 @@ static int draw_points_raster(canvas *cv, const plot_series *s, size_t i, double
     /* each entry as the factor it applies, 1 - alpha c: exactly 1 where c = 0, so a disc
      * wholly inside the image multiplies its K x K pixels with no test */
     for (size_t k = 0; k < (size_t)RQ * RQ * K * K; k++) tab[k] = 1.0f - alpha * tab[k];
+    /* px is a pure function, and a cadence's points repeat within a night (a field's visit
+     * pairs, some tens of visits apart): the last RCACHE positions' pixels, direct-mapped,
+     * spare most of its trigonometry, with the same bits */
+    memset(rc, 0, RCACHE * sizeof *rc);
     for (size_t k = 0; k < s->n; k++) {
-        double X, Y;
-        if (!isfinite(s->x[k]) || !isfinite(s->y[k])) continue;
-        X = px(cv, s->x[k], s->y[k], &Y);
+        double X, Y, x = s->x[k], y = s->y[k];
+        if (!isfinite(x) || !isfinite(y)) continue;
+        uint64_t bx, by;
+        memcpy(&bx, &x, sizeof bx);
+        memcpy(&by, &y, sizeof by);
+        uint64_t hsh = (bx ^ (by * 0x9e3779b97f4a7c15ULL)) * 0xbf58476d1ce4e5b9ULL;
+        px_memo *e = &rc[hsh >> (64 - RCACHE_BITS)];
+        if (e->x == bx && e->y == by && (bx | by)) {
+            X = e->X, Y = e->Y;
+        } else {
+            X = px(cv, x, y, &Y);
+            *e = (px_memo){bx, by, X, Y};
+        }
         if (!(X > -half - 1 && X < cv->w + half + 1 && Y > -half - 1 && Y < cv->h + half + 1))
             continue;
         int ix = (int)floor(X), iy = (int)floor(Y);
@@ -988,6 +1009,7 @@ done:
     cairo_surface_destroy(mask);
     free(T);
     free(tab);
+    free(rc);
     return ok;
 }
 
