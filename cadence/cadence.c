@@ -637,12 +637,14 @@ enum { COL_ID, COL_RA, COL_DEC, COL_BAND, COL_ROT, COL_MJD, COL_NIGHT, COL_PROPI
        COL_SNOTE, COL_TNAME, COL_MATCH };
 
 /* Classify one row. Returns the program index, or -1 on out-of-memory. */
+/* need_note: the notes were selected (else those columns are NULL, and not asked for) */
 static int classify(cad_db *db, const cad_selection *sel, sqlite3_stmt *st, int64_t propid,
-                    int propid_null)
+                    int propid_null, int need_note)
 {
     const char *note = NULL;
-    if (db->has_sched_note) note = (const char *)sqlite3_column_text(st, COL_SNOTE);
-    if ((!note || !*note) && db->has_note) note = (const char *)sqlite3_column_text(st, COL_NOTE);
+    if (need_note && db->has_sched_note) note = (const char *)sqlite3_column_text(st, COL_SNOTE);
+    if (need_note && (!note || !*note) && db->has_note)
+        note = (const char *)sqlite3_column_text(st, COL_NOTE);
     int is_dd = note && !strncmp(note, "DD", 2);
     char label[96];
 
@@ -816,6 +818,15 @@ static int emit(const cad_db *db, const cad_selection *sel, want_kind kind, cad_
     return cb(v, ud);
 }
 
+/* x (finite, checked) in [0, 360): fmod is exact, so a value already there is its own result,
+ * which spares the call for nearly every row */
+static inline double wrap360(double x)
+{
+    if (x >= 0.0 && x < 360.0) return x;
+    double r = fmod(x, 360.0);
+    return r < 0 ? r + 360.0 : r;
+}
+
 static int scan(cad_db *db, const cad_selection *sel, cad_visit_cb cb, void *ud,
                 const night_sink *all, int64_t *n_selected, y1_err *err)
 {
@@ -907,22 +918,16 @@ static int scan(cad_db *db, const cad_selection *sel, cad_visit_cb cb, void *ud,
         sqlite3_value *pv = sqlite3_column_value(st, COL_PROPID);
         int propid_null = sqlite3_value_type(pv) == SQLITE_NULL;
         int64_t propid = sqlite3_value_int64(pv);
-        int prog = classify(db, sel, st, propid, propid_null);
+        int prog = classify(db, sel, st, propid, propid_null, need_note);
         if (prog < 0) {
             rc = y1_errf(err, Y1_ENOMEM, "%s: out of memory", db->path);
             goto done;
         }
         cad_visit v;
         v.id = id;
-        v.ra_deg = fmod(ra, 360.0);
-        if (v.ra_deg < 0) v.ra_deg += 360.0;
+        v.ra_deg = wrap360(ra);
         v.dec_deg = dec;
-        if (rv.t_rot == SQLITE_NULL) {
-            v.rot_deg = NAN;
-        } else {
-            v.rot_deg = fmod(rv.rot, 360.0);
-            if (v.rot_deg < 0) v.rot_deg += 360.0;
-        }
+        v.rot_deg = rv.t_rot == SQLITE_NULL ? NAN : wrap360(rv.rot);
         v.mjd = mjd;
         v.night = night;
         v.band = band;
