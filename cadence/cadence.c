@@ -632,19 +632,31 @@ static int has_token(const char *list, const char *tok)
     return 0;
 }
 
-/* Column positions in the visit query of cad_scan(); absent columns read NULL. */
+/* The columns the visit query of cad_scan() may read. Only those a scan needs are selected
+ * (a constant NULL in the query still costs every row), at the positions row_cols.pos gives;
+ * the others read as NULL. */
 enum { COL_ID, COL_RA, COL_DEC, COL_BAND, COL_ROT, COL_MJD, COL_NIGHT, COL_PROPID, COL_NOTE,
-       COL_SNOTE, COL_TNAME, COL_MATCH };
+       COL_SNOTE, COL_TNAME, COL_MATCH, COL_N };
+
+/* Which of the optional columns a scan reads, and where each column is in the query (-1: not
+ * selected). */
+typedef struct row_cols {
+    int mjd, night, rot;
+    int pos[COL_N];
+} row_cols;
+
+/* Column c's text, NULL for SQL NULL or a column not selected. */
+static const char *col_text(sqlite3_stmt *st, const row_cols *rc, int c)
+{
+    return rc->pos[c] < 0 ? NULL : (const char *)sqlite3_column_text(st, rc->pos[c]);
+}
 
 /* Classify one row. Returns the program index, or -1 on out-of-memory. */
-/* need_note: the notes were selected (else those columns are NULL, and not asked for) */
-static int classify(cad_db *db, const cad_selection *sel, sqlite3_stmt *st, int64_t propid,
-                    int propid_null, int need_note)
+static int classify(cad_db *db, const cad_selection *sel, sqlite3_stmt *st, const row_cols *rc,
+                    int64_t propid, int propid_null)
 {
-    const char *note = NULL;
-    if (need_note && db->has_sched_note) note = (const char *)sqlite3_column_text(st, COL_SNOTE);
-    if (need_note && (!note || !*note) && db->has_note)
-        note = (const char *)sqlite3_column_text(st, COL_NOTE);
+    const char *note = col_text(st, rc, COL_SNOTE);
+    if (!note || !*note) note = col_text(st, rc, COL_NOTE);
     int is_dd = note && !strncmp(note, "DD", 2);
     char label[96];
 
@@ -652,7 +664,8 @@ static int classify(cad_db *db, const cad_selection *sel, sqlite3_stmt *st, int6
         int wfd = 0;
         for (int i = 0; i < sel->n_wfd_ids && !propid_null; i++)
             wfd |= (propid == sel->wfd_ids[i]);
-        if (sel->wfd_note) wfd |= sqlite3_column_int(st, COL_MATCH) == 1;
+        if (sel->wfd_note && rc->pos[COL_MATCH] >= 0)
+            wfd |= sqlite3_column_int(st, rc->pos[COL_MATCH]) == 1;
         if (wfd && !is_dd) return program_id(db, "WFD", CAD_CLASS_WFD);
         if (is_dd) { ddf_label(note, label, sizeof label); return program_id(db, label, CAD_CLASS_DDF); }
         return program_id(db, "Other", CAD_CLASS_OTHER);
@@ -671,7 +684,7 @@ static int classify(cad_db *db, const cad_selection *sel, sqlite3_stmt *st, int6
         snprintf(label, sizeof label, "proposalId %lld", (long long)propid);
         return program_id(db, label, CAD_CLASS_DDF);
     case LAB_TARGET_REGIONS: {
-        const char *t = (const char *)sqlite3_column_text(st, COL_TNAME);
+        const char *t = col_text(st, rc, COL_TNAME);
         if (is_dd) { ddf_label(note, label, sizeof label); return program_id(db, label, CAD_CLASS_DDF); }
         if (t && has_token(t, "lowdust")) return program_id(db, "WFD", CAD_CLASS_WFD);
         return program_id(db, "Other", CAD_CLASS_OTHER);
@@ -692,39 +705,35 @@ typedef struct row_vals {
     double ra, dec, mjd, rot;
 } row_vals;
 
-/* Which of the optional columns a scan reads (the rest of the query says NULL there). */
-typedef struct row_cols {
-    int mjd, night, rot;
-} row_cols;
-
 /* Through the column's sqlite3_value: one API call per column instead of two (the type is
  * read before any value, so no conversion has touched it). */
 static void fetch_row(const row_cols *rc, sqlite3_stmt *st, row_vals *r)
 {
-    sqlite3_value *c = sqlite3_column_value(st, COL_ID);
+    const int *pos = rc->pos;
+    sqlite3_value *c = sqlite3_column_value(st, pos[COL_ID]);
     r->t_id = sqlite3_value_type(c);
     r->id = sqlite3_value_int64(c);
-    c = sqlite3_column_value(st, COL_RA);
+    c = sqlite3_column_value(st, pos[COL_RA]);
     r->t_ra = sqlite3_value_type(c);
     r->ra = sqlite3_value_double(c);
-    c = sqlite3_column_value(st, COL_DEC);
+    c = sqlite3_column_value(st, pos[COL_DEC]);
     r->t_dec = sqlite3_value_type(c);
     r->dec = sqlite3_value_double(c);
     r->t_mjd = SQLITE_NULL, r->mjd = NAN;
     if (rc->mjd) {
-        c = sqlite3_column_value(st, COL_MJD);
+        c = sqlite3_column_value(st, pos[COL_MJD]);
         r->t_mjd = sqlite3_value_type(c);
         r->mjd = sqlite3_value_double(c);
     }
     r->t_night = SQLITE_NULL, r->night = 0;
     if (rc->night) {
-        c = sqlite3_column_value(st, COL_NIGHT);
+        c = sqlite3_column_value(st, pos[COL_NIGHT]);
         r->t_night = sqlite3_value_type(c);
         r->night = sqlite3_value_int64(c);
     }
     r->t_rot = SQLITE_NULL, r->rot = 0.0;
     if (rc->rot) {
-        c = sqlite3_column_value(st, COL_ROT);
+        c = sqlite3_column_value(st, pos[COL_ROT]);
         r->t_rot = sqlite3_value_type(c);
         if (r->t_rot != SQLITE_NULL) r->rot = sqlite3_value_double(c);
     }
@@ -864,22 +873,30 @@ static int scan(cad_db *db, const cad_selection *sel, cad_visit_cb cb, void *ud,
     row_cols cols = {.mjd = !(sel->skip & CAD_SKIP_MJD) || !db->has_night,
                      .night = db->has_night,
                      .rot = db->has_rot && !(sel->skip & CAD_SKIP_ROT)};
-    snprintf(sql, sizeof sql,
-             "SELECT observationId, fieldRA, fieldDec, \"%s\", %s, %s, %s, %s, "
-             "%s, %s, %s, %s FROM \"%s\"%s%s",
-             db->band_col, cols.rot ? "rotSkyPos" : "NULL",
-             cols.mjd ? "observationStartMJD" : "NULL",
-             db->has_night ? "night" : "NULL", db->has_propid ? "proposalId" : "NULL",
-             need_note && db->has_note ? "note" : "NULL",
-             need_note && db->has_sched_note ? "scheduler_note" : "NULL",
-             need_tname && db->has_target_name ? "target_name" : "NULL",
-             sel->wfd_note ? (db->has_sched_note && !db->has_note
-                                  ? "(scheduler_note LIKE ?1)"
-                                  : db->has_sched_note ? "(coalesce(nullif(scheduler_note, ''), "
-                                                         "note) LIKE ?1)"
-                                                       : "(note LIKE ?1)")
-                           : "NULL",
-             db->table, where, db->dedupe ? " ORDER BY observationId" : "");
+    char band[80];
+    snprintf(band, sizeof band, "\"%s\"", db->band_col);
+    const char *expr[COL_N] = {
+        [COL_ID] = "observationId", [COL_RA] = "fieldRA", [COL_DEC] = "fieldDec",
+        [COL_BAND] = band,
+        [COL_ROT] = cols.rot ? "rotSkyPos" : NULL,
+        [COL_MJD] = cols.mjd ? "observationStartMJD" : NULL,
+        [COL_NIGHT] = db->has_night ? "night" : NULL,
+        [COL_PROPID] = db->has_propid ? "proposalId" : NULL,
+        [COL_NOTE] = need_note && db->has_note ? "note" : NULL,
+        [COL_SNOTE] = need_note && db->has_sched_note ? "scheduler_note" : NULL,
+        [COL_TNAME] = need_tname && db->has_target_name ? "target_name" : NULL,
+        [COL_MATCH] = !sel->wfd_note ? NULL
+                      : db->has_sched_note && !db->has_note ? "(scheduler_note LIKE ?1)"
+                      : db->has_sched_note ? "(coalesce(nullif(scheduler_note, ''), note) LIKE ?1)"
+                                           : "(note LIKE ?1)"};
+    size_t len = (size_t)snprintf(sql, sizeof sql, "SELECT ");
+    for (int c = 0, k = 0; c < COL_N; c++) {
+        cols.pos[c] = expr[c] ? k++ : -1;
+        if (expr[c]) len += (size_t)snprintf(sql + len, sizeof sql - len, "%s%s", k > 1 ? ", " : "",
+                                             expr[c]);
+    }
+    snprintf(sql + len, sizeof sql - len, " FROM \"%s\"%s%s", db->table, where,
+             db->dedupe ? " ORDER BY observationId" : "");
     sqlite3_stmt *st = NULL;
     char why[256];
     if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK)
@@ -904,7 +921,7 @@ static int scan(cad_db *db, const cad_selection *sel, cad_visit_cb cb, void *ud,
         double ra = rv.ra, dec = rv.dec, mjd = rv.mjd;
         int night = db->has_night ? (int)rv.night : (int)floor(mjd - db->night_ref_mjd);
         if (lim && (night < lo || night > hi)) continue;
-        const char *bs = (const char *)sqlite3_column_text(st, COL_BAND);
+        const char *bs = col_text(st, &cols, COL_BAND);
         const char *bp = bs && *bs ? strchr(y1_band_letters, tolower((unsigned char)bs[0])) : NULL;
         if (!bp || !*bp) {
             char shown[32];
@@ -915,10 +932,11 @@ static int scan(cad_db *db, const cad_selection *sel, cad_visit_cb cb, void *ud,
             goto done;
         }
         int band = (int)(bp - y1_band_letters);
-        sqlite3_value *pv = sqlite3_column_value(st, COL_PROPID);
-        int propid_null = sqlite3_value_type(pv) == SQLITE_NULL;
-        int64_t propid = sqlite3_value_int64(pv);
-        int prog = classify(db, sel, st, propid, propid_null, need_note);
+        sqlite3_value *pv =
+            cols.pos[COL_PROPID] < 0 ? NULL : sqlite3_column_value(st, cols.pos[COL_PROPID]);
+        int propid_null = !pv || sqlite3_value_type(pv) == SQLITE_NULL;
+        int64_t propid = pv ? sqlite3_value_int64(pv) : 0;
+        int prog = classify(db, sel, st, &cols, propid, propid_null);
         if (prog < 0) {
             rc = y1_errf(err, Y1_ENOMEM, "%s: out of memory", db->path);
             goto done;
