@@ -33,7 +33,8 @@ void est_coadds_clear(est_coadds *c)
 
 int est_coadds_push(est_coadds *c, int band, int tract, int px, int py, int n, y1_err *err)
 {
-    if (y1_grow(&c->v, &c->cap, c->n + 1, sizeof *c->v, 4096))
+    /* millions of pushes a run, most into room already reserved */
+    if (c->n == c->cap && y1_grow(&c->v, &c->cap, c->n + 1, sizeof *c->v, 4096))
         return y1_errf(err, Y1_ENOMEM, "coadds: out of memory");
     c->v[c->n++] = (est_coadd){tract, (int16_t)px, (int16_t)py, (int8_t)band, n};
     return Y1_OK;
@@ -310,6 +311,10 @@ int est_coadds_write(const est_coadds *c, const char *path, y1_err *err)
      * the bytes are those of "%c,%d,%d,%d,%d\n" */
     char buf[1 << 16];
     size_t used = 0;
+    /* "band,tract," is the same for a tract's coadds in a band (49 or 100 of them): kept */
+    char pre[32];
+    size_t npre = 0;
+    int pband = -1, ptract = -1;
     for (size_t i = 0; i < c->n; i++) {
         if (used > sizeof buf - 64) {
             fwrite(buf, 1, used, fp);
@@ -317,10 +322,17 @@ int est_coadds_write(const est_coadds *c, const char *path, y1_err *err)
         }
         char *q = buf + used;
         const est_coadd *v = &c->v[i];
-        *q++ = y1_band_letters[v->band];
-        *q++ = ',';
-        q = put_int(q, v->tract);
-        *q++ = ',';
+        if (v->band != pband || v->tract != ptract) {
+            char *e = pre;
+            *e++ = y1_band_letters[v->band];
+            *e++ = ',';
+            e = put_int(e, v->tract);
+            *e++ = ',';
+            npre = (size_t)(e - pre);
+            pband = v->band, ptract = v->tract;
+        }
+        memcpy(q, pre, npre);
+        q += npre;
         q = put_int(q, v->patch_x);
         *q++ = ',';
         q = put_int(q, v->patch_y);
