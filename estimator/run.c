@@ -182,13 +182,21 @@ static int run_footprints(const est_run_opts *o, collect_ctx *vis, est_result *r
                 ? " (pass --rotation random when the cadence has no usable rotSkyPos)" : "");
         goto done;
     }
+    /* The 3.8 M coadds of a 10-year run are converted in the array they came in (both kinds
+     * are 16 bytes), not copied into a second one: each is read whole before its place is
+     * written, through memcpy, so that neither type's accesses can be reordered past the
+     * other's. */
     size_t nc = 0;
-    const sky_coadd *c = sky_agg_coadds(agg, &nc);
-    if ((rc = est_coadds_reserve(&r->coadds, nc, err))) goto done;
-    for (size_t i = 0; i < nc; i++)
-        if ((rc = est_coadds_push(&r->coadds, c[i].band, c[i].tract, c[i].patch_x, c[i].patch_y,
-                                  (int)c[i].num_visits, err)))
-            goto done;
+    unsigned char *buf = (unsigned char *)sky_agg_take_coadds(agg, &nc);
+    _Static_assert(sizeof(sky_coadd) == sizeof(est_coadd), "coadds converted in place");
+    for (size_t i = 0; i < nc; i++) {
+        sky_coadd s;
+        memcpy(&s, buf + i * sizeof s, sizeof s);
+        est_coadd e = {.tract = s.tract, .patch_x = s.patch_x, .patch_y = s.patch_y,
+                       .band = s.band, .n = (int32_t)s.num_visits};
+        memcpy(buf + i * sizeof e, &e, sizeof e);
+    }
+    est_coadds_adopt(&r->coadds, (est_coadd *)(void *)buf, nc);
     r->coadds.ccds_per_visit = sky_footprint_num_ccds(fp);
     /* CCD-tract and visit-tract overlaps cost a pass over every CCD: only for a pipeline
      * that has such tasks or dataset types */

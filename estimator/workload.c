@@ -40,6 +40,13 @@ int est_coadds_push(est_coadds *c, int band, int tract, int px, int py, int n, y
     return Y1_OK;
 }
 
+void est_coadds_adopt(est_coadds *c, est_coadd *v, size_t n)
+{
+    free(c->v);
+    c->v = v;
+    c->n = c->cap = n;
+}
+
 int est_coadds_reserve(est_coadds *c, size_t n, y1_err *err)
 {
     if (y1_grow(&c->v, &c->cap, c->n + n, sizeof *c->v, 4096))

@@ -62,6 +62,15 @@ const sky_coadd *sky_agg_coadds(const sky_agg *a, size_t *n)
     return a->coadds;
 }
 
+sky_coadd *sky_agg_take_coadds(sky_agg *a, size_t *n)
+{
+    sky_coadd *c = a->coadds;
+    *n = a->ncoadds;
+    a->coadds = NULL;
+    a->ncoadds = 0;
+    return c;
+}
+
 /* value of rank k (0-based) in band b's sorted list of num_visits */
 static double kth(const sky_agg *a, int b, uint64_t k)
 {

@@ -73,6 +73,11 @@ const sky_totals *sky_agg_totals(const sky_agg *a);
 /* Every coadd, sorted by (band, tract, patch_x, patch_y). Borrowed, valid until sky_agg_free. */
 const sky_coadd *sky_agg_coadds(const sky_agg *a, size_t *n);
 
+/* The same coadds handed over: the caller free()s the array (never NULL, *n may be 0), and a
+ * has none left (sky_agg_coadds gives 0; the totals and quantiles stay). For a caller that
+ * keeps millions of coadds in a form of its own and can convert them in place. */
+sky_coadd *sky_agg_take_coadds(sky_agg *a, size_t *n);
+
 /* The q-quantile (0 <= q <= 1) of num_visits over a band's coadds (linear interpolation); NAN
  * when the band has none. */
 double sky_agg_quantile(const sky_agg *a, int band, double q);

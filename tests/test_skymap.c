@@ -1017,6 +1017,28 @@ static void test_agg(const sky_map *m)
     CHECK_NEAR(tt->band[2].mean, 2.0, 0);
     CHECK_INT(tt->band[0].coadds, 0);
     CHECK(isnan(sky_agg_quantile(a, 0, 0.5)));
+    /* the coadds handed over: all 327, each of 2 visits in band r, sorted; none left behind,
+     * the totals and quantiles kept */
+    size_t ntk = 0, left = 1;
+    sky_coadd *tk = sky_agg_take_coadds(a, &ntk);
+    CHECK(tk != NULL);
+    CHECK_INT((long long)ntk, 327);
+    int inorder = 1, all2 = 1;
+    for (size_t i = 0; i < ntk; i++) {
+        all2 &= tk[i].num_visits == 2 && tk[i].band == 2;
+        if (i)
+            inorder &= tk[i - 1].tract < tk[i].tract ||
+                      (tk[i - 1].tract == tk[i].tract &&
+                       (tk[i - 1].patch_x < tk[i].patch_x ||
+                        (tk[i - 1].patch_x == tk[i].patch_x && tk[i - 1].patch_y < tk[i].patch_y)));
+    }
+    CHECK(all2);
+    CHECK(inorder);
+    free(tk);
+    CHECK(sky_agg_coadds(a, &left) == NULL);
+    CHECK_INT((long long)left, 0);
+    CHECK_INT(sky_agg_totals(a)->coadds, 327);
+    CHECK_NEAR(sky_agg_quantile(a, 2, 0.5), 2.0, 0);
     sky_agg_free(a);
     v2[1].band = 5;
     CHECK_INT(sky_agg_run(&a, m, fp, v2, 2, 1, NULL, NULL, &e), Y1_OK);

@@ -235,9 +235,35 @@ static void test_formats(void)
     CHECK_STR(est_format_name(EST_FMT_COUNT), "?");
 }
 
+/* Adopted coadds replace the old ones (freed: the leak checker of the sanitizer build would
+ * say otherwise) and are what the workload counts. */
+static void test_adopt(void)
+{
+    est_coadds c;
+    est_workload w;
+    y1_err err = {{0}};
+    est_coadds_init(&c);
+    CHECK_INT(est_coadds_push(&c, 0, 1, 0, 0, 9, &err), Y1_OK);
+    est_coadd *v = malloc(2 * sizeof *v);
+    CHECK(v != NULL);
+    v[0] = (est_coadd){.tract = 3, .patch_x = 1, .patch_y = 2, .band = 1, .n = 4};
+    v[1] = (est_coadd){.tract = 3, .patch_x = 1, .patch_y = 2, .band = 2, .n = 6};
+    est_coadds_adopt(&c, v, 2);
+    CHECK_INT(c.n, 2);
+    CHECK(c.v == v);
+    CHECK_INT(est_workload_from_coadds(&w, &c, &err), Y1_OK);
+    CHECK_INT(w.coadds, 2);
+    CHECK_INT(w.warps, 10);
+    CHECK_INT(w.patches, 1); /* one patch, two bands: 4 + 6 */
+    CHECK_INT(w.max_patch_n, 10);
+    est_workload_clear(&w);
+    est_coadds_clear(&c);
+}
+
 int main(void)
 {
     const char *t = getenv("TMPDIR");
+    test_adopt();
     test_formats();
     snprintf(tmpdir, sizeof tmpdir, "%s/y1test-wl-XXXXXX", t && *t ? t : "/tmp");
     if (!mkdtemp(tmpdir)) return 2;
