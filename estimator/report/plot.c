@@ -1248,7 +1248,8 @@ void plot_cleanup(void)
 
 void plot_hammer(double ra_deg, double dec_deg, double *x, double *y)
 {
-    double lam = fmod(ra_deg, 360.0);
+    /* fmod is exact, so an RA already in [0, 360) (nearly every one) is its own result */
+    double lam = ra_deg >= 0.0 && ra_deg < 360.0 ? ra_deg : fmod(ra_deg, 360.0);
     if (lam > 180) lam -= 360;
     if (lam <= -180) lam += 360;
     lam *= M_PI / 180;
