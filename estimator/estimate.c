@@ -30,7 +30,7 @@ void est_result_clear(est_result *r)
 {
     est_coadds_clear(&r->coadds);
     est_workload_clear(&r->w);
-    free(r->pointings);
+    for (int c = 0; c < EST_NCLASS; c++) free(r->pointings[c].ra), free(r->pointings[c].dec);
     mdl_set_free(r->model_set);
     free(r->t2);
     free(r->plat);

@@ -10,11 +10,13 @@
 #include "estimator/workload.h"
 #include "models/models.h"
 
-/* A pointing for Figure 1 (all programs). */
-typedef struct est_pointing {
-    float ra_deg, dec_deg;
-    int8_t cls;            /* cad_class */
-} est_pointing;
+/* Figure 1's pointings of one program class (cad_class): RA and Dec in degrees, rounded to
+ * float precision, which is all a plot shows, and kept as the doubles the plot takes. */
+enum { EST_NCLASS = 4 };
+typedef struct est_points {
+    double *ra, *dec;
+    size_t n, cap_ra, cap_dec;
+} est_points;
 
 typedef struct est_result {
     /* provenance, one line each */
@@ -39,8 +41,9 @@ typedef struct est_result {
                                 it once they are final; est_result_nstats) */
     est_nstats nstats[6];
     est_workload w;
-    est_pointing *pointings; /* Figure 1; NULL when the cadence was not read */
-    size_t npointings;
+    est_points pointings[EST_NCLASS]; /* Figure 1 by class (all programs); empty when the
+                                         cadence was not read */
+    size_t npointings;                /* their total */
 
     /* Table 2 */
     mdl_set *model_set;

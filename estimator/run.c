@@ -77,17 +77,20 @@ static int collect_cb(const cad_visit *v, void *ud)
 
 typedef struct point_ctx {
     est_result *r;
-    size_t cap;
 } point_ctx;
 
 static int point_cb(const cad_visit *v, void *ud)
 {
     point_ctx *c = ud;
     est_result *r = c->r;
-    if (y1_grow(&r->pointings, &c->cap, r->npointings + 1, sizeof *r->pointings, 65536))
+    if ((int)v->cls < 0 || (int)v->cls >= EST_NCLASS) return 0; /* no such class: Figure 1 has no series */
+    est_points *p = &r->pointings[v->cls];
+    if (y1_grow(&p->ra, &p->cap_ra, p->n + 1, sizeof *p->ra, 65536) ||
+        y1_grow(&p->dec, &p->cap_dec, p->n + 1, sizeof *p->dec, 65536))
         return Y1_ENOMEM;
-    r->pointings[r->npointings++] = (est_pointing){(float)v->ra_deg, (float)v->dec_deg,
-                                                   (int8_t)v->cls};
+    p->ra[p->n] = (float)v->ra_deg;
+    p->dec[p->n++] = (float)v->dec_deg;
+    r->npointings++;
     return 0;
 }
 
@@ -339,7 +342,7 @@ int est_run(const est_run_opts *o_, est_result *r, int want_pointings, y1_err *e
         }
         cad_selection sel = o.cs.sel;
         sel.skip = CAD_SKIP_MJD | (use_rot ? 0u : CAD_SKIP_ROT);
-        point_ctx pc = {r, 0};
+        point_ctx pc = {r};
         if (want_pointings && !overrides)
             rc = cad_scan_nights(db, &sel, collect_cb, &vis, point_cb, &pc, NULL, err);
         else

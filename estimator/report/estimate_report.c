@@ -603,24 +603,15 @@ done:
 
 static int plot_fig1(const est_result *r, const char *path, y1_err *err)
 {
-    static const char *names[4] = {"Other", "WFD", "DDF", "unlabelled"};
-    static const unsigned colours[4] = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0x888888};
-    double *ra = malloc((r->npointings + 1) * sizeof *ra), *dec = malloc((r->npointings + 1) * sizeof *dec);
-    plot_series s[4];
-    size_t ns = 0, off = 0;
-    int rc;
-    if (!ra || !dec) { free(ra); free(dec); return y1_errf(err, Y1_ENOMEM, "plot: out of memory"); }
-    for (int c = 0; c < 4; c++) {
-        size_t k = 0;
-        for (size_t i = 0; i < r->npointings; i++)
-            if (r->pointings[i].cls == c) {
-                ra[off + k] = r->pointings[i].ra_deg;
-                dec[off + k] = r->pointings[i].dec_deg;
-                k++;
-            }
-        if (k) s[ns++] = (plot_series){.name = names[c], .x = ra + off, .y = dec + off, .n = k,
-                                       .rgb = colours[c], .style = PLOT_POINTS, .size_px = 0.6};
-        off += k;
+    static const char *names[EST_NCLASS] = {"Other", "WFD", "DDF", "unlabelled"};
+    static const unsigned colours[EST_NCLASS] = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0x888888};
+    plot_series s[EST_NCLASS];
+    size_t ns = 0;
+    for (int c = 0; c < EST_NCLASS; c++) {
+        const est_points *p = &r->pointings[c];
+        if (p->n) s[ns++] = (plot_series){.name = names[c], .x = p->ra, .y = p->dec, .n = p->n,
+                                          .rgb = colours[c], .style = PLOT_POINTS,
+                                          .size_px = 0.6};
     }
     plot_spec sp;
     memset(&sp, 0, sizeof sp);
@@ -628,10 +619,7 @@ static int plot_fig1(const est_result *r, const char *path, y1_err *err)
     sp.format = (plot_format)r->plot_format;
     sp.series = s;
     sp.nseries = ns;
-    rc = ns ? plot_sky(path, &sp, err) : Y1_OK;
-    free(ra);
-    free(dec);
-    return rc;
+    return ns ? plot_sky(path, &sp, err) : Y1_OK;
 }
 
 static int plot_nodedays(const est_result *r, const char *path, y1_err *err)
