@@ -69,7 +69,9 @@ typedef struct collect_ctx {
 static int collect_cb(const cad_visit *v, void *ud)
 {
     collect_ctx *c = ud;
-    if (y1_grow(&c->v, &c->cap, c->n + 1, sizeof *c->v, 65536)) return Y1_ENOMEM;
+    /* a call a visit only when the array is full (millions of visits) */
+    if (c->n == c->cap && y1_grow(&c->v, &c->cap, c->n + 1, sizeof *c->v, 65536))
+        return Y1_ENOMEM;
     c->v[c->n++] = (sky_visit){v->id, v->ra_deg, v->dec_deg, v->rot_deg, v->band};
     c->per_band[v->band]++;
     return 0;
@@ -85,8 +87,8 @@ static int point_cb(const cad_visit *v, void *ud)
     est_result *r = c->r;
     if ((int)v->cls < 0 || (int)v->cls >= EST_NCLASS) return 0; /* no such class: Figure 1 has no series */
     est_points *p = &r->pointings[v->cls];
-    if (y1_grow(&p->ra, &p->cap_ra, p->n + 1, sizeof *p->ra, 65536) ||
-        y1_grow(&p->dec, &p->cap_dec, p->n + 1, sizeof *p->dec, 65536))
+    if ((p->n == p->cap_ra && y1_grow(&p->ra, &p->cap_ra, p->n + 1, sizeof *p->ra, 65536)) ||
+        (p->n == p->cap_dec && y1_grow(&p->dec, &p->cap_dec, p->n + 1, sizeof *p->dec, 65536)))
         return Y1_ENOMEM;
     p->ra[p->n] = (float)v->ra_deg;
     p->dec[p->n++] = (float)v->dec_deg;
