@@ -827,8 +827,8 @@ static int emit(const cad_db *db, const cad_selection *sel, want_kind kind, cad_
     return cb(v, ud);
 }
 
-/* x (finite, checked) in [0, 360): fmod is exact, so a value already there is its own result,
- * which spares the call for nearly every row */
+/* x (finite, checked) wrapped into [0, 360). fmod is exact, so a value already there is its own
+ * result, which spares the call for nearly every row. */
 static inline double wrap360(double x)
 {
     if (x >= 0.0 && x < 360.0) return x;

@@ -85,7 +85,8 @@ static int point_cb(const cad_visit *v, void *ud)
 {
     point_ctx *c = ud;
     est_result *r = c->r;
-    if ((int)v->cls < 0 || (int)v->cls >= EST_NCLASS) return 0; /* no such class: Figure 1 has no series */
+    /* a class Figure 1 has no series for is not drawn (none exists) */
+    if ((int)v->cls < 0 || (int)v->cls >= EST_NCLASS) return 0;
     est_points *p = &r->pointings[v->cls];
     if ((p->n == p->cap_ra && y1_grow(&p->ra, &p->cap_ra, p->n + 1, sizeof *p->ra, 65536)) ||
         (p->n == p->cap_dec && y1_grow(&p->dec, &p->cap_dec, p->n + 1, sizeof *p->dec, 65536)))
