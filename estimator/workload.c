@@ -33,7 +33,7 @@ void est_coadds_clear(est_coadds *c)
 
 int est_coadds_push(est_coadds *c, int band, int tract, int px, int py, int n, y1_err *err)
 {
-    /* millions of pushes a run, most into room already reserved */
+    /* a coadds.csv read pushes millions: the growth call only when the array is full */
     if (c->n == c->cap && y1_grow(&c->v, &c->cap, c->n + 1, sizeof *c->v, 4096))
         return y1_errf(err, Y1_ENOMEM, "coadds: out of memory");
     c->v[c->n++] = (est_coadd){tract, (int16_t)px, (int16_t)py, (int8_t)band, n};
@@ -45,13 +45,6 @@ void est_coadds_adopt(est_coadds *c, est_coadd *v, size_t n)
     free(c->v);
     c->v = v;
     c->n = c->cap = n;
-}
-
-int est_coadds_reserve(est_coadds *c, size_t n, y1_err *err)
-{
-    if (y1_grow(&c->v, &c->cap, c->n + n, sizeof *c->v, 4096))
-        return y1_errf(err, Y1_ENOMEM, "coadds: out of memory");
-    return Y1_OK;
 }
 
 static int cmp_coadd(const void *a, const void *b)

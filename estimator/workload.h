@@ -40,8 +40,6 @@ typedef struct est_coadds {
 void est_coadds_init(est_coadds *c);
 void est_coadds_clear(est_coadds *c);
 int  est_coadds_push(est_coadds *c, int band, int tract, int px, int py, int n, y1_err *err);
-/* Room for n more coadds (the pushes that follow then do not grow the array): Y1_ENOMEM. */
-int  est_coadds_reserve(est_coadds *c, size_t n, y1_err *err);
 /* v[0..n-1] (malloc'd, sorted as above) become c's coadds, replacing any it had; c owns v. */
 void est_coadds_adopt(est_coadds *c, est_coadd *v, size_t n);
 
