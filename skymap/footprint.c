@@ -859,13 +859,15 @@ CAM_AVX2 static void cam_counts4(const sky_map *m, const cam_quads *qp, const ca
 /* And eight lanes wide, for AVX-512 (fp->avx512: F and DQ): four columns at a time, lane
  * 2c + k holding column i + c and quad k, again the very operations of cam_counts in the same
  * order (vminpd and vmaxpd pick as minpd and maxpd do; vcvttpd2qq truncates as vcvttpd2dq
- * does the counts, which lie in [0, 64]). The columns' ends moved by M and by gs come ready
- * from colv (the same sums), the row constants from rk (cam_rowk_of's); the comparisons give
- * masks, and a short last group of columns is loaded through one. About half the
- * instructions of the AVX2 loop per column (-0.06 s of the 10-year lsstcam run). Its stores
- * are whole, a short group's spare lanes into cm's three spare columns: the column loop
- * reads cm at once, and a masked store does not forward its data to those loads, which then
- * wait for it to retire (-0.15 s). */
+ * does), so the same masks. Only the counts' clamp at npy goes: a shift by 64 or more gives 0,
+ * so a count above npy (or 64) leaves rows past npy set, which one AND of the final masks with
+ * rows 0..npy-1 clears, as the clamp did (a fifth of the floating-point work per column). The
+ * columns' ends moved by M and by gs come ready from colv (the same sums), the row constants
+ * from rk (cam_rowk_of's); the comparisons give masks, and a short last group of columns is
+ * loaded through one. About half the instructions of the AVX2 loop per column (-0.06 s of the
+ * 10-year lsstcam run). Its stores are whole, a short group's spare lanes into cm's three
+ * spare columns: the column loop reads cm at once, and a masked store does not forward its
+ * data to those loads, which then wait for it to retire (-0.15 s). */
 #define CAM_AVX512 __attribute__((target("avx512f,avx512dq,avx2")))
 CAM_AVX512 static inline __m512d c8_two(v2d a) { return _mm512_broadcast_f64x2((__m128d)a); }
 CAM_AVX512 static inline __m512d c8_all(double a) { return _mm512_set1_pd(a); }
@@ -917,6 +919,7 @@ cam_counts8_ns(const sky_map *m, const cam_quads *qp, const cam_ctx *cx, int i0,
     __m512d xtop = c8_two(qp->xtop), xbot = c8_two(qp->xbot);
     __m512d vinv = c8_all(inv), zero = c8_all(0.0);
     __m512d vnpy = c8_all(m->info.patches_y);
+    const __m512i rows = _mm512_set1_epi64((long long)cam_rows_below[m->info.patches_y]);
     __m512d in_lo = _mm512_add_pd(xmin, inset), in_hi = _mm512_sub_pd(xmax, inset);
     const cam_rowk k = cx->rk;
     __m512d cU = c8_all(k.u), cL = c8_all(k.l), cUs = c8_all(k.us), cLs = c8_all(k.ls);
@@ -930,8 +933,8 @@ cam_counts8_ns(const sky_map *m, const cam_quads *qp, const cam_ctx *cx, int i0,
         __m512d b1 = _mm512_min_pd(_mm512_maskz_loadu_pd(live, colv + n2 + 2 * i), xmax);
         __m512d U = c8_upper(ua, us, _mm512_min_pd(_mm512_max_pd(xtop, a1), b1), ns);
         __m512d L = c8_lower(la, ls, _mm512_min_pd(_mm512_max_pd(xbot, a1), b1), ns);
-        __m512d n1 = _mm512_min_pd(_mm512_max_pd(c8_line(cU, U, vinv), zero), vnpy);
-        __m512d j0 = _mm512_min_pd(_mm512_max_pd(c8_line(cL, L, vinv), zero), vnpy);
+        __m512d n1 = _mm512_max_pd(c8_line(cU, U, vinv), zero);
+        __m512d j0 = _mm512_max_pd(c8_line(cL, L, vinv), zero);
         n1 = _mm512_maskz_mov_pd(_mm512_cmp_pd_mask(a1, b1, _CMP_LE_OQ), n1);
         __m512d a2 = _mm512_max_pd(_mm512_maskz_loadu_pd(live, colv + 2 * n2 + 2 * i), in_lo);
         __m512d b2 = _mm512_min_pd(_mm512_maskz_loadu_pd(live, colv + 3 * n2 + 2 * i), in_hi);
@@ -939,15 +942,15 @@ cam_counts8_ns(const sky_map *m, const cam_quads *qp, const cam_ctx *cx, int i0,
         __m512d Ls = c8_lower(la, ls, _mm512_min_pd(_mm512_max_pd(xbot, a2), b2), ns);
         __mmask8 s_ok = _mm512_cmp_pd_mask(a2, b2, _CMP_LE_OQ) &
                         _mm512_cmp_pd_mask(_mm512_add_pd(Ls, v2M), Us, _CMP_LE_OQ) & sure_on;
-        __m512d n1s = _mm512_min_pd(_mm512_max_pd(c8_line(cUs, Us, vinv), zero), vnpy);
-        __m512d j0s = _mm512_min_pd(_mm512_max_pd(c8_line(cLs, Ls, vinv), zero), vnpy);
+        __m512d n1s = _mm512_max_pd(c8_line(cUs, Us, vinv), zero);
+        __m512d j0s = _mm512_max_pd(c8_line(cLs, Ls, vinv), zero);
         n1s = _mm512_maskz_mov_pd(s_ok & _mm512_cmp_pd_mask(Us, vfirst, _CMP_GE_OQ), n1s);
         j0s = _mm512_mask_mov_pd(j0s, _mm512_cmp_pd_mask(Ls, vlast, _CMP_GT_OQ), vnpy);
         __m512i cand = c8_rows(n1, j0), sr = c8_rows(n1s, j0s);
         /* both quads of a column into each of its lanes, then (cand, sure) per column */
         cand = _mm512_or_si512(cand, _mm512_permutex_epi64(cand, 0xB1));
         sr = _mm512_or_si512(sr, _mm512_permutex_epi64(sr, 0xB1));
-        _mm512_storeu_si512((void *)cm[i], _mm512_unpacklo_epi64(cand, sr));
+        _mm512_storeu_si512((void *)cm[i], _mm512_and_si512(_mm512_unpacklo_epi64(cand, sr), rows));
     }
 }
 
