@@ -4,7 +4,6 @@
  * the same coadds, listed in index order, which is the (band, tract, patch_x, patch_y) order. */
 #include <errno.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -32,19 +31,6 @@ static uint32_t *counts_alloc(size_t n)
     madvise(p, n * sizeof(uint32_t), MADV_HUGEPAGE); /* a hint: failure changes nothing */
 #endif
     return p;
-}
-
-/* The same hint for a malloc'd block of 8 MB or more (the 3.8 M coadds of a 10-year lsstcam
- * run, 61 MB; its visit order, 8 MB): the whole pages inside it */
-static void hint_huge(void *p, size_t bytes)
-{
-#ifdef MADV_HUGEPAGE
-    uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
-    uintptr_t b = ((uintptr_t)p + bytes) & ~(uintptr_t)4095;
-    if (bytes >= ((size_t)8 << 20) && b > a) madvise((void *)a, b - a, MADV_HUGEPAGE);
-#else
-    (void)p, (void)bytes;
-#endif
 }
 
 static void counts_free(uint32_t *p, size_t n)
@@ -308,8 +294,6 @@ static int group_centres(const sky_visit *v, size_t n, centre **out, size_t *n_o
         free(c);
         return Y1_ENOMEM;
     }
-    hint_huge(slot, cap * sizeof *slot);
-    hint_huge(c, n * sizeof *c);
     for (size_t i = 0; i < n; i++) {
         uint64_t a, d;
         memcpy(&a, &v[i].ra_deg, sizeof a);
@@ -360,7 +344,6 @@ static int spatial_order(size_t n, const void *items, size_t stride, size_t ra_o
         free(cell);
         return -1;
     }
-    hint_huge(cell, n * sizeof *cell);
     const char *p = items;
     for (size_t i = 0; i < n; i++) {
         double ra, dec;
@@ -432,7 +415,6 @@ int sky_agg_run(sky_agg **out, const sky_map *m, const sky_footprint *fp,
     } else if (n < UINT32_MAX) {
         rc = Y1_ENOMEM;
         order = malloc((n ? n : 1) * sizeof *order);
-        if (order) hint_huge(order, n * sizeof *order);
         if (!order || spatial_order(n, visits, sizeof *visits, offsetof(sky_visit, ra_deg),
                                     offsetof(sky_visit, dec_deg), order))
             goto done;
@@ -489,7 +471,6 @@ int sky_agg_run(sky_agg **out, const sky_map *m, const sky_footprint *fp,
     for (size_t i = 0; i < dense; i++) nz += c[i] != 0;
     a->coadds = malloc((nz ? nz : 1) * sizeof *a->coadds);
     if (!a->coadds) goto done;
-    hint_huge(a->coadds, nz * sizeof *a->coadds);
     /* index order is (band, tract, patch_x, patch_y): nested loops, no divisions */
     int npx = m->info.patches_x, npy = m->info.patches_y, nt = m->info.num_tracts;
     const uint32_t *ci = c;
