@@ -638,10 +638,9 @@ static int has_token(const char *list, const char *tok)
 enum { COL_ID, COL_RA, COL_DEC, COL_BAND, COL_ROT, COL_MJD, COL_NIGHT, COL_PROPID, COL_NOTE,
        COL_SNOTE, COL_TNAME, COL_MATCH, COL_N };
 
-/* Which of the optional columns a scan reads, and where each column is in the query (-1: not
- * selected). */
+/* Where each column is in the query (-1: not selected, which is how a scan skips the optional
+ * ones). */
 typedef struct row_cols {
-    int mjd, night, rot;
     int pos[COL_N];
 } row_cols;
 
@@ -720,19 +719,19 @@ static void fetch_row(const row_cols *rc, sqlite3_stmt *st, row_vals *r)
     r->t_dec = sqlite3_value_type(c);
     r->dec = sqlite3_value_double(c);
     r->t_mjd = SQLITE_NULL, r->mjd = NAN;
-    if (rc->mjd) {
+    if (rc->pos[COL_MJD] >= 0) {
         c = sqlite3_column_value(st, pos[COL_MJD]);
         r->t_mjd = sqlite3_value_type(c);
         r->mjd = sqlite3_value_double(c);
     }
     r->t_night = SQLITE_NULL, r->night = 0;
-    if (rc->night) {
+    if (rc->pos[COL_NIGHT] >= 0) {
         c = sqlite3_column_value(st, pos[COL_NIGHT]);
         r->t_night = sqlite3_value_type(c);
         r->night = sqlite3_value_int64(c);
     }
     r->t_rot = SQLITE_NULL, r->rot = 0.0;
-    if (rc->rot) {
+    if (rc->pos[COL_ROT] >= 0) {
         c = sqlite3_column_value(st, pos[COL_ROT]);
         r->t_rot = sqlite3_value_type(c);
         if (r->t_rot != SQLITE_NULL) r->rot = sqlite3_value_double(c);
@@ -756,10 +755,10 @@ static int check_row(const cad_db *db, const row_cols *rc, const row_vals *r, y1
     }
     if (!is_num(r->t_ra)) what = "fieldRA";
     else if (!is_num(r->t_dec)) what = "fieldDec", t = r->t_dec;
-    else if (rc->mjd && !is_num(r->t_mjd)) what = "observationStartMJD", t = r->t_mjd;
-    else if (rc->night && r->t_night != SQLITE_INTEGER)
+    else if (rc->pos[COL_MJD] >= 0 && !is_num(r->t_mjd)) what = "observationStartMJD", t = r->t_mjd;
+    else if (rc->pos[COL_NIGHT] >= 0 && r->t_night != SQLITE_INTEGER)
         what = "night", t = r->t_night, range = " (expected an integer)";
-    else if (rc->rot && r->t_rot != SQLITE_NULL && !is_num(r->t_rot))
+    else if (rc->pos[COL_ROT] >= 0 && r->t_rot != SQLITE_NULL && !is_num(r->t_rot))
         what = "rotSkyPos", t = r->t_rot;
     if (what)
         return y1_errf(err, Y1_EINPUT, "%s: observationId %lld: %s is %s%s", db->path, id, what,
@@ -770,13 +769,13 @@ static int check_row(const cad_db *db, const row_cols *rc, const row_vals *r, y1
     if (!(r->dec >= -90.0 && r->dec <= 90.0))
         return y1_errf(err, Y1_EINPUT, "%s: observationId %lld: fieldDec %g is out of range "
                        "(expected degrees, |Dec| <= 90)", db->path, id, r->dec);
-    if (rc->mjd && !(r->mjd >= 0.0 && r->mjd <= 200000.0))
+    if (rc->pos[COL_MJD] >= 0 && !(r->mjd >= 0.0 && r->mjd <= 200000.0))
         return y1_errf(err, Y1_EINPUT, "%s: observationId %lld: observationStartMJD %g is out "
                        "of range (expected an MJD in [0, 200000])", db->path, id, r->mjd);
-    if (rc->night && (r->night < 0 || r->night > 1000000))
+    if (rc->pos[COL_NIGHT] >= 0 && (r->night < 0 || r->night > 1000000))
         return y1_errf(err, Y1_EINPUT, "%s: observationId %lld: night %lld is out of range "
                        "(expected 0..1000000)", db->path, id, (long long)r->night);
-    if (rc->rot && !(fabs(r->rot) <= 100000.0))
+    if (rc->pos[COL_ROT] >= 0 && !(fabs(r->rot) <= 100000.0))
         return y1_errf(err, Y1_EINPUT, "%s: observationId %lld: rotSkyPos %g is out of range",
                        db->path, id, r->rot);
     return Y1_OK;
@@ -870,16 +869,16 @@ static int scan(cad_db *db, const cad_selection *sel, cad_visit_cb cb, void *ud,
     int need_tname = db->mode == LAB_TARGET_REGIONS;
     /* rotSkyPos and the MJD only for a caller that uses them; without a night column the
      * night is the MJD's */
-    row_cols cols = {.mjd = !(sel->skip & CAD_SKIP_MJD) || !db->has_night,
-                     .night = db->has_night,
-                     .rot = db->has_rot && !(sel->skip & CAD_SKIP_ROT)};
+    int want_mjd = !(sel->skip & CAD_SKIP_MJD) || !db->has_night;
+    int want_rot = db->has_rot && !(sel->skip & CAD_SKIP_ROT);
+    row_cols cols;
     char band[80];
     snprintf(band, sizeof band, "\"%s\"", db->band_col);
     const char *expr[COL_N] = {
         [COL_ID] = "observationId", [COL_RA] = "fieldRA", [COL_DEC] = "fieldDec",
         [COL_BAND] = band,
-        [COL_ROT] = cols.rot ? "rotSkyPos" : NULL,
-        [COL_MJD] = cols.mjd ? "observationStartMJD" : NULL,
+        [COL_ROT] = want_rot ? "rotSkyPos" : NULL,
+        [COL_MJD] = want_mjd ? "observationStartMJD" : NULL,
         [COL_NIGHT] = db->has_night ? "night" : NULL,
         [COL_PROPID] = db->has_propid ? "proposalId" : NULL,
         [COL_NOTE] = need_note && db->has_note ? "note" : NULL,

@@ -77,14 +77,10 @@ static int collect_cb(const cad_visit *v, void *ud)
     return 0;
 }
 
-typedef struct point_ctx {
-    est_result *r;
-} point_ctx;
-
+/* ud: the est_result whose Figure 1 pointings grow */
 static int point_cb(const cad_visit *v, void *ud)
 {
-    point_ctx *c = ud;
-    est_result *r = c->r;
+    est_result *r = ud;
     /* a class Figure 1 has no series for is not drawn (none exists) */
     if ((int)v->cls < 0 || (int)v->cls >= EST_NCLASS) return 0;
     est_points *p = &r->pointings[v->cls];
@@ -345,9 +341,8 @@ int est_run(const est_run_opts *o_, est_result *r, int want_pointings, y1_err *e
         }
         cad_selection sel = o.cs.sel;
         sel.skip = CAD_SKIP_MJD | (use_rot ? 0u : CAD_SKIP_ROT);
-        point_ctx pc = {r};
         if (want_pointings && !overrides)
-            rc = cad_scan_nights(db, &sel, collect_cb, &vis, point_cb, &pc, NULL, err);
+            rc = cad_scan_nights(db, &sel, collect_cb, &vis, point_cb, r, NULL, err);
         else
             rc = cad_scan(db, &sel, collect_cb, &vis, NULL, err);
         if (rc == Y1_ENOMEM) y1_errf(err, rc, "out of memory reading visits");
@@ -369,7 +364,7 @@ int est_run(const est_run_opts *o_, est_result *r, int want_pointings, y1_err *e
             all.n_wfd_ids = 0;
             all.wfd_note = NULL;
             all.band_mask = 0;
-            if ((rc = cad_scan(db, &all, point_cb, &pc, NULL, err))) goto done;
+            if ((rc = cad_scan(db, &all, point_cb, r, NULL, err))) goto done;
         }
     }
     if (o.workload) {
